@@ -1,0 +1,179 @@
+"""Running a graph: forward values, and the explained forward + backward pass as a Trace."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from .broadcast import fmt_shape
+from .errors import ExecutionError
+from .graph import Graph, Node
+from .trace import BackwardStep, ForwardStep, NoGradStep, SeedStep, SumStep, Trace, UpdateStep
+
+Feeds = Mapping[str, Any]
+
+
+def resolve_feeds(graph: Graph, feeds: Feeds) -> dict[str, np.ndarray]:
+    """Turn {name or id: data} into {node id: array}, checking each against its Input or Label."""
+    out: dict[str, np.ndarray] = {}
+    for key, data in feeds.items():
+        node = graph.find(key)
+        if node.op_name not in ("Input", "Label"):
+            raise ExecutionError(f"'{node.name}' is a {node.op_name}, not an Input or Label", node.id)
+        integer = node.op.out_dtype == "int"
+        arr = np.asarray(data, dtype=np.int64 if integer else np.float64)
+        if integer and not np.array_equal(arr, np.asarray(data, dtype=np.float64)):
+            raise ExecutionError(f"{node.op_name} '{node.name}' needs whole numbers", node.id)
+        _check_fed_shape(node, arr)
+        out[node.id] = arr
+    return out
+
+
+def _check_fed_shape(node: Node, arr: np.ndarray) -> None:
+    expected = node.op.infer([], [])
+    if len(expected) != arr.ndim or any(e is not None and e != n for e, n in zip(expected, arr.shape)):
+        raise ExecutionError(
+            f"{node.op_name} '{node.name}' expects {fmt_shape(expected)}, got {fmt_shape(arr.shape)}", node.id)
+
+
+def computable(graph: Graph, fed: Mapping[str, np.ndarray]) -> list[str]:
+    """Node ids, in topological order, whose value can be computed from the feeds and parameters."""
+    ready: list[str] = []
+    ok: set[str] = set()
+    for node_id in graph.topo_order():
+        node = graph.nodes[node_id]
+        if node.op.is_source:
+            good = node_id in fed or node.value is not None
+        else:
+            incoming = graph.incoming(node_id)
+            good = all(p in incoming and incoming[p].src in ok for p in node.op.port_names())
+        if good:
+            ok.add(node_id)
+            ready.append(node_id)
+    return ready
+
+
+def _eval(graph: Graph, node_id: str, values: dict[str, np.ndarray]) -> tuple[tuple, np.ndarray, Any]:
+    node = graph.nodes[node_id]
+    incoming = graph.incoming(node_id)
+    xs = tuple(values[incoming[p].src] for p in node.op.port_names())
+    try:
+        with np.errstate(all="ignore"):
+            out, ctx = node.op.forward(*xs)
+    except Exception as exc:  # any numpy failure becomes a message naming the node
+        raise ExecutionError(f"{node.op_name} '{node.name}': {exc}", node_id) from exc
+    return xs, np.asarray(out, dtype=np.float64), ctx
+
+
+def forward(graph: Graph, feeds: Feeds) -> dict[str, np.ndarray]:
+    """Compute every node that the feeds allow; returns {node id: value}."""
+    fed = resolve_feeds(graph, feeds)
+    values: dict[str, np.ndarray] = {}
+    for node_id in computable(graph, fed):
+        node = graph.nodes[node_id]
+        values[node_id] = fed[node_id] if node_id in fed else (
+            node.value if node.op.is_source else _eval(graph, node_id, values)[1])
+    return values
+
+
+def default_target(graph: Graph) -> str:
+    """The node backward starts from: the only loss, else the only scalar-valued sink."""
+    losses = [n.id for n in graph.nodes.values() if n.op.category == "Losses"]
+    if len(losses) == 1:
+        return losses[0]
+    sinks = [n for n in graph.nodes if graph.nx.out_degree(n) == 0 and not graph.nodes[n].op.is_source]
+    if len(losses) > 1:
+        raise ExecutionError("the graph has several losses; pick the one to differentiate")
+    if len(sinks) == 1:
+        return sinks[0]
+    raise ExecutionError("backward needs one output to start from; the graph has "
+                         f"{len(sinks)} outputs and no loss")
+
+
+def explain(graph: Graph, feeds: Feeds, target: str | None = None,
+            lr: float | None = None, apply_update: bool = False) -> Trace:
+    """Forward and backward on one batch, recording every step; with `lr`, also the SGD update."""
+    fed = resolve_feeds(graph, feeds)
+    target = graph.find(target).id if target else default_target(graph)
+    order = computable(graph, fed)
+    if target not in order:
+        missing = [n.name for n in graph.nodes.values() if n.op.is_source and n.id not in fed and n.value is None]
+        raise ExecutionError(f"cannot compute '{graph.nodes[target].name}': "
+                             f"feed {', '.join(missing) or 'its inputs'}", target)
+    needed = _ancestors_and_self(graph, target)
+    order = [n for n in order if n in needed]
+    steps: list = []
+    values: dict[str, np.ndarray] = {}
+    saved: dict[str, tuple] = {}
+    for node_id in order:
+        node = graph.nodes[node_id]
+        if node.op.is_source:
+            values[node_id] = fed[node_id] if node_id in fed else node.value
+            steps.append(ForwardStep(node_id, values[node_id]))
+            continue
+        xs, out, ctx = _eval(graph, node_id, values)
+        values[node_id], saved[node_id] = out, (xs, ctx)
+        steps.append(ForwardStep(node_id, out, node.op.explain(ctx)))
+    if np.size(values[target]) != 1:
+        raise ExecutionError(f"backward starts from a single number, but '{graph.nodes[target].name}' "
+                             f"is {fmt_shape(values[target].shape)}", target)
+    grads = _backward(graph, order, target, values, saved, steps)
+    if lr is not None:
+        _sgd_steps(graph, grads, lr, apply_update, steps)
+    names = {n: graph.nodes[n].name for n in order}
+    return Trace(steps, values, grads, target, names)
+
+
+def _ancestors_and_self(graph: Graph, node_id: str) -> set[str]:
+    import networkx as nx
+
+    return nx.ancestors(graph.nx, node_id) | {node_id}
+
+
+def _backward(graph: Graph, order: list[str], target: str, values: dict, saved: dict, steps: list) -> dict:
+    """Reverse-mode sweep: each node's vjp turns ∂L/∂out into ∂L/∂in along every incoming edge."""
+    grads: dict[str, np.ndarray] = {target: np.ones_like(values[target])}
+    parts: dict[str, list[tuple[str, np.ndarray]]] = {}
+    steps.append(SeedStep(target, grads[target]))
+    for node_id in reversed(order):
+        if node_id != target:
+            if node_id not in parts:
+                continue
+            contributions = parts[node_id]
+            total = contributions[0][1] if len(contributions) == 1 else np.sum([c for _, c in contributions], axis=0)
+            if len(contributions) > 1:
+                steps.append(SumStep(node_id, contributions, total))
+            grads[node_id] = total
+        node = graph.nodes[node_id]
+        if node.op.is_source:
+            continue
+        xs, ctx = saved[node_id]
+        incoming = graph.incoming(node_id)
+        for i, port in enumerate(node.op.inputs):
+            edge = incoming[port.name]
+            if not port.differentiable or values[edge.src].dtype.kind in "iu":
+                reason = "integer ids carry no gradient" if port.integer or values[edge.src].dtype.kind in "iu" \
+                    else f"{node.op_name} is not differentiable in '{port.name}'"
+                steps.append(NoGradStep(edge.id, edge.src, node_id, port.name, reason))
+                continue
+            upstream = grads[node_id]
+            product = np.asarray(node.op.vjp(i, upstream, xs, values[node_id], ctx), dtype=np.float64)
+
+            def local(g, op=node.op, i=i, xs=xs, out=values[node_id], ctx=ctx):
+                return op.vjp(i, g, xs, out, ctx)
+
+            steps.append(BackwardStep(edge.id, edge.src, node_id, port.name, upstream, product,
+                                      _vjp=local, _in_shape=np.shape(xs[i])))
+            parts.setdefault(edge.src, []).append((edge.id, product))
+    return grads
+
+
+def _sgd_steps(graph: Graph, grads: dict, lr: float, apply_update: bool, steps: list) -> None:
+    for node in graph.parameters():
+        if node.id not in grads:
+            continue
+        before = node.value.copy()
+        after = before - lr * grads[node.id]
+        steps.append(UpdateStep(node.id, before, grads[node.id], after, lr))
+        if apply_update:
+            graph.set_value(node.id, after)

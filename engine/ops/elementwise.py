@@ -1,0 +1,219 @@
+"""Elementwise ops: arithmetic with broadcasting, and unary functions."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..broadcast import broadcast_shapes, unbroadcast
+from ..errors import ShapeError
+from ..registry import Attr, Op, Port, register
+
+
+class Binary(Op):
+    """Two inputs a and b, broadcast against each other."""
+
+    category = "Arithmetic"
+    inputs = (Port("a"), Port("b"))
+    grad_shapes = (((3,), (3,)), ((2, 3), (3,)), ((), (2, 2)), ((2, 1), (1, 3)))
+
+    def infer(self, shapes, names):
+        try:
+            return broadcast_shapes(shapes[0], shapes[1])
+        except ValueError as exc:
+            raise ShapeError(f"{names[0]} and {names[1]}: {exc}") from None
+
+
+@register
+class Add(Binary):
+    """Sum a + b, elementwise with broadcasting."""
+
+    name = "Add"
+    leibniz = "a + b"
+
+    def forward(self, a, b):
+        return a + b, None
+
+    def vjp(self, i, g, xs, out, ctx):
+        # ∂(a+b)/∂a = ∂(a+b)/∂b = 1
+        return unbroadcast(g, np.shape(xs[i]))
+
+
+@register
+class Subtract(Binary):
+    """Difference a − b, elementwise with broadcasting."""
+
+    name = "Subtract"
+    leibniz = "a − b"
+
+    def forward(self, a, b):
+        return a - b, None
+
+    def vjp(self, i, g, xs, out, ctx):
+        # ∂(a−b)/∂a = 1, ∂(a−b)/∂b = −1
+        return unbroadcast(g if i == 0 else -g, np.shape(xs[i]))
+
+
+@register
+class Multiply(Binary):
+    """Product a · b, elementwise with broadcasting."""
+
+    name = "Multiply"
+    leibniz = "a · b"
+
+    def forward(self, a, b):
+        return a * b, None
+
+    def vjp(self, i, g, xs, out, ctx):
+        # ∂(ab)/∂a = b, ∂(ab)/∂b = a
+        return unbroadcast(g * xs[1 - i], np.shape(xs[i]))
+
+
+@register
+class Divide(Binary):
+    """Quotient a / b, elementwise with broadcasting."""
+
+    name = "Divide"
+    leibniz = "a / b"
+
+    def forward(self, a, b):
+        return a / b, None
+
+    def vjp(self, i, g, xs, out, ctx):
+        a, b = xs
+        # ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b²
+        local = 1.0 / b if i == 0 else -a / (b * b)
+        return unbroadcast(g * local, np.shape(xs[i]))
+
+    def sample_inputs(self, rng):
+        cases = super().sample_inputs(rng)
+        for case in cases:
+            case[1] = np.sign(case[1] + 1e-9) * (0.5 + np.abs(case[1]))  # keep b away from 0
+        return cases
+
+
+class Unary(Op):
+    """One input x, same shape out."""
+
+    category = "Arithmetic"
+    inputs = (Port("x"),)
+    grad_shapes = (((),), ((4,),), ((2, 3),))
+
+    def infer(self, shapes, names):
+        return shapes[0]
+
+
+@register
+class Negate(Unary):
+    """Negation −x."""
+
+    name = "Negate"
+    leibniz = "−x"
+
+    def forward(self, x):
+        return -x, None
+
+    def vjp(self, i, g, xs, out, ctx):
+        return -g  # ∂(−x)/∂x = −1
+
+
+@register
+class Power(Unary):
+    """Power x^p for a fixed exponent p (x must be positive unless p is a whole number)."""
+
+    name = "Power"
+    leibniz = "x^p"
+    attr_specs = (Attr("exponent", "float", 2.0, "the exponent p"),)
+
+    def forward(self, x):
+        return np.power(x, self.attrs["exponent"]), None
+
+    def vjp(self, i, g, xs, out, ctx):
+        p = self.attrs["exponent"]
+        return g * p * np.power(xs[0], p - 1)  # ∂xᵖ/∂x = p·xᵖ⁻¹
+
+    def sample_inputs(self, rng):
+        return [[0.5 + np.abs(c[0])] for c in super().sample_inputs(rng)]
+
+
+@register
+class Exp(Unary):
+    """Exponential eˣ."""
+
+    name = "Exp"
+    leibniz = "exp(x)"
+
+    def forward(self, x):
+        return np.exp(x), None
+
+    def vjp(self, i, g, xs, out, ctx):
+        return g * out  # ∂eˣ/∂x = eˣ
+
+
+@register
+class Log(Unary):
+    """Natural logarithm log(x), for x > 0."""
+
+    name = "Log"
+    leibniz = "log(x)"
+
+    def forward(self, x):
+        return np.log(x), None
+
+    def vjp(self, i, g, xs, out, ctx):
+        return g / xs[0]  # ∂log x/∂x = 1/x
+
+    def sample_inputs(self, rng):
+        return [[0.5 + np.abs(c[0])] for c in super().sample_inputs(rng)]
+
+
+class Activation(Unary):
+    """Unary activations live in their own palette category."""
+
+    category = "Activations"
+
+
+@register
+class Sigmoid(Activation):
+    """Logistic function σ(x) = 1 / (1 + e⁻ˣ)."""
+
+    name = "Sigmoid"
+    leibniz = "σ(x)"
+
+    def forward(self, x):
+        # split by sign so that exp never overflows
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)), None
+
+    def vjp(self, i, g, xs, out, ctx):
+        return g * out * (1.0 - out)  # σ' = σ(1−σ)
+
+
+@register
+class Tanh(Activation):
+    """Hyperbolic tangent tanh(x)."""
+
+    name = "Tanh"
+    leibniz = "tanh(x)"
+
+    def forward(self, x):
+        return np.tanh(x), None
+
+    def vjp(self, i, g, xs, out, ctx):
+        return g * (1.0 - out * out)  # tanh' = 1 − tanh²
+
+
+@register
+class ReLU(Activation):
+    """Rectified linear unit max(0, x)."""
+
+    name = "ReLU"
+    leibniz = "max(0, x)"
+
+    def forward(self, x):
+        return np.maximum(x, 0.0), None
+
+    def vjp(self, i, g, xs, out, ctx):
+        return g * (xs[0] > 0)  # slope 1 where x > 0, else 0
+
+    def sample_inputs(self, rng):
+        # keep away from the kink at 0, where finite differences are meaningless
+        return [[np.sign(c[0] + 1e-9) * (0.05 + np.abs(c[0]))] for c in super().sample_inputs(rng)]

@@ -1,0 +1,212 @@
+"""Text ops: features from token ids, embeddings, windows, convolution and max over time."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..broadcast import fmt_shape
+from ..errors import ShapeError
+from ..registry import Attr, Op, Port, register
+
+PAD_ID = 0  # same as engine.data.text.PAD_ID; token id 0 is padding everywhere
+
+
+def _need_rank(shape, rank: int, name: str, what: str) -> None:
+    if len(shape) < rank:
+        raise ShapeError(f"{name} must be {what}, but is {fmt_shape(shape)}")
+
+
+class Featurizer(Op):
+    """Counts from token ids; ids are integers and carry no gradient."""
+
+    category = "Text"
+    inputs = (Port("ids", "token ids, 0 = padding", differentiable=False, integer=True),)
+
+    def infer(self, shapes, names):
+        _need_rank(shapes[0], 1, names[0], "a sequence of token ids")
+        return shapes[0][:-1] + (self.size(),)
+
+    def size(self) -> int:
+        """Length of the feature vector f(x)."""
+        raise NotImplementedError
+
+    def vjp(self, i, g, xs, out, ctx):
+        raise TypeError("token ids are integers and have no gradient")
+
+    def _count(self, index: np.ndarray, keep: np.ndarray, lead: tuple) -> np.ndarray:
+        rows = np.broadcast_to(np.arange(int(np.prod(lead)))[:, None], index.reshape(-1, index.shape[-1]).shape)
+        flat = rows.reshape(-1)[keep.reshape(-1)] * self.size() + index.reshape(-1)[keep.reshape(-1)]
+        counts = np.bincount(flat, minlength=int(np.prod(lead)) * self.size())
+        return counts.reshape(lead + (self.size(),)).astype(np.float64)
+
+
+@register
+class BagOfWords(Featurizer):
+    """Bag of words f(x): how often each vocabulary word occurs (padding ignored)."""
+
+    name = "BagOfWords"
+    leibniz = "f(x)"
+    attr_specs = (Attr("vocab_size", "int", 5000, "number of words in the vocabulary", minimum=2),)
+
+    def size(self) -> int:
+        return self.attrs["vocab_size"]
+
+    def forward(self, ids):
+        ids = np.asarray(ids, dtype=np.int64)
+        if ids.size and (ids.min() < 0 or ids.max() >= self.size()):
+            raise ValueError(f"token id {ids.max()} is outside the vocabulary of {self.size()}")
+        return self._count(ids, ids != PAD_ID, ids.shape[:-1]), None
+
+
+@register
+class BagOfBigrams(Featurizer):
+    """Bag of bigrams f(x): counts of adjacent word pairs, hashed into a fixed number of buckets."""
+
+    name = "BagOfBigrams"
+    leibniz = "f₂(x)"
+    attr_specs = (Attr("buckets", "int", 4096, "size of the hashed bigram feature vector", minimum=2),)
+
+    def size(self) -> int:
+        return self.attrs["buckets"]
+
+    def forward(self, ids):
+        from ..data.text import bigram_bucket  # the data layer owns the hash so both agree
+
+        ids = np.asarray(ids, dtype=np.int64)
+        prev, cur = ids[..., :-1], ids[..., 1:]
+        index = bigram_bucket(prev, cur, self.size())
+        return self._count(index, (prev != PAD_ID) & (cur != PAD_ID), ids.shape[:-1]), None
+
+
+@register
+class Embedding(Op):
+    """Embedding lookup f(w): the row of table E for each token id (padding gives zeros)."""
+
+    name = "Embedding"
+    category = "Text"
+    leibniz = "f(w)"
+    inputs = (Port("ids", "token ids, 0 = padding", differentiable=False, integer=True), Port("E", "table (vocab × d)"))
+
+    def infer(self, shapes, names):
+        if len(shapes[1]) != 2:
+            raise ShapeError(f"{names[1]} must be a vocab × d matrix, but is {fmt_shape(shapes[1])}")
+        return shapes[0] + (shapes[1][1],)
+
+    def forward(self, ids, table):
+        ids = np.asarray(ids, dtype=np.int64)
+        if ids.size and (ids.min() < 0 or ids.max() >= table.shape[0]):
+            raise ValueError(f"token id {ids.max()} is outside the table of {table.shape[0]} rows")
+        out = table[ids]
+        out[ids == PAD_ID] = 0.0
+        return out, None
+
+    def vjp(self, i, g, xs, out, ctx):
+        ids, table = xs
+        grad = np.zeros_like(table, dtype=np.float64)
+        keep = ids != PAD_ID
+        # each row of E gets the sum of the gradients at the positions where its word occurs
+        np.add.at(grad, ids[keep], g[keep])
+        return grad
+
+    def sample_inputs(self, rng):
+        return [[rng.integers(0, 6, size=(2, 4)), rng.normal(size=(6, 3))]]
+
+
+def windows(x: np.ndarray, width: int) -> np.ndarray:
+    """[x_{i}; …; x_{i+width−1}] for every position: (…, L, d) → (…, L−width+1, width·d)."""
+    view = np.lib.stride_tricks.sliding_window_view(x, width, axis=-2)  # (…, T, d, w)
+    view = np.swapaxes(view, -1, -2)  # (…, T, w, d): word order inside a window
+    return view.reshape(view.shape[:-2] + (width * x.shape[-1],))
+
+
+def unwindow(g: np.ndarray, width: int, shape: tuple) -> np.ndarray:
+    """Adjoint of `windows`: add each window's gradient back onto the positions it read."""
+    d, steps = shape[-1], g.shape[-2]
+    out = np.zeros(shape, dtype=np.float64)
+    for k in range(width):
+        out[..., k:k + steps, :] += g[..., k * d:(k + 1) * d]
+    return out
+
+
+def _window_shape(shape, width, name) -> tuple:
+    _need_rank(shape, 2, name, "a sequence of vectors (… × L × d)")
+    length = shape[-2]
+    if length is not None and length < width:
+        raise ShapeError(f"{name} has {length} positions, fewer than the window width {width}")
+    return shape[:-2] + (None if length is None else length - width + 1, width * shape[-1])
+
+
+@register
+class Window(Op):
+    """Window [f(w_{i−1}); f(w_i)]: concatenates each run of `width` neighbouring vectors."""
+
+    name = "Window"
+    category = "Text"
+    leibniz = "[f(w_{i−1}); f(w_i)]"
+    inputs = (Port("x", "sequence (… × L × d)"),)
+    attr_specs = (Attr("width", "int", 2, "how many neighbouring words form a window", minimum=1),)
+    grad_shapes = (((5, 3),), ((2, 4, 3),))
+
+    def infer(self, shapes, names):
+        return _window_shape(shapes[0], self.attrs["width"], names[0])
+
+    def forward(self, x):
+        return windows(x, self.attrs["width"]), None
+
+    def vjp(self, i, g, xs, out, ctx):
+        return unwindow(g, self.attrs["width"], np.shape(xs[0]))
+
+
+@register
+class SeqConv(Op):
+    """Convolution over a sequence: one shared filter bank W applied to every window."""
+
+    name = "SeqConv"
+    category = "Text"
+    leibniz = "w·[f(w_{i−1}); f(w_i)]"
+    inputs = (Port("x", "sequence (… × L × d)"), Port("W", "filters (width·d × k)"))
+    attr_specs = (Attr("width", "int", 2, "how many neighbouring words each filter sees", minimum=1),)
+    grad_shapes = (((5, 3), (6, 4)), ((2, 4, 3), (6, 2)))
+
+    def infer(self, shapes, names):
+        win = _window_shape(shapes[0], self.attrs["width"], names[0])
+        w = shapes[1]
+        if len(w) != 2 or w[0] != win[-1]:
+            raise ShapeError(f"{names[1]} must be {win[-1]}×k (width·d rows), but is {fmt_shape(w)}")
+        return win[:-1] + (w[1],)
+
+    def forward(self, x, w):
+        win = windows(x, self.attrs["width"])
+        return win @ w, win
+
+    def vjp(self, i, g, xs, out, ctx):
+        x, w = xs
+        if i == 0:
+            return unwindow(g @ w.T, self.attrs["width"], np.shape(x))
+        return ctx.reshape(-1, w.shape[0]).T @ g.reshape(-1, w.shape[1])  # shared filters: sum over positions
+
+
+@register
+class MaxPoolTime(Op):
+    """Max over time a = maxᵢ aᵢ: the best position per feature; only the winner gets gradient."""
+
+    name = "MaxPoolTime"
+    category = "Text"
+    leibniz = "maxᵢ aᵢ"
+    inputs = (Port("x", "per-position features (… × T × k)"),)
+    grad_shapes = (((5, 3),), ((2, 4, 3),))
+
+    def infer(self, shapes, names):
+        _need_rank(shapes[0], 2, names[0], "a sequence (… × T × k)")
+        return shapes[0][:-2] + shapes[0][-1:]
+
+    def forward(self, x):
+        winner = np.argmax(x, axis=-2)
+        return np.take_along_axis(x, winner[..., None, :], axis=-2)[..., 0, :], winner
+
+    def vjp(self, i, g, xs, out, ctx):
+        grad = np.zeros(np.shape(xs[0]))
+        np.put_along_axis(grad, ctx[..., None, :], g[..., None, :], axis=-2)  # winner takes all
+        return grad
+
+    def explain(self, ctx):
+        return {"winner": ctx}

@@ -1,0 +1,59 @@
+"""Shape inference over a whole graph, reporting every problem per node before anything runs."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import EngineError
+from .graph import Graph
+
+
+@dataclass
+class ShapeReport:
+    """Inferred output shape per node (None where unknown) and an error message per failing node."""
+
+    shapes: dict[str, tuple | None] = field(default_factory=dict)
+    dtypes: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when no node has an error."""
+        return not self.errors
+
+    def messages(self, graph: Graph) -> list[str]:
+        """Every error as one line, in topological order."""
+        order = [n for n in graph.topo_order() if n in self.errors]
+        return [self.errors[n] for n in order]
+
+
+def infer_shapes(graph: Graph) -> ShapeReport:
+    """Infer every node's shape; a node with a missing or broken input gets an error, not an exception."""
+    report = ShapeReport()
+    for node_id in graph.topo_order():
+        node = graph.nodes[node_id]
+        label = f"{node.op_name} '{node.name}'"
+        incoming = graph.incoming(node_id)
+        missing = [p for p in node.op.port_names() if p not in incoming]
+        if missing:
+            report.shapes[node_id] = None
+            report.errors[node_id] = f"{label}: input {', '.join(repr(p) for p in missing)} is not connected"
+            continue
+        sources = [incoming[p].src for p in node.op.port_names()]
+        in_shapes = [report.shapes.get(s) for s in sources]
+        if any(s is None for s in in_shapes):
+            report.shapes[node_id] = None  # the real problem is reported upstream
+            continue
+        names = [graph.nodes[s].name for s in sources]
+        wrong = [(p, s) for p, s in zip(node.op.inputs, sources) if p.integer and report.dtypes.get(s) == "float"]
+        if wrong:
+            port, src = wrong[0]
+            report.shapes[node_id] = None
+            report.errors[node_id] = f"{label}: input '{port.name}' needs integer ids, but '{graph.nodes[src].name}' gives numbers"
+            continue
+        try:
+            report.shapes[node_id] = tuple(node.op.infer(in_shapes, names))
+            report.dtypes[node_id] = node.op.out_dtype
+        except EngineError as exc:
+            report.shapes[node_id] = None
+            report.errors[node_id] = f"{label}: {exc}"
+    return report

@@ -1,0 +1,11 @@
+"""The engine must run without Qt: importing it may not pull in the GUI."""
+import subprocess
+import sys
+
+
+def test_importing_engine_loads_no_gui_module():
+    code = ("import sys, engine, engine.executor, engine.gradcheck; "
+            "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert "numpy" in loaded  # the probe really imported the engine
+    assert not {"PySide6", "pyqtgraph", "graphviz_app", "shiboken6"} & set(loaded)
