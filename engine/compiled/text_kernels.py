@@ -1,0 +1,186 @@
+"""Fused text kernels: embedding-bag (BagOfWords → MatMul), Embedding → SeqConv, and max-pool before activation."""
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ..broadcast import unbroadcast
+from .kernels import FLOAT, Kernel, check_ids, sigmoid, sigmoid_grad
+from .sparse import SparseRows, unique_inverse
+
+
+class BagMatMulKernel(Kernel):
+    """f(x)·W for a bag of words f(x): sums the rows of W of each example's words, never building f(x).
+
+    Counts times W equals the sum of W's rows over the tokens, so the (B × vocab) count matrix is skipped:
+    forward multiplies a (B × distinct words) count matrix by those rows of W, and ∂L/∂W is row-sparse,
+    one row per distinct word of the batch.
+    """
+
+    differentiable = (False, True)
+
+    def __init__(self, node_id: str, ins: tuple[int, ...], out: int, vocab_size: int):
+        super().__init__(node_id, ins, out)
+        self.vocab_size = vocab_size
+        self.words: np.ndarray | None = None
+        self.counts: np.ndarray | None = None
+        self._owner = (0, 0, np.arange(0))
+
+    def _row_of_token(self, examples: int, length: int) -> np.ndarray:
+        if self._owner[:2] != (examples, length):
+            self._owner = (examples, length, np.repeat(np.arange(examples), length))
+        return self._owner[2]
+
+    def forward(self, vals):
+        ids, w = vals[self.ins[0]], vals[self.ins[1]]
+        if w.ndim != 2 or w.shape[0] != self.vocab_size:
+            raise ValueError(f"W is {w.shape}, but the bag of words has {self.vocab_size} entries")
+        check_ids(ids, self.vocab_size, f"vocabulary of {self.vocab_size}")
+        ids2 = ids.reshape(-1, ids.shape[-1])
+        out = self._sum_counts(ids2, w) if self.keep else self._sum_rows(ids2, w)
+        vals[self.out] = out.reshape(ids.shape[:-1] + (w.shape[1],))
+
+    def _sum_rows(self, ids2: np.ndarray, w: np.ndarray) -> np.ndarray:
+        # forward only: gather each token's row and add them up per example
+        rows = w.take(ids2, axis=0)
+        pad = ids2 == 0
+        if pad.any():
+            rows[pad] = 0.0
+        return rows.sum(axis=1)
+
+    def _sum_counts(self, ids2: np.ndarray, w: np.ndarray) -> np.ndarray:
+        examples, length = ids2.shape
+        owner = self._row_of_token(examples, length)
+        keep = ids2.reshape(-1) != 0
+        tokens = ids2.reshape(-1)
+        if not keep.all():
+            tokens, owner = tokens[keep], owner[keep]
+        words, inverse = unique_inverse(tokens)
+        counts = np.bincount(owner * words.size + inverse, minlength=examples * words.size)
+        self.words = words
+        self.counts = counts.reshape(examples, words.size).astype(FLOAT)
+        if words.size == 0:
+            return np.zeros((examples, w.shape[1]))
+        return self.counts @ w.take(words, axis=0)
+
+    def backward(self, vals, grads):
+        w = vals[self.ins[1]]
+        g = grads[self.out].reshape(-1, w.shape[1])
+        # ∂L/∂W[word] = Σ_examples count(word, example) · ∂L/∂out[example]
+        self.give(grads, 1, SparseRows(self.words, self.counts.T @ g, w.shape))
+
+
+def window_ids(ids2: np.ndarray, width: int) -> np.ndarray:
+    """(R, L) token ids → (R, L − width + 1, width): the ids inside each window."""
+    if ids2.shape[-1] < width:
+        raise ValueError(f"{ids2.shape[-1]} positions are fewer than the window width {width}")
+    return sliding_window_view(ids2, width, axis=1)
+
+
+class EmbedConvKernel(Kernel):
+    """SeqConv over an Embedding: gathers each window's rows of E directly, and returns ∂L/∂E row-sparse."""
+
+    differentiable = (False, True, True)
+
+    def __init__(self, node_id: str, ins: tuple[int, ...], out: int, width: int):
+        super().__init__(node_id, ins, out)
+        self.width = width
+        self.windows: np.ndarray | None = None
+
+    def forward(self, vals):
+        ids, table, filters = (vals[i] for i in self.ins)
+        check_ids(ids, table.shape[0], f"table of {table.shape[0]} rows")
+        ids2 = ids.reshape(-1, ids.shape[-1])
+        win_ids = window_ids(ids2, self.width)
+        windows = table.take(win_ids, axis=0)  # (R, T, width, d): [f(w_i); f(w_i+1); …]
+        if not ids2.all():
+            windows[win_ids == 0] = 0.0
+        flat = windows.reshape(-1, self.width * table.shape[1])
+        if filters.ndim != 2 or filters.shape[0] != flat.shape[1]:
+            raise ValueError(f"filters are {filters.shape}, but windows have {flat.shape[1]} entries")
+        out = flat @ filters
+        vals[self.out] = out.reshape(ids.shape[:-1] + (win_ids.shape[1], filters.shape[1]))
+        if self.keep:
+            self.windows = flat
+
+    def backward(self, vals, grads):
+        ids, table, filters = (vals[i] for i in self.ins)
+        g = grads[self.out].reshape(-1, filters.shape[1])
+        if 2 in self.grad_to:
+            self.give(grads, 2, self.windows.T @ g)  # shared filters: sum over every window
+        if 1 in self.grad_to:
+            ids2 = ids.reshape(-1, ids.shape[-1])
+            steps = ids2.shape[1] - self.width + 1
+            per_window = (g @ filters.T).reshape(ids2.shape[0], steps, self.width, table.shape[1])
+            per_token = np.zeros(ids2.shape + (table.shape[1],))
+            for k in range(self.width):  # each window adds its gradient back onto the words it read
+                per_token[:, k:k + steps] += per_window[:, :, k]
+            keep = ids2.reshape(-1) != 0
+            rows = ids2.reshape(-1)
+            values = per_token.reshape(rows.size, table.shape[1])
+            if not keep.all():
+                rows, values = rows[keep], values[keep]
+            self.give(grads, 1, SparseRows(rows.copy(), values, table.shape))
+        self.windows = None
+
+
+ACTIVATIONS = ("Sigmoid", "ReLU", "Tanh")
+
+
+def activate(kind: str, x: np.ndarray) -> np.ndarray:
+    """The activation ops' forward formulas."""
+    if kind == "Sigmoid":
+        return sigmoid(x)
+    if kind == "ReLU":
+        return np.maximum(x, 0.0)
+    return np.tanh(x)
+
+
+def activation_grad(kind: str, g: np.ndarray, x: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """The activation ops' vjps."""
+    if kind == "Sigmoid":
+        return sigmoid_grad(g, out)
+    if kind == "ReLU":
+        return g * (x > 0)
+    return g * (1.0 - out * out)
+
+
+class PoolActKernel(Kernel):
+    """MaxPoolTime(act(x + b)) computed as act(maxₜ x + b): the max commutes with adding a per-filter bias
+    and with a monotone activation, so the activation runs on B×k values instead of B×T×k. The winning
+    positions are the same except at exact floating-point ties, where every candidate's gradient is equal.
+    """
+
+    def __init__(self, node_id: str, ins: tuple[int, ...], out: int, kind: str):
+        super().__init__(node_id, ins, out)
+        self.kind = kind
+        self.differentiable = (True,) * len(ins)
+        self.winner: np.ndarray | None = None
+        self.pre: np.ndarray | None = None
+
+    def _bias(self, vals) -> np.ndarray | None:
+        if len(self.ins) == 1:
+            return None
+        b = vals[self.ins[1]]
+        return b[..., 0, :] if b.ndim >= 2 else b  # drop the time axis (its size is 1)
+
+    def forward(self, vals):
+        x = vals[self.ins[0]]
+        winner = np.argmax(x, axis=-2)
+        top = np.take_along_axis(x, winner[..., None, :], axis=-2)[..., 0, :]
+        bias = self._bias(vals)
+        pre = top if bias is None else top + bias
+        vals[self.out] = activate(self.kind, pre)
+        if self.keep:
+            self.winner, self.pre = winner, pre
+
+    def backward(self, vals, grads):
+        g_pre = activation_grad(self.kind, grads[self.out], self.pre, vals[self.out])
+        if 1 in self.grad_to:
+            b = vals[self.ins[1]]
+            self.give(grads, 1, unbroadcast(g_pre, np.shape(self._bias(vals))).reshape(b.shape))
+        if 0 in self.grad_to:
+            x = vals[self.ins[0]]
+            g_x = np.zeros(x.shape)
+            np.put_along_axis(g_x, self.winner[..., None, :], g_pre[..., None, :], axis=-2)  # winner takes all
+            self.give(grads, 0, g_x)

@@ -1,0 +1,129 @@
+"""Graph.meta in a file: the known keys are checked closely, any other key must be plain JSON."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..errors import EngineError
+from .checks import (
+    check_plain, expect_dict, expect_int, expect_keys, expect_list, expect_number, expect_str, fail, kind_of,
+)
+from .errors import MAX_NAME_CHARS, FileFormatError
+
+OPTIMIZERS = ("sgd", "momentum", "adam")
+_SAMPLE_ENTRIES = 100_000
+
+
+def _title(v: Any, where: str) -> None:
+    expect_str(v, where, 200)
+
+
+def _description(v: Any, where: str) -> None:
+    expect_str(v, where, 5000)
+
+
+def _sample_text(v: Any, where: str) -> None:
+    expect_str(v, where, 1000)
+
+
+def _dataset(v: Any, where: str) -> None:
+    from ..data import normalize_spec
+
+    check_plain(v, where)
+    try:
+        normalize_spec(v)
+    except EngineError as exc:
+        message = str(exc)
+        if message.startswith("dataset"):  # DataError already names "dataset.<key>"
+            raise FileFormatError(where[: -len("dataset")] + message) from None
+        raise fail(where, message) from None
+
+
+def _bindings(v: Any, where: str) -> None:
+    expect_dict(v, where)
+    expect_keys(v, where, (), ("inputs", "labels", "output"))
+    for key, name in v.items():
+        expect_str(name, f"{where}.{key}", MAX_NAME_CHARS, empty=False)
+
+
+def _count_entries(value: Any, where: str, depth: int = 0) -> int:
+    if isinstance(value, list):
+        if depth >= 4:
+            raise fail(where, "arrays may have at most 4 axes")
+        return sum(_count_entries(item, f"{where}[{k}]", depth + 1) for k, item in enumerate(value))
+    expect_number(value, where)
+    return 1
+
+
+def _sample(v: Any, where: str) -> None:
+    expect_dict(v, where)
+    total = 0
+    for key, value in v.items():
+        expect_str(key, where, MAX_NAME_CHARS, empty=False)
+        total += _count_entries(value, f"{where}.{key}")
+        if total > _SAMPLE_ENTRIES:
+            raise fail(where, f"holds more than {_SAMPLE_ENTRIES} numbers")
+
+
+def _optimizer(v: Any, where: str) -> None:
+    if v not in OPTIMIZERS:
+        raise fail(where, f"expected one of {', '.join(OPTIMIZERS)}, got {kind_of(v)}")
+
+
+_TRAINING = {
+    "optimizer": _optimizer,
+    "lr": lambda v, w: expect_number(v, w, positive=True, high=100.0),
+    "batch_size": lambda v, w: expect_int(v, w, 1, 1_000_000),
+    "epochs": lambda v, w: expect_int(v, w, 1, 100_000),
+    "seed": lambda v, w: expect_int(v, w, 0, 2**32 - 1),
+    "weight_decay": lambda v, w: expect_number(v, w, 0.0, 100.0),
+}
+
+
+def _training(v: Any, where: str) -> None:
+    expect_dict(v, where)
+    check_plain(v, where)
+    for key, value in v.items():
+        if key in _TRAINING:
+            _TRAINING[key](value, f"{where}.{key}")
+
+
+def _view(v: Any, where: str) -> None:
+    expect_dict(v, where)
+    expect_keys(v, where, (), ("zoom", "center"))
+    if "zoom" in v:
+        expect_number(v["zoom"], f"{where}.zoom", positive=True, high=1000.0)
+    if "center" in v:
+        center = expect_list(v["center"], f"{where}.center", 2)
+        if len(center) != 2:
+            raise fail(f"{where}.center", f"expected [x, y], got {len(center)} numbers")
+        for k, c in enumerate(center):
+            expect_number(c, f"{where}.center[{k}]", -1e9, 1e9)
+
+
+_KNOWN = {"title": _title, "description": _description, "dataset": _dataset, "bindings": _bindings,
+          "sample": _sample, "sample_text": _sample_text, "training": _training, "view": _view}
+
+
+def check_meta(meta: Any, where: str = "meta") -> dict:
+    """The meta object of a file, checked; unknown keys are kept if they are plain JSON."""
+    expect_dict(meta, where)
+    for key, value in meta.items():
+        path = f"{where}.{key}"
+        check_plain(value, path)
+        if key in _KNOWN:
+            _KNOWN[key](value, path)
+    return meta
+
+
+def clean_for_file(value: Any) -> Any:
+    """A deep copy that JSON can write: tuples become lists, NaN/inf become null, numpy scalars plain."""
+    if isinstance(value, dict):
+        return {str(k): clean_for_file(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_for_file(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        return clean_for_file(value.tolist())  # numpy arrays and scalars
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

@@ -1,0 +1,143 @@
+"""Recognise what our ONNX export writes for Embedding and BagOfWords, so those graphs import as they were."""
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from .onnx_import_ops import OnnxNode
+
+EMBEDDING = "ExplorerEmbedding"  # internal op types, only ever made here
+BAG_OF_WORDS = "ExplorerBagOfWords"
+SEQ_CONV = "ExplorerSeqConv"
+WINDOW = "ExplorerWindow"
+CROSS_ENTROPY = "ExplorerCrossEntropy"
+INTERNAL = (EMBEDDING, BAG_OF_WORDS, SEQ_CONV, WINDOW, CROSS_ENTROPY)
+
+
+def fuse_explorer_patterns(nodes: list[OnnxNode], initializers: dict[str, np.ndarray]) -> list[OnnxNode]:
+    """The node list with each exported Embedding or BagOfWords pattern replaced by one internal node."""
+    constants = dict(initializers)
+    for n in nodes:
+        if n.op_type == "Constant" and "value" in n.attrs:
+            constants[n.outputs[0]] = np.asarray(n.attrs["value"])
+    producer = {out: n for n in nodes for out in n.outputs}
+    uses = Counter(name for n in nodes for name in n.inputs)
+    replaced: dict[int, OnnxNode] = {}
+    dropped: set[int] = set()
+    for n in nodes:
+        matcher = MATCHERS.get(n.op_type)
+        found = matcher(n, producer, uses, constants) if matcher else None
+        if found:
+            replaced[id(n)], parts = found
+            dropped.update(id(p) for p in parts)
+    return [replaced.get(id(n), n) for n in nodes if id(n) not in dropped]
+
+
+def _is_padding_mask(value: np.ndarray | None, column: bool) -> bool:
+    """[0, 1, 1, …] (as a column V×1 for Embedding, a vector V for BagOfWords)."""
+    if value is None or value.ndim != (2 if column else 1) or (column and value.shape[1] != 1):
+        return False
+    flat = value.reshape(-1)
+    return flat.size > 1 and flat[0] == 0 and bool(np.all(flat[1:] == 1))
+
+
+def _only_use(name: str | None, op_type: str, producer: dict, uses: Counter) -> OnnxNode | None:
+    """The node of type `op_type` computing `name`, if nothing else reads its output."""
+    node = producer.get(name) if name else None
+    return node if node is not None and node.op_type == op_type and uses[name] == 1 else None
+
+
+def _perm(node: OnnxNode | None, perm: list[int]) -> bool:
+    return node is not None and list(node.attrs.get("perm", [])) == perm
+
+
+def _mul(mul: OnnxNode, producer: dict, uses: Counter, constants: dict) -> tuple | None:
+    if len(mul.inputs) != 2:
+        return None
+    return _embedding(mul, producer, uses, constants) or _bag_of_words(mul, producer, uses, constants)
+
+
+def _embedding(mul: OnnxNode, producer: dict, uses: Counter, constants: dict) -> tuple | None:
+    """Mul(Gather(E, ids), Gather(mask, ids)) → Embedding(ids, E)."""
+    gathers = [producer.get(name) for name in mul.inputs]
+    if any(g is None or g.op_type != "Gather" or g.attrs.get("axis", 0) != 0 for g in gathers):
+        return None
+    if gathers[0].inputs[1] != gathers[1].inputs[1] or any(uses[name] != 1 for name in mul.inputs):
+        return None
+    masks = [i for i, g in enumerate(gathers) if _is_padding_mask(constants.get(g.inputs[0]), column=True)]
+    if not masks:
+        return None
+    table = gathers[1 - masks[0]]
+    fused = OnnxNode(EMBEDDING, [table.inputs[1], table.inputs[0]], list(mul.outputs), {}, mul.opset)
+    return fused, gathers
+
+
+def _bag_of_words(mul: OnnxNode, producer: dict, uses: Counter, constants: dict) -> tuple | None:
+    """Mul(ReduceSum(OneHot(ids, V, [0, 1]), axes=[−2]), [0, 1, …, 1]) → BagOfWords(ids)."""
+    counts_name, mask_name = mul.inputs
+    if not _is_padding_mask(constants.get(mask_name), column=False):
+        return None
+    total = producer.get(counts_name)
+    if total is None or total.op_type != "ReduceSum" or uses[counts_name] != 1 or total.attrs.get("keepdims") != 0:
+        return None
+    axes = constants.get(total.input(1)) if total.input(1) else None
+    hot = producer.get(total.inputs[0])
+    if axes is None or list(np.reshape(axes, -1)) != [-2] or hot is None or hot.op_type != "OneHot":
+        return None
+    depth, values = constants.get(hot.input(1)), constants.get(hot.input(2))
+    size = constants[mask_name].size
+    if uses[total.inputs[0]] != 1 or hot.attrs.get("axis", -1) != -1 or depth is None or depth.size != 1:
+        return None
+    if int(np.reshape(depth, -1)[0]) != size:
+        return None
+    if values is None or list(np.reshape(values, -1)) != [0, 1]:
+        return None
+    fused = OnnxNode(BAG_OF_WORDS, [hot.inputs[0]], list(mul.outputs), {"vocab_size": size}, mul.opset)
+    return fused, [total, hot]
+
+
+def _conv_over_time(last: OnnxNode, producer: dict, uses: Counter, constants: dict) -> tuple | None:
+    """Transpose(Conv(Transpose(x), filters)) as our export writes it for Window and SeqConv on B×L×d."""
+    conv = _only_use(last.inputs[0], "Conv", producer, uses)
+    if not _perm(last, [0, 2, 1]) or conv is None or len(conv.inputs) != 2 or conv.attrs:
+        return None
+    turned = _only_use(conv.inputs[0], "Transpose", producer, uses)
+    if not _perm(turned, [0, 2, 1]):
+        return None
+    filters = constants.get(conv.inputs[1])
+    if filters is not None and _is_window_filter(filters):
+        width = filters.shape[2]
+        return OnnxNode(WINDOW, [turned.inputs[0]], list(last.outputs), {"width": width}, last.opset), \
+            [turned, conv]
+    flipped = _only_use(conv.inputs[1], "Transpose", producer, uses)
+    taps = _only_use(flipped.inputs[0], "Reshape", producer, uses) if _perm(flipped, [2, 1, 0]) else None
+    shape = constants.get(taps.inputs[1]) if taps is not None and len(taps.inputs) == 2 else None
+    if shape is None or shape.size != 3:
+        return None
+    fused = OnnxNode(SEQ_CONV, [turned.inputs[0], taps.inputs[0]], list(last.outputs),
+                     {"width": int(shape.reshape(-1)[0])}, last.opset)
+    return fused, [turned, conv, flipped, taps]
+
+
+def _is_window_filter(filters: np.ndarray) -> bool:
+    """(w·d, d, w) filters where output channel j·d + c copies input channel c at tap j."""
+    if filters.ndim != 3 or filters.shape[0] != filters.shape[1] * filters.shape[2]:
+        return False
+    out, d, width = filters.shape
+    expected = np.zeros(filters.shape)
+    for j in range(width):
+        expected[j * d + np.arange(d), np.arange(d), j] = 1.0
+    return bool(np.array_equal(filters, expected))
+
+
+def _cross_entropy(nll: OnnxNode, producer: dict, uses: Counter, constants: dict) -> tuple | None:
+    """NegativeLogLikelihoodLoss(Log(p), y) → CrossEntropy(p, y)."""
+    log = _only_use(nll.inputs[0], "Log", producer, uses)
+    if log is None or len(nll.inputs) != 2 or set(nll.attrs) - {"reduction"}:
+        return None
+    return OnnxNode(CROSS_ENTROPY, [log.inputs[0], nll.inputs[1]], list(nll.outputs), dict(nll.attrs),
+                    nll.opset), [log]
+
+
+MATCHERS = {"Mul": _mul, "Transpose": _conv_over_time, "NegativeLogLikelihoodLoss": _cross_entropy}

@@ -1,0 +1,21 @@
+"""Training entry point: `from engine.train import Trainer` (the code lives in engine/training/)."""
+from .training import (
+    Bindings,
+    EpochResult,
+    History,
+    Metrics,
+    StepResult,
+    Trainer,
+    TrainingDiverged,
+    TrainingError,
+    TrainingSettings,
+    confusion_matrix,
+    first_bad_node,
+    resolve_bindings,
+    to_probs,
+)
+
+__all__ = [
+    "Bindings", "EpochResult", "History", "Metrics", "StepResult", "Trainer", "TrainingDiverged",
+    "TrainingError", "TrainingSettings", "confusion_matrix", "first_bad_node", "resolve_bindings", "to_probs",
+]

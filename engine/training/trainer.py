@@ -1,0 +1,347 @@
+"""The Trainer: minibatch training of any graph with a loss, with metrics, pause/stop and a NaN guard."""
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, Callable
+
+import numpy as np
+
+from ..compiled import Plan
+from ..data import PreparedData, prepare
+from ..graph import Graph
+from ..executor import explain
+from ..optim import OptimizerError, check_positive, grad_is_finite, grad_norm
+from ..trace import Trace
+from .errors import TrainingDiverged, TrainingError
+from .guard import ParamBackup, diverged, first_bad_node
+from .metrics import EVAL_CHUNK, EpochResult, History, Metrics, StepResult, evaluate_arrays, predictions, to_probs
+from .settings import TrainingSettings, check_compatible, resolve_bindings
+
+STRUCTURE_EVENTS = ("node_added", "node_removed", "edge_added", "edge_removed", "attr_changed", "value_changed")
+PAUSE_POLL_SECONDS = 0.05
+
+
+class Trainer:
+    """Trains a graph's parameters on its data set (graph.meta["dataset"]) with graph.meta["training"] settings.
+
+    Parameters are updated in place in the graph's nodes. Only run_for, reset and save_into_graph emit
+    value_changed (in the caller's thread); after fit in a worker thread, call notify_values() from the GUI
+    thread. One lock serialises steps, evaluation and prediction, so another thread sees whole steps."""
+
+    def __init__(self, graph: Graph, data: PreparedData | None = None,
+                 settings: TrainingSettings | dict[str, Any] | None = None):
+        self.graph = graph
+        if data is None:
+            spec = graph.meta.get("dataset")
+            if spec is None:
+                raise TrainingError("the graph has no dataset to train on (graph.meta['dataset'] is missing)")
+            data = prepare(spec)
+        self.data = data
+        if isinstance(settings, TrainingSettings):
+            settings.check()
+            self.settings = settings
+        else:
+            self.settings = TrainingSettings.from_dict(graph.meta.get("training"), settings)
+        self.classes = len(data.class_names)
+        self.optimizer = self.settings.make_optimizer()
+        self._plan: Plan | None = None
+        self._quiet = False  # True while we emit value_changed ourselves
+        self._running = threading.Event()
+        self._running.set()
+        self._stop = threading.Event()
+        self._lock = threading.RLock()
+        self._ready()
+        self._restart()
+        for name in STRUCTURE_EVENTS:
+            getattr(graph.events, name).subscribe(self._graph_changed)
+
+    # ----- state
+    def _restart(self) -> None:
+        self.history = History()
+        self.step_count = 0
+        self.epoch = 0  # completed epochs
+        self.last_epoch: EpochResult | None = None
+        self.diverged: TrainingDiverged | None = None
+        self._rng = np.random.default_rng(self.settings.seed)
+        self._order = np.zeros(0, dtype=np.int64)
+        self._cursor = 0
+        self._epoch_seconds = 0.0
+
+    def reset(self) -> None:
+        """Re-initialise every parameter from its seed, forget optimizer state, history and shuffling."""
+        with self._lock:
+            for node in self.graph.parameters():
+                node.value[...] = node.op.initial_value()
+            self.optimizer.reset()
+            self._restart()
+        self.notify_values()
+
+    def close(self) -> None:
+        """Stop following the graph's events (call when the trainer is dropped while the graph lives on)."""
+        for name in STRUCTURE_EVENTS:
+            getattr(self.graph.events, name).unsubscribe(self._graph_changed)
+
+    def _graph_changed(self, *args: Any) -> None:
+        if not self._quiet:
+            self._plan = None  # rebuilt (and the graph re-checked) before the next step
+
+    def _ready(self) -> Plan:
+        if self._plan is None:
+            self.bindings = resolve_bindings(self.graph)
+            check_compatible(self.graph, self.bindings, self.data)
+            self._plan = Plan(self.graph, self.bindings.loss)
+        return self._plan
+
+    def notify_values(self) -> None:
+        """Emit value_changed for every parameter, so views show the trained weights."""
+        self._quiet = True
+        try:
+            for node in self.graph.parameters():
+                self.graph.events.value_changed.emit(node.id)
+        finally:
+            self._quiet = False
+
+    @property
+    def lr(self) -> float:
+        """The current learning rate."""
+        return self.optimizer.lr
+
+    def set_lr(self, lr: float) -> None:
+        """Change the learning rate; it takes effect at the next step (safe from another thread)."""
+        try:
+            self.optimizer.lr = lr
+        except OptimizerError as exc:
+            raise TrainingError(f"training.{exc}") from None
+        self.settings.lr = self.optimizer.lr
+
+    @property
+    def steps_per_epoch(self) -> int:
+        """Minibatches in one pass over the training split."""
+        return -(-len(self.data.y_train) // self.settings.batch_size)
+
+    @property
+    def position(self) -> int:
+        """Steps already done in the current epoch."""
+        return -(-self._cursor // self.settings.batch_size)
+
+    # ----- pause / stop
+    def pause(self) -> None:
+        """Ask fit/run_for to wait before the next step (safe from another thread)."""
+        self._running.clear()
+
+    def resume(self) -> None:
+        """Let a paused (or stopped, or diverged) trainer continue."""
+        self._stop.clear()
+        self.diverged = None
+        self._running.set()
+
+    @property
+    def is_paused(self) -> bool:
+        """True between pause() and resume()."""
+        return not self._running.is_set()
+
+    def stop(self) -> None:
+        """Ask fit/run_for to return after the current step (also ends a pause)."""
+        self._stop.set()
+        self._running.set()
+
+    @property
+    def is_stopped(self) -> bool:
+        """True after stop() (until the next fit) or after training diverged."""
+        return self._stop.is_set() or self.diverged is not None
+
+    def _may_continue(self, should_stop: Callable[[], bool] | None) -> bool:
+        while not self._running.wait(PAUSE_POLL_SECONDS):
+            if self._stop.is_set():
+                return False
+        return not self._stop.is_set() and not (should_stop and should_stop())
+
+    # ----- training
+    def _batch_indices(self) -> np.ndarray:
+        if self._cursor >= len(self._order):
+            self._order = self._rng.permutation(len(self.data.y_train))
+            self._cursor = 0
+        return self._order[self._cursor:self._cursor + self.settings.batch_size]
+
+    def _feeds(self, x: np.ndarray, y: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        feeds = {self.bindings.inputs: x}
+        if y is not None:
+            feeds[self.bindings.labels] = y
+        return feeds
+
+    def step(self) -> StepResult:
+        """One minibatch: forward, loss, backward, update. Raises TrainingDiverged on NaN/inf."""
+        with self._lock:
+            return self._step()
+
+    def _step(self) -> StepResult:
+        started = time.perf_counter()
+        plan = self._ready()
+        idx = self._batch_indices()
+        y = self.data.y_train[idx]
+        feeds = self._feeds(self.data.x_train[idx], y)
+        with np.errstate(all="ignore"):
+            loss, grads = plan.loss_and_grads(feeds)
+            out = plan.outputs(feeds, self.bindings.output)
+        number = self.step_count + 1
+        if not np.isfinite(loss) or not all(grad_is_finite(g) for g in grads.values()):
+            self._fail_on_batch(number, feeds)
+        accuracy = float(np.mean(predictions(self.graph, self.bindings.output, out) == y))
+        lr = self.optimizer.lr
+        norms = {node_id: grad_norm(g) for node_id, g in grads.items()}
+        self._update(number, grads, lr)
+        self._cursor += len(idx)
+        self.step_count = number
+        result = StepResult(number, self.epoch + 1, float(loss), accuracy, lr, norms, len(idx))
+        self.history.add_step(result)
+        self._epoch_seconds += time.perf_counter() - started
+        if self._cursor >= len(self._order):
+            self._finish_epoch()
+            result.epoch_end = True
+        return result
+
+    def _update(self, number: int, grads: dict, lr: float) -> None:
+        params = {node_id: self.graph.nodes[node_id].value for node_id in grads}
+        backup = ParamBackup.take(params, {i: self.optimizer.touched_rows(g) for i, g in grads.items()})
+        with np.errstate(all="ignore"):
+            self.optimizer.step(params, grads)
+        bad = backup.first_bad(params)
+        if bad:
+            backup.restore(params)
+            self.optimizer.reset()  # its velocity/moments may hold the overflow too
+            suspect = f"the learning rate {lr:g}"
+            if self.optimizer.weight_decay:
+                suspect += f" or the weight decay {self.optimizer.weight_decay:g}"
+            self._raise(diverged(self.graph, number, bad[0], bad[1], "update", suspect))
+
+    def _fail_on_batch(self, number: int, feeds: dict) -> None:
+        found = first_bad_node(self.graph, feeds)
+        node_id, kind, where = found if found else (None, "nan", "value")
+        self._raise(diverged(self.graph, number, node_id, kind, where))
+
+    def _raise(self, error: TrainingDiverged) -> None:
+        self.diverged = error
+        raise error
+
+    def _finish_epoch(self) -> None:
+        started = time.perf_counter()
+        train, test = self.evaluate("train"), self.evaluate("test")
+        self.epoch += 1
+        seconds = self._epoch_seconds + time.perf_counter() - started
+        self.last_epoch = EpochResult(self.epoch, train, test, seconds)
+        self.history.add_epoch(self.last_epoch)
+        self._epoch_seconds = 0.0
+
+    def run_epoch(self) -> EpochResult | None:
+        """Train to the end of the current epoch (a full one if none is under way); None if stopped early."""
+        target = self.epoch + 1
+        self.fit(1)
+        return self.last_epoch if self.epoch == target else None
+
+    def fit(self, epochs: int | None = None, on_step: Callable[[StepResult], Any] | None = None,
+            on_epoch: Callable[[EpochResult], Any] | None = None,
+            should_stop: Callable[[], bool] | None = None) -> History:
+        """Train for `epochs` more epochs (default: settings.epochs), honouring pause(), stop() and should_stop."""
+        target = self.epoch + (self.settings.epochs if epochs is None else epochs)
+        self._stop.clear()
+        self.diverged = None
+        while self.epoch < target and self._may_continue(should_stop):
+            result = self.step()
+            if on_step:
+                on_step(result)
+            if result.epoch_end and on_epoch:
+                on_epoch(self.last_epoch)
+        return self.history
+
+    def run_for(self, seconds: float, max_steps: int | None = None) -> list[StepResult]:
+        """Steps for about `seconds` (at least one) unless paused or stopped: a GUI timer slice."""
+        results: list[StepResult] = []
+        deadline = time.perf_counter() + seconds
+        while not self.is_paused and not self.is_stopped and (max_steps is None or len(results) < max_steps):
+            results.append(self.step())
+            if time.perf_counter() >= deadline:
+                break
+        if results:
+            self.notify_values()
+        return results
+
+    # ----- evaluation and prediction
+    def evaluate(self, split: str = "test") -> Metrics:
+        """Mean loss, accuracy and confusion matrix of the current weights on the "train" or "test" split."""
+        if split not in ("train", "test"):
+            raise TrainingError(f"split: expected 'train' or 'test', got {split!r}")
+        x, y = (self.data.x_train, self.data.y_train) if split == "train" else (self.data.x_test, self.data.y_test)
+        with self._lock:
+            plan = self._ready()
+            return evaluate_arrays(plan, self.graph, self.bindings, x, y, self.classes)
+
+    def predict_proba(self, x_batch: np.ndarray) -> np.ndarray:
+        """Class probabilities (N, classes) for a batch of examples (a single example is also accepted)."""
+        x = np.asarray(x_batch)
+        example = self.data.x_train.shape[1:]
+        if x.shape == example:
+            x = x[None]
+        if x.shape[1:] != example:
+            raise TrainingError(f"predict: expected examples of shape {list(example)}, got {list(x.shape)}")
+        with self._lock:
+            plan, out_id = self._ready(), self.bindings.output
+            parts = [to_probs(self.graph, out_id, plan.outputs(self._feeds(x[s:s + EVAL_CHUNK]), out_id))
+                     for s in range(0, len(x), EVAL_CHUNK)]
+        return np.concatenate(parts) if parts else np.zeros((0, self.classes))
+
+    def predict_text(self, text: str) -> list[tuple[str, float]]:
+        """(class name, probability) for a typed text, most likely first (text data sets only)."""
+        if self.data.kind != "text":
+            raise TrainingError(f"{self.data.name} holds 2-D points, not text: give a point such as 0.5,-1.2")
+        probs = self.predict_proba(self.data.encode_text(text))[0]
+        return sorted(zip(self.data.class_names, (float(p) for p in probs)), key=lambda item: -item[1])
+
+    def class_index(self, label: int | str) -> int:
+        """A class given by index or by (case-insensitive) name, as its index."""
+        names = [n.lower() for n in self.data.class_names]
+        if isinstance(label, str) and label.lower() in names:
+            return names.index(label.lower())
+        if isinstance(label, (int, np.integer)) and not isinstance(label, bool) and 0 <= label < self.classes:
+            return int(label)
+        raise TrainingError(f"label: expected a class index 0..{self.classes - 1} or one of "
+                            f"{', '.join(self.data.class_names)}, got {label!r}")
+
+    def explain_step(self, index: int | None = None, text: str | None = None, label: int | str | None = None,
+                     lr: float | None = None, apply_update: bool = False) -> Trace:
+        """One example's SGD step Θ ← Θ − α∇Θ, fully recorded (forward → loss → backward → update).
+
+        The example is training example `index` (default: the next one in the shuffled order) or a typed
+        `text` with its true `label`; the update is applied to the graph only if `apply_update`."""
+        self._ready()
+        if text is not None:
+            if label is None:
+                raise TrainingError("explain_step: give the true class of the text (label=...)")
+            x, y = self.data.encode_text(text), self.class_index(label)
+        else:
+            if index is None:
+                index = int(self._order[self._cursor]) if self._cursor < len(self._order) else 0
+            if not 0 <= index < len(self.data.y_train):
+                raise TrainingError(f"index: expected 0..{len(self.data.y_train) - 1}, got {index}")
+            x = self.data.x_train[index:index + 1]
+            y = int(self.data.y_train[index]) if label is None else self.class_index(label)
+        rate = self.optimizer.lr if lr is None else check_positive("lr", lr)
+        with self._lock:
+            return explain(self.graph, self._feeds(x, np.array([y])), target=self.bindings.loss, lr=rate,
+                           apply_update=apply_update)
+
+    def save_into_graph(self) -> dict[str, Any]:
+        """Write the history, final test accuracy and confusion into graph.meta["metrics"] (weights are in place)."""
+        final = self.evaluate("test")
+        metrics = {
+            **self.history.to_dict(),
+            "test_accuracy": final.accuracy,
+            "confusion": final.confusion.tolist(),
+            "class_names": list(self.data.class_names),
+            "trained_with": self.settings.to_dict(),
+            "steps_done": self.step_count,
+        }
+        self.graph.meta["metrics"] = metrics
+        self.graph.events.meta_changed.emit("metrics")
+        self.notify_values()
+        return metrics

@@ -1,0 +1,247 @@
+"""What the user does on the scene: drop ops, drag wires between ports, move nodes, and edit helpers."""
+from __future__ import annotations
+
+import networkx as nx
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QTransform
+from PySide6.QtWidgets import QGraphicsScene
+
+from engine import blocks as block_model
+from engine.registry import OPS
+
+from .. import commands as cmd
+from .edge_item import EdgeItem
+from .node_item import NodeItem
+from .port_item import PortItem
+
+OP_MIME = "application/x-cge-op"
+BLOCK_PAYLOAD = "block:linear_sigmoid"  # palette entry for a whole Linear + σ block
+
+
+class SceneInteraction:
+    """Mouse, drag-and-drop and edit helpers of GraphScene (a mixin; the scene owns the state)."""
+
+    def init_interaction(self) -> None:
+        """Start with no wire and no move in progress."""
+        self._wire: EdgeItem | None = None
+        self._wire_from: PortItem | None = None
+        self._pressed: dict[NodeItem, QPointF] = {}
+
+    # ----- ports in model terms
+    def model_port(self, port: PortItem) -> tuple[str, str]:
+        """(node id, port name) in the model for a port item (a collapsed block maps to its MatMul / Sigmoid)."""
+        if port.node_id in self.block_items:
+            parts = block_model.block_parts(self.graph, port.node_id)
+            return (parts.sigmoid, "out") if port.is_output else (parts.matmul, "x")
+        return port.node_id, port.name
+
+    def port_at(self, point: QPointF, exclude=None) -> PortItem | None:
+        """The port under a scene point, if any."""
+        for item in self.items(point):
+            if isinstance(item, PortItem) and item is not exclude and item.isVisible():
+                return item
+        return None
+
+    def _visible_nodes(self) -> list[NodeItem]:
+        return [i for i in list(self.node_items.values()) + list(self.block_items.values()) if i.isVisible()]
+
+    # ----- wiring
+    def _start_wire(self, port: PortItem) -> None:
+        self._wire_from = port
+        self._wire = EdgeItem("wire", self.theme, dashed=True)
+        self.addItem(self._wire)
+        self._wire.set_endpoints(port.scenePos(), port.scenePos())
+        self._light_targets(port)
+
+    def _light_targets(self, start: PortItem) -> None:
+        node_id, _ = self.model_port(start)
+        if start.is_output:
+            forbidden = nx.ancestors(self.graph.nx, node_id) | {node_id}
+        else:
+            forbidden = nx.descendants(self.graph.nx, node_id) | {node_id}
+        for item in self._visible_nodes():
+            for port in item.ports():
+                if port.is_output == start.is_output or port.parentItem() is start.parentItem():
+                    continue
+                target, name = self.model_port(port)
+                if start.is_output:
+                    ok = target not in forbidden and name not in self.graph.incoming(target)
+                else:
+                    ok = target not in forbidden and self.model_port(start)[1] not in self.graph.incoming(node_id)
+                port.set_highlight("valid" if ok else "invalid")
+
+    def _finish_wire(self, point: QPointF) -> None:
+        start, wire = self._wire_from, self._wire
+        self._wire, self._wire_from = None, None
+        self.removeItem(wire)
+        for item in self._visible_nodes():
+            for port in item.ports():
+                port.set_highlight(None)
+        target = self._wire_target(start, point)
+        if target is None:
+            return
+        ends = (start, target) if start.is_output else (target, start)
+        src, _ = self.model_port(ends[0])
+        dst, name = self.model_port(ends[1])
+        reason = self.graph.can_connect(src, dst, name)
+        if reason:
+            self.status_message.emit(f"Cannot connect: {reason}")
+            return
+        self.try_push(lambda: cmd.ConnectCommand(self.graph, src, dst, name))
+
+    def _wire_target(self, start: PortItem, point: QPointF) -> PortItem | None:
+        port = self.port_at(point, exclude=start)
+        if port is not None:
+            if port.is_output == start.is_output:
+                side = "an input" if start.is_output else "an output"
+                self.status_message.emit(f"Cannot connect: drop the wire on {side} port")
+                return None
+            return port
+        for item in self.items(point):
+            if isinstance(item, NodeItem) and item is not start.parentItem():
+                candidates = [item.output] if not start.is_output else list(item.inputs.values())
+                valid = [p for p in candidates if p.highlight == "valid"]
+                return (valid or candidates or [None])[0]
+        return None
+
+    # ----- mouse
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.LeftButton:
+            port = self.port_at(event.scenePos())
+            if port is not None:
+                self._start_wire(port)
+                event.accept()
+                return
+        QGraphicsScene.mousePressEvent(self, event)
+        if event.button() == Qt.LeftButton:
+            self._pressed = {i: i.pos() for i in self.selectedItems() if isinstance(i, NodeItem)}
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._wire is not None:
+            end = event.scenePos()
+            port = self.port_at(end, exclude=self._wire_from)
+            if port is not None and port.highlight == "valid":
+                end = port.scenePos()
+            if self._wire_from.is_output:
+                self._wire.set_endpoints(self._wire_from.scenePos(), end)
+            else:
+                self._wire.set_endpoints(end, self._wire_from.scenePos())
+            event.accept()
+            return
+        QGraphicsScene.mouseMoveEvent(self, event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._wire is not None and event.button() == Qt.LeftButton:
+            self._finish_wire(event.scenePos())
+            event.accept()
+            return
+        QGraphicsScene.mouseReleaseEvent(self, event)
+        if event.button() == Qt.LeftButton:
+            self._finish_move()
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        item = self.itemAt(event.scenePos(), QTransform())
+        if isinstance(item, NodeItem) and item.node_id in self.block_items:
+            self.toggle_block(item.node_id)
+            event.accept()
+            return
+        QGraphicsScene.mouseDoubleClickEvent(self, event)
+
+    def _finish_move(self) -> None:
+        pressed, self._pressed = self._pressed, {}
+        moves: dict[str, tuple] = {}
+        s = self.theme.scale
+        for item, old in pressed.items():
+            if item.scene() is not self or item.pos() == old:
+                continue
+            dx, dy = (item.pos().x() - old.x()) / s, (item.pos().y() - old.y()) / s
+            members = (self.graph.regions[item.node_id].node_ids if item.node_id in self.block_items
+                       else [item.node_id])
+            for node_id in members:
+                x, y = self.graph.nodes[node_id].pos
+                moves[node_id] = ((x, y), (round(x + dx, 1), round(y + dy, 1)))
+        if moves:
+            self.try_push(lambda: cmd.MoveNodesCommand(self.graph, moves))
+
+    # ----- drag and drop from the palette
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasFormat(OP_MIME):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:
+        if not event.mimeData().hasFormat(OP_MIME):
+            event.ignore()
+            return
+        payload = bytes(event.mimeData().data(OP_MIME)).decode("utf-8", errors="replace").strip()
+        self.add_op_at(payload, self.to_model(event.scenePos()))
+        event.acceptProposedAction()
+
+    # ----- edit helpers (the window's menus call these)
+    def add_op_at(self, op_name: str, pos: tuple[float, float]) -> str | None:
+        """Add an op (or the Linear + σ block) at a model position through the undo stack; returns the node id."""
+        if op_name == BLOCK_PAYLOAD:
+            command = self.try_push(lambda: cmd.AddBlockCommand(self.graph, 3, 3, pos))
+            return command.node_ids[-1] if command else None
+        if op_name not in OPS:
+            self.status_message.emit(f"Unknown op '{op_name[:60]}'")
+            return None
+        command = self.try_push(lambda: cmd.AddNodeCommand(self.graph, op_name, pos))
+        if command is not None:
+            self.select_nodes([command.node_id])
+            return command.node_id
+        return None
+
+    def delete_selected(self) -> None:
+        """Delete the selected nodes (with their edges) and edges."""
+        nodes, edges = self.selected_node_ids(), self.selected_edge_ids()
+        if nodes or edges:
+            self.try_push(lambda: cmd.RemoveItemsCommand(self.graph, nodes, edges))
+
+    def copy_selected(self) -> dict | None:
+        """The selection as clipboard data, or None when nothing is selected."""
+        nodes = self.selected_node_ids()
+        return cmd.copy_selection(self.graph, nodes) if nodes else None
+
+    def paste(self, data: dict, at: tuple[float, float] | None = None) -> list[str]:
+        """Paste clipboard data (centred on `at` if given, else shifted a little); selects the new nodes."""
+        offset = (40.0, 40.0)
+        nodes = data.get("nodes") if isinstance(data, dict) else None
+        if at is not None and nodes:
+            cx = sum(n.get("pos", (0, 0))[0] for n in nodes) / len(nodes)
+            cy = sum(n.get("pos", (0, 0))[1] for n in nodes) / len(nodes)
+            offset = (at[0] - cx, at[1] - cy)
+        command = self.try_push(lambda: cmd.PasteCommand(self.graph, data, offset))
+        if command is None:
+            return []
+        self.select_nodes(command.node_ids)
+        return command.node_ids
+
+    def duplicate_selected(self) -> list[str]:
+        """Copy and paste the selection in one go."""
+        data = self.copy_selected()
+        return self.paste(data) if data else []
+
+    def select_all(self) -> None:
+        """Select every visible node and edge."""
+        for item in self.items():
+            if isinstance(item, (NodeItem, EdgeItem)) and item.isVisible() and item.flags() & item.ItemIsSelectable:
+                item.setSelected(True)
+
+    def group_selected(self, title: str, color: str | None = None) -> str | None:
+        """Group the selected nodes into a region; returns its id."""
+        command = self.try_push(lambda: cmd.GroupCommand(self.graph, title, self.selected_node_ids(), color))
+        return command.region_id if command else None
+
+    def make_block_from_selection(self) -> str | None:
+        """Turn a selected MatMul W → Add b → Sigmoid chain into a collapsed Linear + σ block."""
+        command = self.try_push(lambda: cmd.CollapseBlockCommand(self.graph, node_ids=self.selected_node_ids()))
+        return command.region_id if command else None
+
+    def auto_layout(self) -> None:
+        """Arrange every node left to right by layers (undoable)."""
+        self.try_push(lambda: cmd.AutoLayoutCommand(self.graph))

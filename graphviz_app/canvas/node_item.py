@@ -1,0 +1,321 @@
+"""A node on the canvas: a rounded box with its name, op, ports and output shape, plus display overlays."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QStaticText
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+
+from ..theme import Theme
+from .marks import ErrorMark, badge_rect, draw_badge
+from .port_item import PortItem
+from .text import elide, fonts_for, static_text
+from .value_panel import build_panel
+
+STATES = (None, "active", "done", "error", "winner", "dim")
+OP_WIDTH, SOURCE_WIDTH = 176.0, 150.0
+
+
+@dataclass
+class NodeLook:
+    """What a node item shows, taken from the model by the scene."""
+
+    node_id: str
+    name: str
+    op_label: str
+    category: str
+    inputs: list[str] = field(default_factory=list)
+    style: str = "op"  # op, param, source or block
+    tooltip: str = ""
+
+
+@dataclass
+class _Display:
+    """The overlays set through the display API (explain mode, training dashboard)."""
+
+    value: np.ndarray | None = None
+    value_kind: str = "auto"
+    grad: np.ndarray | None = None
+    state: str | None = None
+    badge: str | None = None
+    badge_tone: str = "info"
+    hidden_value: bool = False
+    class_names: list[str] = field(default_factory=list)
+
+
+class NodeItem(QGraphicsItem):
+    """The picture of one graph node; it reports moves to the scene and computes nothing."""
+
+    Type = QGraphicsItem.UserType + 1
+
+    def __init__(self, look: NodeLook, theme: Theme):
+        super().__init__()
+        self.look = look
+        self.node_id = look.node_id
+        self.shape_text = ""
+        self.error: str | None = None
+        self.display = _Display()
+        self.inputs: dict[str, PortItem] = {}
+        self.output: PortItem | None = None
+        self.setFlags(QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemIsMovable
+                      | QGraphicsItem.ItemSendsGeometryChanges)
+        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+        self.setAcceptHoverEvents(True)
+        self.theme = theme
+        self.fonts = fonts_for(theme)
+        self.error_mark = ErrorMark(self, theme, self.fonts)
+        self._make_ports()
+        self.set_theme(theme)
+
+    def type(self) -> int:
+        return self.Type
+
+    # ----- model-driven updates (called by the scene)
+    def set_look(self, look: NodeLook) -> None:
+        """Show a new name, op or port list."""
+        rebuild = look.inputs != self.look.inputs
+        self.look = look
+        if rebuild:
+            self._make_ports()
+        self._relayout()
+
+    def set_theme(self, theme: Theme) -> None:
+        """Redraw everything with another theme."""
+        self.theme = theme
+        self.fonts = fonts_for(theme)
+        self.error_mark.set_theme(theme, self.fonts)
+        for port in self.ports():
+            port.set_theme(theme)
+        self.setZValue(theme.z.node)
+        self._relayout()
+
+    def set_shape_text(self, text: str) -> None:
+        """The output shape written next to the output port (e.g. B×3)."""
+        if text != self.shape_text:
+            self.shape_text = text
+            self._relayout()
+
+    def set_error(self, message: str | None) -> None:
+        """Show or clear the red shape-error mark; the message becomes its tooltip."""
+        if message != self.error:
+            self.error = message
+            self.error_mark.set_message(message)
+            self._relayout()
+
+    # ----- display API (explain mode, training dashboard)
+    def set_value(self, value, kind: str = "auto") -> None:
+        """Show a value: a number, a short vector, a heatmap strip, or with kind="probs" class bars."""
+        if kind not in ("auto", "probs"):
+            raise ValueError(f"value kind must be 'auto' or 'probs', got {kind!r}")
+        self.display.value = None if value is None else np.array(value, dtype=np.float64)
+        self.display.value_kind = kind
+        self._relayout()
+
+    def set_class_names(self, names: list[str] | None) -> None:
+        """Names written next to probability bars."""
+        self.display.class_names = list(names or [])
+        self._relayout()
+
+    def set_grad(self, grad) -> None:
+        """Show ∂L/∂(this node) in the backward colour, or hide it with None."""
+        self.display.grad = None if grad is None else np.array(grad, dtype=np.float64)
+        self._relayout()
+
+    def set_state(self, state: str | None) -> None:
+        """Highlight: None, "active", "done", "error", "winner" or "dim"."""
+        if state not in STATES:
+            raise ValueError(f"node state must be one of {STATES}, got {state!r}")
+        self.display.state = state
+        self.setOpacity(0.32 if state == "dim" else 1.0)
+        self.update()
+
+    def set_badge(self, text: str | None, tone: str = "info") -> None:
+        """A small pill on the top-right corner (e.g. ✓ gradient check, Σ fan-out), or none."""
+        if tone not in ("info", "ok", "fail"):
+            raise ValueError(f"badge tone must be info, ok or fail, got {tone!r}")
+        self.display.badge, self.display.badge_tone = text, tone
+        self._relayout()
+
+    def set_hidden_value(self, hidden: bool) -> None:
+        """Show "?" instead of the value (predict, then reveal)."""
+        self.display.hidden_value = bool(hidden)
+        self._relayout()
+
+    def clear_display(self) -> None:
+        """Remove every overlay set through the display API."""
+        names = self.display.class_names
+        self.display = _Display(class_names=names)
+        self.setOpacity(1.0)
+        self._relayout()
+
+    def displayed_texts(self) -> list[str]:
+        """The texts currently drawn on the node (for tests and accessibility)."""
+        texts = [self.look.name, self.look.op_label, self.shape_text, *self.look.inputs]
+        if self.display.badge:
+            texts.append(self.display.badge)
+        return [t for t in texts if t]
+
+    # ----- ports
+    def ports(self) -> list[PortItem]:
+        """Every port item, inputs first."""
+        return list(self.inputs.values()) + ([self.output] if self.output else [])
+
+    def _make_ports(self) -> None:
+        for port in self.ports():
+            port.setParentItem(None)
+            if port.scene() is not None:
+                port.scene().removeItem(port)
+        self.inputs = {name: PortItem(self, self.node_id, name, False, self.theme) for name in self.look.inputs}
+        self.output = PortItem(self, self.node_id, "out", True, self.theme)
+
+    # ----- geometry
+    def _relayout(self) -> None:
+        self.prepareGeometryChange()
+        t, f, s = self.theme, self.fonts, self.theme.scale
+        width = (SOURCE_WIDTH if self.look.style in ("param", "source") else OP_WIDTH) * s
+        pad, row_h = 11 * s, 21 * s
+        name_h = f.metrics(f.title).height()
+        header_h = 7 * s + name_h + f.metrics(f.small_caps).height() + 5 * s
+        rows = max(1, len(self.look.inputs))
+        base_h = header_h + rows * row_h + 7 * s
+        box = QRectF(-width / 2, -base_h / 2, width, base_h)
+        self.box = box
+        for i, port in enumerate(self.inputs.values()):
+            port.setPos(box.left(), box.top() + header_h + (i + 0.5) * row_h)
+        out_y = box.top() + header_h + rows * row_h / 2
+        self.output.setPos(box.right(), out_y)
+        self.error_mark.setPos(box.right() - pad - 2 * s, box.top() + 7 * s + name_h / 2)
+        name_room = width - 2 * pad - (20 * s if self.error else 0)
+        self._texts: list[tuple[QPointF, QStaticText, QFont, str]] = [
+            (QPointF(box.left() + pad, box.top() + 7 * s),
+             static_text(elide(self.look.name, f.title, name_room), f.title), f.title, "text"),
+            (QPointF(box.left() + pad, box.top() + 7 * s + name_h),
+             static_text(self.look.op_label, f.small_caps), f.small_caps, "sub"),
+        ]
+        port_h = f.metrics(f.port).height()
+        for i, name in enumerate(self.look.inputs):
+            y = box.top() + header_h + (i + 0.5) * row_h - port_h / 2
+            self._texts.append((QPointF(box.left() + 9 * s, y), static_text(name, f.port), f.port, "text"))
+        if self.shape_text:
+            shape_st = static_text(self.shape_text, f.mono)
+            x = box.right() - 10 * s - shape_st.size().width()
+            self._texts.append((QPointF(x, out_y - shape_st.size().height() / 2), shape_st, f.mono, "sub"))
+        self._layout_panels(box, pad)
+        self._make_paths()
+        self.update()
+
+    def _layout_panels(self, box: QRectF, pad: float) -> None:
+        t, s, d = self.theme, self.theme.scale, self.display
+        inner = box.width() - 2 * pad
+        grad_prefix = f"∂L/∂{self.look.name} " if len(self.look.name) <= 3 else "∂L/∂· "
+        value_pic, value_h = build_panel(d.value, d.value_kind, "", t.forward, t, self.fonts, inner,
+                                         d.class_names, d.hidden_value)
+        grad_pic, grad_h = build_panel(d.grad, "auto", grad_prefix, t.backward, t, self.fonts, inner)
+        self._panels: list[tuple[QPointF, object]] = []
+        y = box.bottom()
+        for pic, h in ((value_pic, value_h), (grad_pic, grad_h)):
+            if pic is not None:
+                self._panels.append((QPointF(box.left() + pad, y + 4 * s), pic))
+                y += h + 6 * s
+        self.body = QRectF(box.left(), box.top(), box.width(), y - box.top() + (2 * s if self._panels else 0))
+        self._badge_rect = None
+        if d.badge:
+            self._badge_rect = badge_rect(d.badge, self.fonts, t, QPointF(box.right() + 6 * s, box.top()))
+
+    def _make_paths(self) -> None:
+        s, body = self.theme.scale, self.body
+        radius = {"param": min(body.height() / 2, 20 * s), "block": 11 * s}.get(self.look.style, 8 * s)
+        self._body_path = QPainterPath()
+        self._body_path.addRoundedRect(body, radius, radius)
+        band = QPainterPath()
+        band.addRect(QRectF(body.left(), body.top(), body.width(), 4 * s))
+        self._accent_path = self._body_path.intersected(band)
+        self._separator_y = self.box.bottom() if self._panels else None
+        margin = 8 * s
+        self._bounds = body.adjusted(-margin, -margin, margin, margin)
+        if self._badge_rect is not None:
+            self._bounds = self._bounds.united(self._badge_rect.adjusted(-2, -2, 2, 2))
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        return self._body_path
+
+    # ----- painting
+    def _colors(self) -> tuple[QColor, QColor]:
+        t = self.theme
+        fill = {"param": t.param_fill, "source": t.source_fill}.get(self.look.style, t.node_fill)
+        border = {"param": t.param_border}.get(self.look.style, t.node_border)
+        return QColor(fill), QColor(border)
+
+    def _border_pen(self) -> tuple[QPen, QPen | None]:
+        t, s, state = self.theme, self.theme.scale, self.display.state
+        fill, border = self._colors()
+        if self.isSelected():
+            halo = QColor(t.selection)
+            halo.setAlpha(70)
+            return QPen(QColor(t.selection), 2.2 * s), QPen(halo, 6 * s)
+        special = {"active": t.forward, "winner": t.winner, "error": t.error}.get(state)
+        if special:
+            halo = QColor(special)
+            halo.setAlpha(80)
+            return QPen(QColor(special), 2.4 * s), QPen(halo, 7 * s)
+        if state == "done":
+            return QPen(QColor(t.forward), 1.6 * s), None
+        if self.error:
+            return QPen(QColor(t.error), 1.6 * s), None
+        return QPen(border, t.line_width * s), None
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        fill, _ = self._colors()
+        pen, halo = self._border_pen()
+        if halo is not None:
+            painter.setPen(halo)
+            painter.setBrush(Qt.NoBrush)
+            painter.drawPath(self._body_path)
+        painter.setPen(pen)
+        painter.setBrush(QBrush(fill))
+        painter.drawPath(self._body_path)
+        if self.look.style != "param":
+            painter.fillPath(self._accent_path, QColor(self.theme.category_color(self.look.category)))
+        if lod < 0.3:
+            return  # far away: boxes and wires are all one can see
+        if self.look.style == "block":
+            self._paint_block_frame(painter)
+        self._paint_texts(painter)
+        if self._separator_y is not None:
+            painter.setPen(QPen(QColor(self.theme.grid_major), 1.0))
+            painter.drawLine(QPointF(self.box.left() + 6, self._separator_y), QPointF(self.box.right() - 6, self._separator_y))
+        for origin, picture in self._panels:
+            painter.drawPicture(origin, picture)
+        if self._badge_rect is not None:
+            draw_badge(painter, self._badge_rect, self.display.badge, self.display.badge_tone, self.theme, self.fonts)
+
+    def _paint_texts(self, painter: QPainter) -> None:
+        text_color, sub_color = QColor(self.theme.node_text), QColor(self.theme.node_subtext)
+        for pos, text, font, role in self._texts:
+            painter.setPen(sub_color if role == "sub" else text_color)
+            painter.setFont(font)
+            painter.drawStaticText(pos, text)
+
+    def _paint_block_frame(self, painter: QPainter) -> None:
+        s = self.theme.scale
+        inner = self.body.adjusted(3.5 * s, 3.5 * s, -3.5 * s, -3.5 * s)
+        painter.setPen(QPen(QColor(self.theme.node_border), 0.8 * s, Qt.DashLine))
+        painter.setBrush(Qt.NoBrush)
+        painter.drawRoundedRect(inner, 8 * s, 8 * s)
+
+    # ----- interaction
+    def itemChange(self, change, value):
+        scene = self.scene()
+        if change == QGraphicsItem.ItemPositionChange and scene is not None and hasattr(scene, "snap_point"):
+            return scene.snap_point(value)
+        if change == QGraphicsItem.ItemPositionHasChanged and scene is not None and hasattr(scene, "node_item_moved"):
+            scene.node_item_moved(self)
+        if change == QGraphicsItem.ItemSelectedHasChanged:
+            self.setZValue(self.theme.z.selected_node if value else self.theme.z.node)
+        return super().itemChange(change, value)

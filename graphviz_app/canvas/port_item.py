@@ -1,0 +1,88 @@
+"""A port: the small circle on a node's edge where a wire starts (output) or ends (input)."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem
+
+from ..theme import Theme
+
+PORT_RADIUS = 5.0
+HIT_RADIUS = 11.0
+
+
+class PortItem(QGraphicsItem):
+    """One input (left side) or the output (right side) of a node; knows its node id and port name."""
+
+    Type = QGraphicsItem.UserType + 3
+
+    def __init__(self, parent: QGraphicsItem, node_id: str, name: str, is_output: bool, theme: Theme):
+        super().__init__(parent)
+        self.node_id = node_id
+        self.name = name
+        self.is_output = is_output
+        self.connected = False
+        self.highlight: str | None = None  # None, "valid" or "invalid" while a wire is dragged
+        self._hovered = False
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CrossCursor)
+        self.set_theme(theme)
+
+    def type(self) -> int:
+        return self.Type
+
+    def set_theme(self, theme: Theme) -> None:
+        """Take sizes and colours from a theme."""
+        self.prepareGeometryChange()
+        self.theme = theme
+        self.radius = PORT_RADIUS * theme.scale
+        self.hit = HIT_RADIUS * theme.scale
+        self._rect = QRectF(-self.hit, -self.hit, 2 * self.hit, 2 * self.hit)
+        self._shape = QPainterPath()
+        self._shape.addEllipse(self._rect)
+        self.update()
+
+    def set_connected(self, connected: bool) -> None:
+        """A connected port is drawn filled, a free one hollow."""
+        if connected != self.connected:
+            self.connected = connected
+            self.update()
+
+    def set_highlight(self, state: str | None) -> None:
+        """Light the port up as a valid or invalid target while a wire is dragged."""
+        if state != self.highlight:
+            self.highlight = state
+            self.update()
+
+    def anchor(self) -> QPointF:
+        """Where wires attach, in scene coordinates."""
+        return self.scenePos()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def shape(self) -> QPainterPath:
+        return self._shape
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        theme = self.theme
+        r = self.radius
+        color = QColor(theme.port)
+        if self.highlight == "valid":
+            color, r = QColor(theme.port_valid), r * 1.6
+        elif self.highlight == "invalid":
+            color = QColor(theme.port_invalid)
+        elif self._hovered:
+            color, r = QColor(theme.selection), r * 1.3
+        painter.setPen(QPen(color, max(1.0, theme.line_width)))
+        painter.setBrush(QBrush(color) if self.connected or self.highlight == "valid" or self._hovered
+                         else QBrush(QColor(theme.node_fill)))
+        painter.drawEllipse(QPointF(0, 0), r, r)
+
+    def hoverEnterEvent(self, event) -> None:
+        self._hovered = True
+        self.update()
+
+    def hoverLeaveEvent(self, event) -> None:
+        self._hovered = False
+        self.update()

@@ -1,0 +1,98 @@
+"""Exact snapshots of nodes, edges and regions, so an undo restores ids, values and groups as they were."""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+from PySide6.QtGui import QUndoCommand
+
+from engine import Graph
+from engine import blocks as block_model
+
+
+def node_record(graph: Graph, node_id: str) -> dict[str, Any]:
+    """Everything needed to re-create a node with the same id, name, attributes, position and value."""
+    node = graph.node(node_id)
+    return {"id": node.id, "op": node.op_name, "name": node.name, "attrs": copy.deepcopy(dict(node.attrs)),
+            "pos": tuple(node.pos), "value": None if node.value is None else np.array(node.value, copy=True)}
+
+
+def restore_node(graph: Graph, record: dict[str, Any]) -> None:
+    """Re-create a node from its record."""
+    value = None if record["value"] is None else np.array(record["value"], copy=True)
+    graph.add_node(record["op"], record["name"], copy.deepcopy(record["attrs"]), record["pos"],
+                   node_id=record["id"], value=value)
+
+
+def edge_record(graph: Graph, edge_id: str) -> tuple[str, str, str, str]:
+    """(id, src, dst, port) of an edge."""
+    edge = graph.edges[edge_id]
+    return (edge.id, edge.src, edge.dst, edge.port)
+
+
+def restore_edge(graph: Graph, record: tuple[str, str, str, str]) -> None:
+    """Re-create an edge from its record."""
+    edge_id, src, dst, port = record
+    graph.connect(src, dst, port, edge_id=edge_id)
+
+
+def regions_record(graph: Graph) -> dict[str, Any]:
+    """Every region (in order) and the block table, for putting groups back exactly."""
+    regions = [(r.id, r.title, list(r.node_ids), r.color) for r in graph.regions.values()]
+    return {"regions": regions, "blocks": copy.deepcopy(block_model.blocks(graph))}
+
+
+def restore_regions(graph: Graph, record: dict[str, Any]) -> None:
+    """Make regions and block entries equal to a record (re-adding all, so their order is kept too)."""
+    if regions_record(graph) == record:
+        return
+    for region_id in list(graph.regions):
+        graph.remove_region(region_id)
+    for region_id, title, node_ids, color in record["regions"]:
+        graph.add_region(title, [n for n in node_ids if n in graph.nodes], color, region_id=region_id)
+    stale = set(graph.meta.get(block_model.META_KEY) or {}) - set(record["blocks"])
+    for region_id in stale:
+        block_model.set_block_info(graph, region_id, None)
+    for region_id, info in record["blocks"].items():
+        block_model.set_block_info(graph, region_id, info)
+
+
+class InsertCommand(QUndoCommand):
+    """Base of commands that add a group of nodes: the first redo builds it, later redos restore it exactly."""
+
+    def __init__(self, graph: Graph, text: str, parent: QUndoCommand | None = None):
+        super().__init__(text, parent)
+        self.graph = graph
+        self.before = regions_record(graph)
+        self.after: dict[str, Any] | None = None
+        self.nodes: list[dict[str, Any]] = []
+        self.edges: list[tuple[str, str, str, str]] = []
+
+    @property
+    def node_ids(self) -> list[str]:
+        """Ids of the nodes this command added (known after the first redo)."""
+        return [r["id"] for r in self.nodes]
+
+    def build(self) -> list[str]:
+        """Add the nodes, edges and regions for the first time; return the new node ids."""
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        if self.after is None:
+            ids = self.build()
+            self.nodes = [node_record(self.graph, n) for n in ids]
+            added = set(ids)
+            self.edges = [edge_record(self.graph, e.id) for e in self.graph.edges.values() if e.dst in added]
+            self.after = regions_record(self.graph)
+            return
+        for record in self.nodes:
+            restore_node(self.graph, record)
+        for record in self.edges:
+            restore_edge(self.graph, record)
+        restore_regions(self.graph, self.after)
+
+    def undo(self) -> None:
+        for record in reversed(self.nodes):
+            self.graph.remove_node(record["id"])
+        restore_regions(self.graph, self.before)

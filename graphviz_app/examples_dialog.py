@@ -1,0 +1,134 @@
+"""Open Example: the lecture's library of graphs, each with its title and description."""
+from __future__ import annotations
+
+import html
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from engine.errors import EngineError
+from engine.graph import Graph
+
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "graphs"
+DEFAULT_EXAMPLE = "headline_classifier"
+
+
+@dataclass
+class ExampleEntry:
+    """One example: its name, title and description, and its file (None: built in code)."""
+
+    name: str
+    title: str
+    description: str
+    path: Path | None
+
+    def load(self) -> Graph:
+        """The example's graph, from its file or from engine.examples."""
+        if self.path is not None:
+            from engine.serialization import load_graph
+
+            return load_graph(self.path)
+        return importlib.import_module("engine.examples").build_example(self.name)
+
+
+def _example_names() -> list[str]:
+    try:
+        return list(importlib.import_module("engine.examples").EXAMPLES)
+    except ImportError:
+        return []
+
+
+def _meta_of(path: Path) -> dict:
+    from engine.serialization import parse_graph_json
+
+    try:
+        data = parse_graph_json(path.read_bytes())
+    except (EngineError, OSError):
+        return {}
+    meta = data.get("meta") if isinstance(data, dict) else None
+    return meta if isinstance(meta, dict) else {}
+
+
+def list_examples(folder: Path = EXAMPLES_DIR) -> list[ExampleEntry]:
+    """Every example: files in `folder` in the engine's EXAMPLES order, then any other files."""
+    names = _example_names()
+    files = {p.stem: p for p in sorted(folder.glob("*.json"))} if folder.is_dir() else {}
+    order = names + [n for n in files if n not in names]
+    entries = []
+    for name in order:
+        path = files.get(name)
+        meta = _meta_of(path) if path else _built_meta(name)
+        title = str(meta.get("title") or name.replace("_", " ").capitalize())
+        entries.append(ExampleEntry(name, title, str(meta.get("description", "")), path))
+    return entries
+
+
+def _built_meta(name: str) -> dict:
+    try:
+        return importlib.import_module("engine.examples").build_example(name).meta
+    except (ImportError, EngineError):
+        return {}
+
+
+def default_example_graph() -> Graph:
+    """The headline classifier: from its file, or built in code if the file is missing."""
+    path = EXAMPLES_DIR / f"{DEFAULT_EXAMPLE}.json"
+    if path.is_file():
+        from engine.serialization import load_graph
+
+        return load_graph(path)
+    return importlib.import_module("engine.examples").build_example(DEFAULT_EXAMPLE)
+
+
+class ExamplesDialog(QDialog):
+    """A list of examples on the left, the chosen one's description on the right."""
+
+    def __init__(self, parent: QWidget | None = None, entries: list[ExampleEntry] | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Open Example")
+        self.resize(720, 420)
+        self.entries = entries if entries is not None else list_examples()
+        self.list = QListWidget()
+        self.list.setMinimumWidth(260)
+        for entry in self.entries:
+            item = QListWidgetItem(entry.title)
+            item.setToolTip(entry.name)
+            self.list.addItem(item)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.open_button = buttons.button(QDialogButtonBox.StandardButton.Open)
+        row = QHBoxLayout()
+        row.addWidget(self.list, 2)
+        row.addWidget(self.details, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(buttons)
+        self.list.currentRowChanged.connect(self._show_details)
+        self.list.itemDoubleClicked.connect(lambda _item: self.accept())
+        if self.entries:
+            self.list.setCurrentRow(0)
+        else:
+            self.details.setText("No examples found in assets/graphs.")
+            self.open_button.setEnabled(False)
+
+    def _show_details(self, row: int) -> None:
+        if not 0 <= row < len(self.entries):
+            return
+        entry = self.entries[row]
+        where = entry.path.name if entry.path else "built in code"
+        self.details.setText(f"<h3>{html.escape(entry.title)}</h3><p>{html.escape(entry.description)}</p>"
+                             f"<p style='color:gray'>{html.escape(where)}</p>")
+
+    def selected(self) -> ExampleEntry | None:
+        """The highlighted example."""
+        row = self.list.currentRow()
+        return self.entries[row] if 0 <= row < len(self.entries) else None

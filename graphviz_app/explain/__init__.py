@@ -1,0 +1,94 @@
+"""Explain mode: replay a trace on the canvas — values forward, upstream × local gradients backward.
+
+`install(window)` adds the Explain dock (example picker, run buttons, timeline, caption), the wiggle
+check dock, the Jacobian panel in the inspector, Run-menu and toolbar actions, Space on the canvas,
+and presentation mode (F5). `overlay.apply_trace_state(scene, trace, step)` paints a trace on any scene
+(used by graphviz_app.render for `main.py render --step K`).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from .controller import ExplainController
+from .presentation import Presentation, space_shortcut
+from .timeline import TimelineWidget
+
+MENU_ORDER = ("forward", "backward", "step_back", "step", "play", None, "sgd", None, "predict", "grad_width",
+              None, "wiggle", "check_all", None, "present")
+TOOLBAR_ORDER = ("forward", "backward", "step", "play", "sgd", "present")
+
+
+class ExplainMode:
+    """Everything explain mode adds to one window (kept on the window as `window.explain`)."""
+
+    def __init__(self, window: Any):
+        self.window = window
+        self.controller = ExplainController(window.scene, window.undo_stack, parent=window)
+        self.controller.message.connect(window.show_status)
+        self.timeline = TimelineWidget(self.controller.player, self.controller.picker, self.controller.caption)
+        self.actions = self.controller.make_actions(window, lambda: self.timeline.lr.value())
+        self.timeline.add_buttons(self.actions)
+        self.presentation = Presentation(window, self.controller, self.controller.caption)
+        self.actions["present"].triggered.connect(self.presentation.toggle)
+        self.space = space_shortcut(window.view, self.controller.step)
+        self._place_widgets()
+        self._fill_menus()
+        window.graph_replaced.connect(self._graph_replaced)
+        window.scene.edge_selected.connect(self.controller.select_edge)
+        window.scene.node_selected.connect(self.controller.wiggle.select)
+        self.controller.trace_changed.connect(self._trace_changed)
+        self.controller.player.step_changed.connect(self._push_arrays)
+
+    def _place_widgets(self) -> None:
+        w = self.window
+        self.timeline_dock = w.add_dock("Explain", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.wiggle_dock = w.add_dock("Wiggle Check", self.controller.wiggle)
+        if hasattr(w, "inspector_dock"):
+            w.tabifyDockWidget(w.inspector_dock, self.wiggle_dock)
+            w.inspector_dock.raise_()
+        inspector = getattr(w, "inspector", None)
+        if inspector is not None and hasattr(inspector, "set_edge_widget"):
+            inspector.set_edge_widget(self.controller.jacobian)
+            inspector.edge_shown.connect(self.controller.select_edge)
+
+    def _fill_menus(self) -> None:
+        w = self.window
+        menu = w.menus["run"]
+        menu.addSeparator()
+        for key in MENU_ORDER:
+            menu.addSeparator() if key is None else menu.addAction(self.actions[key])
+        w.toolbar.addSeparator()
+        for key in TOOLBAR_ORDER:
+            w.toolbar.addAction(self.actions[key])
+        w.addActions(list(self.actions.values()))  # shortcuts keep working with the menu bar hidden (F5)
+        if hasattr(w, "actions") and isinstance(w.actions, dict):
+            w.actions.update({f"explain_{k}": a for k, a in self.actions.items()})
+
+    def _graph_replaced(self, graph: Any) -> None:
+        self.presentation.leave()
+        self.controller.set_graph(graph)
+
+    def _trace_changed(self, trace: Any) -> None:
+        inspector = getattr(self.window, "inspector", None)
+        if trace is None and inspector is not None and hasattr(inspector, "clear_arrays"):
+            inspector.clear_arrays()
+
+    def _push_arrays(self, k: int) -> None:
+        """The inspector shows the value and gradient of the inspected node as they stand at step k."""
+        inspector = getattr(self.window, "inspector", None)
+        overlay = self.controller.overlay
+        if inspector is None or overlay is None or not hasattr(inspector, "show_arrays"):
+            return
+        from .state import state_at
+
+        state = state_at(overlay.trace, k)
+        for node_id in overlay.trace.names:
+            inspector.show_arrays(node_id, state.values.get(node_id), state.grads.get(node_id))
+
+
+def install(window: Any) -> ExplainMode:
+    """Add explain mode to a MainWindow (called by graphviz_app.app.run_app)."""
+    window.explain = ExplainMode(window)
+    return window.explain

@@ -1,0 +1,138 @@
+"""Presentation mode (F5): full screen, docks hidden, projector theme, a big caption; Space/←/→/Esc/P."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import QDockWidget, QLabel, QToolBar, QWidget
+
+from .controller import ExplainController
+
+CAPTION_STYLE = ("QLabel { background: rgba(255, 255, 255, 235); color: #000000; border: 2px solid #303030;"
+                 " border-radius: 8px; padding: 10px 16px; }")
+KEYS = {"next": Qt.Key.Key_Right, "back": Qt.Key.Key_Left, "leave": Qt.Key.Key_Escape, "predict": Qt.Key.Key_P}
+
+
+class Presentation(QObject):
+    """Turns the window into a lecture-hall display and back, remembering exactly what it changed."""
+
+    changed = Signal(bool)
+
+    def __init__(self, window: Any, controller: ExplainController, caption_of: Callable[[int], str]):
+        super().__init__(window)
+        self.window = window
+        self.controller = controller
+        self.caption_of = caption_of
+        self.active = False
+        self._saved: dict[str, Any] = {}
+        self.caption = QLabel(window.view.viewport())
+        self.caption.setWordWrap(True)
+        self.caption.setStyleSheet(CAPTION_STYLE)
+        font = QFont("DejaVu Sans")
+        font.setPixelSize(30)
+        self.caption.setFont(font)
+        self.caption.hide()
+        window.view.viewport().installEventFilter(self)
+        self.shortcuts = {key: QShortcut(QKeySequence(code), window) for key, code in KEYS.items()}
+        self.shortcuts["next"].activated.connect(self._next)
+        self.shortcuts["back"].activated.connect(controller.step_back)
+        self.shortcuts["leave"].activated.connect(self.leave)
+        self.shortcuts["predict"].activated.connect(self._toggle_predict)
+        for shortcut in self.shortcuts.values():
+            shortcut.setEnabled(False)
+        controller.player.step_changed.connect(self._update_caption)
+        controller.player.revealed_changed.connect(lambda _r: self._update_caption(controller.player.step))
+
+    def toggle(self) -> None:
+        """Enter or leave presentation mode."""
+        self.leave() if self.active else self.enter()
+
+    def enter(self) -> None:
+        """Full screen, docks, toolbars and menus hidden, projector theme, caption shown."""
+        if self.active:
+            return
+        w = self.window
+        self._saved = {
+            "state": w.windowState(), "theme": w.theme_name,
+            "widgets": [x for x in w.findChildren(QDockWidget) + w.findChildren(QToolBar)
+                        if x.isVisible() and x.parent() is w],
+            "menubar": w.menuBar().isVisible(), "statusbar": w.statusBar().isVisible(),
+            "view": w.view.zoom_state() if hasattr(w.view, "zoom_state") else None,
+        }
+        for widget in self._saved["widgets"]:
+            widget.hide()
+        w.menuBar().hide()
+        w.statusBar().hide()
+        w.set_theme("projector")
+        w.showFullScreen()
+        self._set_active(True)
+        self.controller.ensure_trace()
+        w.view.setFocus()
+        if hasattr(w.view, "fit_all"):
+            w.view.fit_all()
+        self._update_caption(self.controller.player.step)
+
+    def leave(self) -> None:
+        """Everything back as it was before F5."""
+        if not self.active:
+            return
+        w, saved = self.window, self._saved
+        self._set_active(False)
+        w.set_theme(saved["theme"])
+        w.setWindowState(saved["state"])
+        for widget in saved["widgets"]:
+            widget.show()
+        w.menuBar().setVisible(saved["menubar"])
+        w.statusBar().setVisible(saved["statusbar"])
+        if saved["view"] is not None:
+            w.view.set_zoom_state(saved["view"])
+
+    def _set_active(self, on: bool) -> None:
+        self.active = on
+        for shortcut in self.shortcuts.values():
+            shortcut.setEnabled(on)
+        self.caption.setVisible(on)
+        self.changed.emit(on)
+
+    def _next(self) -> None:
+        """→ scrubs one step on at once (no animation, nothing hidden)."""
+        if self.controller.ensure_trace():
+            self.controller.player.seek(self.controller.player.step + 1)
+
+    def _toggle_predict(self) -> None:
+        player = self.controller.player
+        player.set_predict(not player.predict)
+        self._update_caption(player.step)
+
+    def _update_caption(self, k: int) -> None:
+        if not self.active:
+            return
+        player = self.controller.player
+        text = self.caption_of(k)
+        if player.predict and not player.revealed:
+            text += "   (what do you predict? Space reveals)"
+        mode = "predict, then reveal · " if player.predict else ""
+        self.caption.setText(f"{text}\n{mode}Space: next   ←/→: scrub   P: predict mode   Esc: leave")
+        self._place_caption()
+
+    def _place_caption(self) -> None:
+        area = self.caption.parentWidget().rect()
+        margin = 24
+        self.caption.setFixedWidth(max(200, area.width() - 2 * margin))
+        self.caption.adjustSize()
+        self.caption.move(margin, area.height() - self.caption.height() - margin)
+        self.caption.raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Resize and self.active:
+            self._place_caption()
+        return False
+
+
+def space_shortcut(view: QWidget, slot: Callable[[], None]) -> QShortcut:
+    """Space steps the trace while the canvas has the focus."""
+    shortcut = QShortcut(QKeySequence(Qt.Key.Key_Space), view)
+    shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    shortcut.activated.connect(slot)
+    return shortcut

@@ -1,0 +1,95 @@
+"""The trace timeline dock: run buttons, speed, a slider over the whole trace, and the step in words."""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QFont
+from PySide6.QtWidgets import (QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QToolButton, QVBoxLayout,
+                               QWidget)
+
+from .player import TracePlayer
+from .sample_picker import SamplePicker
+
+BUTTONS = ("forward", "backward", "step_back", "step", "play", "sgd", "predict", "wiggle", "check_all")
+
+
+class TimelineWidget(QWidget):
+    """Controls of explain mode; buttons share the controller's QActions (toolbar, menu and keys)."""
+
+    def __init__(self, player: TracePlayer, picker: SamplePicker, caption_of: Callable[[int], str],
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.player = player
+        self.caption_of = caption_of
+        self.picker = picker
+        self.buttons: dict[str, QToolButton] = {}
+        self.button_row = row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(QLabel("speed"))
+        self.speed = QDoubleSpinBox()
+        self.speed.setRange(0.2, 20.0)
+        self.speed.setSingleStep(0.5)
+        self.speed.setSuffix(" steps/s")
+        self.speed.setValue(player.speed)
+        self.speed.valueChanged.connect(player.set_speed)
+        row.addWidget(self.speed)
+        row.addWidget(QLabel("α"))
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(4)
+        self.lr.setRange(0.0001, 10.0)
+        self.lr.setSingleStep(0.05)
+        self.lr.setValue(0.1)
+        self.lr.setToolTip("Learning rate α of the SGD step: Θ ← Θ − α ∇Θ L")
+        row.addWidget(self.lr)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setToolTip("Scrub through the trace: forward, backward and update steps")
+        self.slider.setRange(-1, -1)
+        self.slider.valueChanged.connect(self._scrubbed)
+        self.position = QLabel("no trace")
+        self.caption = QLabel("Press Forward (Ctrl+Shift+F) to run the example through the graph.")
+        self.caption.setWordWrap(True)
+        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = QFont(self.caption.font())
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.caption.setFont(font)
+        scrub = QHBoxLayout()
+        scrub.addWidget(self.slider, 1)
+        scrub.addWidget(self.position)
+        layout = QVBoxLayout(self)
+        layout.addWidget(picker)
+        layout.addLayout(row)
+        layout.addLayout(scrub)
+        layout.addWidget(self.caption)
+        player.loaded.connect(self._reload)
+        player.step_changed.connect(self._stepped)
+        player.revealed_changed.connect(lambda _r: self._stepped(self.player.step))
+
+    def add_buttons(self, actions: dict[str, QAction]) -> None:
+        """Buttons for the run actions, in BUTTONS order, at the start of the button row."""
+        for key in reversed(BUTTONS):
+            if key in actions:
+                button = QToolButton()
+                button.setDefaultAction(actions[key])
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+                self.button_row.insertWidget(0, button)
+                self.buttons[key] = button
+
+    def _reload(self) -> None:
+        self.slider.blockSignals(True)
+        self.slider.setRange(-1, self.player.last)
+        self.slider.setValue(self.player.step)
+        self.slider.blockSignals(False)
+        self._stepped(self.player.step)
+
+    def _stepped(self, k: int) -> None:
+        self.slider.blockSignals(True)
+        self.slider.setValue(k)
+        self.slider.blockSignals(False)
+        total = len(self.player)
+        self.position.setText(f"step {k + 1} / {total}" if total else "no trace")
+        self.caption.setText(self.caption_of(k))
+
+    def _scrubbed(self, k: int) -> None:
+        self.player.pause()
+        self.player.seek(k)

@@ -1,0 +1,85 @@
+"""Max-pooling over time: which position won, and which words of the headline that position read."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.graph import Graph
+from engine.trace import Trace
+
+WINDOW_OPS = ("SeqConv", "Window")
+
+
+@dataclass
+class PoolWinners:
+    """Winning positions of one max-pool node for the first example of the batch."""
+
+    node: str
+    positions: np.ndarray  # one winning position per feature (filter)
+    width: int  # how many words one position reads (the window width upstream)
+    ids: np.ndarray | None  # the example's token ids, when an Embedding upstream reads them
+
+    def counts(self) -> list[tuple[int, int]]:
+        """(position, how many features it won), most frequent first."""
+        return Counter(int(p) for p in self.positions).most_common()
+
+    def words_at(self, position: int, vocab_words: list[str] | None) -> str:
+        """The words that one position covers, e.g. 'stock market'; ids when no vocabulary is known."""
+        if self.ids is None:
+            return f"position {position}"
+        ids = [int(i) for i in self.ids[position: position + self.width]]
+        if vocab_words is None:
+            return " ".join(f"#{i}" for i in ids)
+        return " ".join(vocab_words[i] if 0 <= i < len(vocab_words) else f"#{i}" for i in ids)
+
+
+def _upstream_first(graph: Graph, start: str, op_names: tuple[str, ...]) -> str | None:
+    """The nearest node upstream of `start` (breadth first) running one of `op_names`."""
+    seen, frontier = {start}, [start]
+    while frontier:
+        nxt = []
+        for node_id in frontier:
+            for edge in graph.incoming(node_id).values():
+                if edge.src in seen:
+                    continue
+                if graph.nodes[edge.src].op_name in op_names:
+                    return edge.src
+                seen.add(edge.src)
+                nxt.append(edge.src)
+        frontier = nxt
+    return None
+
+
+def pool_winners(graph: Graph, trace: Trace, node_id: str) -> PoolWinners | None:
+    """Winners of the MaxPoolTime node `node_id` in this trace, or None if it has not run."""
+    step = next((s for s in trace.steps_of("forward") if s.node == node_id), None)
+    if step is None or "winner" not in step.info:
+        return None
+    winner = np.asarray(step.info["winner"])
+    positions = winner[0] if winner.ndim > 1 else winner
+    window = _upstream_first(graph, node_id, WINDOW_OPS)
+    width = graph.nodes[window].attrs["width"] if window else 1
+    embed = _upstream_first(graph, node_id, ("Embedding",))
+    ids = None
+    if embed is not None:
+        ids_edge = graph.incoming(embed).get("ids")
+        if ids_edge is not None and ids_edge.src in trace.values:
+            raw = np.asarray(trace.values[ids_edge.src])
+            ids = raw[0] if raw.ndim > 1 else raw
+    return PoolWinners(node_id, np.reshape(positions, -1), int(width), ids)
+
+
+def winners_text(winners: PoolWinners, vocab_words: list[str] | None, limit: int = 3) -> str:
+    """'winner: “stock market” (position 3, 5 of 8 filters)' or a short list when filters disagree."""
+    counts = winners.counts()
+    total = len(winners.positions)
+    what = "bigram" if winners.width == 2 else ("word" if winners.width == 1 else f"{winners.width}-gram")
+    if len(counts) == 1:
+        pos = counts[0][0]
+        where = f"position {pos}" + (f", all {total} filters" if total > 1 else "")
+        return f"winning {what}: “{winners.words_at(pos, vocab_words)}” ({where})"
+    parts = [f"“{winners.words_at(p, vocab_words)}” ×{n}" for p, n in counts[:limit]]
+    more = f", {len(counts) - limit} more" if len(counts) > limit else ""
+    return f"winning {what}s (of {total} filters): " + ", ".join(parts) + more

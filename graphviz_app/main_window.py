@@ -1,0 +1,269 @@
+"""The main window: canvas in the middle, palette left, inspector right, menus, status bar, autosave.
+
+Extensions (explain mode, training dashboard) use: `graph`, `scene`, `view`, `undo_stack`, `document`,
+`menus` ("file", "edit", "view", "run", "train", "help"), `toolbar`, `add_dock(title, widget, area)`,
+`graph_replaced` (emitted with the new graph after New/Open/recovery), `set_theme(name)`, `theme_name`,
+`show_status(text, ms)` and `inspector` (see graphviz_app/inspector.py for its hooks).
+"""
+from __future__ import annotations
+
+import re
+import traceback
+
+import shiboken6
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QIcon, QUndoStack
+from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QMessageBox, QScrollArea, QUndoView, QWidget
+
+from engine.errors import EngineError
+from engine.graph import Graph
+
+from . import settings as prefs
+from .canvas.scene import GraphScene
+from .canvas.view import GraphView
+from .document import Document, graph_to_dict
+from .inspector import InspectorWidget
+from .palette import ICON_DIR, PaletteWidget
+from .recovery import Autosaver, RecoveryStore
+from .theme import get_theme
+from .window import actions as acts
+from .window.edit_ops import EditController
+from .window.files import FileController
+from .window.run import ForwardController
+from .window.menus import build_menus, build_toolbar
+from .window.prompts import Prompts
+from .window.view_controls import ViewControls, apply_widget_palette
+
+APP_NAME = prefs.APPLICATION
+
+
+class MainWindow(QMainWindow):
+    """One window editing one graph; every edit goes through `undo_stack`."""
+
+    graph_replaced = Signal(object)
+
+    def __init__(self, graph: Graph | None = None, settings: QSettings | None = None,
+                 recovery: RecoveryStore | None = None, prompts: Prompts | None = None):
+        super().__init__()
+        self.setObjectName("main_window")
+        self.setWindowIcon(QIcon(str(ICON_DIR / "app.svg")))
+        self.settings = settings if settings is not None else prefs.open_settings()
+        self.prompts = prompts or Prompts(self)
+        self.graph = graph if graph is not None else Graph()
+        self.theme_name = str(self.settings.value("theme", "light"))
+        if self.theme_name not in ("light", "dark"):
+            self.theme_name = "light"
+        self.undo_stack = QUndoStack(self)
+        self.document = Document(self.undo_stack, self)
+        self.scene = GraphScene(self.graph, self.undo_stack, get_theme(self.theme_name), parent=self)
+        self.view = GraphView(self.scene)
+        self.setCentralWidget(self.view)
+        self.files, self.edit = FileController(self), EditController(self)
+        self.view_controls, self.forward = ViewControls(self), ForwardController(self)
+        self.actions = {**acts.file_actions(self), **acts.edit_actions(self), **acts.view_actions(self),
+                        **acts.run_actions(self)}
+        self.menus = build_menus(self)
+        self.toolbar = build_toolbar(self)
+        self._build_docks()
+        self.recovery = recovery if recovery is not None else RecoveryStore()
+        self.autosaver = Autosaver(self.recovery, self._recovery_snapshot, parent=self)
+        self._connect()
+        self.inspector.set_graph(self.graph, self.undo_stack)
+        self.view_controls.restore()
+        self.actions["dark"].setChecked(self.theme_name == "dark")
+        apply_widget_palette(self.theme_name)
+        self.document.reset(None)
+        self._update_title()
+        self.statusBar().showMessage("Ready")
+        self._initial_size()
+
+    # ----- construction
+    def _build_docks(self) -> None:
+        self.palette = PaletteWidget()
+        self.palette_dock = self.add_dock("Palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea, False)
+        self.inspector = InspectorWidget()
+        self.inspector_dock = self.add_dock("Inspector", self.inspector, scroll=False)
+        self.undo_view = QUndoView(self.undo_stack)
+        self.undo_view.setEmptyLabel("(opened)")
+        self.history_dock = self.add_dock("Undo History", self.undo_view, scroll=False)
+        self.tabifyDockWidget(self.inspector_dock, self.history_dock)
+        self.inspector_dock.raise_()
+        history = self.history_dock.toggleViewAction()
+        history.setText("Undo &History")
+        history.setShortcut("Ctrl+H")
+        history.setToolTip(acts.with_shortcut("Show the list of edits; click one to go back to it", history))
+        self.menus["edit"].addSeparator()
+        self.menus["edit"].addAction(history)
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [250, 340], Qt.Orientation.Horizontal)
+
+    def add_dock(self, title: str, widget: QWidget,
+                 area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
+                 scroll: bool = True) -> QDockWidget:
+        """Put `widget` in a dock (listed under View ▸ Panels; its layout is remembered).
+
+        With `scroll` the widget sits in a scroll area, so a tall or wide panel scrolls instead of
+        pushing the window past the screen's edge.
+        """
+        dock = QDockWidget(title, self)
+        dock.setObjectName("dock_" + re.sub(r"\W+", "_", title.lower()).strip("_"))
+        if scroll:
+            holder = QScrollArea()
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QFrame.Shape.NoFrame)
+            holder.setWidget(widget)
+            widget = holder
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.panels_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def _connect(self) -> None:
+        self.document.changed.connect(self._update_title)
+        self.scene.status_message.connect(self.show_status)
+        self.scene.node_selected.connect(self.inspector.show_node)
+        self.scene.edge_selected.connect(self.inspector.show_edge)
+        self.scene.selectionChanged.connect(self._update_actions)
+        self.palette.op_activated.connect(self.edit.add_op)
+        self.undo_stack.indexChanged.connect(lambda _i: self._update_actions())
+        self._update_actions()
+
+    # ----- public API
+    def set_graph(self, graph: Graph, path: str | None, dirty: bool = False, example: str | None = None) -> None:
+        """Show a new graph (New, Open, Open Example, recovery); the undo history starts afresh."""
+        self.document.reset(path, dirty=dirty, example=example)
+        self.graph = graph
+        self.scene.set_graph(graph)
+        self.inspector.set_graph(graph, self.undo_stack)
+        self._restore_view()
+        self._update_actions()
+        self.graph_replaced.emit(graph)
+
+    def set_theme(self, name: str) -> None:
+        """Switch the canvas theme ("light", "dark", or "projector"); light/dark also recolour widgets."""
+        theme = get_theme(name)
+        self.theme_name = name
+        self.scene.set_theme(theme)
+        if name in ("light", "dark"):
+            apply_widget_palette(name)
+            self.settings.setValue("theme", name)
+            self.actions["dark"].blockSignals(True)
+            self.actions["dark"].setChecked(name == "dark")
+            self.actions["dark"].blockSignals(False)
+
+    def finish_setup(self) -> None:
+        """After the extensions are installed: hide menus nobody filled (e.g. Train without the dashboard)."""
+        for menu in self.menus.values():
+            menu.menuAction().setVisible(not menu.isEmpty())
+
+    def show_status(self, text: str, ms: int = 4000) -> None:
+        """A message in the status bar for `ms` milliseconds."""
+        self.statusBar().showMessage(text, ms)
+
+    def run_forward(self) -> bool:
+        """Run ▸ Forward (see window/run.py)."""
+        return self.forward.run()
+
+    # ----- state
+    def _update_title(self) -> None:
+        self.setWindowTitle(self.document.window_title(APP_NAME))
+
+    def _update_actions(self) -> None:
+        if not shiboken6.isValid(self.scene):  # the scene emits while it is being destroyed
+            return
+        has_nodes = bool(self.scene.selected_node_ids())
+        has_any = has_nodes or bool(self.scene.selected_edge_ids())
+        for key in ("cut", "copy", "duplicate", "group"):
+            self.actions[key].setEnabled(has_nodes)
+        self.actions["delete"].setEnabled(has_any)
+
+    def _initial_size(self) -> None:
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is None:
+            self.resize(1400, 880)
+            return
+        self.resize(min(1600, int(screen.width() * 0.94)), min(1000, int(screen.height() * 0.92)))
+
+    def _restore_view(self) -> None:
+        view_state = self.graph.meta.get("view")
+        if isinstance(view_state, dict) and "zoom" in view_state and "center" in view_state:
+            self.view.set_zoom_state(view_state)
+        else:
+            # the view has its final size only once the window is laid out
+            QTimer.singleShot(0, self.view.fit_all)
+            self.view.fit_all()
+
+    def _recovery_snapshot(self) -> tuple[dict, str | None] | None:
+        if not self.document.dirty:
+            return None
+        return graph_to_dict(self.graph), self.document.path
+
+    def restore_layout(self) -> None:
+        """Window size, position and dock layout from the last session."""
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def offer_recovery(self) -> bool:
+        """If a crashed session left autosaved work, ask to restore it; True if restored."""
+        orphans = self.recovery.orphans()
+        if not orphans:
+            return False
+        newest = orphans[0]
+        restore = self.prompts.ask_restore(newest.describe())
+        for item in orphans:
+            self.recovery.discard(item)
+        if not restore:
+            return False
+        try:
+            from .document import graph_from_dict
+
+            graph = graph_from_dict(newest.graph_dict)
+        except EngineError as exc:
+            self.prompts.error("Cannot restore", f"The autosaved work could not be read:\n\n{exc}")
+            return False
+        self.set_graph(graph, newest.original_path, dirty=True)
+        self.autosaver.save_now()
+        self.show_status("Restored the autosaved work: save it to keep it")
+        return True
+
+    def handle_exception(self, exc_type, exc, tb) -> None:
+        """An error escaped a slot: keep the work safe, tell the user, keep running."""
+        traceback.print_exception(exc_type, exc, tb)
+        try:
+            self.autosaver.save_now()
+        except (EngineError, OSError, ValueError) as save_exc:
+            self.show_status(f"Autosave failed too: {save_exc}", 10000)
+        message = f"{exc_type.__name__}: {exc}"
+        self.show_status(f"Error: {message}", 10000)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Something went wrong",
+                          f"{message}\n\nYour work was autosaved; the app keeps running.", parent=self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+        self.autosaver.timer.stop()
+        self.recovery.remove()
+        self.inspector.detach()
+        event.accept()
+
+    # ----- help
+    def show_shortcuts(self) -> None:
+        """A table of every action's shortcut."""
+        rows = [f"<tr><td>{a.text().replace('&', '')}</td><td><b>{a.shortcut().toString()}</b></td></tr>"
+                for a in self.actions.values() if not a.shortcut().isEmpty()]
+        QMessageBox.information(self, "Keyboard shortcuts", f"<table cellpadding=3>{''.join(rows)}</table>")
+
+    def show_about(self) -> None:
+        """What this app is."""
+        QMessageBox.about(self, f"About {APP_NAME}",
+                          f"<h3>{APP_NAME}</h3><p>Build, run, explain and train neural networks as "
+                          "computation graphs: forward values and backward gradients on every edge.</p>")

@@ -1,0 +1,231 @@
+"""The live training dashboard: `install(window)` adds the Training dock (controls and the predict box), the
+Training Dashboard dock (curves, confusion matrix, weights, gradient norms, decision regions) and the Train menu.
+
+Training runs in a worker thread on a copy of the graph; the window's graph gets the trained weights (and the
+metrics history, in graph.meta) as one undoable command whenever a run pauses, finishes or diverges.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication, QCheckBox, QFrame, QGroupBox, QMessageBox, QScrollArea, QVBoxLayout, QWidget,
+)
+
+from .canvas_tint import CanvasTint
+from .controller import TrainingController
+from .dashboard import TrainingDashboard
+from .dock import TrainingControls
+from .predict_box import PredictBox
+from .switching import Outcome, feature_kind, switch_dataset, switch_features
+
+TINT_INTERVAL_MS = 200  # the canvas follows the weights at most 5 times per second
+
+
+class TrainingExtension(QObject):
+    """Everything the dashboard adds to one window (kept on the window as `window.training`)."""
+
+    def __init__(self, window: Any):
+        super().__init__(window)
+        self.window = window
+        self.controller = TrainingController(window.undo_stack, self)
+        self.controls = TrainingControls(self.controller)
+        self.predict = PredictBox(self.controller)
+        self.dashboard = TrainingDashboard(self.controller)
+        self.tint = CanvasTint(window.scene)
+        self.show_on_canvas = QCheckBox("Show weights and the typed example on the canvas")
+        self.show_on_canvas.setChecked(True)
+        self._tint_timer = QTimer(self)
+        self._tint_timer.setSingleShot(True)
+        self._tint_timer.setInterval(TINT_INTERVAL_MS)
+        self._tint_timer.timeout.connect(self.paint_canvas)
+        self._error_node: str | None = None
+        self._build_docks()
+        self.actions = self._make_actions()
+        self._connect()
+        self.controller.set_graph(window.graph)
+        self._show_graph_kind()
+
+    def _build_docks(self) -> None:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.controls)
+        box = QGroupBox("Predict")
+        box_layout = QVBoxLayout(box)
+        box_layout.addWidget(self.predict)
+        box_layout.addWidget(self.show_on_canvas)
+        layout.addWidget(box)
+        layout.addStretch(1)
+        scroll = QScrollArea()  # the panel is tall; a scroll area keeps the window within small screens
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumHeight(160)
+        w = self.window
+        self.controls_dock = w.add_dock("Training", scroll, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dashboard_dock = w.add_dock("Training Dashboard", self.dashboard, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.dashboard.setMinimumHeight(220)
+        explain_dock = getattr(getattr(w, "explain", None), "timeline_dock", None)
+        if explain_dock is not None:
+            # one wide bottom area: the dashboard comes forward when training starts, explain mode when explaining
+            w.tabifyDockWidget(explain_dock, self.dashboard_dock)
+            self.dashboard_dock.raise_()
+        QTimer.singleShot(0, self._initial_sizes)  # once the window has laid out its docks
+
+    def _initial_sizes(self) -> None:
+        w = self.window
+        w.resizeDocks([self.dashboard_dock], [330], Qt.Orientation.Vertical)
+        inspector_dock = getattr(w, "inspector_dock", None)
+        if inspector_dock is not None:
+            w.resizeDocks([inspector_dock, self.controls_dock], [220, 600], Qt.Orientation.Vertical)
+
+    def _make_actions(self) -> dict[str, QAction]:
+        c, w = self.controller, self.window
+        specs = {
+            "train": ("&Train / Pause", c.toggle, "F9", "Start training, or pause it"),
+            "step": ("&Step (one minibatch)", c.step, "Shift+F9", "Train on one minibatch"),
+            "reset": ("&Reset Weights", c.reset_weights, "", "Start again from the seeded initial weights"),
+        }
+        actions = {}
+        for key, (text, slot, keys, tip) in specs.items():
+            action = QAction(text, w)
+            if keys:
+                action.setShortcut(QKeySequence(keys))
+            action.setStatusTip(tip)
+            action.triggered.connect(slot)
+            w.menus["train"].addAction(action)
+            actions[key] = action
+        w.menus["train"].addSeparator()
+        w.menus["train"].addAction(self.controls_dock.toggleViewAction())
+        w.menus["train"].addAction(self.dashboard_dock.toggleViewAction())
+        w.addActions(list(actions.values()))
+        if isinstance(getattr(w, "actions", None), dict):
+            w.actions.update({f"training_{k}": a for k, a in actions.items()})
+        return actions
+
+    def _connect(self) -> None:
+        c, w = self.controller, self.window
+        w.graph_replaced.connect(self._graph_replaced)
+        c.status.connect(lambda text: w.show_status(text, 8000))
+        c.diverged_at.connect(self._mark_error)
+        c.state_changed.connect(lambda state: self.dashboard_dock.raise_() if state == "running" else None)
+        c.snapshot_applied.connect(lambda _shot: self._schedule_tint())
+        c.data_ready.connect(lambda _data: self._show_graph_kind())
+        self.predict.entry.textChanged.connect(lambda _t: self._schedule_tint())
+        self.show_on_canvas.toggled.connect(self._tint_toggled)
+        self.predict.explain_requested.connect(self.explain)
+        self.controls.dataset_chosen.connect(self.choose_dataset)
+        self.controls.features_chosen.connect(self.choose_features)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.controller.close)
+
+    # ----- graph and canvas
+    def _graph_replaced(self, graph) -> None:
+        self.tint.clear()
+        self.controller.set_graph(graph)
+        self._show_graph_kind()
+
+    def _show_graph_kind(self) -> None:
+        graph = self.controller.graph
+        if graph is not None:
+            self.controls.show_graph_kind(graph.meta.get("dataset"), feature_kind(graph))
+
+    def _mark_error(self, node_id) -> None:
+        """Highlight the node where NaN/inf first appeared (None: take the highlight away)."""
+        items = self.window.scene.node_items
+        if self._error_node in items:
+            items[self._error_node].set_state(None)
+        self._error_node = node_id
+        if node_id in items:
+            items[node_id].set_state("error")
+
+    def _schedule_tint(self) -> None:
+        if self.show_on_canvas.isChecked() and not self._tint_timer.isActive():
+            self._tint_timer.start()
+
+    def _tint_toggled(self, on: bool) -> None:
+        if on:
+            self.paint_canvas()
+        else:
+            self.tint.clear()
+
+    def paint_canvas(self) -> None:
+        """Weights on the edges and the typed example's values on the nodes."""
+        model, shot = self.controller.model, self.controller.last_snapshot
+        if model is None or not self.show_on_canvas.isChecked():
+            return
+        if shot is not None:
+            self.tint.show_weights(self.controller.graph, shot.values)
+        try:
+            x = self.predict.current_input()
+        except ValueError:
+            x = None
+        if x is not None:
+            self.tint.show_example(model, x)
+
+    # ----- explain, data set, features
+    def explain(self, trace) -> None:
+        """Show the trace in explain mode (or, without it, paint its last step on the canvas)."""
+        mode = getattr(self.window, "explain", None)
+        if mode is not None and hasattr(mode, "controller"):
+            self.tint.clear()
+            mode.controller.load(trace)
+            mode.controller.player.seek(len(trace) - 1)
+            dock = getattr(mode, "timeline_dock", None)
+            if dock is not None:
+                dock.show()
+                dock.raise_()
+            return
+        from graphviz_app.explain.overlay import apply_trace_state
+
+        apply_trace_state(self.window.scene, trace, len(trace) - 1)
+
+    def choose_dataset(self, spec: dict) -> None:
+        """Train on another data set: adapt this graph, or offer the example built for it."""
+        self._handle(switch_dataset(self.window.graph, self.window.undo_stack, spec))
+
+    def choose_features(self, kind: str) -> None:
+        """Unigrams ↔ bigrams in place; token sequences via the text CNN example."""
+        self._handle(switch_features(self.window.graph, self.window.undo_stack, kind))
+
+    def _handle(self, outcome: Outcome) -> None:
+        if outcome.done:
+            if outcome.message:
+                self.window.show_status(outcome.message, 8000)
+        elif outcome.example and self._ask(outcome):
+            self._open_example(outcome)
+        self._show_graph_kind()
+
+    def _ask(self, outcome: Outcome) -> bool:
+        from engine.examples import build_example
+
+        title = build_example(outcome.example).meta.get("title", outcome.example)
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(self.window, "Open the matching example?",
+                                      f"{outcome.message}\n\nOpen the example “{title}” instead?",
+                                      buttons.Yes | buttons.No, buttons.Yes)
+        return answer == buttons.Yes
+
+    def _open_example(self, outcome: Outcome) -> None:
+        from engine.examples import build_example
+
+        files = getattr(self.window, "files", None)
+        if files is not None and hasattr(files, "maybe_save") and not files.maybe_save():
+            return
+        graph = build_example(outcome.example)
+        self.window.set_graph(graph, None, example=outcome.example)
+        if outcome.spec:
+            result = switch_dataset(graph, self.window.undo_stack, outcome.spec)
+            if not result.done:
+                self.window.show_status(result.message, 8000)
+
+
+def install(window: Any) -> TrainingExtension:
+    """Add the training dashboard to a MainWindow (called by graphviz_app.app.run_app)."""
+    window.training = TrainingExtension(window)
+    return window.training

@@ -1,0 +1,157 @@
+"""For 2-D data: decision regions over the plane with the data points (as in TensorFlow Playground),
+and the response of each hidden unit over the same plane."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+import pyqtgraph as pg
+
+from engine.data import PreparedData
+from engine.graph import Graph
+from engine.train import to_probs
+
+from .model import ModelView
+from .plots import SERIES_COLORS, diverging_map
+
+GRID = 64  # the plane is sampled on GRID × GRID points
+MARGIN = 0.15
+ACTIVATIONS = {"Sigmoid": (0.0, 1.0), "Tanh": (-1.0, 1.0), "ReLU": None}
+MAX_UNITS = 16
+MAX_LAYERS = 2
+
+
+def plane_bounds(points: np.ndarray) -> tuple[float, float, float, float]:
+    """(x0, x1, y0, y1) around the points with a margin, square so circles look round."""
+    low, high = points.min(axis=0), points.max(axis=0)
+    centre, half = (low + high) / 2, float(np.max(high - low)) / 2 * (1 + 2 * MARGIN) or 1.0
+    return centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half
+
+
+def grid_points(bounds: tuple[float, float, float, float], size: int = GRID) -> np.ndarray:
+    """(size², 2) points, row by row from the bottom (row r has y = ys[r])."""
+    x0, x1, y0, y1 = bounds
+    xs, ys = np.linspace(x0, x1, size), np.linspace(y0, y1, size)
+    gx, gy = np.meshgrid(xs, ys)
+    return np.stack([gx.reshape(-1), gy.reshape(-1)], axis=1)
+
+
+def region_colors(probs: np.ndarray, size: int = GRID) -> np.ndarray:
+    """RGB image (size, size, 3): each class's colour weighted by its probability, lightened for the points."""
+    palette = np.array([QColor(c).getRgb()[:3] for c in SERIES_COLORS[: probs.shape[1]]], dtype=float)
+    mixed = probs @ palette
+    light = 0.5 * mixed + 0.5 * 255.0
+    return light.reshape(size, size, 3).astype(np.uint8)
+
+
+def hidden_layers(graph: Graph, output_id: str) -> list[str]:
+    """Activation nodes (σ, tanh, ReLU) before the output, in topological order: the hidden layers."""
+    return [n for n in graph.topo_order()
+            if graph.nodes[n].op_name in ACTIVATIONS and n != output_id][:MAX_LAYERS]
+
+
+class BoundaryView(QWidget):
+    """The decision regions with training points (filled) and test points (open); hidden-unit maps beside."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.plane = pg.PlotWidget()
+        item = self.plane.getPlotItem()
+        item.setTitle("Decision regions (● train, ○ test)")
+        item.setLabel("bottom", "x₁")
+        item.setLabel("left", "x₂")
+        item.setMenuEnabled(False)
+        item.getViewBox().setAspectLocked(True)
+        self.regions = pg.ImageItem(axisOrder="row-major")
+        item.addItem(self.regions)
+        self.boundary = pg.IsocurveItem(level=0.5, pen=pg.mkPen("#1a202c", width=2))
+        self.boundary.setParentItem(self.regions)
+        self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("white", width=1))
+        self.test_points = pg.ScatterPlotItem(size=8, brush=None)
+        item.addItem(self.train_points)
+        item.addItem(self.test_points)
+        self.legend = item.addLegend(offset=(10, 10))
+        self.units = pg.GraphicsLayoutWidget()
+        self.unit_images: dict[str, list[pg.ImageItem]] = {}
+        self.bounds: tuple[float, float, float, float] | None = None
+        self.grid: np.ndarray | None = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plane, 3)
+        layout.addWidget(self.units, 2)
+
+    def set_data(self, data: PreparedData) -> None:
+        """Draw the points of a 2-D data set and fix the plane around them."""
+        self.bounds = plane_bounds(np.concatenate([data.x_train, data.x_test]))
+        self.grid = grid_points(self.bounds)
+        brushes = [pg.mkBrush(SERIES_COLORS[int(c) % len(SERIES_COLORS)]) for c in data.y_train]
+        self.train_points.setData(pos=data.x_train, brush=brushes)
+        pens = [pg.mkPen(SERIES_COLORS[int(c) % len(SERIES_COLORS)], width=2) for c in data.y_test]
+        self.test_points.setData(pos=data.x_test, pen=pens, brush=pg.mkBrush(255, 255, 255, 160))
+        self.legend.clear()
+        for k, name in enumerate(data.class_names):
+            self.legend.addItem(pg.ScatterPlotItem(brush=pg.mkBrush(SERIES_COLORS[k]), size=8), name)
+        x0, x1, y0, y1 = self.bounds
+        step = (x1 - x0) / (GRID - 1)
+        self.regions.setRect(QRectF(x0 - step / 2, y0 - step / 2, x1 - x0 + step, y1 - y0 + step))
+        self.plane.getPlotItem().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
+        self.unit_images = {}
+        self.units.clear()
+
+    def refresh(self, model: ModelView) -> None:
+        """Recompute the regions and the unit maps with the model's current weights."""
+        if self.grid is None:
+            return
+        values = model.values_for(self.grid)
+        probs = to_probs(model.graph, model.bindings.output, values[model.bindings.output])
+        self.regions.setImage(region_colors(np.nan_to_num(probs)))
+        if probs.shape[1] == 2:
+            # the isocurve lives in the image's pixel coordinates, indexed [column, row]
+            self.boundary.setData(probs[:, 1].reshape(GRID, GRID).T)
+        else:
+            self.boundary.setData(None)
+        self._refresh_units(model, values)
+
+    def _refresh_units(self, model: ModelView, values: dict) -> None:
+        layers = hidden_layers(model.graph, model.bindings.output)
+        if list(self.unit_images) != layers:
+            self._build_unit_plots(model.graph, layers, values)
+        for node_id, images in self.unit_images.items():
+            act = np.asarray(values[node_id]).reshape(GRID * GRID, -1)
+            levels = ACTIVATIONS[model.graph.nodes[node_id].op_name] or (0.0, max(1e-9, float(act.max())))
+            for j, image in enumerate(images):
+                image.setImage(act[:, j].reshape(GRID, GRID), levels=levels)
+
+    def _build_unit_plots(self, graph: Graph, layers: list[str], values: dict) -> None:
+        self.units.clear()
+        self.unit_images = {}
+        row = 0
+        for node_id in layers:
+            width = min(MAX_UNITS, int(np.asarray(values[node_id]).reshape(GRID * GRID, -1).shape[1]))
+            name = graph.nodes[node_id].name
+            self.units.addLabel(f"each hidden unit of {name} over the plane", row=row, col=0, colspan=4, size="9pt")
+            self.unit_images[node_id] = [self._unit_plot(row + 1 + j // 4, j % 4, f"{name}{_subscript(j + 1)}")
+                                         for j in range(width)]
+            row += 2 + (width - 1) // 4
+
+    def _unit_plot(self, row: int, col: int, title: str) -> pg.ImageItem:
+        x0, x1, y0, y1 = self.bounds
+        plot = self.units.addPlot(row=row, col=col)
+        plot.hideAxis("left")
+        plot.hideAxis("bottom")
+        plot.setMenuEnabled(False)
+        plot.setMouseEnabled(x=False, y=False)
+        plot.hideButtons()
+        plot.getViewBox().setAspectLocked(True)
+        plot.setTitle(title, size="8pt")
+        image = pg.ImageItem(axisOrder="row-major")
+        image.setColorMap(diverging_map())
+        image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        plot.addItem(image)
+        return image
+
+
+def _subscript(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))

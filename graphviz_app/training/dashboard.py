@@ -1,0 +1,112 @@
+"""The dashboard: tabs of live plots fed by the controller's snapshots; only the visible tab redraws."""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
+
+import pyqtgraph as pg
+
+from engine.data import PreparedData
+
+from .boundary import BoundaryView
+from .controller import TrainingController
+from .model import parameter_names
+from .plots import ConfusionView, CurvesPanel, GradNormPlot, WeightsView
+from .worker import Snapshot
+
+BOUNDARY_INTERVAL = 0.1  # the decision regions cost a forward pass over the plane: at most 10 per second
+
+pg.setConfigOptions(antialias=True)
+
+
+class TrainingDashboard(QTabWidget):
+    """Progress (curves and confusion), weights, gradient norms, and decision regions for 2-D data."""
+
+    def __init__(self, controller: TrainingController, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.controller = controller
+        self.curves = CurvesPanel()
+        self.confusion = ConfusionView()
+        progress = QSplitter(Qt.Orientation.Horizontal)
+        progress.addWidget(self.curves)
+        progress.addWidget(self.confusion)
+        progress.setStretchFactor(0, 3)
+        progress.setStretchFactor(1, 1)
+        self.weights = WeightsView()
+        self.grads = GradNormPlot()
+        self.boundary = BoundaryView()
+        self.addTab(progress, "Loss && accuracy")
+        self.addTab(self.weights, "Weights")
+        self.addTab(self.grads, "Gradient norms")
+        self.boundary_index = self.addTab(self.boundary, "Decision regions")
+        self.setTabEnabled(self.boundary_index, False)
+        self._stale: set[str] = set()
+        self._boundary_time = 0.0
+        self.currentChanged.connect(lambda _i: self.refresh_visible(force=True))
+        controller.data_ready.connect(self.on_data)
+        controller.snapshot_applied.connect(self.on_snapshot)
+        self.set_light(True)
+
+    def set_light(self, light: bool) -> None:
+        """White plots for light themes, dark ones for the dark theme."""
+        background, foreground = ("w", "#1a202c") if light else ("#1e1e1e", "#e2e8f0")
+        for widget in (self.curves.loss_plot, self.curves.acc_plot, self.confusion, self.grads, self.boundary.plane):
+            widget.setBackground(background)
+            for axis in ("left", "bottom"):
+                widget.getPlotItem().getAxis(axis).setTextPen(foreground)
+                widget.getPlotItem().getAxis(axis).setPen(foreground)
+            widget.getPlotItem().titleLabel.setText(widget.getPlotItem().titleLabel.text, color=foreground)
+        self.weights.setBackground(background)
+        self.boundary.units.setBackground(background)
+
+    def on_data(self, data: PreparedData) -> None:
+        """A trainer exists for a (new) graph: lay out the parameter plots and the plane."""
+        names = parameter_names(self.controller.graph)
+        self.weights.set_parameters(names)
+        self.grads.set_parameters(names)
+        points = data.kind == "points"
+        self.setTabEnabled(self.boundary_index, points)
+        if points:
+            self.boundary.set_data(data)
+        elif self.currentIndex() == self.boundary_index:
+            self.setCurrentIndex(0)
+
+    def on_snapshot(self, shot: Snapshot) -> None:
+        """Append the snapshot's new history, then redraw what is visible."""
+        if shot.restart:
+            self.curves.clear()
+            self.grads.clear_points()
+        steps = shot.new_steps
+        self.curves.add_steps(steps["x"], steps["loss"], steps["acc"])
+        epochs = shot.new_epochs
+        self.curves.add_epochs(epochs["epoch"], epochs["train_loss"], epochs["test_loss"],
+                               epochs["train_acc"], epochs["test_acc"])
+        self.grads.add_steps(steps["step"], steps["grad_norms"])
+        if shot.confusion is not None and self.controller.data is not None:
+            self.confusion.set_matrix(shot.confusion, self.controller.data.class_names)
+        self._stale.update(("weights", "boundary", "curves", "grads"))
+        self.refresh_visible(force=shot.final)
+
+    def refresh_visible(self, force: bool = False) -> None:
+        """Redraw only the current tab (hidden tabs catch up when shown)."""
+        current = self.currentWidget()
+        shot = self.controller.last_snapshot
+        if current is self.weights and "weights" in self._stale and shot is not None:
+            self.weights.update_values(shot.values)
+            self._stale.discard("weights")
+        elif current is self.grads:
+            self.grads.refresh()
+        elif current is self.boundary and self.controller.model is not None:
+            now = time.perf_counter()
+            if force or now - self._boundary_time >= BOUNDARY_INTERVAL:
+                self.boundary.refresh(self.controller.model)
+                self._boundary_time = now
+        else:
+            self.curves.refresh()
+
+    def shown_counts(self) -> dict[str, int]:
+        """How many points the curves hold (for tests and the status line)."""
+        return {key: self.curves.point_count(key) for key in ("step_loss", "train_loss", "test_loss")}
+

@@ -1,0 +1,1 @@
+"""Parts of the main window: menus and actions, file handling, attribute editors, array views."""

@@ -1,0 +1,106 @@
+"""The window's actions: text, shortcuts (standard key sequences where Qt has one) and tooltips."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from PySide6.QtGui import QAction, QKeySequence
+
+if TYPE_CHECKING:
+    from ..main_window import MainWindow
+
+Keys = QKeySequence.StandardKey
+
+
+def _sequences(shortcuts: Iterable) -> list[QKeySequence]:
+    out: list[QKeySequence] = []
+    for key in shortcuts:
+        found = QKeySequence.keyBindings(key) if isinstance(key, QKeySequence.StandardKey) else [QKeySequence(key)]
+        for seq in found:
+            if not seq.isEmpty() and all(seq != have for have in out):
+                out.append(seq)
+    return out
+
+
+def with_shortcut(tip: str, action: QAction) -> str:
+    """A tooltip that ends with the action's shortcut, e.g. "Save the graph (Ctrl+S)"."""
+    seq = action.shortcut()
+    return f"{tip} ({seq.toString(QKeySequence.SequenceFormat.NativeText)})" if not seq.isEmpty() else tip
+
+
+def make_action(parent, text: str, slot: Callable | None = None, shortcuts: Iterable = (), tip: str = "",
+                checkable: bool = False) -> QAction:
+    """A QAction with its shortcuts and a tooltip that names the first shortcut."""
+    action = QAction(text, parent)
+    seqs = _sequences(shortcuts)
+    if seqs:
+        action.setShortcuts(seqs)
+    action.setCheckable(checkable)
+    action.setToolTip(with_shortcut(tip or text.replace("&", "").rstrip("…"), action))
+    action.setStatusTip(tip or text.replace("&", ""))
+    if slot is not None:
+        action.triggered.connect(lambda checked=False: slot(checked) if checkable else slot())
+    return action
+
+
+def file_actions(w: "MainWindow") -> dict[str, QAction]:
+    """New, Open, Open Example, Save, Save As, Quit."""
+    f = w.files
+    return {
+        "new": make_action(w, "&New", f.new_graph, [Keys.New], "Start an empty graph"),
+        "open": make_action(w, "&Open…", f.open_dialog, [Keys.Open], "Open a graph file (.json or .onnx)"),
+        "open_example": make_action(w, "Open &Example…", f.open_example, ["Ctrl+Shift+O"],
+                                    "Open a graph from the lecture's example library"),
+        "save": make_action(w, "&Save", f.save, [Keys.Save], "Save the graph"),
+        "save_as": make_action(w, "Save &As…", f.save_as, ["Ctrl+Shift+S"], "Save the graph under a new name"),
+        "quit": make_action(w, "&Quit", w.close, [Keys.Quit, "Ctrl+Q"], "Close the window"),
+    }
+
+
+def edit_actions(w: "MainWindow") -> dict[str, QAction]:
+    """Undo, Redo, clipboard, selection, regions, blocks, layout."""
+    e = w.edit
+    undo = w.undo_stack.createUndoAction(w, "&Undo")
+    undo.setShortcuts(_sequences([Keys.Undo]))
+    undo.setToolTip(with_shortcut("Undo the last edit", undo))
+    redo = w.undo_stack.createRedoAction(w, "&Redo")
+    redo.setShortcuts(_sequences(["Ctrl+Shift+Z", "Ctrl+Y", Keys.Redo]))
+    redo.setToolTip(with_shortcut("Redo the edit just undone", redo))
+    return {
+        "undo": undo, "redo": redo,
+        "cut": make_action(w, "Cu&t", e.cut, [Keys.Cut], "Cut the selected nodes"),
+        "copy": make_action(w, "&Copy", e.copy, [Keys.Copy], "Copy the selected nodes"),
+        "paste": make_action(w, "&Paste", e.paste, [Keys.Paste], "Paste nodes from the clipboard"),
+        "duplicate": make_action(w, "D&uplicate", e.duplicate, ["Ctrl+D"], "Duplicate the selected nodes"),
+        "select_all": make_action(w, "Select &All", e.select_all, [Keys.SelectAll], "Select every node"),
+        "delete": make_action(w, "&Delete", e.delete, [Keys.Delete, "Del", "Backspace"],
+                              "Delete the selection (edges of deleted nodes go too)"),
+        "group": make_action(w, "&Group into Region…", e.group, ["Ctrl+G"],
+                             "Group the selected nodes into a named region (encoder f(x), decoder, loss)"),
+        "ungroup": make_action(w, "U&ngroup", e.ungroup, ["Ctrl+Shift+G"], "Remove the selected nodes' region"),
+        "expand": make_action(w, "&Expand Block", e.expand_block, ["Ctrl+E"],
+                              "Show a “Linear + σ” block as its primitive nodes"),
+        "collapse": make_action(w, "C&ollapse Block", e.collapse_block, ["Ctrl+Shift+E"],
+                                "Fold a “Linear + σ” block back into one box"),
+        "layout": make_action(w, "Auto &Layout", e.auto_layout, ["Ctrl+L"],
+                              "Arrange the graph left to right by layers"),
+    }
+
+
+def view_actions(w: "MainWindow") -> dict[str, QAction]:
+    """Fit, zoom, snap, theme."""
+    v = w.view_controls
+    return {
+        "fit": make_action(w, "&Fit to Window", v.fit, ["F", "Ctrl+0"], "Show the whole graph"),
+        "zoom_in": make_action(w, "Zoom &In", v.zoom_in, [Keys.ZoomIn, "Ctrl+="], "Zoom in"),
+        "zoom_out": make_action(w, "Zoom &Out", v.zoom_out, [Keys.ZoomOut], "Zoom out"),
+        "snap": make_action(w, "&Snap to Grid", v.set_snap, ["Ctrl+Shift+;"], "Snap moved nodes to the grid",
+                            checkable=True),
+        "dark": make_action(w, "&Dark Theme", v.set_dark, ["Ctrl+Shift+T"], "Switch between light and dark",
+                            checkable=True),
+    }
+
+
+def run_actions(w: "MainWindow") -> dict[str, QAction]:
+    """Run ▸ Forward."""
+    return {"forward": make_action(w, "&Forward", w.run_forward, ["Ctrl+R"],
+                                   "Run the graph forward on its sample input and show the values")}

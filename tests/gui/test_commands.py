@@ -1,0 +1,180 @@
+"""Every undo command: it changes the model, undo gives back the identical model, redo the identical result."""
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QUndoStack
+
+from engine import AttrError, Graph, GraphError
+from engine import blocks as block_model
+from graphviz_app import commands as cmd
+from tests.gui.conftest import canonical, lecture_mlp
+
+
+def with_block() -> Graph:
+    g = lecture_mlp()
+    x = g.find("x")
+    region_id, parts = block_model.add_linear_sigmoid(g, 3, 2, pos=(200, 300), collapsed=False)
+    g.connect(x.id, parts.matmul, "x")
+    return g
+
+
+def _node(g, name):
+    return g.find(name).id
+
+
+def _block_region(g):
+    return next(iter(block_model.blocks(g)))
+
+
+# (label, graph builder, command factory) — each factory builds its command from a fresh graph
+COMMANDS = [
+    ("add node", lecture_mlp, lambda g: cmd.AddNodeCommand(g, "Tanh", (10.0, 20.0))),
+    ("add parameter", lecture_mlp, lambda g: cmd.AddNodeCommand(g, "Parameter", (0.0, 0.0), {"shape": [2, 2]})),
+    ("delete node with edges and region", lecture_mlp, lambda g: cmd.RemoveItemsCommand(g, [_node(g, "Wx")])),
+    ("delete whole region", lecture_mlp,
+     lambda g: cmd.RemoveItemsCommand(g, [_node(g, n) for n in ("θ", "θᵀb", "c")])),
+    ("delete edge", lecture_mlp, lambda g: cmd.RemoveItemsCommand(g, edge_ids=[next(iter(g.edges))])),
+    ("delete block member", with_block, lambda g: cmd.RemoveItemsCommand(g, [_node(g, "z")])),
+    ("connect", lecture_mlp, lambda g: _connect_new(g)),
+    ("disconnect", lecture_mlp, lambda g: cmd.DisconnectCommand(g, next(iter(g.edges)))),
+    ("move", lecture_mlp, lambda g: cmd.MoveNodesCommand(g, {_node(g, "a"): ((440.0, 0.0), (500.0, 60.0))})),
+    ("set attr re-initialises a trained parameter", lecture_mlp, lambda g: _set_shape(g)),
+    ("set attr of an op", lecture_mlp, lambda g: _set_axis(g)),
+    ("rename", lecture_mlp, lambda g: cmd.RenameCommand(g, _node(g, "a"), "hidden")),
+    ("set value", lecture_mlp, lambda g: cmd.SetValueCommand(g, _node(g, "θ"), [5.0, -5.0])),
+    ("group", lecture_mlp, lambda g: cmd.GroupCommand(g, "loss L(x, y; θ)", [_node(g, "c")], "#e45756")),
+    ("ungroup", lecture_mlp, lambda g: cmd.UngroupCommand(g, next(iter(g.regions)))),
+    ("ungroup block", with_block, lambda g: cmd.UngroupCommand(g, _block_region(g))),
+    ("collapse block", with_block, lambda g: cmd.CollapseBlockCommand(g, _block_region(g))),
+    ("expand block", lambda: _collapsed(with_block()), lambda g: cmd.ExpandBlockCommand(g, _block_region(g))),
+    ("make block from selection", lambda: _unblocked(with_block()),
+     lambda g: cmd.CollapseBlockCommand(g, node_ids=[_node(g, n) for n in ("W2", "b2", "xW", "z", "h")])),
+    ("add block", lecture_mlp, lambda g: cmd.AddBlockCommand(g, 4, 2, (0.0, 400.0))),
+    ("paste", lecture_mlp,
+     lambda g: cmd.PasteCommand(g, cmd.copy_selection(g, [_node(g, n) for n in ("θ", "θᵀb", "c")]))),
+    ("auto layout", lambda: _stacked(lecture_mlp()), lambda g: cmd.AutoLayoutCommand(g)),
+]
+
+
+def _connect_new(g):
+    extra = g.add_node("Input", "x2", {"shape": [4]}, (0, 300))
+    tanh = g.add_node("Tanh", "t", pos=(200, 300))
+    del extra
+    return cmd.ConnectCommand(g, g.find("x2").id, tanh.id, "x")
+
+
+def _set_shape(g):
+    theta = g.find("θ").id
+    g.set_value(theta, np.array([0.5, -0.25]))  # a "trained" value that undo must bring back
+    return cmd.SetAttrCommand(g, theta, "shape", [3])
+
+
+def _set_axis(g):
+    soft = g.add_node("Softmax", "p", pos=(0, 500))
+    return cmd.SetAttrCommand(g, soft.id, "axis", 0)
+
+
+def _stacked(g):
+    for node_id in g.nodes:
+        g.move(node_id, (0.0, 0.0))
+    assert cmd.needs_layout(g)
+    return g
+
+
+def _collapsed(g):
+    block_model.collapse_block(g, _block_region(g))
+    return g
+
+
+def _unblocked(g):
+    region_id = _block_region(g)
+    block_model.set_block_info(g, region_id, None)
+    g.remove_region(region_id)
+    return g
+
+
+@pytest.mark.parametrize("label, build, make", COMMANDS, ids=[c[0] for c in COMMANDS])
+def test_undo_and_redo_restore_the_identical_model(label, build, make):
+    graph = build()
+    stack = QUndoStack()
+    command = make(graph)
+    before = canonical(graph)
+    stack.push(command)
+    after = canonical(graph)
+    assert after != before, f"{label} changed nothing"
+    for _ in range(2):
+        stack.undo()
+        assert canonical(graph) == before
+        stack.redo()
+        assert canonical(graph) == after
+
+
+def test_every_command_class_is_covered():
+    covered = set()
+    for _, build, make in COMMANDS:
+        covered.add(type(make(build())).__name__)
+    exported = {name for name in cmd.__all__ if name.endswith("Command")}
+    assert exported <= covered
+
+
+def test_consecutive_moves_of_the_same_nodes_merge_into_one_step():
+    g = lecture_mlp()
+    a = g.find("a").id
+    stack = QUndoStack()
+    stack.push(cmd.MoveNodesCommand(g, {a: ((440.0, 0.0), (450.0, 0.0))}))
+    stack.push(cmd.MoveNodesCommand(g, {a: ((450.0, 0.0), (470.0, 10.0))}))
+    assert stack.count() == 1 and g.nodes[a].pos == (470.0, 10.0)
+    stack.undo()
+    assert g.nodes[a].pos == (440.0, 0.0)
+    stack.redo()
+    stack.push(cmd.MoveNodesCommand(g, {g.find("c").id: ((1320.0, 0.0), (1300.0, 0.0))}))
+    assert stack.count() == 2  # other nodes: a separate step
+
+
+@pytest.mark.parametrize("make, error", [
+    (lambda g: cmd.ConnectCommand(g, g.find("c").id, g.find("Wx").id, "x"), GraphError),  # taken
+    (lambda g: cmd.ConnectCommand(g, g.find("c").id, g.find("g").id, "x"), GraphError),  # cycle
+    (lambda g: cmd.SetAttrCommand(g, g.find("θ").id, "shape", "three"), AttrError),
+    (lambda g: cmd.RenameCommand(g, g.find("a").id, "b"), GraphError),  # name in use
+    (lambda g: cmd.RenameCommand(g, g.find("a").id, "   "), GraphError),
+    (lambda g: cmd.SetValueCommand(g, g.find("θ").id, [1.0, 2.0, 3.0]), GraphError),
+    (lambda g: cmd.GroupCommand(g, "empty", []), GraphError),
+    (lambda g: cmd.CollapseBlockCommand(g, node_ids=[g.find("Wx").id, g.find("a").id]), GraphError),
+    (lambda g: cmd.PasteCommand(g, {"format": "something else"}), ValueError),
+])
+def test_commands_refuse_bad_edits_before_changing_anything(make, error):
+    g = lecture_mlp()
+    tail = g.add_node("Tanh", "g", pos=(1500, 0))
+    g.connect(g.find("c").id, tail.id, "x")
+    before = canonical(g)
+    with pytest.raises(error):
+        make(g)
+    assert canonical(g) == before
+
+
+def test_copy_selection_is_json_and_keeps_inner_edges_and_whole_regions():
+    g = lecture_mlp()
+    ids = [g.find(n).id for n in ("θ", "θᵀb", "c", "b")]
+    data = cmd.copy_selection(g, ids)
+    assert json.loads(json.dumps(data)) == data
+    assert {n["name"] for n in data["nodes"]} == {"θ", "θᵀb", "c", "b"}
+    assert len(data["edges"]) == 3  # θ→θᵀb, b→θᵀb, θᵀb→c; not Va→b
+    assert [r["title"] for r in data["regions"]] == ["decoder"]
+    theta = next(n for n in data["nodes"] if n["name"] == "θ")
+    assert theta["value"] == g.find("θ").value.tolist()
+
+
+def test_paste_twice_gives_distinct_names_and_a_copy_of_the_region():
+    g = lecture_mlp()
+    data = cmd.copy_selection(g, [g.find(n).id for n in ("θ", "θᵀb", "c")])
+    stack = QUndoStack()
+    first = cmd.PasteCommand(g, data)
+    stack.push(first)
+    second = cmd.PasteCommand(g, data)
+    stack.push(second)
+    names = [g.nodes[n].name for n in first.node_ids + second.node_ids]
+    assert len(set(names)) == 6 and "θ2" in names and "θ3" in names
+    titles = [r.title for r in g.regions.values()]
+    assert titles.count("decoder") == 3
+    np.testing.assert_array_equal(g.nodes[first.node_ids[0]].value, g.find("θ").value)

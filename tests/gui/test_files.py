@@ -1,0 +1,182 @@
+"""File menu: save → open round trip, unsaved-changes questions, recent files, bad files, examples, export."""
+import json
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+
+from engine.serialization import FileFormatError, graph_to_dict, load_graph  # noqa: E402
+from graphviz_app import settings as prefs  # noqa: E402
+from graphviz_app.examples_dialog import ExamplesDialog, list_examples  # noqa: E402
+
+from .conftest import lecture_mlp  # noqa: E402
+from .test_window import new_window  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    w = new_window(qtbot, tmp_path)
+    w.set_graph(lecture_mlp(), None)
+    return w
+
+
+def saved_copy(window, path):
+    window.prompts.save_to = str(path)
+    assert window.actions["save_as"].trigger() is None
+    return path
+
+
+def test_save_then_open_gives_the_identical_graph(window, tmp_path, qtbot):
+    path = saved_copy(window, tmp_path / "mlp.json")
+    assert path.is_file() and window.document.path == str(path)
+    expected = graph_to_dict(window.graph)
+    other = new_window(qtbot, tmp_path / "second")
+    assert other.files.open_path(str(path))
+    assert graph_to_dict(other.graph) == expected
+
+
+def test_save_adds_json_suffix_less_path_through_prompts_and_clears_dirty(window, tmp_path):
+    window.edit.add_op("Exp")
+    assert window.document.dirty
+    saved_copy(window, tmp_path / "g.json")
+    assert not window.document.dirty and not window.windowTitle().startswith("•")
+    assert window.windowTitle().startswith("g.json")
+
+
+def test_view_is_saved_in_meta_and_restored_on_open(window, tmp_path, qtbot):
+    window.view.set_zoom_state({"zoom": 0.5, "center": [300.0, 40.0]})
+    path = saved_copy(window, tmp_path / "view.json")
+    assert json.loads(path.read_text())["meta"]["view"]["zoom"] == pytest.approx(0.5)
+    other = new_window(qtbot, tmp_path / "second")
+    other.files.open_path(str(path))
+    state = other.view.zoom_state()
+    assert state["zoom"] == pytest.approx(0.5, rel=1e-3)
+    assert state["center"] == pytest.approx([300.0, 40.0], abs=2.0)
+
+
+@pytest.mark.parametrize("answer, replaced", [("discard", True), ("cancel", False)])
+def test_opening_with_unsaved_changes_asks(window, tmp_path, answer, replaced):
+    other = tmp_path / "other.json"
+    saved_copy(window, other)
+    window.edit.add_op("Exp")
+    old_graph = window.graph
+    window.prompts.save_answer = answer
+    window.files.open_path(str(other))
+    assert window.prompts.asked_save == ["other.json"]
+    assert (window.graph is not old_graph) == replaced
+
+
+def test_answer_save_writes_the_file_before_new(window, tmp_path):
+    path = saved_copy(window, tmp_path / "keep.json")
+    node = window.edit.add_op("Exp")
+    window.prompts.save_answer = "save"
+    window.actions["new"].trigger()
+    assert node in {n["id"] for n in json.loads(path.read_text())["nodes"]}
+    assert len(window.graph.nodes) == 0
+
+
+def test_close_with_unsaved_changes_can_be_cancelled(window):
+    window.edit.add_op("Exp")
+    window.prompts.save_answer = "cancel"
+    assert window.close() is False and window.isVisible()
+    window.prompts.save_answer = "discard"
+    assert window.close() is True
+
+
+def test_no_question_without_changes(window, tmp_path):
+    window.actions["new"].trigger()
+    assert window.prompts.asked_save == []
+
+
+def test_recent_files_newest_first_at_most_ten(window, tmp_path):
+    paths = [tmp_path / f"g{i}.json" for i in range(12)]
+    for p in paths:
+        saved_copy(window, p)
+    recent = prefs.recent_files(window.settings)
+    assert recent == [str(p.resolve()) for p in reversed(paths)][:10]
+    window.files.fill_recent_menu()
+    texts = [a.text() for a in window.recent_menu.actions() if a.text()]
+    assert texts[0].endswith("g11.json") and len([t for t in texts if t.endswith(".json")]) == 10
+
+
+def test_missing_recent_file_is_removed_with_a_message(window, tmp_path):
+    kept, gone = saved_copy(window, tmp_path / "kept.json"), saved_copy(window, tmp_path / "gone.json")
+    gone.unlink()
+    window.files.fill_recent_menu()
+    assert str(gone.resolve()) not in prefs.recent_files(window.settings)
+    assert "gone.json" in window.statusBar().currentMessage()
+    assert str(kept.resolve()) in prefs.recent_files(window.settings)
+    kept.unlink()
+    assert window.files.open_recent(str(kept.resolve())) is False
+    assert "kept.json" in window.prompts.infos[-1][1]
+
+
+def loader_message(path) -> str:
+    with pytest.raises(FileFormatError) as info:
+        load_graph(path)
+    return str(info.value)
+
+
+def test_bad_file_shows_the_loader_message_and_keeps_the_graph(window, tmp_path):
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"format": "cge-graph", "nodes": [')
+    graph = window.graph
+    assert window.files.open_path(str(bad)) is False
+    title, text = window.prompts.errors[-1]
+    assert loader_message(bad) in text
+    assert window.graph is graph and window.isVisible()
+
+
+def test_bad_file_message_in_a_real_dialog(qtbot, tmp_path):
+    window = new_window(qtbot, tmp_path, real_prompts=True)
+    window.set_graph(lecture_mlp(), None)
+    bad = tmp_path / "not_a_graph.json"
+    bad.write_text('{"hello": 1}')
+    seen = {}
+
+    def read_and_close():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen["text"] = box.text()
+            box.close()
+        else:
+            QTimer.singleShot(50, read_and_close)
+
+    QTimer.singleShot(50, read_and_close)
+    graph = window.graph
+    window.files.open_path(str(bad))
+    assert loader_message(bad) in seen["text"]
+    assert window.graph is graph
+
+
+def test_open_example_lists_titles_and_opens_unsaved(window, qtbot):
+    entries = list_examples()
+    names = [e.name for e in entries]
+    assert "headline_classifier" in names and all(e.title for e in entries)
+    dialog = ExamplesDialog(window, entries)
+    qtbot.addWidget(dialog)
+    dialog.list.setCurrentRow(names.index("chain_rule"))
+    assert "log" in dialog.details.text().lower()
+    window.prompts.example_entry = dialog.selected()
+    assert window.files.open_example()
+    assert window.graph.meta["title"] == dialog.selected().title
+    assert window.document.path is None and "chain_rule" in window.windowTitle()
+
+
+def test_export_menu_has_picture_and_interop_entries(window):
+    labels = [a.text() for a in window.export_menu.actions() if a.text()]
+    for label in ("PNG…", "SVG…", "DOT…", "TikZ…", "ONNX…", "PyTorch…"):
+        assert label in labels
+    for action in window.export_menu.actions():
+        if action.data() and not action.isEnabled():
+            assert action.toolTip().startswith("Not available")
+
+
+def test_export_png_writes_a_picture(window, tmp_path):
+    target = tmp_path / "graph.png"
+    window.prompts.save_to = str(target)
+    assert window.files.export_picture("PNG image (*.png)", ".png")
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

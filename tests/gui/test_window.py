@@ -1,0 +1,254 @@
+"""The main window: contract attributes, palette → canvas, edit menu, run forward, title, shortcuts, themes."""
+import numpy as np
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtGui import QKeySequence  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar  # noqa: E402
+
+from engine import Graph  # noqa: E402
+from graphviz_app.main_window import MainWindow  # noqa: E402
+from graphviz_app.recovery import RecoveryStore  # noqa: E402
+
+from .conftest import canonical, lecture_mlp  # noqa: E402
+
+
+class FakePrompts:
+    """Answers the window's questions without dialogs and records what was asked."""
+
+    def __init__(self):
+        self.save_answer = "discard"
+        self.restore_answer = True
+        self.save_to = None
+        self.open_from = None
+        self.region_answer = ("encoder f(x)", "#4c78a8")
+        self.example_entry = None
+        self.asked_save, self.asked_restore, self.errors, self.infos = [], [], [], []
+
+    def ask_save_changes(self, name):
+        self.asked_save.append(name)
+        return self.save_answer
+
+    def ask_restore(self, description):
+        self.asked_restore.append(description)
+        return self.restore_answer
+
+    def error(self, title, text):
+        self.errors.append((title, text))
+
+    def info(self, title, text):
+        self.infos.append((title, text))
+
+    def open_path(self, folder):
+        return self.open_from
+
+    def save_path(self, suggested):
+        return self.save_to
+
+    def export_path(self, title, suggested, file_filter):
+        return self.save_to
+
+    def region(self):
+        return self.region_answer
+
+    def example(self):
+        return self.example_entry
+
+
+def new_window(qtbot, tmp_path, graph=None, prompts=None, recovery_dir=None, real_prompts=False):
+    """A window with its own settings file and recovery folder under tmp_path (real dialogs if asked)."""
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    recovery = RecoveryStore(recovery_dir or tmp_path / "recovery")
+    prompts = None if real_prompts else (prompts or FakePrompts())
+    window = MainWindow(graph=graph, settings=settings, recovery=recovery, prompts=prompts)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    w = new_window(qtbot, tmp_path)
+    w.set_graph(lecture_mlp(), None)
+    return w
+
+
+def node_named(graph, name):
+    return graph.find(name).id
+
+
+def test_window_offers_the_contract_attributes(window):
+    assert set(window.menus) >= {"file", "edit", "view", "run", "train", "help"}
+    assert isinstance(window.toolbar, QToolBar)
+    assert window.scene.graph is window.graph and window.view.scene() is window.scene
+    assert callable(window.inspector.show_arrays) and window.theme_name in ("light", "dark")
+    dock = window.add_dock("Extra panel", QLabel("hello"), Qt.DockWidgetArea.RightDockWidgetArea)
+    assert isinstance(dock, QDockWidget) and dock.toggleViewAction() in window.panels_menu.actions()
+
+
+def test_set_graph_emits_graph_replaced_and_shows_the_new_graph(window, qtbot):
+    graph = Graph()
+    graph.add_node("Input", "z")
+    with qtbot.waitSignal(window.graph_replaced) as blocker:
+        window.set_graph(graph, None)
+    assert blocker.args == [graph]
+    assert window.graph is graph and list(window.scene.node_items) == list(graph.nodes)
+
+
+def test_palette_double_click_adds_the_op_at_the_view_centre_undoably(window):
+    before = canonical(window.graph)
+    window.palette.tree.itemDoubleClicked.emit(window.palette.op_items["Tanh"], 0)
+    added = [n for n in window.graph.nodes.values() if n.op_name == "Tanh"]
+    assert len(added) == 1
+    centre = window.view.mapToScene(window.view.viewport().rect().center())
+    x, y = window.scene.to_model(centre)
+    assert added[0].pos == pytest.approx((x, y), abs=1.0)
+    window.undo_stack.undo()
+    assert canonical(window.graph) == before
+
+
+def test_title_marks_unsaved_changes_and_clears_on_undo(window):
+    assert not window.windowTitle().startswith("•")
+    window.edit.add_op("Exp")
+    assert window.windowTitle().startswith("•")
+    window.undo_stack.undo()
+    assert not window.windowTitle().startswith("•")
+
+
+def test_copy_paste_adds_copies_with_new_ids(window):
+    a = node_named(window.graph, "a")
+    window.scene.select_nodes([a])
+    assert window.actions["copy"].isEnabled()
+    window.actions["copy"].trigger()
+    count = len(window.graph.nodes)
+    window.actions["paste"].trigger()
+    assert len(window.graph.nodes) == count + 1
+    pasted = [n for n in window.graph.nodes.values() if n.id not in (a,) and n.op_name == "Sigmoid"
+              and n.name not in ("a", "b", "c")]
+    assert len(pasted) == 1
+
+
+def test_paste_ignores_text_that_is_not_nodes(window):
+    QApplication.clipboard().setText('{"nodes": "not a list"}')
+    count = len(window.graph.nodes)
+    assert window.edit.paste() is False
+    assert len(window.graph.nodes) == count
+
+
+def test_delete_removes_node_with_its_edges_and_undo_restores(window):
+    before = canonical(window.graph)
+    a = node_named(window.graph, "a")
+    window.scene.select_nodes([a])
+    window.actions["delete"].trigger()
+    assert a not in window.graph.nodes
+    assert all(a not in (e.src, e.dst) for e in window.graph.edges.values())
+    window.undo_stack.undo()
+    assert canonical(window.graph) == before
+
+
+def test_duplicate_and_select_all(window):
+    window.actions["select_all"].trigger()
+    assert set(window.scene.selected_node_ids()) == set(window.graph.nodes)
+    count = len(window.graph.nodes)
+    window.actions["duplicate"].trigger()
+    assert len(window.graph.nodes) == 2 * count
+
+
+def test_group_uses_the_answered_title_and_colour(window):
+    window.prompts.region_answer = ("loss", "#e45756")
+    ids = [node_named(window.graph, "θᵀb"), node_named(window.graph, "c")]
+    window.scene.select_nodes(ids)
+    regions_before = set(window.graph.regions)
+    window.actions["group"].trigger()
+    new = [r for rid, r in window.graph.regions.items() if rid not in regions_before]
+    assert len(new) == 1 and new[0].title == "loss" and new[0].color == "#e45756"
+    assert set(new[0].node_ids) == set(ids)
+    window.actions["ungroup"].trigger()
+    assert new[0].id not in window.graph.regions
+
+
+def test_auto_layout_moves_nodes_and_undo_puts_them_back(window):
+    for node in window.graph.nodes.values():
+        window.graph.move(node.id, (0.0, 0.0))
+    before = {n: node.pos for n, node in window.graph.nodes.items()}
+    window.actions["layout"].trigger()
+    after = {n: node.pos for n, node in window.graph.nodes.items()}
+    assert len(set(after.values())) == len(after)  # every node got its own place
+    window.undo_stack.undo()
+    assert {n: node.pos for n, node in window.graph.nodes.items()} == before
+
+
+def test_run_forward_shows_values_on_nodes_and_in_the_inspector(window):
+    c = node_named(window.graph, "c")
+    assert window.actions["forward"].shortcut() == QKeySequence("Ctrl+R")
+    window.actions["forward"].trigger()
+    value = window.scene.node_items[c].display.value
+    assert value is not None and np.size(value) == 1 and 0.0 < float(np.ravel(value)[0]) < 1.0
+    window.scene.select_nodes([c])
+    assert window.inspector.value_view.mode == "numbers"
+    assert "c =" in window.statusBar().currentMessage() or "Forward" in window.statusBar().currentMessage()
+
+
+def test_run_forward_shows_class_probabilities_with_names(qtbot, tmp_path):
+    from graphviz_app.examples_dialog import EXAMPLES_DIR
+    from engine.serialization import load_graph
+
+    w = new_window(qtbot, tmp_path)
+    w.set_graph(load_graph(EXAMPLES_DIR / "toy_2d.json"), None)
+    assert w.run_forward()
+    out = w.graph.find(w.graph.meta["bindings"]["output"]).id
+    item = w.scene.node_items[out]
+    assert item.display.value_kind == "probs"
+    assert item.display.class_names == ["upper moon", "lower moon"]
+    assert np.allclose(np.sum(item.display.value, axis=-1), 1.0)
+
+
+def test_run_forward_failure_names_the_node(window):
+    bad = window.graph.add_node("Log", "broken_log", pos=(0, 300))
+    window.graph.connect(node_named(window.graph, "Wx"), bad.id, "x")
+    window.graph.meta["sample"] = {"x": [1.0, 2.0]}  # wrong length: the Input refuses it
+    assert window.run_forward() is False
+    title, text = window.prompts.errors[-1]
+    assert "'x'" in text and "Forward failed" in window.statusBar().currentMessage()
+
+
+def test_standard_shortcuts_and_tooltips(window):
+    a = window.actions
+    assert QKeySequence("Ctrl+Z") in a["undo"].shortcuts()
+    assert {QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")} <= set(a["redo"].shortcuts())
+    for key, seq in (("cut", "Ctrl+X"), ("copy", "Ctrl+C"), ("paste", "Ctrl+V"), ("duplicate", "Ctrl+D"),
+                     ("group", "Ctrl+G"), ("layout", "Ctrl+L"), ("new", "Ctrl+N"), ("open", "Ctrl+O"),
+                     ("save", "Ctrl+S"), ("save_as", "Ctrl+Shift+S"), ("quit", "Ctrl+Q")):
+        assert QKeySequence(seq) in a[key].shortcuts(), key
+        assert seq.replace("Ctrl", "Ctrl") in a[key].toolTip(), key
+    assert {QKeySequence("Del"), QKeySequence("Backspace")} <= set(a["delete"].shortcuts())
+    assert {QKeySequence("F"), QKeySequence("Ctrl+0")} <= set(a["fit"].shortcuts())
+
+
+def test_dark_theme_switches_canvas_and_is_remembered(window):
+    window.actions["dark"].trigger()
+    assert window.theme_name == "dark" and window.scene.theme.name == "dark"
+    assert window.settings.value("theme") == "dark"
+    window.set_theme("projector")
+    assert window.scene.theme.name == "projector"
+    window.set_theme("light")
+    assert not window.actions["dark"].isChecked()
+
+
+def test_snap_toggle_reaches_the_scene(window):
+    window.actions["snap"].trigger()
+    assert window.scene.snap_enabled
+    window.actions["snap"].trigger()
+    assert not window.scene.snap_enabled
+
+
+def test_excepthook_handler_autosaves_and_keeps_running(window, tmp_path):
+    window.edit.add_op("Exp")  # something unsaved
+    try:
+        raise RuntimeError("boom in a slot")
+    except RuntimeError as exc:
+        window.handle_exception(type(exc), exc, exc.__traceback__)
+    assert window.recovery.path.is_file()
+    assert "boom in a slot" in window.statusBar().currentMessage()

@@ -1,0 +1,93 @@
+"""The Linear + σ block: primitives grouped as a region of kind block, expand/collapse, files keep it."""
+import numpy as np
+import pytest
+
+from engine import Graph, GraphError, forward
+from engine import blocks as block_model
+
+
+def block_graph(collapsed=True):
+    g = Graph()
+    x = g.add_node("Input", "x", {"shape": [3]}, (-400, 0))
+    region_id, parts = block_model.add_linear_sigmoid(g, 3, 2, pos=(0, 0), collapsed=collapsed)
+    g.connect(x.id, parts.matmul, "x")
+    return g, region_id, parts
+
+
+def test_added_block_is_matmul_add_sigmoid_with_parameters_and_computes_sigma_of_xw_plus_b():
+    g, region_id, parts = block_graph()
+    ops = [g.nodes[n].op_name for n in parts.node_ids]
+    assert ops == ["Parameter", "Parameter", "MatMul", "Add", "Sigmoid"]
+    assert g.nodes[parts.weight].value.shape == (3, 2) and g.nodes[parts.bias].value.shape == (2,)
+    assert set(g.regions[region_id].node_ids) == set(parts.node_ids)
+    assert block_model.block_info(g, region_id) == {"kind": block_model.BLOCK_KIND, "collapsed": True}
+    x = np.array([1.0, -2.0, 0.5])
+    out = forward(g, {"x": x})[parts.sigmoid]
+    w, b = g.nodes[parts.weight].value, g.nodes[parts.bias].value
+    np.testing.assert_allclose(out, 1 / (1 + np.exp(-(x @ w + b))))
+
+
+def test_expand_and_collapse_round_trip_keeps_the_primitives():
+    g, region_id, parts = block_graph()
+    nodes_before, edges_before = dict(g.nodes), dict(g.edges)
+    assert block_model.is_collapsed(g, region_id)
+    block_model.expand_block(g, region_id)
+    assert not block_model.is_collapsed(g, region_id)
+    block_model.collapse_block(g, region_id)
+    assert block_model.is_collapsed(g, region_id)
+    assert g.nodes == nodes_before and g.edges == edges_before
+
+
+def test_block_interface_names_where_x_enters_and_the_output_leaves():
+    g, region_id, parts = block_graph()
+    assert block_model.block_interface(g, region_id) == ((parts.matmul, "x"), parts.sigmoid)
+
+
+def test_make_block_recognises_a_hand_built_chain_and_refuses_anything_else():
+    g = Graph()
+    w = g.add_node("Parameter", "W", {"shape": [3, 2]})
+    b = g.add_node("Parameter", "b", {"shape": [2]})
+    mm = g.add_node("MatMul", "xW")
+    add = g.add_node("Add", "z")
+    sig = g.add_node("Sigmoid", "h")
+    g.connect(w.id, mm.id, "W")
+    g.connect(mm.id, add.id, "a")
+    g.connect(b.id, add.id, "b")
+    with pytest.raises(GraphError, match="Sigmoid"):
+        block_model.make_block(g, [w.id, b.id, mm.id, add.id, sig.id])  # Add does not feed the Sigmoid yet
+    g.connect(add.id, sig.id, "x")
+    with pytest.raises(GraphError, match="Parameter"):
+        block_model.make_block(g, [w.id, mm.id, add.id, sig.id])  # b not selected
+    region_id = block_model.make_block(g, [sig.id, add.id, mm.id, b.id, w.id], collapsed=False)
+    assert block_model.block_parts(g, region_id).node_ids == [w.id, b.id, mm.id, add.id, sig.id]
+    with pytest.raises(GraphError, match="already part of a block"):
+        block_model.make_block(g, [w.id, b.id, mm.id, add.id, sig.id])
+
+
+def test_a_broken_block_cannot_be_collapsed_and_says_why():
+    g, region_id, parts = block_graph(collapsed=False)
+    g.remove_node(parts.add)
+    assert block_model.block_parts(g, region_id) is None
+    assert not block_model.is_collapsed(g, region_id)
+    with pytest.raises(GraphError, match="no longer a complete"):
+        block_model.collapse_block(g, region_id)
+    with pytest.raises(GraphError, match="not a Linear"):
+        plain = g.add_region("encoder f(x)", [parts.weight])
+        block_model.expand_block(g, plain.id)
+
+
+def test_block_entries_follow_their_regions_and_emit_meta_changed():
+    g, region_id, _ = block_graph()
+    seen = []
+    g.events.meta_changed.subscribe(seen.append)
+    block_model.set_block_info(g, region_id, None)
+    assert block_model.blocks(g) == {} and "blocks" not in g.meta and seen == ["blocks"]
+
+
+def test_a_saved_file_keeps_the_block():
+    serialization = pytest.importorskip("engine.serialization")
+    g, region_id, parts = block_graph()
+    block_model.expand_block(g, region_id)
+    again = serialization.graph_from_dict(serialization.graph_to_dict(g))
+    assert block_model.block_info(again, region_id) == {"kind": block_model.BLOCK_KIND, "collapsed": False}
+    assert block_model.block_parts(again, region_id) == parts
