@@ -18,12 +18,14 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QPointF  # noqa: E402
+from PySide6.QtCore import QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QImage, QUndoStack  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from engine import Graph  # noqa: E402
 from graphviz_app.canvas import GraphScene, GraphView  # noqa: E402
+from graphviz_app.canvas.view import SETTLE_MS  # noqa: E402
 from graphviz_app.theme import get_theme  # noqa: E402
 
 COLUMNS, ROWS = 20, 15
@@ -76,42 +78,49 @@ def open_graph(path: Path | None, graph: Graph, theme: str, image: QImage):
     scene = GraphScene(graph, stack, get_theme(theme))
     view = GraphView(scene)
     view.resize(WIDTH, HEIGHT)
-    view.show()
+    view.setAttribute(Qt.WA_DontShowOnScreen, True)  # only our own renders paint it
     view.fit_all()
     view.viewport().render(image)
     return view, scene, stack, time.perf_counter() - start
 
 
-def pan_and_zoom(view: GraphView, image: QImage, frames: int) -> list[float]:
-    """Frame times while panning right/left and zooming in/out around the middle."""
-    times = []
+def pan_and_zoom(view: GraphView, image: QImage, frames: int) -> tuple[list[float], list[float], list[float]]:
+    """Frame times (pan, zoom, refine) while panning and zooming around the middle, 10 frames a gesture.
+
+    "refine" is the one frame after a zoom gesture settles, when edges and nodes are redrawn sharp.
+    """
+    pans, zooms, refines = [], [], []
     middle = QPointF(WIDTH / 2, HEIGHT / 2)
     for i in range(frames):
         phase = (i // 10) % 4
         if phase in (0, 1):
-            step = 45 / view.zoom()
-            view.translate(-step if phase == 0 else step, -step / 3 if phase == 0 else step / 3)
+            step = -45 if phase == 0 else 45
+            view.pan_by(step, step / 3)  # what dragging the background does
+            pans.append(frame(view, image))
         else:
             view.zoom_by(1.06 if phase == 2 else 1 / 1.06, middle)
-        times.append(frame(view, image))
-    return times
+            zooms.append(frame(view, image))
+            if i % 10 == 9:
+                QTest.qWait(SETTLE_MS + 30)  # the pause after a wheel gesture: edges go back to full quality
+                refines.append(frame(view, image))
+    return pans, zooms, refines
 
 
 def report(label: str, times: list[float]) -> None:
     times = sorted(times)
     median = statistics.median(times)
     p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
-    print(f"{label:<34} median {median:6.2f} ms   p95 {p95:6.2f} ms   "
+    print(f"{label:<30} median {median:6.2f} ms   p95 {p95:6.2f} ms   "
           f"target {FRAME_TARGET_MS:.0f} ms: p95 is {FRAME_TARGET_MS / p95:5.2f}× under the target"
           if p95 <= FRAME_TARGET_MS else
-          f"{label:<34} median {median:6.2f} ms   p95 {p95:6.2f} ms   "
+          f"{label:<30} median {median:6.2f} ms   p95 {p95:6.2f} ms   "
           f"target {FRAME_TARGET_MS:.0f} ms: p95 is {p95 / FRAME_TARGET_MS:5.2f}× OVER the target")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--theme", default="light", choices=["light", "dark", "projector"])
-    parser.add_argument("--frames", type=int, default=80)
+    parser.add_argument("--frames", type=int, default=120)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     graph = build_big_graph()
@@ -132,9 +141,16 @@ def main() -> int:
     print(f"{'open (load + scene + first frame)':<34} {seconds * 1000:7.1f} ms   "
           f"target {OPEN_TARGET_S * 1000:.0f} ms: {ratio if ratio >= 1 else 1 / ratio:5.2f}× "
           f"{'under' if ratio >= 1 else 'OVER'} the target")
-    report("pan + zoom, whole graph in view", pan_and_zoom(view, image, args.frames))
-    view.set_zoom_state({"zoom": 1.0, "center": [2200.0, 900.0]})
-    report("pan + zoom at 100 %", pan_and_zoom(view, image, args.frames))
+    for label, setup in (("whole graph in view", view.fit_all),
+                         ("100 % zoom", lambda: view.set_zoom_state({"zoom": 1.0, "center": [2200.0, 900.0]}))):
+        setup()
+        QTest.qWait(SETTLE_MS + 30)
+        frame(view, image)
+        pans, zooms, refines = pan_and_zoom(view, image, args.frames)
+        report(f"pan, {label}", pans)
+        report(f"zoom, {label}", zooms)
+        print(f"{'  sharp redraw after a zoom':<30} median {statistics.median(refines):6.2f} ms "
+              f"(once per wheel gesture, {SETTLE_MS} ms after it ends)")
     return 0
 
 

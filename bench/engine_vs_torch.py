@@ -7,8 +7,9 @@ Run from the repository root (PyTorch is not a project dependency; install the C
     .venv/bin/python bench/engine_vs_torch.py --quick    # a few seconds, noisier
 
 Each model line gives steps per second (one step = forward, backward and SGD update on one batch of 32, or
-forward + backward for the scalar chain) for both sides and ours/torch; the medians of several interleaved
-rounds are reported. Both sides start from the same weights and the first batch's loss is checked to agree.
+forward + backward for the scalar chain) for both sides and ours/torch: the medians of several interleaved
+rounds, timed in process CPU time (both sides run on one thread, so on an idle machine this is wall time; on
+a busy one it leaves out the time the process waits for a core). Both sides start from the same weights and the first batch's loss is checked to agree.
 The last line is `min_ratio=X.XX`, the smallest ratio over the models (targets: ≥ 1.5 for the two models,
 ≥ 3 for the scalar chain). It also reports the time of a full explain-mode trace of the lecture MLP.
 """
@@ -217,10 +218,11 @@ def torch_scalar(torch):
 
 
 def rate(step, steps: int) -> float:
-    start = time.perf_counter()
+    """Steps per second of this process's CPU time: on a shared machine, time spent descheduled is not ours."""
+    start = time.process_time()
     for _ in range(steps):
         step()
-    return steps / (time.perf_counter() - start)
+    return steps / (time.process_time() - start)
 
 
 def race(ours, theirs, steps: int, rounds: int) -> tuple[float, float]:
@@ -266,6 +268,7 @@ def main() -> int:
         print("PyTorch is not installed: .venv/bin/pip install torch==2.13.0 (a CPU build)", file=sys.stderr)
         return 2
     torch.set_num_threads(THREADS)
+    torch.set_num_interop_threads(THREADS)
     scale, rounds = (4, 3) if args.quick else (1, 7)
     print(f"threads={THREADS} numpy {np.__version__} torch {torch.__version__}; ours runs float64, "
           "torch float32 (its default); one step = forward + backward + SGD on a batch of 32")
@@ -293,7 +296,7 @@ def main() -> int:
     plan, (loss, step) = Plan(g), torch_scalar(torch)
     print(f"scalar_chain: ours: 10 scalar ops, loss_and_grads on Python floats; torch: 0-d tensors, "
           f".backward()\nscalar_chain: loss ours {plan.loss_and_grads({'x': 3.0})[0]:.6f}, "
-          f"torch {float(loss()):.6f}")
+          f"torch {loss().item():.6f}")
     ours, theirs = race(lambda: plan.loss_and_grads({"x": 3.0}), step, 4000 // scale, rounds)
     results.append(("scalar_chain", ours, theirs))
     for label, ours, theirs in results:

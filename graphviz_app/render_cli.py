@@ -33,20 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--row", type=int, help="explain row K of the data set's test split instead")
     parser.add_argument("--batch", action="store_true", help="feed the file's whole sample batch "
                                                               "(default: its first example)")
+    parser.add_argument("--labels", choices=("auto", "full", "compact"), default="auto",
+                        help="edges already passed show the whole chain rule (full) or only ∂L/∂in (compact); "
+                             "auto: full on graphs of up to 8 edges")
     parser.add_argument("--spread", type=float, default=1.0,
                         help="move the nodes this many times further apart (room for labels), e.g. 1.5")
     parser.add_argument("--list-steps", action="store_true", help="print every trace step with its number")
-
-
-def _first_example(graph, feeds: dict) -> dict:
-    """One example of a batched sample: the explanation of one headline or point is the clearest."""
-    out = {}
-    for key, value in feeds.items():
-        node = graph.find(key)
-        rank = 0 if node.op_name == "Label" else len(node.attrs.get("shape", ()))
-        arr = np.asarray(value)
-        out[key] = arr[:1] if node.attrs.get("batched") and arr.ndim > rank and len(arr) > 1 else arr
-    return out
 
 
 def _class_index(data, label: str | None, default: int) -> int:
@@ -73,8 +65,7 @@ def sample_feeds(graph, args: argparse.Namespace) -> dict:
         labels = graph.meta.get("sample", {}).get(graph.meta.get("bindings", {}).get("labels", ""), [0])
         first = int(np.asarray(labels).reshape(-1)[0]) if np.size(labels) else 0
         return samples.text_sample(graph, data, args.text, _class_index(data, args.label, first)).feeds
-    feeds = samples.typed_sample(graph, samples.default_texts(graph)).feeds
-    return feeds if args.batch else _first_example(graph, feeds)
+    return samples.file_feeds(graph, whole_batch=args.batch)
 
 
 def spread(graph, factor: float) -> None:
@@ -101,6 +92,25 @@ def resolve_step(trace, step: str | None) -> int | None:
     if not -len(kinds) <= k < len(kinds):
         raise ValueError(f"--step {k}: the trace has steps 0 to {len(kinds) - 1}")
     return k % len(kinds)
+
+
+def render_with_labels(graph, path: str, trace, step: int, theme: str, scale: float, full: bool) -> None:
+    """Like render_to_file with a trace, choosing full or compact labels on the edges already passed."""
+    from pathlib import Path
+
+    from . import render
+    from .explain.overlay import Overlay, options_for
+
+    if Path(path).suffix.lower() not in (".png", ".svg"):
+        raise ValueError(f"cannot render to '{Path(path).name}': use a .png or .svg file name")
+    scene = render.build_scene(graph, theme)
+    options = options_for(graph)
+    options.full_labels = full
+    Overlay(scene, trace, graph, options).show(step)
+    if Path(path).suffix.lower() == ".svg":
+        render._write_svg(scene, Path(path))  # noqa: SLF001 - see the report: a public write_svg is asked for
+    elif not render.render_scene_to_image(scene, scale).save(str(path), "PNG"):
+        raise OSError(f"could not write '{path}'")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -132,10 +142,14 @@ def run(args: argparse.Namespace) -> int:
     step = resolve_step(trace, args.step) if trace is not None else None
     if trace is not None and step is None:
         step = len(trace) - 1
-    render_to_file(graph, args.out, trace=trace, step=step, theme=args.theme, scale=args.scale)
-    print(f"wrote {args.out}" + (f" at step {step}: {narrator.caption(step)}" if trace is not None else ""))
-    if args.svg:
-        render_to_file(graph, args.svg, trace=trace, step=step, theme=args.theme)
-        print(f"wrote {args.svg}")
+    full = {"auto": None, "full": True, "compact": False}[args.labels]
+    for path, scale in ((args.out, args.scale), (args.svg, 1.0)):
+        if not path:
+            continue
+        if full is None or trace is None:
+            render_to_file(graph, path, trace=trace, step=step, theme=args.theme, scale=scale)
+        else:
+            render_with_labels(graph, path, trace, step, args.theme, scale, full)
+        print(f"wrote {path}" + (f" at step {step}: {narrator.caption(step)}" if trace is not None else ""))
     sys.stdout.flush()
     return 0

@@ -37,7 +37,7 @@ def bow_classifier(vocab=12, classes=3, seed=0):
 
 
 def text_cnn(vocab=15, dim=4, filters=5, classes=3, length=7, seed=0):
-    """Collobert & Weston: f(w) → window conv a_i = σ(w·[f(w_{i−1}); f(w_i)] + b) → max over time → softmax."""
+    """Collobert & Weston: f(w) → window conv a_i = σ(w·[f(w_{i−1}); f(w_i)] + b) → max over time → scores."""
     g = Graph()
     ids = g.add_node("Input", "x", {"shape": [length], "batched": True, "dtype": "int"})
     y = g.add_node("Label", "y", {"classes": classes})

@@ -24,7 +24,7 @@ MIN_PASSED = {
     "Add": 2, "Sub": 3, "Mul": 3, "Div": 3, "Sigmoid": 2, "Tanh": 2, "Relu": 1, "Exp": 2, "Log": 2, "Neg": 2,
     "Softmax": 7, "Softmax (expanded)": 7, "LogSoftmax": 7, "LogSoftmax (expanded)": 7,
     "Gemm": 11, "MatMul": 6, "Concat": 12, "Reshape": 9, "Transpose": 7, "Gather": 4, "Flatten": 9,
-    "Squeeze": 2, "Unsqueeze": 3, "ReduceMax": 8, "ReduceSum": 10, "ReduceMean": 8,
+    "Squeeze": 2, "Unsqueeze": 3, "Cast": 5, "ReduceMax": 8, "ReduceSum": 10, "ReduceMean": 8,
     "SoftmaxCrossEntropyLoss": 6, "NegativeLogLikelihoodLoss": 3, "MaxPool": 1,
     "Conv 1-D (generated)": 6, "MaxPool 1-D (generated)": 4,
     "pytorch-converted": 23, "pytorch-operator": 18,
@@ -272,3 +272,22 @@ def test_window_round_trips_as_a_window():
     imported = roundtrip(g, {"x": np.random.default_rng(0).normal(size=(2, 5, 2))})
     (window,) = [n for n in imported.nodes.values() if n.op_name == "Window"]
     assert window.attrs["width"] == 3 and len(imported.nodes) == 2
+
+
+def test_dataset_training_and_bindings_travel_through_onnx():
+    g = text_cnn()
+    g.meta.update(dataset={"name": "headlines", "max_len": 7}, training={"optimizer": "adam", "lr": 0.01})
+    imported = import_onnx_model(graph_to_onnx(g))
+    for key in ("dataset", "training", "bindings"):
+        assert imported.meta[key] == g.meta[key]
+    assert "sample" not in imported.meta  # the dataset gives check and explain their values
+
+
+def test_a_model_without_dataset_gets_a_sample_within_every_table():
+    imported = import_onnx_model(graph_to_onnx(text_cnn(vocab=9, classes=3)))
+    sample = imported.meta["sample"]
+    ids, labels = np.array(sample["x"]), np.array(sample["y"])
+    assert ids.shape == (2, 7) and ids.min() >= 0 and ids.max() < 9
+    assert labels.shape == (2,) and labels.max() < 3
+    trace = explain(imported, sample)
+    assert np.isfinite(trace.loss)

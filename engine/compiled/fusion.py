@@ -7,7 +7,8 @@ from typing import Callable
 from ..broadcast import broadcast_shapes
 from ..graph import Graph
 from .kernels import EmbeddingKernel, Kernel, SigmoidKernel, SoftmaxCrossEntropyKernel
-from .text_kernels import ACTIVATIONS, BagMatMulKernel, EmbedConvKernel, PoolActKernel
+from .pool_kernels import ACTIVATIONS, EmbedConvPoolKernel, PoolActKernel
+from .text_kernels import BagMatMulKernel, EmbedConvKernel
 
 MakeKernel = Callable[[str, tuple, int], Kernel]
 
@@ -110,19 +111,32 @@ def _split_bias(view: GraphView, add: str) -> tuple[str, str] | None:
     return None
 
 
-def _pool_act(view: GraphView, node_id: str) -> Fused | None:
-    act = view.src(node_id, "x")
-    kind = view.op(act)
-    if kind not in ACTIVATIONS or not view.private(act):
+def _pool_chain(view: GraphView, node_id: str) -> Fused | None:
+    """MaxPoolTime ← [activation] ← [+ bias] ← x, and when x is SeqConv over an Embedding, all of it."""
+    x, kind, absorbed = view.src(node_id, "x"), None, set()
+    if view.op(x) in ACTIVATIONS and view.private(x):
+        kind = view.op(x)
+        absorbed.add(x)
+        x = view.src(x, "x")
+    bias: list[str] = []
+    parts = _split_bias(view, x) if view.op(x) == "Add" and view.private(x) else None
+    if parts is not None:
+        absorbed.add(x)
+        x, bias = parts[0], [parts[1]]
+    emb = view.src(x, "x") if view.op(x) == "SeqConv" and view.private(x) else None
+    if emb is not None and view.op(emb) == "Embedding" and view.private(emb):
+        width = view.graph.nodes[x].attrs["width"]
+
+        def make_conv(nid, ins, out):
+            return EmbedConvPoolKernel(nid, ins, out, kind, width)
+        inputs = [view.src(emb, "ids"), view.src(emb, "E"), view.src(x, "W")] + bias
+        return Fused(node_id, inputs, make_conv, absorbed | {x, emb})
+    if not absorbed:
         return None
 
     def make(nid, ins, out):
         return PoolActKernel(nid, ins, out, kind)
-    pre = view.src(act, "x")
-    parts = _split_bias(view, pre) if view.op(pre) == "Add" and view.private(pre) else None
-    if parts is None:
-        return Fused(node_id, [pre], make, {act})
-    return Fused(node_id, list(parts), make, {act, pre})
+    return Fused(node_id, [x] + bias, make, absorbed)
 
 
 def _replace(kernel_type: type[Kernel]):
@@ -136,7 +150,7 @@ RULES: dict[str, list[Callable[[GraphView, str], Fused | None]]] = {
     "SoftmaxCrossEntropy": [_softmax_ce],
     "MatMul": [_bag_matmul],
     "SeqConv": [_embed_conv],
-    "MaxPoolTime": [_pool_act],
+    "MaxPoolTime": [_pool_chain],
     "Sigmoid": [_replace(SigmoidKernel)],
     "Embedding": [_replace(EmbeddingKernel)],
 }

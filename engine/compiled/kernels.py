@@ -12,6 +12,25 @@ from .sparse import SparseRows
 FLOAT = np.float64
 
 
+class Scratch:
+    """Work arrays reused across calls: fresh large arrays cost page faults on every step, reused ones do not.
+
+    An array from here is overwritten by the next call, so it must never leave the kernel that owns it.
+    """
+
+    def __init__(self) -> None:
+        self.arrays: dict[tuple[str, str], np.ndarray] = {}
+
+    def get(self, name: str, shape: tuple, dtype: Any = FLOAT) -> np.ndarray:
+        """An uninitialised array of this shape (a view of a buffer that only ever grows)."""
+        size = int(np.prod(shape, dtype=np.int64))
+        key = (name, np.dtype(dtype).str)
+        buffer = self.arrays.get(key)
+        if buffer is None or buffer.size < size:
+            buffer = self.arrays[key] = np.empty(size + size // 4, dtype=dtype)  # headroom for a growing batch
+        return buffer[:size].reshape(shape)
+
+
 class Kernel:
     """Computes slot `out` from slots `ins`; backward adds ∂L/∂in into `grads` for the inputs in `grad_to`."""
 
@@ -24,6 +43,7 @@ class Kernel:
         self.grad_to: tuple[int, ...] = ()  # input positions that need a gradient; set by the compiler
         self.keep = False  # keep what backward needs; set by the compiler
         self.sparse_ok: tuple[bool, ...] = (False,) * len(ins)  # may a SparseRows gradient stay sparse?
+        self.scratch = Scratch()
 
     def forward(self, vals: list) -> None:
         """Compute vals[out] from the input slots."""
@@ -85,13 +105,18 @@ class OpKernel(Kernel):
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
-    """σ(x) with the Sigmoid op's formula (split by sign so exp never overflows), with fewer temporaries."""
-    e = np.abs(x)
-    np.negative(e, out=e)
-    np.exp(e, out=e)  # e = exp(−|x|)
-    d = e + 1.0
-    out = np.divide(1.0, d)
-    np.divide(e, d, out=out, where=~(x >= 0))
+    """σ(x) exactly as the Sigmoid op computes it, in fewer passes.
+
+    The op takes 1/(1+e) where x ≥ 0 and e/(1+e) elsewhere, with e = exp(−|x|); exp(min(x, 0)) is 1 or e
+    in those two cases, so one division gives the same numbers without np.where.
+    """
+    below = np.abs(x, out=np.empty_like(x))  # out= keeps 0-d arrays arrays
+    np.negative(below, out=below)
+    np.exp(below, out=below)
+    below += 1.0
+    out = np.minimum(x, 0.0, out=np.empty_like(x))
+    np.exp(out, out=out)
+    out /= below
     return out
 
 

@@ -1,11 +1,10 @@
-"""Fused text kernels: embedding-bag (BagOfWords → MatMul), Embedding → SeqConv, and max-pool before activation."""
+"""Fused text kernels: embedding-bag (BagOfWords → MatMul) and Embedding → SeqConv."""
 from __future__ import annotations
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..broadcast import unbroadcast
-from .kernels import FLOAT, Kernel, check_ids, sigmoid, sigmoid_grad
+from .kernels import FLOAT, Kernel, check_ids
 from .sparse import SparseRows, unique_inverse
 
 
@@ -122,65 +121,3 @@ class EmbedConvKernel(Kernel):
                 rows, values = rows[keep], values[keep]
             self.give(grads, 1, SparseRows(rows.copy(), values, table.shape))
         self.windows = None
-
-
-ACTIVATIONS = ("Sigmoid", "ReLU", "Tanh")
-
-
-def activate(kind: str, x: np.ndarray) -> np.ndarray:
-    """The activation ops' forward formulas."""
-    if kind == "Sigmoid":
-        return sigmoid(x)
-    if kind == "ReLU":
-        return np.maximum(x, 0.0)
-    return np.tanh(x)
-
-
-def activation_grad(kind: str, g: np.ndarray, x: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """The activation ops' vjps."""
-    if kind == "Sigmoid":
-        return sigmoid_grad(g, out)
-    if kind == "ReLU":
-        return g * (x > 0)
-    return g * (1.0 - out * out)
-
-
-class PoolActKernel(Kernel):
-    """MaxPoolTime(act(x + b)) computed as act(maxₜ x + b): the max commutes with adding a per-filter bias
-    and with a monotone activation, so the activation runs on B×k values instead of B×T×k. The winning
-    positions are the same except at exact floating-point ties, where every candidate's gradient is equal.
-    """
-
-    def __init__(self, node_id: str, ins: tuple[int, ...], out: int, kind: str):
-        super().__init__(node_id, ins, out)
-        self.kind = kind
-        self.differentiable = (True,) * len(ins)
-        self.winner: np.ndarray | None = None
-        self.pre: np.ndarray | None = None
-
-    def _bias(self, vals) -> np.ndarray | None:
-        if len(self.ins) == 1:
-            return None
-        b = vals[self.ins[1]]
-        return b[..., 0, :] if b.ndim >= 2 else b  # drop the time axis (its size is 1)
-
-    def forward(self, vals):
-        x = vals[self.ins[0]]
-        winner = np.argmax(x, axis=-2)
-        top = np.take_along_axis(x, winner[..., None, :], axis=-2)[..., 0, :]
-        bias = self._bias(vals)
-        pre = top if bias is None else top + bias
-        vals[self.out] = activate(self.kind, pre)
-        if self.keep:
-            self.winner, self.pre = winner, pre
-
-    def backward(self, vals, grads):
-        g_pre = activation_grad(self.kind, grads[self.out], self.pre, vals[self.out])
-        if 1 in self.grad_to:
-            b = vals[self.ins[1]]
-            self.give(grads, 1, unbroadcast(g_pre, np.shape(self._bias(vals))).reshape(b.shape))
-        if 0 in self.grad_to:
-            x = vals[self.ins[0]]
-            g_x = np.zeros(x.shape)
-            np.put_along_axis(g_x, self.winner[..., None, :], g_pre[..., None, :], axis=-2)  # winner takes all
-            self.give(grads, 0, g_x)

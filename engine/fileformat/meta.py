@@ -6,7 +6,7 @@ from typing import Any
 
 from ..errors import EngineError
 from .checks import (
-    check_plain, expect_dict, expect_int, expect_keys, expect_list, expect_number, expect_str, fail, kind_of,
+    check_plain, expect_dict, expect_int, expect_list, expect_number, expect_str, fail, kind_of,
 )
 from .errors import MAX_NAME_CHARS, FileFormatError
 
@@ -41,9 +41,9 @@ def _dataset(v: Any, where: str) -> None:
 
 def _bindings(v: Any, where: str) -> None:
     expect_dict(v, where)
-    expect_keys(v, where, (), ("inputs", "labels", "output"))
-    for key, name in v.items():
-        expect_str(name, f"{where}.{key}", MAX_NAME_CHARS, empty=False)
+    for key in ("inputs", "labels", "output"):
+        if key in v:
+            expect_str(v[key], f"{where}.{key}", MAX_NAME_CHARS, empty=False)
 
 
 def _count_entries(value: Any, where: str, depth: int = 0) -> int:
@@ -90,7 +90,6 @@ def _training(v: Any, where: str) -> None:
 
 def _view(v: Any, where: str) -> None:
     expect_dict(v, where)
-    expect_keys(v, where, (), ("zoom", "center"))
     if "zoom" in v:
         expect_number(v["zoom"], f"{where}.zoom", positive=True, high=1000.0)
     if "center" in v:

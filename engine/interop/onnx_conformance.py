@@ -62,7 +62,14 @@ def node_cases() -> Iterator[Case]:
             continue
         group = op if case.name in primary else f"{op} (expanded)"
         for inputs, outputs in case.data_sets:
-            yield Case(group, case.name, case.model, list(inputs), list(outputs), case.rtol, case.atol)
+            yield Case(group, case.name, case.model, _arrays(inputs), _arrays(outputs), case.rtol, case.atol)
+
+
+def _arrays(values: Any) -> list:
+    """Test data as numpy arrays (a few cases hold TensorProtos, e.g. for 8-bit float types)."""
+    from onnx import TensorProto, numpy_helper
+
+    return [numpy_helper.to_array(v) if isinstance(v, TensorProto) else v for v in values]
 
 
 def shipped_cases() -> Iterator[Case]:

@@ -14,6 +14,7 @@ from .errors import InteropError, require_onnx
 OPSET = 18  # ReduceMean/ReduceMax take their axes as an input from 18 on; every op we emit exists there
 BATCH_DIM = "B"
 DTYPES = ("float32", "float64")
+CARRIED_META = ("title", "bindings", "dataset", "training")  # written as metadata_props, read back on import
 
 
 class Emitter:
@@ -158,6 +159,6 @@ def _model(onnx: Any, body: Any, graph: Graph, opset: int) -> Any:
     model = helper.make_model(body, opset_imports=opsets, producer_name="computation-graph-explorer",
                               doc_string=str(graph.meta.get("description", "")))
     model.ir_version = helper.find_min_ir_version_for(opsets)
-    props = {k: graph.meta[k] for k in ("title", "bindings", "dataset") if k in graph.meta}
+    props = {k: graph.meta[k] for k in CARRIED_META if k in graph.meta}
     helper.set_model_props(model, {k: v if isinstance(v, str) else json.dumps(v) for k, v in props.items()})
     return model

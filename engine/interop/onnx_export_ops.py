@@ -53,6 +53,7 @@ def _power(em: Emitter, node: Node, xs: list[str]) -> None:
 
 def _reduce(op_type: str) -> Callable:
     def emit(em: Emitter, node: Node, xs: list[str]) -> None:
+        """Write the node's ONNX node(s)."""
         axis, out = node.attrs["axis"], em.tensor[node.id]
         inputs = xs if axis is None else [xs[0], em.ints(f"{out}/axes", [axis])]
         em.op(op_type, inputs, "", out=out, keepdims=0)
@@ -78,6 +79,7 @@ def _concat(em: Emitter, node: Node, xs: list[str]) -> None:
 
 def _normalise(op_type: str) -> Callable:
     def emit(em: Emitter, node: Node, xs: list[str]) -> None:
+        """Write the node's ONNX node(s)."""
         em.op(op_type, xs, "", out=em.tensor[node.id], axis=node.attrs["axis"])
     return emit
 

@@ -5,16 +5,17 @@ message that lists every problem, so nothing is ever half-loaded.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..graph import Graph
+from ..layout import apply_layout
 from ..shapes import infer_shapes
 from . import onnx_import_nn  # noqa: F401  (registers the layer handlers)
 from .errors import InteropError, UnsupportedOnnxError, require_onnx
-from .layered import auto_layout
 from .onnx_builder import Builder, GraphInput, Value
 from .onnx_import_ops import HANDLERS, OnnxNode
 from .onnx_patterns import INTERNAL, fuse_explorer_patterns
@@ -163,10 +164,68 @@ def _finish(b: Builder, model: Any, opset: int) -> None:
     graph.meta["description"] = (model.doc_string or f"Imported from an ONNX model made by {producer}, "
                                                       f"opset {opset}.")
     graph.meta["onnx"] = {"opset": opset, "inputs": names, "outputs": out_names, "notes": list(b.notes)}
-    bindings = _bindings(graph, list(out_names.values()))
+    carried = _carried_meta(graph, model)
+    graph.meta.update(carried)
+    bindings = carried.get("bindings") or _bindings(graph, list(out_names.values()))
     if bindings:
         graph.meta["bindings"] = bindings
-    auto_layout(graph)
+    if "dataset" not in graph.meta:
+        graph.meta["sample"] = sample_feeds(graph)
+    apply_layout(graph)
+
+
+def _carried_meta(graph: Graph, model: Any) -> dict[str, Any]:
+    """Title, bindings, dataset and training settings that our export wrote as metadata_props."""
+    props = {p.key: p.value for p in model.metadata_props}
+    out: dict[str, Any] = {}
+    if props.get("title"):
+        out["title"] = props["title"][:200]
+    for key in ("bindings", "dataset", "training"):
+        try:
+            value = json.loads(props[key]) if key in props else None
+        except ValueError:
+            value = None
+        if isinstance(value, dict):
+            out[key] = value
+    names = {n.name for n in graph.nodes.values()}
+    if "bindings" in out and not all(isinstance(v, str) and v in names for v in out["bindings"].values()):
+        del out["bindings"]  # written for another graph; better none than wrong ones
+    return out
+
+
+def sample_feeds(graph: Graph, rows: int = 2, seed: int = 0) -> dict[str, Any]:
+    """Seeded example values for every Input and Label (JSON lists), so check and explain can run.
+
+    Numbers are drawn from (0.1, 0.9), where logs, σ and 1 − x are all defined; ids and labels stay
+    below the size of every table, vocabulary or class count they index."""
+    rng = np.random.default_rng(seed)
+    shapes = infer_shapes(graph).shapes
+    feeds: dict[str, Any] = {}
+    for node in graph.nodes.values():
+        if node.op_name not in ("Input", "Label"):
+            continue
+        shape = tuple(rows if d is None else d for d in shapes[node.id])
+        if node.op.out_dtype == "int":
+            feeds[node.name] = rng.integers(0, _id_limit(graph, node.id, shapes), size=shape).tolist()
+        else:
+            feeds[node.name] = np.round(rng.uniform(0.1, 0.9, size=shape), 3).tolist()
+    return feeds
+
+
+def _id_limit(graph: Graph, node_id: str, shapes: dict) -> int:
+    """One more than the largest id every consumer of this integer input accepts."""
+    limits = [graph.nodes[node_id].attrs["classes"]] if graph.nodes[node_id].op_name == "Label" else []
+    for edge in graph.outgoing(node_id):
+        consumer = graph.nodes[edge.dst]
+        incoming = graph.incoming(edge.dst)
+        if consumer.op_name == "Embedding":
+            limits.append(shapes[incoming["E"].src][0])
+        elif consumer.op_name == "BagOfWords":
+            limits.append(consumer.attrs["vocab_size"])
+        elif consumer.op.category == "Losses" and edge.port == "y":
+            first = consumer.op.port_names()[0]
+            limits.append(shapes[incoming[first].src][-1])
+    return max(1, min(limits, default=2))
 
 
 def _bindings(graph: Graph, outputs: list[str]) -> dict[str, str] | None:

@@ -16,6 +16,7 @@ def _scale(b: Builder, x: Value, factor: float, name: str) -> Value:
 
 @handles("Gemm", attrs=("alpha", "beta", "transA", "transB", "broadcast"))
 def gemm(b: Builder, n: OnnxNode) -> list:
+    """Gemm: MatMul (with Transpose for transA/transB), scaled by α, plus βC."""
     out = n.outputs[0]
     a, w = float_input(b, n, 0), float_input(b, n, 1)
     if n.attrs.get("transA", 0):
@@ -31,6 +32,7 @@ def gemm(b: Builder, n: OnnxNode) -> list:
 
 @handles("MatMul")
 def matmul(b: Builder, n: OnnxNode) -> list:
+    """MatMul: Dot for a vector, MatMul for a matrix, broadcast products for stacks of matrices."""
     a, w, out = float_input(b, n, 0), float_input(b, n, 1), n.outputs[0]
     if w.rank == 1:
         return [b.add("Dot", [w, a], out)]  # a·w for a vector w is our θᵀx with θ = w
@@ -90,6 +92,7 @@ def _one_d(n: OnnxNode, x: Value, kernel: int) -> tuple[int, int, int]:
 
 @handles("Conv", attrs=("kernel_shape", "strides", "pads", "dilations", "group", "auto_pad"))
 def conv(b: Builder, n: OnnxNode) -> list:
+    """1-D Conv: zero padding and stride as fixed maps over time around a SeqConv on N×L×C."""
     x, out = float_input(b, n, 0), n.outputs[0]
     if n.attrs.get("group", 1) != 1:
         raise n.refuse("grouped convolution is not supported")
@@ -124,6 +127,7 @@ def _window_filters(b: Builder, n: OnnxNode, channels: int, width: int) -> Value
 @handles("MaxPool", attrs=("kernel_shape", "strides", "pads", "dilations", "auto_pad", "ceil_mode",
                            "storage_order"))
 def max_pool(b: Builder, n: OnnxNode) -> list:
+    """1-D MaxPool: MaxPoolTime over the whole length, or over Window groups."""
     x, out = float_input(b, n, 0), n.outputs[0]
     if len(n.outputs) > 1 and n.outputs[1]:
         raise n.refuse("the Indices output is not supported")
@@ -149,6 +153,7 @@ def max_pool(b: Builder, n: OnnxNode) -> list:
 
 @handles("Gather", attrs=("axis",))
 def gather(b: Builder, n: OnnxNode) -> list:
+    """Gather with fixed indices (a one-hot product) or with token ids into a table (Embedding)."""
     data, out = float_input(b, n, 0), n.outputs[0]
     axis = normalize_axis(n.attrs.get("axis", 0), data.rank, out)
     if b.is_const(n.inputs[1]):
@@ -165,7 +170,7 @@ def gather(b: Builder, n: OnnxNode) -> list:
 def _gather_rows(b: Builder, ids: Value, table: Value, out: str) -> Value:
     """E[ids] exactly: our Embedding gives zeros at id 0 (padding), so add row 0 of E back there.
 
-    E[ids] = Embedding(ids, E) + (1 − Embedding(ids, 𝟙)) · e₀ᵀE, where Embedding(ids, 𝟙) is 1 except at id 0."""
+    E[ids] = Embedding(ids, E) + (1 − Embedding(ids, 𝟙)) · e₀ᵀE; Embedding(ids, 𝟙) is 1 except at id 0."""
     rows = table.shape[0]
     looked_up = b.add("Embedding", [ids, table], f"{out}/E[ids], 0 at id 0")
     not_padding = b.add("Embedding", [ids, b.fixed(np.ones((rows, 1)), f"{out}/ones")], f"{out}/id≠0")
@@ -227,6 +232,7 @@ def _reduced(b: Builder, loss: Value, labels: Value, reduction: str, n: OnnxNode
 
 @handles("SoftmaxCrossEntropyLoss", attrs=("reduction", "ignore_index"))
 def softmax_cross_entropy(b: Builder, n: OnnxNode) -> list:
+    """SoftmaxCrossEntropyLoss: SoftmaxCrossEntropy (classes moved last), and log_prob."""
     scores, labels, reduction = _loss_inputs(b, n)
     out = n.outputs[0]
     loss = b.add("SoftmaxCrossEntropy", [scores, labels], f"{out}/mean")

@@ -41,6 +41,7 @@ HANDLERS: dict[str, tuple[Handler, frozenset]] = {}
 def handles(*op_types: str, attrs: tuple = ()) -> Callable[[Handler], Handler]:
     """Register a handler for ONNX op types, with the attributes it understands."""
     def register(fn: Handler) -> Handler:
+        """Add the handler to HANDLERS under each op type."""
         for op_type in op_types:
             HANDLERS[op_type] = (fn, frozenset(attrs))
         return fn
@@ -62,16 +63,33 @@ BINARY = {"Add": "Add", "Sub": "Subtract", "Mul": "Multiply", "Div": "Divide"}
 
 @handles(*UNARY, attrs=("consumed_inputs",))
 def unary(b: Builder, n: OnnxNode) -> list:
+    """Sigmoid, Tanh, Relu, Exp, Log, Neg: our op of the same meaning."""
     return [b.add(UNARY[n.op_type], [float_input(b, n, 0)], n.outputs[0])]
+
+
+@handles("Cast", attrs=("to", "saturate", "round_mode"))
+def cast(b: Builder, n: OnnxNode) -> list:
+    """Integers to floating point are the same numbers to us; the other way would need rounding."""
+    from onnx import TensorProto  # importing a model means onnx is there
+
+    value = b.value(n.inputs[0])
+    target = TensorProto.DataType.Name(n.attrs["to"])
+    if target in ("FLOAT", "DOUBLE"):  # 16-bit targets would round, which we do not model
+        return [Value(value.node, value.shape, "float")]
+    if target in ("INT64", "INT32") and value.dtype == "int":
+        return [value]
+    raise n.refuse(f"casting {value.dtype} to {target.lower()} is not supported")
 
 
 @handles("Identity")
 def identity(b: Builder, n: OnnxNode) -> list:
+    """Identity: the same value, no node."""
     return [b.value(n.inputs[0])]
 
 
 @handles(*BINARY, attrs=("broadcast", "axis", "consumed_inputs"))
 def binary(b: Builder, n: OnnxNode) -> list:
+    """Add, Sub, Mul, Div with numpy broadcasting (and the pre-opset-7 aligned form)."""
     left, right = float_input(b, n, 0), float_input(b, n, 1)
     if n.opset < 7 and n.attrs.get("broadcast") and "axis" in n.attrs:
         # before opset 7, b could be aligned at `axis` of a rather than at its end
@@ -82,6 +100,7 @@ def binary(b: Builder, n: OnnxNode) -> list:
 
 @handles("Pow")
 def power(b: Builder, n: OnnxNode) -> list:
+    """Pow with a constant scalar exponent: Power."""
     exponent = b.const(n.inputs[1], f"{n.label}: the exponent")
     if exponent.size != 1:
         raise n.refuse("the exponent must be a single number")
@@ -90,6 +109,7 @@ def power(b: Builder, n: OnnxNode) -> list:
 
 @handles("Constant", attrs=("value", "value_float", "value_floats", "value_int", "value_ints"))
 def constant(b: Builder, n: OnnxNode) -> list:
+    """Constant: remembered, and made a node only when an op reads it as data."""
     (key, value), = n.attrs.items()
     array = np.asarray(value, dtype=np.int64 if "int" in key else (None if key == "value" else np.float32))
     b.constants[n.outputs[0]] = array
@@ -98,6 +118,7 @@ def constant(b: Builder, n: OnnxNode) -> list:
 
 @handles("Softmax", "LogSoftmax", attrs=("axis",))
 def softmax(b: Builder, n: OnnxNode) -> list:
+    """Softmax / LogSoftmax over one axis (flattened from `axis` on before opset 13)."""
     x = float_input(b, n, 0)
     op, out = ("Softmax" if n.op_type == "Softmax" else "LogSoftmax"), n.outputs[0]
     axis = normalize_axis(n.attrs.get("axis", -1 if n.opset >= 13 else 1), x.rank, out)
@@ -112,6 +133,7 @@ def softmax(b: Builder, n: OnnxNode) -> list:
 
 @handles("Concat", attrs=("axis",))
 def concat(b: Builder, n: OnnxNode) -> list:
+    """Concat of n inputs: a chain of our two-input Concat."""
     parts = [float_input(b, n, i) for i in range(len(n.inputs)) if n.inputs[i]]
     axis = normalize_axis(n.attrs["axis"], parts[0].rank, n.outputs[0]) - parts[0].rank
     out = parts[0]
@@ -123,6 +145,7 @@ def concat(b: Builder, n: OnnxNode) -> list:
 
 @handles("Transpose", attrs=("perm",))
 def transpose(b: Builder, n: OnnxNode) -> list:
+    """Transpose with any permutation, built from moves of one axis to the end."""
     x = float_input(b, n, 0)
     perm = list(n.attrs.get("perm", range(x.rank - 1, -1, -1)))
     return [b.permute(x, perm, n.outputs[0])]
@@ -130,6 +153,7 @@ def transpose(b: Builder, n: OnnxNode) -> list:
 
 @handles("Reshape", attrs=("shape", "allowzero"))
 def reshape(b: Builder, n: OnnxNode) -> list:
+    """Reshape with a constant target (0 copies, −1 infers); the batch axis stays first."""
     x = float_input(b, n, 0)
     target = n.attrs["shape"] if n.opset < 5 else b.const(n.inputs[1], f"{n.label}: the shape")
     return [b.reshape(x, resolve_shape(x.shape, list(np.asarray(target).reshape(-1)),
@@ -162,6 +186,7 @@ def resolve_shape(shape: tuple, target: list, allowzero: int, n: OnnxNode) -> tu
 
 @handles("Flatten", attrs=("axis",))
 def flatten(b: Builder, n: OnnxNode) -> list:
+    """Flatten: a Reshape to two axes."""
     x = float_input(b, n, 0)
     axis = n.attrs.get("axis", 1)
     axis = axis + x.rank if axis < 0 else axis  # Flatten's axis runs from −rank to rank
@@ -174,6 +199,7 @@ def flatten(b: Builder, n: OnnxNode) -> list:
 
 @handles("Squeeze", "Unsqueeze", attrs=("axes",))
 def squeeze(b: Builder, n: OnnxNode) -> list:
+    """Squeeze / Unsqueeze: a Reshape."""
     x = float_input(b, n, 0)
     axes = n.attrs.get("axes") if n.opset < 13 else (b.const(n.inputs[1], f"{n.label}: the axes")
                                                      if n.input(1) else None)
@@ -202,6 +228,7 @@ def reduce_axes(b: Builder, n: OnnxNode, rank: int) -> list[int]:
 
 @handles("ReduceSum", "ReduceMean", "ReduceMax", attrs=("axes", "keepdims", "noop_with_empty_axes"))
 def reduce(b: Builder, n: OnnxNode) -> list:
+    """ReduceSum / ReduceMean (Sum, Mean per axis) and ReduceMax (MaxPoolTime), keepdims by Reshape."""
     x = float_input(b, n, 0)
     axes, out = reduce_axes(b, n, x.rank), n.outputs[0]
     if not axes:

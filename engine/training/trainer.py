@@ -9,8 +9,8 @@ import numpy as np
 
 from ..compiled import Plan
 from ..data import PreparedData, prepare
-from ..graph import Graph
 from ..executor import explain
+from ..graph import Graph
 from ..optim import OptimizerError, check_positive, grad_is_finite, grad_norm
 from ..trace import Trace
 from .errors import TrainingDiverged, TrainingError
@@ -122,7 +122,7 @@ class Trainer:
 
     @property
     def position(self) -> int:
-        """Steps already done in the current epoch."""
+        """Steps done in the current epoch (all of them right after its last step)."""
         return -(-self._cursor // self.settings.batch_size)
 
     # ----- pause / stop
@@ -148,7 +148,7 @@ class Trainer:
 
     @property
     def is_stopped(self) -> bool:
-        """True after stop() (until the next fit) or after training diverged."""
+        """True after stop() or a divergence, until the next fit(), resume() or reset()."""
         return self._stop.is_set() or self.diverged is not None
 
     def _may_continue(self, should_stop: Callable[[], bool] | None) -> bool:

@@ -4,12 +4,17 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtGui import (QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen,
+                           QPolygonF, QTransform)
 from PySide6.QtWidgets import QGraphicsItem
 
 from ..theme import Theme
 from .port_item import PORT_RADIUS
 from .text import fonts_for
+
+FLATTEN = 4.0  # flatten curves as if zoomed 4×, so the polylines stay smooth when zoomed in
+CHUNK = 12  # points per polyline piece
+THIN_PIXELS = 1.25  # strokes thinner than this on screen are drawn as 1-pixel cosmetic lines
 
 
 def curve_path(p1: QPointF, p2: QPointF) -> QPainterPath:
@@ -19,6 +24,19 @@ def curve_path(p1: QPointF, p2: QPointF) -> QPainterPath:
     path = QPainterPath(p1)
     path.cubicTo(QPointF(p1.x() + pull, p1.y()), QPointF(p2.x() - pull, p2.y()), p2)
     return path
+
+
+def _chunks(path: QPainterPath, margin: float) -> list[tuple[QRectF, QPolygonF]]:
+    """The curve flattened finely and cut into short polylines, each with its (padded) bounds."""
+    fine = path.toSubpathPolygons(QTransform.fromScale(FLATTEN, FLATTEN))
+    if not fine:
+        return []
+    points = QTransform.fromScale(1 / FLATTEN, 1 / FLATTEN).map(fine[0])
+    out = []
+    for start in range(0, max(1, points.size() - 1), CHUNK):
+        piece = QPolygonF(points.mid(start, CHUNK + 1))
+        out.append((piece.boundingRect().adjusted(-margin, -margin, margin, margin), piece))
+    return out
 
 
 class EdgeLabelItem(QGraphicsItem):
@@ -92,8 +110,12 @@ class EdgeItem(QGraphicsItem):
         self.label_hidden = False
         self.label_item: EdgeLabelItem | None = None
         self.setFlag(QGraphicsItem.ItemIsSelectable, not dashed)
+        self._path = QPainterPath()
+        self._bounds = QRectF()
+        self._shape: QPainterPath | None = None
         self.theme = theme
         self.set_theme(theme)
+        self._sync_contents()
 
     def type(self) -> int:
         return self.Type
@@ -128,10 +150,12 @@ class EdgeItem(QGraphicsItem):
         """Tint and thicken the edge (e.g. by gradient magnitude); None keeps the theme's default."""
         self.color, self.width = color, width
         self._rebuild()
+        self._sync_contents()
 
     def set_pulse(self, t: float | None, color: str | None = None) -> None:
         """A dot at fraction t (0 = source, 1 = target) of the curve; None hides it."""
         self.pulse = None if t is None else (min(1.0, max(0.0, float(t))), QColor(color or self.theme.forward))
+        self._sync_contents()
         self.update()
 
     def clear_display(self) -> None:
@@ -139,6 +163,23 @@ class EdgeItem(QGraphicsItem):
         self.label_text, self.label_hidden, self.color, self.width, self.pulse = None, False, None, None, None
         self._sync_label()
         self._rebuild()
+        self._sync_contents()
+
+    def is_plain(self) -> bool:
+        """True when the edge looks like every other edge (then the scene's backdrop draws it)."""
+        return not (self.dashed or self.isSelected() or self.color or self.width is not None or self.pulse)
+
+    def _sync_contents(self) -> None:
+        # Plain edges are drawn in one pass by the scene's cached backdrop; only special ones paint here.
+        plain = self.is_plain()
+        if bool(self.flags() & QGraphicsItem.ItemHasNoContents) != plain:
+            self.setFlag(QGraphicsItem.ItemHasNoContents, plain)
+            self._backdrop_changed(self._bounds)
+
+    def _backdrop_changed(self, rect: QRectF) -> None:
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "invalidate_backdrop"):
+            scene.invalidate_backdrop(rect)
 
     def detach(self) -> None:
         """Remove the label box from the scene (before this item is removed)."""
@@ -165,6 +206,7 @@ class EdgeItem(QGraphicsItem):
 
     def _rebuild(self) -> None:
         self.prepareGeometryChange()
+        old = QRectF(self._bounds)
         s = self.theme.scale
         tip = QPointF(self.p2.x() - PORT_RADIUS * s - 1.5 * s, self.p2.y())
         self._path = curve_path(self.p1, tip)
@@ -173,12 +215,13 @@ class EdgeItem(QGraphicsItem):
         back = QPointF(tip.x() - size * math.cos(angle), tip.y() - size * math.sin(angle))
         normal = QPointF(-math.sin(angle) * size * 0.55, math.cos(angle) * size * 0.55)
         self._arrow = QPolygonF([tip, back + normal, back - normal])
-        stroker = QPainterPathStroker()
-        stroker.setWidth(max(10.0 * s, self._pen_width() + 6))
-        self._shape = stroker.createStroke(self._path)
+        self._chunks = _chunks(self._path, self._pen_width() + 2.0)
+        self._shape = None  # made on the first hit test: a drag reroutes many edges that nobody clicks
         self._bounds = self._path.boundingRect().united(self._arrow.boundingRect()).adjusted(-12 * s, -12 * s, 12 * s, 12 * s)
         if self.label_item is not None:
             self.label_item.setPos(self._path.pointAtPercent(0.5))
+        if self.is_plain() and self.isVisible():
+            self._backdrop_changed(old.united(self._bounds))
         self.update()
 
     def path(self) -> QPainterPath:
@@ -189,9 +232,17 @@ class EdgeItem(QGraphicsItem):
         return self._bounds
 
     def shape(self) -> QPainterPath:
+        if self._shape is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(max(10.0 * self.theme.scale, self._pen_width() + 6))
+            self._shape = stroker.createStroke(self._path)
         return self._shape
 
     def itemChange(self, change, value):
+        if change == QGraphicsItem.ItemSelectedHasChanged:
+            self._sync_contents()
+        if change == QGraphicsItem.ItemVisibleHasChanged:
+            self._backdrop_changed(self._bounds)
         if change == QGraphicsItem.ItemVisibleHasChanged and self.label_item is not None:
             self.label_item.setVisible(bool(value) and (self.label_text is not None or self.label_hidden))
         if change == QGraphicsItem.ItemSceneHasChanged and value is not None and self.label_item is not None \
@@ -200,16 +251,31 @@ class EdgeItem(QGraphicsItem):
         return super().itemChange(change, value)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
+        self.draw(painter, option.levelOfDetailFromTransform(painter.worldTransform()))
+
+    def draw(self, painter: QPainter, lod: float, fast: bool = False, pieces: list[QRectF] | None = None) -> None:
+        """Draw the curve, arrowhead and pulse; `fast` uses a one-pixel line (while zooming).
+
+        With `pieces` (the parts of the view being redrawn) only the stretches of the curve inside
+        them are stroked: scrolling redraws thin strips, and a wide anti-aliased stroke costs per length.
+        """
         t = self.theme
         color = QColor(t.edge_selected if self.isSelected() else (self.color or t.edge))
         width = self._pen_width() * (1.5 if self.isSelected() else 1.0)
         pen = QPen(color, width, Qt.DashLine if self.dashed else Qt.SolidLine, Qt.RoundCap)
+        if fast or width * lod <= THIN_PIXELS:
+            # a one-pixel cosmetic line takes the rasteriser's fast path; wider strokes cost ~10×
+            pen.setWidthF(1.0)
+            pen.setCosmetic(True)
         painter.setPen(pen)
         painter.setBrush(Qt.NoBrush)
-        painter.drawPath(self._path)
-        painter.setPen(Qt.NoPen)
-        painter.setBrush(QBrush(color))
-        painter.drawPolygon(self._arrow)
+        for bounds, polyline in self._chunks:
+            if pieces is None or any(bounds.intersects(p) for p in pieces):
+                painter.drawPolyline(polyline)
+        if lod >= 0.45:
+            painter.setPen(Qt.NoPen)
+            painter.setBrush(QBrush(color))
+            painter.drawPolygon(self._arrow)
         if self.pulse is not None:
             t_frac, pulse_color = self.pulse
             painter.setBrush(QBrush(pulse_color))

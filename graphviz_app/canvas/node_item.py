@@ -5,17 +5,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QStaticText
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QStaticText
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from ..theme import Theme
 from .marks import ErrorMark, badge_rect, draw_badge
-from .port_item import PortItem
+from .port_item import PortItem, draw_port
 from .text import elide, fonts_for, static_text
 from .value_panel import build_panel
 
 STATES = (None, "active", "done", "error", "winner", "dim")
-OP_WIDTH, SOURCE_WIDTH = 176.0, 150.0
+OP_WIDTH, SOURCE_WIDTH = 156.0, 132.0
+# resolutions of the picture drawn while zooming: the largest not far above the zoom (a 150 ms gesture)
+SPRITE_SCALES = (1.5, 0.75, 0.4, 0.2)
 
 
 @dataclass
@@ -62,6 +64,9 @@ class NodeItem(QGraphicsItem):
         self.setFlags(QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemIsMovable
                       | QGraphicsItem.ItemSendsGeometryChanges)
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+        self._fast = False
+        self._sprite: QPixmap | None = None
+        self._sprite_scale = 0.0
         self.setAcceptHoverEvents(True)
         self.theme = theme
         self.fonts = fonts_for(theme)
@@ -129,7 +134,7 @@ class NodeItem(QGraphicsItem):
             raise ValueError(f"node state must be one of {STATES}, got {state!r}")
         self.display.state = state
         self.setOpacity(0.32 if state == "dim" else 1.0)
-        self.update()
+        self.refresh()
 
     def set_badge(self, text: str | None, tone: str = "info") -> None:
         """A small pill on the top-right corner (e.g. ✓ gradient check, Σ fan-out), or none."""
@@ -204,7 +209,7 @@ class NodeItem(QGraphicsItem):
             self._texts.append((QPointF(x, out_y - shape_st.size().height() / 2), shape_st, f.mono, "sub"))
         self._layout_panels(box, pad)
         self._make_paths()
-        self.update()
+        self.refresh()
 
     def _layout_panels(self, box: QRectF, pad: float) -> None:
         t, s, d = self.theme, self.theme.scale, self.display
@@ -270,7 +275,41 @@ class NodeItem(QGraphicsItem):
         return QPen(border, t.line_width * s), None
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        if self._fast:
+            lod = option.levelOfDetailFromTransform(painter.worldTransform())
+            scale = self._sprite_scale
+            if self._sprite is None or not lod * 0.6 <= scale <= lod * 2.5:  # keep it while it looks right
+                scale = next((s for s in SPRITE_SCALES if s <= lod * 1.2), SPRITE_SCALES[-1])
+            sprite = self._sprite_pixmap(scale)
+            painter.drawPixmap(self._bounds, sprite, QRectF(sprite.rect()))
+            return
+        self._paint_vector(painter, option.levelOfDetailFromTransform(painter.worldTransform()))
+
+    def set_fast(self, fast: bool) -> None:
+        """While the view zooms, draw a prepared picture instead of re-laying out text every frame."""
+        self._fast = fast
+        self.setCacheMode(QGraphicsItem.NoCache if fast else QGraphicsItem.DeviceCoordinateCache)
+
+    def refresh(self) -> None:
+        """Repaint after a change that does not move anything (e.g. a port got connected)."""
+        self._sprite = None
+        self.update()
+
+    def _sprite_pixmap(self, scale: float) -> QPixmap:
+        if self._sprite is None or self._sprite_scale != scale:
+            self._sprite_scale = scale
+            size = self._bounds.size() * scale
+            self._sprite = QPixmap(max(1, round(size.width())), max(1, round(size.height())))
+            self._sprite.fill(Qt.transparent)
+            painter = QPainter(self._sprite)
+            painter.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
+            painter.scale(scale, scale)
+            painter.translate(-self._bounds.topLeft())
+            self._paint_vector(painter, scale)
+            painter.end()
+        return self._sprite
+
+    def _paint_vector(self, painter: QPainter, lod: float) -> None:
         fill, _ = self._colors()
         pen, halo = self._border_pen()
         if halo is not None:
@@ -286,6 +325,14 @@ class NodeItem(QGraphicsItem):
             return  # far away: boxes and wires are all one can see
         if self.look.style == "block":
             self._paint_block_frame(painter)
+        for port in self.ports():
+            draw_port(painter, port.pos(), self.theme, port.connected)
+        if lod < 0.5:  # small: only the name is worth the ink
+            pos, text, font, _ = self._texts[0]
+            painter.setPen(QColor(self.theme.node_text))
+            painter.setFont(font)
+            painter.drawStaticText(pos, text)
+            return
         self._paint_texts(painter)
         if self._separator_y is not None:
             painter.setPen(QPen(QColor(self.theme.grid_major), 1.0))
@@ -318,4 +365,5 @@ class NodeItem(QGraphicsItem):
             scene.node_item_moved(self)
         if change == QGraphicsItem.ItemSelectedHasChanged:
             self.setZValue(self.theme.z.selected_node if value else self.theme.z.node)
+            self.refresh()
         return super().itemChange(change, value)

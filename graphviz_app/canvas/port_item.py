@@ -11,8 +11,29 @@ PORT_RADIUS = 5.0
 HIT_RADIUS = 11.0
 
 
+def draw_port(painter: QPainter, center: QPointF, theme: Theme, connected: bool,
+              highlight: str | None = None, hovered: bool = False) -> None:
+    """One port circle: filled when connected, hollow when free, green/grey while a wire is dragged."""
+    r = PORT_RADIUS * theme.scale
+    color = QColor(theme.port)
+    if highlight == "valid":
+        color, r = QColor(theme.port_valid), r * 1.6
+    elif highlight == "invalid":
+        color = QColor(theme.port_invalid)
+    elif hovered:
+        color, r = QColor(theme.selection), r * 1.3
+    painter.setPen(QPen(color, max(1.0, theme.line_width * theme.scale)))
+    filled = connected or highlight == "valid" or hovered
+    painter.setBrush(QBrush(color) if filled else QBrush(QColor(theme.node_fill)))
+    painter.drawEllipse(center, r, r)
+
+
 class PortItem(QGraphicsItem):
-    """One input (left side) or the output (right side) of a node; knows its node id and port name."""
+    """One input (left side) or the output (right side) of a node; knows its node id and port name.
+
+    The node paints plain ports itself (inside its cached picture); a port item paints only while it
+    is hovered or lit up as a wire target, so an idle canvas has no per-port paint calls.
+    """
 
     Type = QGraphicsItem.UserType + 3
 
@@ -26,6 +47,7 @@ class PortItem(QGraphicsItem):
         self._hovered = False
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CrossCursor)
+        self.setFlag(QGraphicsItem.ItemHasNoContents, True)
         self.set_theme(theme)
 
     def type(self) -> int:
@@ -46,13 +68,15 @@ class PortItem(QGraphicsItem):
         """A connected port is drawn filled, a free one hollow."""
         if connected != self.connected:
             self.connected = connected
-            self.update()
+            parent = self.parentItem()
+            if parent is not None:
+                parent.refresh() if hasattr(parent, "refresh") else parent.update()
 
     def set_highlight(self, state: str | None) -> None:
         """Light the port up as a valid or invalid target while a wire is dragged."""
         if state != self.highlight:
             self.highlight = state
-            self.update()
+            self._sync_contents()
 
     def anchor(self) -> QPointF:
         """Where wires attach, in scene coordinates."""
@@ -64,25 +88,18 @@ class PortItem(QGraphicsItem):
     def shape(self) -> QPainterPath:
         return self._shape
 
+    def _sync_contents(self) -> None:
+        self.setFlag(QGraphicsItem.ItemHasNoContents, not (self.highlight or self._hovered))
+        self.update()
+
     def paint(self, painter: QPainter, option, widget=None) -> None:
-        theme = self.theme
-        r = self.radius
-        color = QColor(theme.port)
-        if self.highlight == "valid":
-            color, r = QColor(theme.port_valid), r * 1.6
-        elif self.highlight == "invalid":
-            color = QColor(theme.port_invalid)
-        elif self._hovered:
-            color, r = QColor(theme.selection), r * 1.3
-        painter.setPen(QPen(color, max(1.0, theme.line_width)))
-        painter.setBrush(QBrush(color) if self.connected or self.highlight == "valid" or self._hovered
-                         else QBrush(QColor(theme.node_fill)))
-        painter.drawEllipse(QPointF(0, 0), r, r)
+        painter.setRenderHint(QPainter.Antialiasing)
+        draw_port(painter, QPointF(0, 0), self.theme, self.connected, self.highlight, self._hovered)
 
     def hoverEnterEvent(self, event) -> None:
         self._hovered = True
-        self.update()
+        self._sync_contents()
 
     def hoverLeaveEvent(self, event) -> None:
         self._hovered = False
-        self.update()
+        self._sync_contents()

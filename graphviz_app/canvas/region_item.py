@@ -1,19 +1,21 @@
-"""A region: a soft translucent rounded rectangle behind its nodes, titled at the top-left (encoder f(x))."""
+"""A region: a soft translucent rounded shape behind its nodes, titled at the top-left (encoder f(x))."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from ..theme import Theme
-from .text import elide, fonts_for, static_text
+from .region_shape import region_outline
+from .text import fonts_for, static_text
 
-PAD = 18.0
-TITLE_H = 26.0
+PAD = 14.0
+TITLE_H = 28.0
+RADIUS = 12.0
 
 
 class RegionItem(QGraphicsItem):
-    """The picture of one region; the scene sets its rectangle from its member nodes."""
+    """One region; the scene gives it its members' boxes, the scene's backdrop paints it."""
 
     Type = QGraphicsItem.UserType + 6
 
@@ -24,8 +26,10 @@ class RegionItem(QGraphicsItem):
         self.color = color
         self.is_block = is_block
         self.member_ids: list[str] = []
-        self._rect = QRectF()
-        self.setAcceptHoverEvents(False)
+        self._path = QPainterPath()
+        self._tab = QRectF()
+        # the scene's cached backdrop draws regions; the item is only there for clicks on the title
+        self.setFlag(QGraphicsItem.ItemHasNoContents, True)
         self.set_theme(theme)
 
     def type(self) -> int:
@@ -36,59 +40,79 @@ class RegionItem(QGraphicsItem):
         self.theme = theme
         self.fonts = fonts_for(theme)
         self.setZValue(theme.z.region)
-        self._relayout()
+        self._title_text = static_text(self.title, self.fonts.title)
 
     def set_title(self, title: str, color: str, is_block: bool) -> None:
         """Show a new title or colour."""
-        self.title, self.color, self.is_block = title, color, is_block
-        self._relayout()
+        if (title, color, is_block) != (self.title, self.color, self.is_block):
+            self.title, self.color, self.is_block = title, color, is_block
+            self._title_text = static_text(self.title, self.fonts.title)
+            self._backdrop_changed()
 
-    def set_members_rect(self, members: QRectF) -> None:
-        """Fit around the union of the member nodes' boxes (scene coordinates)."""
+    def title_size(self) -> QRectF:
+        """The size of the title tab (text plus margins)."""
         s = self.theme.scale
-        rect = members.adjusted(-PAD * s, -(PAD + TITLE_H) * s, PAD * s, PAD * s)
-        self.setPos(rect.topLeft())
-        local = QRectF(0, 0, rect.width(), rect.height())
-        if local != self._rect:
-            self._rect = local
-            self._relayout()
+        width = QFontMetricsF(self.fonts.title).horizontalAdvance(self.title) + 26 * s
+        return QRectF(0, 0, width, TITLE_H * s)
+
+    def set_members(self, members: list[QRectF], links: set[tuple[int, int]], obstacles: list[QRectF]) -> None:
+        """Shape the region around its members' boxes (scene coordinates), keeping clear of `obstacles`."""
+        s = self.theme.scale
+        path, tab = region_outline(members, links, obstacles, PAD * s, RADIUS * s, self.title_size())
+        old = self.sceneBoundingRect()
+        self.prepareGeometryChange()
+        origin = path.boundingRect().topLeft()
+        self.setPos(origin)
+        self._path = path.translated(-origin)
+        self._tab = QRectF(tab - origin, self.title_size().size())
+        self._backdrop_changed(old)
 
     def title_rect(self) -> QRectF:
-        """The strip at the top that holds the title (clicks there select the members)."""
-        s = self.theme.scale
-        return QRectF(self._rect.left(), self._rect.top(), self._rect.width(), TITLE_H * s + 6 * s)
+        """Where the title sits (item coordinates); clicks there select the members."""
+        return self._tab
 
-    def _relayout(self) -> None:
-        self.prepareGeometryChange()
-        s = self.theme.scale
-        room = max(10.0, self._rect.width() - 24 * s)
-        self._title_text = static_text(elide(self.title, self.fonts.title, room), self.fonts.title)
-        self._path = QPainterPath()
-        self._path.addRoundedRect(self._rect, 14 * s, 14 * s)
-        self._shape = QPainterPath()
-        self._shape.addRect(self.title_rect())
-        self.update()
+    def outline(self) -> QPainterPath:
+        """The region's shape in item coordinates."""
+        return self._path
+
+    def _backdrop_changed(self, old: QRectF | None = None) -> None:
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "invalidate_backdrop"):
+            rect = self.sceneBoundingRect()
+            scene.invalidate_backdrop(rect.united(old) if old is not None else rect)
 
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-2, -2, 2, 2)
+        return self._path.boundingRect().adjusted(-2, -2, 2, 2)
 
     def shape(self) -> QPainterPath:
-        return self._shape
+        tab = QPainterPath()
+        tab.addRect(self._tab)
+        return tab
+
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.ItemVisibleHasChanged:
+            self._backdrop_changed()
+        return super().itemChange(change, value)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
+        pass  # drawn by the scene's backdrop (see draw)
+
+    def draw(self, painter: QPainter) -> None:
+        """Paint the region in its own coordinates (the backdrop translates the painter to pos())."""
         t, s = self.theme, self.theme.scale
         fill = QColor(self.color)
         fill.setAlpha(t.region_alpha)
         border = QColor(self.color)
-        border.setAlpha(150)
-        pen = QPen(border, 1.4 * s, Qt.DashLine if self.is_block else Qt.SolidLine)
-        painter.setPen(pen)
+        border.setAlpha(140)
+        painter.setPen(QPen(border, 1.3 * s, Qt.DashLine if self.is_block else Qt.SolidLine))
         painter.setBrush(QBrush(fill))
         painter.drawPath(self._path)
-        title = QColor(self.color).darker(135) if t.name != "dark" else QColor(self.color).lighter(130)
+        title = QColor(self.color).darker(140) if t.name != "dark" else QColor(self.color).lighter(125)
         painter.setPen(title)
         painter.setFont(self.fonts.title)
-        painter.drawStaticText(QPointF(12 * s, 7 * s), self._title_text)
+        text_h = self._title_text.size().height()
+        painter.drawStaticText(QPointF(self._tab.left() + 13 * s, self._tab.top() + (self._tab.height() - text_h) / 2 + 2 * s),
+                               self._title_text)
 
     def mousePressEvent(self, event) -> None:
         scene = self.scene()

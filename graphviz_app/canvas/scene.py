@@ -1,8 +1,8 @@
 """GraphScene: one QGraphicsScene mirroring one engine Graph through its events."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
-from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QGraphicsScene
 
 from engine import EngineError, Graph, infer_shapes
@@ -39,6 +39,7 @@ class GraphScene(SceneInteraction, QGraphicsScene):
         self.region_items: dict[str, RegionItem] = {}
         self.block_items: dict[str, NodeItem] = {}
         self.shape_report = ShapeReport()
+        self._all_edges_path: QPainterPath | None = None
         self.snap_enabled = False
         self._node_edges: dict[str, set[str]] = {}
         self._edge_ends: dict[str, tuple[str, str]] = {}
@@ -154,6 +155,7 @@ class GraphScene(SceneInteraction, QGraphicsScene):
     def _on_edge_removed(self, edge_id: str) -> None:
         item = self.edge_items.pop(edge_id, None)
         if item is not None:
+            self.invalidate_backdrop(item.boundingRect())
             item.detach()
             self.removeItem(item)
         for node_id in self._edge_ends.pop(edge_id, ()):
@@ -248,6 +250,7 @@ class GraphScene(SceneInteraction, QGraphicsScene):
         item = self.region_items.get(region_id)
         if region is None:
             if item is not None:
+                self.invalidate_backdrop(item.sceneBoundingRect())
                 self.removeItem(item)
                 del self.region_items[region_id]
             return
@@ -262,15 +265,31 @@ class GraphScene(SceneInteraction, QGraphicsScene):
 
     def _fit_region(self, region_id: str) -> None:
         item = self.region_items[region_id]
-        members = [self.node_items[n] for n in item.member_ids if n in self.node_items]
+        members = [n for n in item.member_ids if n in self.node_items]
         collapsed = region_id in self.block_items
         item.setVisible(bool(members) and not collapsed)
         if not members or collapsed:
             return
-        rect = QRectF()
-        for member in members:
-            rect = rect.united(member.mapRectToScene(member.body))
-        item.set_members_rect(rect)
+        boxes = [self._box(self.node_items[n]) for n in members]
+        index = {n: i for i, n in enumerate(members)}
+        links = {(index[e.src], index[e.dst]) for n in members for e in self.graph.outgoing(n) if e.dst in index}
+        area = QRectF()
+        for box in boxes:
+            area = area.united(box)
+        area = area.adjusted(-200, -200, 200, 200)
+        obstacles = [self._box(item) for node_id, item in self._shown_nodes()
+                     if node_id not in index and item.sceneBoundingRect().intersects(area)]
+        item.set_members(boxes, links, obstacles)
+
+    @staticmethod
+    def _box(item: NodeItem) -> QRectF:
+        return item.mapRectToScene(item.body)
+
+    def _shown_nodes(self):
+        """(id, item) of every visible node item, block items included."""
+        for node_id, item in list(self.node_items.items()) + list(self.block_items.items()):
+            if item.isVisible():
+                yield node_id, item
 
     def _refresh_blocks(self) -> None:
         collapsed = {rid for rid in block_model.blocks(self.graph) if block_model.is_collapsed(self.graph, rid)}
@@ -338,6 +357,56 @@ class GraphScene(SceneInteraction, QGraphicsScene):
             item.set_shape_text(fmt_shape(shape) if shape is not None else "")
             errors = [self.shape_report.errors[n] for n in members if n in self.shape_report.errors]
             item.set_error("\n".join(errors) or None)
+
+    # ----- the backdrop: regions and plain edges, drawn under the nodes and cached by each view
+    def invalidate_backdrop(self, rect: QRectF) -> None:
+        """Redraw the backdrop in a scene rectangle (an edge or region moved or changed)."""
+        self._all_edges_path = None
+        if not rect.isNull():
+            self.invalidate(rect.adjusted(-2, -2, 2, 2), QGraphicsScene.BackgroundLayer)
+
+    def draw_backdrop(self, painter: QPainter, rect: QRectF, fast: bool = False) -> None:
+        """Paint regions and every plain edge that meet `rect`; `fast` (while zooming) draws edges as one hairline path."""
+        lod = painter.worldTransform().m11()
+        for item in self.region_items.values():
+            if item.isVisible() and item.sceneBoundingRect().intersects(rect):
+                painter.save()
+                painter.translate(item.pos())
+                item.draw(painter)
+                painter.restore()
+        if fast:
+            pen = QPen(QColor(self.theme.edge), 1.0)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(Qt.NoBrush)
+            painter.drawPath(self._plain_edges_path())
+            return
+        # a diagonal scroll exposes an L-shaped strip whose bounding rect is the whole view: test the pieces
+        pieces = [QRectF(r) for r in painter.clipRegion()] if painter.hasClipping() else [rect]
+        pieces = [p for p in pieces if p.intersects(rect)] or [rect]
+        for item in self.edge_items.values():
+            if item.isVisible() and item.is_plain():
+                bounds = item.boundingRect()
+                if any(bounds.intersects(p) for p in pieces):
+                    item.draw(painter, lod, pieces=pieces)
+
+    def _plain_edges_path(self) -> QPainterPath:
+        if self._all_edges_path is None:
+            path = QPainterPath()
+            for item in self.edge_items.values():
+                if item.isVisible() and item.is_plain():
+                    path.addPath(item.path())
+            self._all_edges_path = path
+        return self._all_edges_path
+
+    def set_fast_mode(self, fast: bool) -> None:
+        """While a view zooms: nodes draw prepared pictures, edges one hairline path (see GraphView)."""
+        for item in list(self.node_items.values()) + list(self.block_items.values()):
+            item.set_fast(fast)
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.fillRect(rect, QColor(self.theme.background))
+        self.draw_backdrop(painter, rect)
 
     # ----- selection and overlays
     def selected_node_ids(self) -> list[str]:

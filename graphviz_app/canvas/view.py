@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmapCache
 from PySide6.QtWidgets import QGraphicsView
 
 from .scene import GRID, GraphScene
 
 MIN_ZOOM, MAX_ZOOM = 0.08, 4.0
 FIT_MAX_ZOOM = 1.5
+PIXMAP_CACHE_KB = 128 * 1024
+SETTLE_MS = 150  # after the last zoom step, redraw edges at full quality
 WHEEL_STEP = 1.0015  # zoom factor per wheel angle unit (120 units per notch ≈ 1.2×)
 
 
@@ -21,6 +23,7 @@ class GraphView(QGraphicsView):
         super().__init__(scene, parent)
         self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing | QPainter.SmoothPixmapTransform)
         self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
+        self.setCacheMode(QGraphicsView.CacheBackground)  # grid, regions and plain edges: one cached layer
         self.setOptimizationFlags(QGraphicsView.DontSavePainterState)
         self.setTransformationAnchor(QGraphicsView.NoAnchor)
         self.setResizeAnchor(QGraphicsView.AnchorViewCenter)
@@ -30,9 +33,15 @@ class GraphView(QGraphicsView):
         self.setRubberBandSelectionMode(Qt.IntersectsItemShape)
         self.setAcceptDrops(True)
         self.setSceneRect(QRectF(-50_000, -50_000, 100_000, 100_000))
+        self._zooming = False  # while True the backdrop draws edges as fast one-pixel lines
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.timeout.connect(self._zoom_settled)
         self._pan_from: QPointF | None = None
         self._panned = False
         self.show_grid = True
+        # node pictures are cached per view; the default 10 MB pixmap cache would evict them all the time
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KB))
 
     def graph_scene(self) -> GraphScene:
         """The scene shown."""
@@ -51,9 +60,25 @@ class GraphView(QGraphicsView):
             return
         anchor = anchor if anchor is not None else QPointF(self.viewport().rect().center())
         before = self.mapToScene(anchor.toPoint())
+        if not self._zooming:
+            self._zooming = True
+            self.graph_scene().set_fast_mode(True)
+        self._settle.start(SETTLE_MS)
         self.scale(factor, factor)
         after = self.mapToScene(anchor.toPoint())
         self.translate(after.x() - before.x(), after.y() - before.y())
+
+    def _zoom_settled(self) -> None:
+        self._zooming = False
+        self.graph_scene().set_fast_mode(False)
+        self.resetCachedContent()
+        self.viewport().update()
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        """Move the view content by (dx, dy) pixels (scrolling keeps the cached backdrop)."""
+        h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+        h.setValue(h.value() - round(dx))
+        v.setValue(v.value() - round(dy))
 
     def fit_all(self) -> None:
         """Show every item, not enlarging small graphs beyond 1.5×."""
@@ -120,10 +145,10 @@ class GraphView(QGraphicsView):
 
     def mouseMoveEvent(self, event) -> None:
         if self._pan_from is not None:
-            delta = (event.position() - self._pan_from) / self.zoom()
+            delta = event.position() - self._pan_from
             self._pan_from = event.position()
             self._panned = True
-            self.translate(delta.x(), delta.y())
+            self.pan_by(delta.x(), delta.y())
             event.accept()
             return
         super().mouseMoveEvent(event)
@@ -142,12 +167,12 @@ class GraphView(QGraphicsView):
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         theme = self.graph_scene().theme
         painter.fillRect(rect, QColor(theme.background))
-        if not self.show_grid:
-            return
-        step = GRID * theme.scale
-        while step * self.zoom() < 12:  # keep at least 12 pixels between lines
-            step *= 5
-        self._draw_lines(painter, rect, step, QColor(theme.grid), 5)
+        if self.show_grid:
+            step = GRID * theme.scale
+            while step * self.zoom() < 12:  # keep at least 12 pixels between lines
+                step *= 5
+            self._draw_lines(painter, rect, step, QColor(theme.grid), 5)
+        self.graph_scene().draw_backdrop(painter, rect, fast=self._zooming)
 
     def _draw_lines(self, painter: QPainter, rect: QRectF, step: float, color: QColor, major_every: int) -> None:
         left = math.floor(rect.left() / step)

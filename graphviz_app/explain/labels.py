@@ -118,6 +118,10 @@ class Labeller:
         """Two lines on an edge during backward: the chain rule in names, then in numbers."""
         return f"{self.chain_formula(step)}\n{self.backward_numbers(step)}"
 
+    def product_label(self, step: BackwardStep) -> str:
+        """One line: what reached the input, '∂L/∂a = 0.1667' or '∂L/∂a ∈ ℝ⁴ (‖·‖ = 0.31)'."""
+        return summary(partial(self.loss, self.name(step.src)), step.product)
+
     def nograd_label(self, step: NoGradStep) -> str:
         """What an edge that carries no gradient says."""
         if "integer" in step.reason:

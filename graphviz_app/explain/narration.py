@@ -24,7 +24,7 @@ class Narrator:
         self.class_names = class_names
         self.labeller = Labeller(trace, {n.id: n.name for n in graph.nodes.values()})
         self.winners = self._pool_winners(vocab_words)
-        self._edge_labels: dict[int, str] = {}
+        self._edge_labels: dict[tuple[int, bool], str] = {}
 
     def words(self, node_id: str) -> str | None:
         """The headline held by a node of token ids, as words (padding left out); None for other nodes."""
@@ -93,13 +93,16 @@ class Narrator:
             return "SGD update: " + lab.update_label(step).splitlines()[0] + " = ?"
         return lab.caption(step).split(":")[0] + ": ?"
 
-    def edge_label(self, k: int) -> str:
-        """The label of backward or no-gradient step k (cached: the Jacobian is built once)."""
-        if k not in self._edge_labels:
+    def edge_label(self, k: int, full: bool = True) -> str:
+        """The label of backward or no-gradient step k: the whole chain rule, or (not `full`) just ∂L/∂in."""
+        key = (k, full)
+        if key not in self._edge_labels:
             step = self.trace.steps[k]
-            text = self.labeller.backward_label(step) if isinstance(step, BackwardStep) \
-                else self.labeller.nograd_label(step)
-            if isinstance(step, BackwardStep) and step.dst in self.winners:
-                text += "\nonly the winners get gradient"
-            self._edge_labels[k] = text
-        return self._edge_labels[k]
+            if isinstance(step, BackwardStep):
+                text = self.labeller.backward_label(step) if full else self.labeller.product_label(step)
+                if step.dst in self.winners:
+                    text += "\nonly the winners get gradient"
+            else:
+                text = self.labeller.nograd_label(step)
+            self._edge_labels[key] = text
+        return self._edge_labels[key]

@@ -13,7 +13,8 @@ from .narration import Narrator
 from .state import TraceState, state_at
 
 DECADES = 5.0  # gradient magnitudes spanning this many powers of ten map onto the edge widths
-MIN_WIDTH, MAX_WIDTH = 0.8, 5.0  # in theme units (the canvas multiplies by the theme's scale)
+MIN_WIDTH, MAX_WIDTH = 0.8, 5.0
+FULL_LABEL_EDGES = 8  # in theme units (the canvas multiplies by the theme's scale)
 
 
 @dataclass
@@ -21,6 +22,7 @@ class OverlayOptions:
     """What the overlay shows besides the trace itself."""
 
     grad_width: bool = True  # edge thickness and colour follow |∂L/∂·| on a log scale
+    full_labels: bool | None = None  # every edge keeps the whole chain rule; None: only small graphs
     vocab_words: list[str] | None = None  # to name the winning words of a max-pool
     class_names: list[str] | None = None
     probs_nodes: set[str] = field(default_factory=set)  # nodes drawn as probability bars
@@ -41,6 +43,18 @@ def options_for(graph: Graph) -> OverlayOptions:
     return OverlayOptions(vocab_words=words, class_names=classes, probs_nodes=probs)
 
 
+_BLANK = {"value": (None, "auto"), "grad": None, "state": None, "badge": (None, "info"), "hidden": False}
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal for display purposes: arrays by identity (a trace never changes them), the rest by value."""
+    if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
+        return all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return a is b
+    return a == b
+
+
 def _mix(a: str, b: str, f: float) -> str:
     """Colour between a and b ('#rrggbb') at fraction f."""
     ca = [int(a[i:i + 2], 16) for i in (1, 3, 5)]
@@ -59,11 +73,14 @@ class Overlay:
         self.options = options or OverlayOptions()
         self.narrator = Narrator(self.graph, trace, self.options.vocab_words, self.options.class_names)
         self.labeller = self.narrator.labeller
-        self._node_shown: dict[str, tuple] = {}
+        self._node_shown: dict[str, dict[str, Any]] = {}
         self._edge_shown: dict[str, tuple] = {}
         self._pulsing: set[str] = set()
         self._strength = self._gradient_strengths()
         self._winners = self.narrator.winners
+        full = self.options.full_labels
+        # on a small graph every edge keeps its chain rule; on a larger one only the current edge does
+        self._full = len(self.graph.edges) <= FULL_LABEL_EDGES if full is None else full
         for node_id in self.options.probs_nodes & set(scene.node_items):
             scene.node_items[node_id].set_class_names(self.options.class_names)
 
@@ -103,16 +120,27 @@ class Overlay:
             value = None  # token ids are words, not quantities: the edge label names them instead
         kind = "probs" if node_id in self.options.probs_nodes else "auto"
         badge = self._badge(node_id, state)
-        conceal = hidden and node_id == state.focus_node
-        wanted = (id(value), kind, id(state.grads.get(node_id)), state.node_states.get(node_id), badge, conceal)
-        if self._node_shown.get(node_id) == wanted:
-            return
-        self._node_shown[node_id] = wanted
-        item.set_value(value, kind)
-        item.set_grad(state.grads.get(node_id))
-        item.set_state(state.node_states.get(node_id))
-        item.set_badge(*badge)
-        item.set_hidden_value(conceal)
+        grad = state.grads.get(node_id)
+        wanted = {"value": (value, kind), "grad": grad, "state": state.node_states.get(node_id),
+                  "badge": badge, "hidden": hidden and node_id == state.focus_node}
+        shown = self._node_shown.get(node_id)
+        if shown is None:  # first paint of this node: start from a clean item in one re-layout
+            item.clear_display()
+            shown = self._node_shown[node_id] = dict(_BLANK)
+        # each setter re-lays the node out, so only what changed is set (identity for arrays)
+        changed = [key for key, v in wanted.items() if key not in shown or not _same(shown[key], v)]
+        for key in changed:
+            shown[key] = wanted[key]
+            if key == "value":
+                item.set_value(value, kind)
+            elif key == "grad":
+                item.set_grad(grad)
+            elif key == "state":
+                item.set_state(wanted["state"])
+            elif key == "badge":
+                item.set_badge(*badge)
+            else:
+                item.set_hidden_value(wanted["hidden"])
 
     def _badge(self, node_id: str, state: TraceState) -> tuple[str | None, str]:
         """(text, tone): the fan-out Σ or the update of this step, else a wiggle-check result."""
@@ -142,7 +170,7 @@ class Overlay:
 
     def _show_edge(self, edge_id: str, item: Any, state: TraceState, hidden: bool) -> None:
         k = state.edge_steps.get(edge_id)
-        label = None if k is None else self.narrator.edge_label(k)
+        label = None if k is None else self.narrator.edge_label(k, self._full or k == state.focus_step)
         edge = self.graph.edges.get(edge_id)
         if label is None and edge is not None:
             label = self._forward_label(edge, state)

@@ -122,3 +122,20 @@ def default_texts(graph: Graph) -> dict[str, str]:
             shape = tuple(node.attrs.get("shape", ()))
             texts[node.id] = json.dumps(np.ones(shape, dtype=int).tolist())
     return texts
+
+
+def first_example(graph: Graph, feeds: dict[str, Any]) -> dict[str, Any]:
+    """One example of a batched sample: the explanation of one headline or one point is the clearest."""
+    out = {}
+    for key, value in feeds.items():
+        node = graph.find(key)
+        arr = np.asarray(value)
+        whole_batch = _batched(node) and arr.ndim > _example_rank(node) and len(arr) > 1
+        out[key] = arr[:1] if whole_batch else arr
+    return out
+
+
+def file_feeds(graph: Graph, whole_batch: bool = False) -> dict[str, Any]:
+    """Feeds from the graph's own sample (meta 'sample'); its first example unless `whole_batch`."""
+    feeds = typed_sample(graph, default_texts(graph)).feeds
+    return feeds if whole_batch else first_example(graph, feeds)

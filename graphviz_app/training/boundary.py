@@ -25,9 +25,10 @@ MAX_LAYERS = 2
 
 def plane_bounds(points: np.ndarray) -> tuple[float, float, float, float]:
     """(x0, x1, y0, y1) around the points with a margin, square so circles look round."""
+    points = np.asarray(points, dtype=np.float64)  # float32 data would make pyqtgraph's range checks overflow
     low, high = points.min(axis=0), points.max(axis=0)
     centre, half = (low + high) / 2, float(np.max(high - low)) / 2 * (1 + 2 * MARGIN) or 1.0
-    return centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half
+    return (float(centre[0] - half), float(centre[0] + half), float(centre[1] - half), float(centre[1] + half))
 
 
 def grid_points(bounds: tuple[float, float, float, float], size: int = GRID) -> np.ndarray:

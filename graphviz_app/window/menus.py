@@ -25,7 +25,7 @@ def interop_function(module: str, function: str) -> Callable | None:
     """An export function of engine.interop, or None if that part is not installed (yet)."""
     try:
         return getattr(importlib.import_module(module), function, None)
-    except ImportError:
+    except Exception:  # a missing or half-written optional module must not break the File menu
         return None
 
 

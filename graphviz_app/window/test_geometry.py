@@ -38,7 +38,7 @@ class GeometryReporter(QObject):
         palette = {}
         for name, item in w.palette.op_items.items():
             rect = tree.visualItemRect(item)
-            if rect.isValid() and not item.isHidden():
+            if tree.viewport().rect().contains(rect.center()) and not item.isHidden():
                 palette[name] = _xy(tree.viewport().mapToGlobal(rect.center()))
         viewport = w.view.viewport()
         top_left = viewport.mapToGlobal(QPoint(0, 0))

@@ -1,0 +1,149 @@
+"""Training inside the app: the longest event-loop stall, and throughput compared with headless training.
+
+For the default example and the text CNN this script
+1. trains headless with engine.train.Trainer (fit for E epochs, then save_into_graph, as `main.py train --save`),
+2. opens the MainWindow with explain mode and the training dashboard, presses Train for the same E epochs, and
+   measures every 5 ms with a QTimer probe how late the event loop is (a stall), until the run's weights are in
+   the graph,
+and prints the longest stall (target < 50 ms) and in-app steps/s ÷ headless steps/s (target ≥ 80 %).
+
+Usage: .venv/bin/python bench/dashboard_stall.py [--epochs-headline 3] [--epochs-cnn 1]
+Runs offscreen unless DISPLAY is set and QT_QPA_PLATFORM is unset.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # the same for both sides of the comparison
+if not os.environ.get("DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from engine.examples import build_example  # noqa: E402
+from engine.train import Trainer  # noqa: E402
+
+PROBE_MS = 5
+
+
+class StallProbe:
+    """A 5 ms timer; every firing records how much later than due it came."""
+
+    def __init__(self) -> None:
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(PROBE_MS)
+        self.timer.timeout.connect(self._tick)
+        self.lateness: list[float] = []
+        self._last = 0.0
+
+    def start(self) -> None:
+        self.lateness.clear()
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.lateness.append(max(0.0, (now - self._last) * 1000.0 - PROBE_MS))
+        self._last = now
+
+
+def headless_rate(name: str, epochs: int) -> tuple[float, int]:
+    """(steps per second, steps) of fit(epochs) + save_into_graph on a fresh example graph."""
+    graph = build_example(name)
+    trainer = Trainer(graph)
+    trainer.evaluate("test")  # warm caches the way the app's first snapshot does
+    started = time.perf_counter()
+    trainer.fit(epochs)
+    trainer.save_into_graph()
+    seconds = time.perf_counter() - started
+    trainer.close()
+    return trainer.step_count / seconds, trainer.step_count
+
+
+def open_app(app: QApplication, folder: str):
+    from graphviz_app.app import install_extensions
+    from graphviz_app.main_window import MainWindow
+    from graphviz_app.recovery import RecoveryStore
+
+    settings = QSettings(os.path.join(folder, "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings, recovery=RecoveryStore(Path(folder) / "recovery"))
+    window.resize(1600, 1000)
+    window.show()
+    install_extensions(window)
+    return window
+
+
+def wait_for(app: QApplication, condition, timeout: float = 600.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise SystemExit("timed out waiting for the app")
+        app.processEvents()
+        time.sleep(0.001)
+
+
+def in_app_rate(app: QApplication, window, name: str, epochs: int) -> tuple[float, int, StallProbe]:
+    """(steps per second, steps, probe) of pressing Train for `epochs` epochs in the window."""
+    window.set_graph(build_example(name), None, example=name)
+    controller = window.training.controller
+    wait_for(app, lambda: controller.state == "ready")
+    for _ in range(50):  # let the first snapshot and the layout settle
+        app.processEvents()
+    probe = StallProbe()
+    done = []
+    controller.state_changed.connect(lambda s: done.append(s) if s in ("paused", "diverged") else None)
+    probe.start()
+    started = time.perf_counter()
+    controller.train(epochs)
+    while not done:
+        app.processEvents(QApplication.ProcessEventsFlag.WaitForMoreEvents, 50)
+    seconds = time.perf_counter() - started
+    probe.stop()
+    steps = window.graph.meta["metrics"]["steps_done"]
+    return steps / seconds, steps, probe
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs-headline", type=int, default=3)
+    parser.add_argument("--epochs-cnn", type=int, default=1)
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    runs = (("headline_classifier", args.epochs_headline), ("text_cnn", args.epochs_cnn))
+    worst_stall, worst_ratio = 0.0, float("inf")
+    with tempfile.TemporaryDirectory() as folder:
+        window = open_app(app, folder)
+        for name, epochs in runs:
+            headless, steps = headless_rate(name, epochs)
+            inside, app_steps, probe = in_app_rate(app, window, name, epochs)
+            stalls = sorted(probe.lateness)
+            longest, p99 = stalls[-1], stalls[int(0.99 * (len(stalls) - 1))]
+            ratio = inside / headless
+            worst_stall, worst_ratio = max(worst_stall, longest), min(worst_ratio, ratio)
+            print(f"{name}: {epochs} epoch(s), {steps} steps headless / {app_steps} in the app")
+            print(f"  longest event-loop stall {longest:.1f} ms (99th percentile {p99:.1f} ms, "
+                  f"{len(stalls)} probes of {PROBE_MS} ms)")
+            print(f"  throughput headless {headless:.1f} steps/s, in the app {inside:.1f} steps/s, "
+                  f"ratio {100 * ratio:.0f} %")
+        window.training.controller.close()
+        window.document.reset(None)  # nothing to save on close
+        window.close()
+    verdict = "OK" if worst_stall < 50.0 and worst_ratio >= 0.8 else "BELOW TARGET"
+    print(f"worst: stall {worst_stall:.1f} ms (target < 50), throughput {100 * worst_ratio:.0f} % "
+          f"(target >= 80 %): {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""Max over time fused with what feeds it: pool before the (monotone) activation and the per-filter bias.
+
+maxₜ act(xₜ + b) = act(maxₜ xₜ + b) for a non-decreasing act and a bias that is the same at every time step,
+so the activation runs on B×k numbers instead of B×T×k, and only the winners get gradient, as in the ops.
+The winning positions agree with the unfused graph except at exact floating-point ties, where every
+candidate's gradient is the same (zero at a saturated σ or a dead ReLU).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..broadcast import unbroadcast
+from .kernels import Kernel, Scratch, check_ids, sigmoid, sigmoid_grad
+from .sparse import SparseRows, unique_inverse
+
+ACTIVATIONS = ("Sigmoid", "ReLU", "Tanh")
+
+
+def activate(kind: str | None, x: np.ndarray) -> np.ndarray:
+    """The activation ops' forward formulas (None: no activation)."""
+    if kind == "Sigmoid":
+        return sigmoid(x)
+    if kind == "ReLU":
+        return np.maximum(x, 0.0)
+    return np.tanh(x) if kind == "Tanh" else x
+
+
+def activation_grad(kind: str | None, g: np.ndarray, x: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """The activation ops' vjps."""
+    if kind == "Sigmoid":
+        return sigmoid_grad(g, out)
+    if kind == "ReLU":
+        return g * (x > 0)
+    return g * (1.0 - out * out) if kind == "Tanh" else g
+
+
+def first_max(x: np.ndarray, scratch: Scratch) -> tuple[np.ndarray, np.ndarray]:
+    """Max over axis 0 and the first index reaching it (np.argmax's choice), without argmax's slow inner axis."""
+    top = x.max(axis=0)
+    steps = x.shape[0]
+    hit = np.equal(x, top, out=scratch.get("hit", x.shape, bool))
+    # the first hit has the largest mark steps − t; np.int16 keeps the pass short
+    marks = np.arange(steps, 0, -1, dtype=np.int16).reshape((steps,) + (1,) * (x.ndim - 1))
+    marked = np.multiply(hit, marks, out=scratch.get("marked", x.shape, np.int16))
+    winner = steps - marked.max(axis=0).astype(np.intp)
+    if steps and winner.max(initial=0) == steps:  # a NaN: max spreads it, argmax picks the first NaN
+        winner = np.argmax(x, axis=0)
+        top = np.take_along_axis(x, winner[None], axis=0)[0]
+    return top, winner
+
+
+def time_free(b: np.ndarray) -> np.ndarray:
+    """A bias without its time axis (its size there is 1), ready to add to pooled values."""
+    return b[..., 0, :] if b.ndim >= 2 else b
+
+
+class PoolActKernel(Kernel):
+    """MaxPoolTime(act(x + b)) as act(maxₜ x + b); inputs: x, and the bias if there is one."""
+
+    def __init__(self, node_id: str, ins: tuple[int, ...], out: int, kind: str | None):
+        super().__init__(node_id, ins, out)
+        self.kind = kind
+        self.differentiable = (True,) * len(ins)
+        self.winner: np.ndarray | None = None
+        self.pre: np.ndarray | None = None
+
+    def forward(self, vals):
+        x = vals[self.ins[0]]
+        if x.ndim < 2:
+            raise ValueError(f"max over time needs a sequence, got shape {x.shape}")
+        top, winner = first_max(np.moveaxis(x, -2, 0), self.scratch)
+        pre = top + time_free(vals[self.ins[1]]) if len(self.ins) > 1 else top
+        vals[self.out] = activate(self.kind, pre)
+        if self.keep:
+            self.winner, self.pre = winner, pre
+
+    def backward(self, vals, grads):
+        g_pre = activation_grad(self.kind, grads[self.out], self.pre, vals[self.out])
+        if 1 in self.grad_to:
+            b = vals[self.ins[1]]
+            self.give(grads, 1, unbroadcast(g_pre, np.shape(time_free(b))).reshape(b.shape))
+        if 0 in self.grad_to:
+            g_x = np.zeros(vals[self.ins[0]].shape)
+            np.put_along_axis(g_x, self.winner[..., None, :], g_pre[..., None, :], axis=-2)  # winner takes all
+            self.give(grads, 0, g_x)
+
+
+class EmbedConvPoolKernel(Kernel):
+    """Embedding → SeqConv → (+b) → (act) → MaxPoolTime on the distinct words of the batch.
+
+    A window's score is Σⱼ E[wordⱼ]·Wⱼ (Wⱼ: the rows of W that read word j of the window), so each distinct
+    word is projected once (U×d times d×width·k) and windows add gathered rows. Backward uses only the
+    winners: A[word, j, filter] collects the pooled gradient of the windows whose word j it was, then
+    ∂W = E[words]ᵀA and ∂E[words] = A Wᵀ, a row-sparse gradient with one row per distinct word.
+    Inputs: ids, E, W, and the bias if there is one.
+    """
+
+    def __init__(self, node_id: str, ins: tuple[int, ...], out: int, kind: str | None, width: int):
+        super().__init__(node_id, ins, out)
+        self.kind, self.width = kind, width
+        self.differentiable = (False,) + (True,) * (len(ins) - 1)
+        self.saved: tuple = ()
+
+    def _words(self, ids2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct non-padding words, and each position's index among them (padding → one past the end)."""
+        keep = ids2 != 0
+        words, inverse = unique_inverse(ids2[keep])
+        slot = np.full(ids2.shape, words.size, dtype=np.intp)
+        slot[keep] = inverse
+        return words, np.ascontiguousarray(slot.T)  # (L, R): time-major gathers are contiguous
+
+    def forward(self, vals):
+        ids, table, filters = vals[self.ins[0]], vals[self.ins[1]], vals[self.ins[2]]
+        check_ids(ids, table.shape[0], f"table of {table.shape[0]} rows")
+        width, d = self.width, table.shape[1]
+        if filters.ndim != 2 or filters.shape[0] != width * d:
+            raise ValueError(f"filters are {filters.shape}, but windows have {width * d} entries")
+        ids2 = ids.reshape(-1, ids.shape[-1])
+        steps = ids2.shape[1] - width + 1
+        if steps < 1:
+            raise ValueError(f"{ids2.shape[1]} positions are fewer than the window width {width}")
+        k = filters.shape[1]
+        words, slot = self._words(ids2)
+        rows = table.take(words, axis=0)
+        stacked = filters.reshape(width, d, k).transpose(1, 0, 2).reshape(d, width * k)  # [W₀ | W₁ | …]
+        proj = self.scratch.get("proj", (words.size + 1, width, k))
+        proj[-1] = 0.0  # the extra last row serves padding
+        np.matmul(rows, stacked, out=proj[:-1].reshape(words.size, width * k))
+        scores = self.scratch.get("scores", (steps, ids2.shape[0], k))  # time-major (T, R, k)
+        part = self.scratch.get("part", scores.shape)
+        for j in range(width):  # indices are valid by construction; mode="raise" would buffer `out`
+            np.take(proj[:, j], slot[j:j + steps], axis=0, out=part if j else scores, mode="clip")
+            if j:
+                scores += part
+        top, winner = first_max(scores, self.scratch)
+        pre = top + time_free(vals[self.ins[3]]) if len(self.ins) > 3 else top
+        out = activate(self.kind, pre)
+        vals[self.out] = out.reshape(ids.shape[:-1] + (k,))
+        if self.keep:
+            self.saved = (words, slot, rows, stacked, winner, pre, out)
+
+    def backward(self, vals, grads):
+        words, slot, rows, stacked, winner, pre, out = self.saved
+        g = grads[self.out].reshape(out.shape)
+        g_pre = activation_grad(self.kind, g, pre, out)
+        if 3 in self.grad_to:
+            b = vals[self.ins[3]]
+            self.give(grads, 3, unbroadcast(g_pre, np.shape(time_free(b))).reshape(b.shape))
+        examples, k = g_pre.shape
+        width = self.width
+        # which word sat at place j of each winning window: slot[winner + j, example]
+        example = np.arange(examples)[:, None]
+        filt = np.arange(k)
+        index = np.concatenate([(slot[winner + j, example] * width + j) * k + filt for j in range(width)])
+        weights = np.concatenate([g_pre] * width)
+        collected = self.scratch.get("collected", ((words.size + 1) * width * k,))
+        collected.fill(0.0)
+        np.add.at(collected, index.reshape(-1), weights.reshape(-1))
+        per_word = collected.reshape(words.size + 1, width * k)[:-1]  # padding's row is dropped
+        if 2 in self.grad_to:
+            d = rows.shape[1]
+            self.give(grads, 2, (rows.T @ per_word).reshape(d, width, k).transpose(1, 0, 2).reshape(width * d, k))
+        if 1 in self.grad_to:
+            self.give(grads, 1, SparseRows(words, per_word @ stacked.T, vals[self.ins[1]].shape))
+        self.saved = ()

@@ -1,0 +1,132 @@
+"""Crash recovery: autosave writes a recovery file, a clean exit removes it, the next start offers it."""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from engine.serialization import graph_to_dict  # noqa: E402
+from graphviz_app.app import start_window  # noqa: E402
+from graphviz_app.recovery import Autosaver, RecoveryStore  # noqa: E402
+
+from .conftest import lecture_mlp  # noqa: E402
+from .test_window import FakePrompts, new_window  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# A first session that edits a graph, autosaves, and dies without closing its window.
+CRASHING_SESSION = textwrap.dedent("""
+    import os, sys
+    sys.path.insert(0, {root!r})
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+    app = QApplication([])
+    from graphviz_app.main_window import MainWindow
+    from graphviz_app.recovery import RecoveryStore
+    from engine.serialization import load_graph
+    window = MainWindow(settings=QSettings({settings!r}, QSettings.Format.IniFormat),
+                        recovery=RecoveryStore({recovery!r}))
+    window.set_graph(load_graph({source!r}), {source!r})
+    node = window.edit.add_op("Tanh")
+    window.graph.set_attr(window.graph.find("W").id, "seed", 5)
+    window.autosaver.save_now()
+    os._exit(3)
+""")
+
+
+def crash_a_session(tmp_path) -> Path:
+    """Run the crashing session in a subprocess; return the graph file it had open."""
+    source = tmp_path / "work.json"
+    from engine.serialization import save_graph
+
+    save_graph(lecture_mlp(), source)
+    code = CRASHING_SESSION.format(root=str(ROOT), settings=str(tmp_path / "crash.ini"),
+                                   recovery=str(tmp_path / "recovery"), source=str(source))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 3, result.stderr
+    return source
+
+
+def the_recovered_graph(tmp_path) -> dict:
+    files = list((tmp_path / "recovery").glob("recovery-*.json"))
+    assert len(files) == 1
+    return json.loads(files[0].read_text())
+
+
+def test_autosave_writes_only_when_dirty_and_clean_exit_removes_it(qtbot, tmp_path):
+    window = new_window(qtbot, tmp_path)
+    window.set_graph(lecture_mlp(), None)
+    assert window.autosaver.save_now() is None and not window.recovery.path.exists()
+    window.edit.add_op("Exp")
+    path = window.autosaver.save_now()
+    data = json.loads(path.read_text())
+    assert data["graph"] == json.loads(json.dumps(graph_to_dict(window.graph)))
+    window.prompts.save_answer = "discard"
+    window.close()
+    assert not path.exists()
+
+
+def test_autosave_interval_is_about_thirty_seconds(qtbot, tmp_path):
+    window = new_window(qtbot, tmp_path)
+    assert 20_000 <= window.autosaver.timer.interval() <= 60_000
+
+
+def test_recovery_after_a_simulated_crash_restores_the_same_graph(qtbot, tmp_path):
+    source = crash_a_session(tmp_path)
+    crashed = the_recovered_graph(tmp_path)
+    assert crashed["original_path"] == str(source)
+    prompts = FakePrompts()
+    prompts.restore_answer = True
+    settings = QSettings(str(tmp_path / "next.ini"), QSettings.Format.IniFormat)
+    window = start_window(None, settings=settings, recovery=RecoveryStore(tmp_path / "recovery"),
+                          prompts=prompts, extensions=())
+    qtbot.addWidget(window)
+    assert len(prompts.asked_restore) == 1 and "work.json" in prompts.asked_restore[0]
+    assert json.loads(json.dumps(graph_to_dict(window.graph))) == crashed["graph"]
+    assert window.document.path == str(source) and window.document.dirty
+    assert window.windowTitle().startswith("•")
+    assert not any(p != window.recovery.path for p in (tmp_path / "recovery").glob("recovery-*.json"))
+
+
+def test_declining_the_restore_discards_the_file_and_opens_the_default(qtbot, tmp_path):
+    crash_a_session(tmp_path)
+    prompts = FakePrompts()
+    prompts.restore_answer = False
+    settings = QSettings(str(tmp_path / "next.ini"), QSettings.Format.IniFormat)
+    window = start_window(None, settings=settings, recovery=RecoveryStore(tmp_path / "recovery"),
+                          prompts=prompts, extensions=())
+    qtbot.addWidget(window)
+    assert prompts.asked_restore and window.document.example == "headline_classifier"
+    assert not list((tmp_path / "recovery").glob("recovery-*.json"))
+
+
+def test_a_running_session_file_is_not_offered(tmp_path):
+    live = RecoveryStore(tmp_path)
+    live.write({"nodes": []}, None)
+    data = json.loads(live.path.read_text())
+    data["pid"] = os.getppid()  # a process that is certainly alive and is not us
+    live.path.write_text(json.dumps(data))
+    assert RecoveryStore(tmp_path).orphans() == []
+
+
+def test_unreadable_recovery_files_are_skipped(tmp_path):
+    (tmp_path / "recovery-1-abc.json").write_text("{ not json")
+    (tmp_path / "recovery-2-abc.json").write_text(json.dumps({"format": "other"}))
+    assert RecoveryStore(tmp_path).orphans() == []
+
+
+def test_autosaver_removes_the_file_once_nothing_is_unsaved(tmp_path):
+    store = RecoveryStore(tmp_path)
+    state = {"dirty": True}
+    saver = Autosaver(store, lambda: ({"nodes": []}, None) if state["dirty"] else None)
+    assert saver.save_now() == store.path and store.path.exists()
+    state["dirty"] = False
+    assert saver.save_now() is None and not store.path.exists()

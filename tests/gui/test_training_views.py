@@ -1,0 +1,130 @@
+"""Decision regions, weights and gradient plots, explain hand-off, data set and feature switching."""
+import numpy as np
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from engine.data import prepare  # noqa: E402
+from engine.examples import build_example  # noqa: E402
+from engine.train import resolve_bindings  # noqa: E402
+from engine.training.settings import check_compatible  # noqa: E402
+from graphviz_app.training.boundary import GRID  # noqa: E402
+from graphviz_app.training.model import parameter_names  # noqa: E402
+
+from .test_training_dashboard import open_window, wait_idle  # noqa: E402
+
+
+@pytest.fixture
+def moons(qtbot, tmp_path):
+    w = open_window(qtbot, tmp_path, build_example("toy_2d"))
+    yield w
+    w.training.controller.close()
+
+
+def test_decision_regions_and_hidden_units_follow_training(qtbot, moons):
+    dash = moons.training.dashboard
+    assert dash.isTabEnabled(dash.boundary_index)
+    dash.setCurrentIndex(dash.boundary_index)
+    before = dash.boundary.regions.image.copy()
+    assert before.shape == (GRID, GRID, 3)
+    moons.training.controller.train(20)
+    wait_idle(qtbot, moons)
+    after = dash.boundary.regions.image
+    assert not np.array_equal(before, after)
+    hidden = moons.graph.find("a").id
+    assert list(dash.boundary.unit_images) == [hidden]
+    assert len(dash.boundary.unit_images[hidden]) == 8  # a = tanh(Wx + b₁) has eight units
+    model = moons.training.controller.model
+    unit = model.values_for(dash.boundary.grid)[hidden][:, 3].reshape(GRID, GRID)
+    assert np.allclose(dash.boundary.unit_images[hidden][3].image, unit)
+
+
+def test_text_data_has_no_decision_regions_tab(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, build_example("headline_classifier"))
+    try:
+        dash = window.training.dashboard
+        assert not dash.isTabEnabled(dash.boundary_index)
+    finally:
+        window.training.controller.close()
+
+
+def test_weight_heatmaps_and_gradient_norms_show_every_parameter(qtbot, moons):
+    dash = moons.training.dashboard
+    names = parameter_names(moons.graph)
+    moons.training.controller.train(2)
+    wait_idle(qtbot, moons)
+    dash.setCurrentWidget(dash.weights)
+    for node_id in names:
+        shown = dash.weights.images[node_id].image
+        value = moons.graph.nodes[node_id].value
+        assert np.array_equal(shown.reshape(-1), np.asarray(value).reshape(-1))
+    dash.setCurrentWidget(dash.grads)
+    steps = len(moons.graph.meta["metrics"]["step"])
+    for node_id in names:
+        xs, ys = dash.grads.curves[node_id].getData()
+        assert len(xs) == steps
+        assert np.allclose(ys, moons.graph.meta["metrics"]["grad_norms"][node_id])
+
+
+def test_buttons_follow_the_training_state(qtbot, moons):
+    controls = moons.training.controls
+    assert controls.train_button.isEnabled() and not controls.pause_button.isEnabled()
+    moons.training.controller.train(500)
+    assert controls.pause_button.isEnabled() and not controls.step_button.isEnabled()
+    assert not controls.optimizer.isEnabled()  # optimizer and batch size wait for a pause
+    assert controls.lr.isEnabled()  # the learning rate can change while training
+    controls.pause_button.click()
+    wait_idle(qtbot, moons)
+    assert controls.train_button.isEnabled() and not controls.pause_button.isEnabled()
+
+
+def test_explain_this_prediction_hands_the_trace_to_explain_mode(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, build_example("text_cnn"), extensions=("explain", "training"))
+    try:
+        box = window.training.predict
+        box.entry.setText("Chelsea beat Arsenal in the cup final")
+        box.predict()
+        assert box.explain_button.isEnabled()
+        box.explain_button.click()
+        trace = window.explain.controller.trace
+        assert trace is not None and trace.target == window.graph.find("L").id
+        predicted = int(np.argmax(box.last_probs))
+        assert trace.value("y").tolist() == [predicted]
+        assert np.allclose(trace.value("p")[0], box.last_probs)
+        items = box.last_explanation.items  # the text CNN: which word pairs won the max-pool
+        assert sum(int(c.detail.split()[1]) for c in items) == window.graph.find("w").value.shape[1]
+    finally:
+        window.training.controller.close()
+
+
+def test_switching_to_five_classes_adapts_the_graph_in_one_undoable_step(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, build_example("headline_classifier"))
+    try:
+        window.training.choose_dataset({"name": "headlines", "classes": 5})
+        graph = window.graph
+        data = prepare(graph.meta["dataset"])
+        assert len(data.class_names) == 5
+        check_compatible(graph, resolve_bindings(graph), data)
+        assert graph.find("θ").value.shape == (len(data.vocab), 5)
+        assert window.undo_stack.count() == 1
+        wait_idle(qtbot, window)
+        assert window.training.controller.data.class_names == data.class_names
+        window.undo_stack.undo()
+        assert graph.meta["dataset"]["classes"] == 3 and graph.find("θ").value.shape[1] == 3
+    finally:
+        window.training.controller.close()
+
+
+def test_unigrams_to_bigrams_swaps_the_featurizer(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, build_example("headline_classifier"))
+    try:
+        window.training.choose_features("bigrams")
+        graph = window.graph
+        ops = {n.op_name for n in graph.nodes.values()}
+        assert "BagOfBigrams" in ops and "BagOfWords" not in ops
+        check_compatible(graph, resolve_bindings(graph), prepare(graph.meta["dataset"]))
+        window.training.controller.step()
+        wait_idle(qtbot, window)
+        assert window.graph.meta["metrics"]["steps_done"] == 1
+    finally:
+        window.training.controller.close()

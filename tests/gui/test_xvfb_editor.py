@@ -1,0 +1,168 @@
+"""The real app in a real X window (Xvfb), driven with xdotool like a person would.
+
+Drag Tanh from the palette onto the canvas, wire the default example's scores S into it, save with
+Ctrl+Shift+S by typing a path into the file dialog, quit, check the file, and reopen it in the app.
+Screen positions come from the JSON the app writes when CGE_TEST_GEOMETRY is set. Set
+CGE_SCREENSHOT_DIR to keep the screenshot (`import -window root`) for a report.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TOOLS = ("Xvfb", "xdotool")
+pytestmark = [
+    pytest.mark.xvfb,
+    pytest.mark.skipif(any(shutil.which(t) is None for t in TOOLS),
+                       reason="needs Xvfb and xdotool (apt-get install xvfb xdotool)"),
+]
+
+
+def wait_for(check, timeout: float, what: str, step: float = 0.2):
+    """Poll `check()` until it returns something truthy; fail naming `what` after `timeout` seconds."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        result = check()
+        if result:
+            return result
+        time.sleep(step)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def free_display() -> int:
+    for number in range(120, 200):
+        if not Path(f"/tmp/.X{number}-lock").exists() and not Path(f"/tmp/.X11-unix/X{number}").exists():
+            return number
+    raise AssertionError("no free X display number between 120 and 199")
+
+
+@pytest.fixture
+def xserver():
+    number = free_display()
+    proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists() or proc.poll() is not None, 10, "Xvfb")
+        if proc.poll() is not None:
+            pytest.fail("Xvfb exited at start")
+        yield f":{number}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+class App:
+    """main.py running on the X server, with its geometry file and xdotool helpers."""
+
+    def __init__(self, display: str, tmp: Path, *args: str):
+        self.display, self.geometry = display, tmp / "geometry.json"
+        self.geometry.unlink(missing_ok=True)
+        self.env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+        self.env.update(DISPLAY=display, HOME=str(tmp / "home"), CGE_RECOVERY_DIR=str(tmp / "recovery"),
+                        CGE_SETTINGS_FILE=str(tmp / "settings.ini"), CGE_TEST_GEOMETRY=str(self.geometry),
+                        XDG_RUNTIME_DIR=str(tmp / "runtime"), QT_QPA_PLATFORM="xcb")
+        for folder in ("home", "runtime"):
+            (tmp / folder).mkdir(exist_ok=True, mode=0o700)
+        self.log = open(tmp / f"app{len(args)}.log", "w")
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT, env=self.env,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+
+    def geo(self) -> dict | None:
+        try:
+            return json.loads(self.geometry.read_text())
+        except (OSError, ValueError):
+            return None
+
+    def wait_geo(self, check, timeout: float, what: str) -> dict:
+        def probe():
+            if self.proc.poll() is not None:
+                raise AssertionError(f"the app exited (code {self.proc.returncode}) while waiting for {what}")
+            data = self.geo()
+            return data if data and check(data) else None
+        return wait_for(probe, timeout, what)
+
+    def xdo(self, *args) -> None:
+        subprocess.run(["xdotool", *map(str, args)], env=self.env, check=True, timeout=20)
+
+    def drag(self, start, end, steps: int = 12) -> None:
+        """Press at `start`, move there in small steps (so Qt sees a drag), release at `end`."""
+        self.xdo("mousemove", *start)
+        time.sleep(0.2)
+        self.xdo("mousedown", 1)
+        for k in range(1, steps + 1):
+            x = start[0] + (end[0] - start[0]) * k / steps
+            y = start[1] + (end[1] - start[1]) * k / steps
+            self.xdo("mousemove", int(x), int(y))
+            time.sleep(0.05)
+        time.sleep(0.3)
+        self.xdo("mouseup", 1)
+
+    def screenshot(self, path: Path) -> None:
+        subprocess.run(["import", "-window", "root", str(path)], env=self.env, timeout=30, check=False)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.log.close()
+
+
+def node_by_name(data: dict, name: str) -> dict:
+    return next(n for n in data["nodes"].values() if n["name"] == name)
+
+
+def test_drag_wire_save_and_reopen_in_a_real_window(xserver, tmp_path):
+    if shutil.which("import") is None:
+        pytest.skip("needs imagemagick's import for the screenshot")
+    saved = tmp_path / "wired.json"
+    app = App(xserver, tmp_path)
+    try:
+        data = app.wait_geo(lambda d: "Tanh" in d["palette"] and len(d["nodes"]) >= 9 and not d["active_modal"],
+                            40, "the window with the default example")
+        nodes_before = len(data["nodes"])
+        canvas_x, canvas_y, canvas_w, canvas_h = data["canvas"]
+        drop = (canvas_x + canvas_w // 2, canvas_y + canvas_h - 90)
+        app.drag(data["palette"]["Tanh"], drop)
+        data = app.wait_geo(lambda d: any(n["op"] == "Tanh" for n in d["nodes"].values()), 15, "the dropped node")
+        assert len(data["nodes"]) == nodes_before + 1
+        tanh = next(n for n in data["nodes"].values() if n["op"] == "Tanh")
+        edges_before = data["edges"]
+        app.drag(node_by_name(data, "S")["output"], tanh["inputs"]["x"])
+        app.wait_geo(lambda d: d["edges"] == edges_before + 1, 15, "the new edge")
+        app.xdo("mousemove", canvas_x + 30, canvas_y + 30)
+        app.xdo("click", 1)  # focus the canvas (empty corner) for the shortcut
+        app.xdo("key", "ctrl+shift+s")
+        app.wait_geo(lambda d: d["active_modal"] == "Save graph as", 15, "the save dialog")
+        time.sleep(0.5)
+        app.xdo("key", "ctrl+a")
+        app.xdo("type", "--delay", 15, str(saved))
+        app.xdo("key", "Return")
+        app.wait_geo(lambda d: d["title"].startswith("wired.json") and not d["active_modal"], 15, "the save")
+        shots = Path(os.environ.get("CGE_SCREENSHOT_DIR", tmp_path))
+        app.screenshot(shots / "xvfb_editor.png")
+        app.xdo("mousemove", canvas_x + 30, canvas_y + 30)
+        app.xdo("click", 1)  # the closed dialog leaves no focus behind
+        app.xdo("key", "ctrl+q")
+        wait_for(lambda: app.proc.poll() is not None, 15, "the app to quit")
+        assert app.proc.returncode == 0
+    finally:
+        app.stop()
+    file = json.loads(saved.read_text())
+    tanh_ids = [n["id"] for n in file["nodes"] if n["op"] == "Tanh"]
+    s_id = next(n["id"] for n in file["nodes"] if n["name"] == "S")
+    assert len(tanh_ids) == 1
+    assert {"src": s_id, "dst": tanh_ids[0], "port": "x"} in [
+        {k: e[k] for k in ("src", "dst", "port")} for e in file["edges"]]
+    again = App(xserver, tmp_path, str(saved))
+    try:
+        data = again.wait_geo(lambda d: d["title"].startswith("wired.json") and d["nodes"], 40, "the reopened file")
+        assert [n["op"] for n in data["nodes"].values()].count("Tanh") == 1
+        assert data["edges"] == len(file["edges"])
+    finally:
+        again.stop()
