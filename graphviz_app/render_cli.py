@@ -33,11 +33,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--row", type=int, help="explain row K of the data set's test split instead")
     parser.add_argument("--batch", action="store_true", help="feed the file's whole sample batch "
                                                               "(default: its first example)")
-    parser.add_argument("--labels", choices=("auto", "full", "compact"), default="auto",
-                        help="edges already passed show the whole chain rule (full) or only ∂L/∂in (compact); "
-                             "auto: full on graphs of up to 8 edges")
-    parser.add_argument("--spread", type=float, default=1.0,
-                        help="move the nodes this many times further apart (room for labels), e.g. 1.5")
+    parser.add_argument("--labels", choices=("auto", "full", "compact", "none"), default="auto",
+                        help="edges already passed show the whole chain rule (full), only ∂L/∂in (compact) or "
+                             "nothing; auto: full up to 8 edges, compact up to 60")
+    parser.add_argument("--crop", metavar="NAMES", help="draw only these nodes (comma-separated names) and "
+                                                         "the edges between them, e.g. a,Va,b")
+    parser.add_argument("--spread", default="1",
+                        help="move the nodes this many times further apart (room for labels and values), "
+                             "e.g. 1.5, or 1.6,1.8 for x and y")
     parser.add_argument("--list-steps", action="store_true", help="print every trace step with its number")
 
 
@@ -52,8 +55,8 @@ def _class_index(data, label: str | None, default: int) -> int:
     return names.index(label.lower())
 
 
-def sample_feeds(graph, args: argparse.Namespace) -> dict:
-    """Feeds for the trace: --text, --row, or the file's sample (see explain.samples)."""
+def sample_for(graph, args: argparse.Namespace):
+    """The example to explain: --text, --row, or the file's sample (an explain.samples.Sample)."""
     from .explain import samples
 
     if args.text is not None or args.row is not None:
@@ -61,19 +64,31 @@ def sample_feeds(graph, args: argparse.Namespace) -> dict:
         if data is None:
             raise ValueError("--text and --row need a graph whose meta names a data set")
         if args.row is not None:
-            return samples.row_sample(graph, data, "test", args.row).feeds
+            return samples.row_sample(graph, data, "test", args.row)
         labels = graph.meta.get("sample", {}).get(graph.meta.get("bindings", {}).get("labels", ""), [0])
         first = int(np.asarray(labels).reshape(-1)[0]) if np.size(labels) else 0
-        return samples.text_sample(graph, data, args.text, _class_index(data, args.label, first)).feeds
-    return samples.file_feeds(graph, whole_batch=args.batch)
+        return samples.text_sample(graph, data, args.text, _class_index(data, args.label, first))
+    return samples.Sample(samples.file_feeds(graph, whole_batch=args.batch), "the file's sample")
 
 
-def spread(graph, factor: float) -> None:
-    """Scale every node position (in memory only: the file is not changed)."""
-    if not 0.2 <= factor <= 5.0:
-        raise ValueError(f"--spread: expected a factor between 0.2 and 5, got {factor:g}")
+def spread(graph, text: str) -> None:
+    """Scale node positions by 'F' or 'FX,FY' (in memory only: the file is not changed)."""
+    try:
+        factors = [float(p) for p in str(text).split(",")]
+    except ValueError:
+        factors = []
+    if len(factors) not in (1, 2) or not all(0.2 <= f <= 5.0 for f in factors):
+        raise ValueError(f"--spread: expected a factor between 0.2 and 5, or two as 1.6,1.8; got {text!r}")
+    fx, fy = factors[0], factors[-1]
+    if (fx, fy) == (1.0, 1.0):
+        return
     for node in list(graph.nodes.values()):
-        graph.move(node.id, (node.pos[0] * factor, node.pos[1] * factor))
+        graph.move(node.id, (node.pos[0] * fx, node.pos[1] * fy))
+
+
+def sample_is_typed(args: argparse.Namespace) -> bool:
+    """True when the example comes from the command line rather than the file."""
+    return args.text is not None or args.row is not None
 
 
 def resolve_step(trace, step: str | None) -> int | None:
@@ -94,25 +109,6 @@ def resolve_step(trace, step: str | None) -> int | None:
     return k % len(kinds)
 
 
-def render_with_labels(graph, path: str, trace, step: int, theme: str, scale: float, full: bool) -> None:
-    """Like render_to_file with a trace, choosing full or compact labels on the edges already passed."""
-    from pathlib import Path
-
-    from . import render
-    from .explain.overlay import Overlay, options_for
-
-    if Path(path).suffix.lower() not in (".png", ".svg"):
-        raise ValueError(f"cannot render to '{Path(path).name}': use a .png or .svg file name")
-    scene = render.build_scene(graph, theme)
-    options = options_for(graph)
-    options.full_labels = full
-    Overlay(scene, trace, graph, options).show(step)
-    if Path(path).suffix.lower() == ".svg":
-        render._write_svg(scene, Path(path))  # noqa: SLF001 - see the report: a public write_svg is asked for
-    elif not render.render_scene_to_image(scene, scale).save(str(path), "PNG"):
-        raise OSError(f"could not write '{path}'")
-
-
 def run(args: argparse.Namespace) -> int:
     """Load, explain if asked, render; prints what was written and the step's caption."""
     from engine.executor import explain
@@ -123,16 +119,20 @@ def run(args: argparse.Namespace) -> int:
     if not args.out and not args.list_steps:
         raise ValueError("--out: say where to write the picture, e.g. --out graph.png")
     graph = load_graph(args.file)
-    if args.spread != 1.0:
-        spread(graph, args.spread)
+    spread(graph, args.spread)
     needs_trace = args.step is not None or args.list_steps or args.svg or args.lr is not None
-    trace = explain(graph, sample_feeds(graph, args), lr=args.lr) if needs_trace else None
+    sample = sample_for(graph, args) if needs_trace else None
+    trace = explain(graph, sample.feeds, lr=args.lr) if sample is not None else None
+    tokens = None
     if trace is not None:
+        from engine.data import tokenize
+
         from .explain.narration import Narrator
         from .explain.overlay import options_for
 
         options = options_for(graph)
-        narrator = Narrator(graph, trace, options.vocab_words, options.class_names)
+        tokens = tokenize(sample.text) if sample.text else options.tokens
+        narrator = Narrator(graph, trace, options.vocab_words, options.class_names, tokens)
     if args.list_steps:
         for k in range(len(trace)):
             print(f"{k:3d}  {narrator.caption(k)}")
@@ -142,14 +142,16 @@ def run(args: argparse.Namespace) -> int:
     step = resolve_step(trace, args.step) if trace is not None else None
     if trace is not None and step is None:
         step = len(trace) - 1
-    full = {"auto": None, "full": True, "compact": False}[args.labels]
     for path, scale in ((args.out, args.scale), (args.svg, 1.0)):
         if not path:
             continue
-        if full is None or trace is None:
+        if args.labels == "auto" and not args.crop and not sample_is_typed(args):
             render_to_file(graph, path, trace=trace, step=step, theme=args.theme, scale=scale)
         else:
-            render_with_labels(graph, path, trace, step, args.theme, scale, full)
+            from .explain.pictures import render_picture
+
+            crop = [n.strip() for n in args.crop.split(",") if n.strip()] if args.crop else None
+            render_picture(graph, path, trace, step, args.theme, scale, args.labels, crop, tokens)
         print(f"wrote {path}" + (f" at step {step}: {narrator.caption(step)}" if trace is not None else ""))
     sys.stdout.flush()
     return 0

@@ -5,8 +5,10 @@ weight (V) in the column of the previous layer's output (a); so the outline foll
 """
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainterPath, QPainterPathStroker
+from PySide6.QtGui import QPainterPath
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> tuple[float, float] | None:
@@ -91,18 +93,55 @@ def region_outline(members: list[QRectF], links: set[tuple[int, int]], obstacles
 
 
 def _rounded_union(pieces: list[QRectF], radius: float) -> QPainterPath:
-    """Union of rectangles with convex corners rounded by `radius` (shrink, then grow with round joins)."""
-    core = QPainterPath()
-    core.setFillRule(Qt.WindingFill)
+    """Union of rectangles (whole units, so edges meet exactly) with every corner rounded."""
+    union = QPainterPath()
+    union.setFillRule(Qt.WindingFill)
     for rect in pieces:
-        inner = rect.adjusted(radius, radius, -radius, -radius)
-        if inner.width() > 0 and inner.height() > 0:
-            core.addRect(inner)
-    core = core.simplified()
-    stroker = QPainterPathStroker()
-    stroker.setWidth(2 * radius)
-    stroker.setJoinStyle(Qt.RoundJoin)
-    stroker.setCapStyle(Qt.RoundCap)
-    outline = core.united(stroker.createStroke(core)).simplified()
-    outline.setFillRule(Qt.WindingFill)  # the boolean ops leave sub-paths of both orientations
-    return outline
+        union.addRect(QRectF(QPointF(round(rect.left()), round(rect.top())),
+                             QPointF(round(rect.right()), round(rect.bottom()))))
+    out = QPainterPath()  # OddEvenFill, like simplified(): holes stay holes
+    polygons = union.simplified().toSubpathPolygons()
+    boxes = [p.boundingRect() for p in polygons]
+    for polygon, box in zip(polygons, boxes):
+        pinhole = box.width() < 6 * radius and box.height() < 6 * radius and any(
+            other is not box and other.contains(box) for other in boxes)
+        if not pinhole:  # a tiny gap left between bridges reads as a blemish, not as information
+            _add_rounded(out, _corners(polygon), radius)
+    return out
+
+
+def _corners(polygon) -> list[QPointF]:
+    """The polygon's corners: closing point, repeats and straight-through points dropped."""
+    points: list[QPointF] = []
+    for p in polygon:
+        if not points or p != points[-1]:
+            points.append(QPointF(p))
+    if len(points) > 1 and points[0] == points[-1]:
+        points.pop()
+    corners = []
+    for i, p in enumerate(points):
+        a, b = points[i - 1], points[(i + 1) % len(points)]
+        cross = (p.x() - a.x()) * (b.y() - p.y()) - (p.y() - a.y()) * (b.x() - p.x())
+        if abs(cross) > 1e-6:
+            corners.append(p)
+    return corners
+
+
+def _add_rounded(path: QPainterPath, corners: list[QPointF], radius: float) -> None:
+    """Append a closed polygon whose corners are cut by quadratic curves of about `radius`."""
+    n = len(corners)
+    if n < 3:
+        return
+    for i, p in enumerate(corners):
+        prev, nxt = corners[i - 1], corners[(i + 1) % n]
+        d1 = math.hypot(prev.x() - p.x(), prev.y() - p.y())
+        d2 = math.hypot(nxt.x() - p.x(), nxt.y() - p.y())
+        r = min(radius, d1 / 2, d2 / 2)
+        start = p + (prev - p) * (r / d1)
+        end = p + (nxt - p) * (r / d2)
+        if i == 0:
+            path.moveTo(start)
+        else:
+            path.lineTo(start)
+        path.quadTo(p, end)
+    path.closeSubpath()

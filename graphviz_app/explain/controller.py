@@ -6,6 +6,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 
+from engine.data import tokenize
 from engine.errors import EngineError
 from engine.executor import explain
 from engine.graph import Graph
@@ -108,6 +109,8 @@ class ExplainController(QObject):
         options = options_for(self.graph)
         options.check_badges = dict(self.check_badges)
         options.grad_width = self.grad_width
+        if self.sample is not None and self.sample.text:
+            options.tokens = tokenize(self.sample.text)
         self.overlay = Overlay(self.scene, trace, self.graph, options)
         self.fresh = True
         self.player.load(self.overlay)

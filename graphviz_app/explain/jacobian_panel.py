@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 import pyqtgraph as pg  # after PySide6, so pyqtgraph binds to it
@@ -36,12 +37,16 @@ class JacobianPanel(QWidget):
         self.note.setWordWrap(True)
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setMinimumHeight(220)
+        palette = self.palette()
+        self.plots.setBackground(palette.color(QPalette.ColorRole.Base))
+        self.ink = palette.color(QPalette.ColorRole.Text).name()
         self.product_box = self._box("∂L/∂in")
-        self.plots.addLabel("=", row=0, col=1)
+        self.plots.addLabel("=", row=0, col=1, color=self.ink, size="16pt")
         self.jacobian_box = self._box("local J", col=2)
-        self.plots.addLabel("·", row=0, col=3)
+        self.plots.addLabel("·", row=0, col=3, color=self.ink, size="16pt")
         self.upstream_box = self._box("upstream", col=4)
-        self.plots.ci.layout.setColumnStretchFactor(2, 6)
+        for col, stretch in ((0, 1), (2, 4), (4, 1)):  # the vectors are columns, the Jacobian a matrix
+            self.plots.ci.layout.setColumnStretchFactor(col, stretch)
         self.images = {name: pg.ImageItem(axisOrder="row-major") for name in ("product", "jacobian", "upstream")}
         cmap = pg.colormap.get("CET-D1")
         for name, box in (("product", self.product_box), ("jacobian", self.jacobian_box),
@@ -59,7 +64,7 @@ class JacobianPanel(QWidget):
     def _box(self, title: str, col: int = 0) -> pg.ViewBox:
         box = self.plots.addViewBox(row=0, col=col, lockAspect=False, enableMouse=False)
         box.invertY(True)
-        self.plots.addLabel(title, row=1, col=col)
+        self.plots.addLabel(title, row=1, col=col, color=self.ink)
         return box
 
     def show_edge(self, trace: Trace | None, edge_id: str | None, upto: int | None = None) -> None:

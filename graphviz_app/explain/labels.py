@@ -62,10 +62,20 @@ def norm_text(arr: np.ndarray) -> str:
     return fmt_num(float(np.linalg.norm(np.reshape(arr, -1))), 2)
 
 
+SHORT_VECTOR = 4  # vectors up to this size are written out, longer ones by their space and norm
+
+
+def vector_text(arr: np.ndarray) -> str:
+    """A short vector written out with 3 significant digits: (1, 2, −1), (0.0217, −0.0213, …)."""
+    return "(" + ", ".join(fmt_num(v, 3) for v in np.reshape(arr, -1)) + ")"
+
+
 def value_part(arr: np.ndarray) -> str:
-    """'= 6' for a scalar, '∈ ℝ⁴ (‖·‖ = 0.31)' for a vector or matrix."""
+    """'= 6' for a scalar, '= (1, 2, −1)' for a short vector, '∈ ℝ⁴⁸ (‖·‖ = 0.31)' for anything larger."""
     if is_scalar(arr):
         return f"= {fmt_num(np.reshape(arr, -1)[0])}"
+    if np.size(arr) <= SHORT_VECTOR and len(display_shape(np.shape(arr))) == 1:
+        return f"= {vector_text(arr)}"
     return f"∈ {space_of(np.shape(arr))} (‖·‖ = {norm_text(arr)})"
 
 
@@ -111,16 +121,19 @@ class Labeller:
             local = step.local_jacobian()
             return f"= {_scalar_text(local)} · {_scalar_text(step.upstream)} = {_scalar_text(step.product)}"
         n, m = step.jacobian_shape
-        return (f"{jacobian_space(n, m)} · {space_of(np.shape(step.upstream))} → "
-                f"{space_of(np.shape(step.product))} (‖·‖ = {norm_text(step.product)})")
+        result = value_part(step.product)[2:]  # without its leading "= " or "∈ "
+        return f"{jacobian_space(n, m)} · {space_of(np.shape(step.upstream))} → {result}"
 
     def backward_label(self, step: BackwardStep) -> str:
         """Two lines on an edge during backward: the chain rule in names, then in numbers."""
         return f"{self.chain_formula(step)}\n{self.backward_numbers(step)}"
 
     def product_label(self, step: BackwardStep) -> str:
-        """One line: what reached the input, '∂L/∂a = 0.1667' or '∂L/∂a ∈ ℝ⁴ (‖·‖ = 0.31)'."""
-        return summary(partial(self.loss, self.name(step.src)), step.product)
+        """One short line: what reached the input, '∂L/∂a = 0.1667' or '∂L/∂a ∈ ℝ⁴ (‖·‖ = 0.31)'."""
+        name = partial(self.loss, self.name(step.src))
+        if is_scalar(step.product):
+            return f"{name} = {_scalar_text(step.product)}"
+        return f"{name} ∈ {space_of(np.shape(step.product))} (‖·‖ = {norm_text(step.product)})"
 
     def nograd_label(self, step: NoGradStep) -> str:
         """What an edge that carries no gradient says."""

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.data import PAD_ID
 from engine.graph import Graph
 from engine.trace import BackwardStep, ForwardStep, Trace, UpdateStep
 
 from .labels import Labeller, forward_formula
 from .winners import pool_winners, winners_text
+from .words import UNKNOWN_MARK, TokenReader
 
 READY = "Ready: Step or Play runs the example through the graph, one event at a time."
 
@@ -17,30 +17,29 @@ class Narrator:
     """Everything explain mode writes about one trace of one graph."""
 
     def __init__(self, graph: Graph, trace: Trace, vocab_words: list[str] | None = None,
-                 class_names: list[str] | None = None):
+                 class_names: list[str] | None = None, tokens: list[str] | None = None):
         self.graph = graph
         self.trace = trace
-        self.vocab_words = vocab_words
+        self.reader = TokenReader(vocab_words, tokens)
         self.class_names = class_names
         self.labeller = Labeller(trace, {n.id: n.name for n in graph.nodes.values()})
-        self.winners = self._pool_winners(vocab_words)
+        self.winners = self._pool_winners()
         self._edge_labels: dict[tuple[int, bool], str] = {}
 
     def words(self, node_id: str) -> str | None:
         """The headline held by a node of token ids, as words (padding left out); None for other nodes."""
         value = self.trace.values.get(node_id)
-        if value is None or value.dtype.kind not in "iu" or value.size < 2 or self.vocab_words is None:
+        if value is None or value.dtype.kind not in "iu" or value.size < 2 or not self.reader.known:
             return None
-        row = np.reshape(value, (-1, value.shape[-1]))[0]
-        words = [self.vocab_words[i] if 0 <= i < len(self.vocab_words) else f"#{i}" for i in row if i != PAD_ID]
-        return "“" + " ".join(words) + "”"
+        return self.reader.text(np.reshape(value, (-1, value.shape[-1]))[0])
 
     def value_words(self, node_id: str) -> str:
         """A value in words where a number says little: the headline of token ids, the name of a class."""
         words = self.words(node_id)
         if words is not None:
             size = np.shape(self.trace.values[node_id])[-1]
-            return f"= {words} ({size} token ids, 0 = padding)"
+            note = f"; {UNKNOWN_MARK} = not in the vocabulary, read as <unk>" if UNKNOWN_MARK in words else ""
+            return f"= {words} ({size} token ids, 0 = padding{note})"
         node = self.graph.nodes.get(node_id)
         value = self.trace.values.get(node_id)
         if node is not None and node.op_name == "Label" and self.class_names and value is not None \
@@ -49,14 +48,14 @@ class Narrator:
             return f"= {klass} ({self.class_names[klass]})"
         return ""
 
-    def _pool_winners(self, vocab_words: list[str] | None) -> dict[str, str]:
+    def _pool_winners(self) -> dict[str, str]:
         """Max-pool node id → a sentence naming the winning position (and its words)."""
         out = {}
         for node in self.graph.nodes.values():
             if node.op_name == "MaxPoolTime" and node.id in self.trace.values:
                 winners = pool_winners(self.graph, self.trace, node.id)
                 if winners is not None:
-                    out[node.id] = winners_text(winners, vocab_words)
+                    out[node.id] = winners_text(winners, self.reader)
         return out
 
     def formula(self, node_id: str) -> str:
@@ -78,7 +77,8 @@ class Narrator:
             return self.question(k)
         if not isinstance(step, ForwardStep):
             return self.labeller.caption(step)
-        return self.labeller.caption(step, self.formula(step.node), self.winners.get(step.node, ""),
+        extra = self.winners.get(step.node, "").replace(":\n", ": ").replace("\n", ", ")
+        return self.labeller.caption(step, self.formula(step.node), extra,
                                      self.value_words(step.node))
 
     def question(self, k: int) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.data import tokenize
 from engine.graph import Graph
 from engine.trace import BackwardStep, ForwardStep, NoGradStep, SeedStep, SumStep, Trace, UpdateStep
 
@@ -14,7 +15,8 @@ from .state import TraceState, state_at
 
 DECADES = 5.0  # gradient magnitudes spanning this many powers of ten map onto the edge widths
 MIN_WIDTH, MAX_WIDTH = 0.8, 5.0
-FULL_LABEL_EDGES = 8  # in theme units (the canvas multiplies by the theme's scale)
+FULL_LABEL_EDGES, COMPACT_LABEL_EDGES = 8, 60
+LABEL_POLICIES = ("auto", "full", "compact", "none")  # in theme units (the canvas multiplies by the theme's scale)
 
 
 @dataclass
@@ -22,8 +24,9 @@ class OverlayOptions:
     """What the overlay shows besides the trace itself."""
 
     grad_width: bool = True  # edge thickness and colour follow |∂L/∂·| on a log scale
-    full_labels: bool | None = None  # every edge keeps the whole chain rule; None: only small graphs
+    labels: str = "auto"  # edges already passed: full chain rule, compact ∂L/∂in, none, or auto by size
     vocab_words: list[str] | None = None  # to name the winning words of a max-pool
+    tokens: list[str] | None = None  # the typed headline's words (unknown ones keep their text)
     class_names: list[str] | None = None
     probs_nodes: set[str] = field(default_factory=set)  # nodes drawn as probability bars
     check_badges: dict[str, tuple[str, str]] = field(default_factory=dict)  # wiggle check: text, tone
@@ -40,19 +43,20 @@ def options_for(graph: Graph) -> OverlayOptions:
         data = None
     words = list(data.vocab.words) if data is not None and data.vocab is not None else None
     classes = list(data.class_names) if data is not None else None
-    return OverlayOptions(vocab_words=words, class_names=classes, probs_nodes=probs)
+    text = graph.meta.get("sample_text")
+    tokens = tokenize(text) if isinstance(text, str) else None  # used only where it matches the ids
+    return OverlayOptions(vocab_words=words, class_names=classes, probs_nodes=probs, tokens=tokens)
 
 
-_BLANK = {"value": (None, "auto"), "grad": None, "state": None, "badge": (None, "info"), "hidden": False}
+class _Shown:
+    """What one node item shows now; arrays compare by identity (a trace never changes them)."""
 
+    __slots__ = ("value", "kind", "grad", "state", "badge", "hidden")
 
-def _same(a: Any, b: Any) -> bool:
-    """Equal for display purposes: arrays by identity (a trace never changes them), the rest by value."""
-    if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
-        return all(_same(x, y) for x, y in zip(a, b))
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return a is b
-    return a == b
+    def __init__(self) -> None:
+        self.value, self.kind, self.grad, self.state = None, "auto", None, None
+        self.badge: tuple[str | None, str] = (None, "info")
+        self.hidden = False
 
 
 def _mix(a: str, b: str, f: float) -> str:
@@ -71,16 +75,16 @@ class Overlay:
         self.graph = graph if graph is not None else scene.graph
         self.trace = trace
         self.options = options or OverlayOptions()
-        self.narrator = Narrator(self.graph, trace, self.options.vocab_words, self.options.class_names)
+        self.narrator = Narrator(self.graph, trace, self.options.vocab_words, self.options.class_names,
+                                 self.options.tokens)
         self.labeller = self.narrator.labeller
-        self._node_shown: dict[str, dict[str, Any]] = {}
-        self._edge_shown: dict[str, tuple] = {}
+        self._node_shown: dict[str, _Shown] = {}
+        self._edge_shown: dict[str, list] = {}
+        self._styles: dict[tuple[str, str], tuple[str, float]] = {}
         self._pulsing: set[str] = set()
         self._strength = self._gradient_strengths()
         self._winners = self.narrator.winners
-        full = self.options.full_labels
-        # on a small graph every edge keeps its chain rule; on a larger one only the current edge does
-        self._full = len(self.graph.edges) <= FULL_LABEL_EDGES if full is None else full
+        self._past_labels = self._label_policy()
         for node_id in self.options.probs_nodes & set(scene.node_items):
             scene.node_items[node_id].set_class_names(self.options.class_names)
 
@@ -121,26 +125,28 @@ class Overlay:
         kind = "probs" if node_id in self.options.probs_nodes else "auto"
         badge = self._badge(node_id, state)
         grad = state.grads.get(node_id)
-        wanted = {"value": (value, kind), "grad": grad, "state": state.node_states.get(node_id),
-                  "badge": badge, "hidden": hidden and node_id == state.focus_node}
+        node_state = state.node_states.get(node_id)
+        conceal = hidden and node_id == state.focus_node
         shown = self._node_shown.get(node_id)
         if shown is None:  # first paint of this node: start from a clean item in one re-layout
             item.clear_display()
-            shown = self._node_shown[node_id] = dict(_BLANK)
-        # each setter re-lays the node out, so only what changed is set (identity for arrays)
-        changed = [key for key, v in wanted.items() if key not in shown or not _same(shown[key], v)]
-        for key in changed:
-            shown[key] = wanted[key]
-            if key == "value":
-                item.set_value(value, kind)
-            elif key == "grad":
-                item.set_grad(grad)
-            elif key == "state":
-                item.set_state(wanted["state"])
-            elif key == "badge":
-                item.set_badge(*badge)
-            else:
-                item.set_hidden_value(wanted["hidden"])
+            shown = self._node_shown[node_id] = _Shown()
+        # each setter re-lays the node out, so only what changed is set
+        if shown.value is not value or shown.kind != kind:
+            shown.value, shown.kind = value, kind
+            item.set_value(value, kind)
+        if shown.grad is not grad:
+            shown.grad = grad
+            item.set_grad(grad)
+        if shown.state != node_state:
+            shown.state = node_state
+            item.set_state(node_state)
+        if shown.badge != badge:
+            shown.badge = badge
+            item.set_badge(*badge)
+        if shown.hidden != conceal:
+            shown.hidden = conceal
+            item.set_hidden_value(conceal)
 
     def _badge(self, node_id: str, state: TraceState) -> tuple[str | None, str]:
         """(text, tone): the fan-out Σ or the update of this step, else a wiggle-check result."""
@@ -170,23 +176,56 @@ class Overlay:
 
     def _show_edge(self, edge_id: str, item: Any, state: TraceState, hidden: bool) -> None:
         k = state.edge_steps.get(edge_id)
-        label = None if k is None else self.narrator.edge_label(k, self._full or k == state.focus_step)
+        label = None if k is None else self._label(k, state)
         edge = self.graph.edges.get(edge_id)
         if label is None and edge is not None:
             label = self._forward_label(edge, state)
         conceal = hidden and edge_id == state.focus_edge
-        style: tuple = (None, None)
-        if k is not None and self.options.grad_width and isinstance(self.trace.steps[k], BackwardStep):
+        style = self._style(edge_id) if k is not None and self.trace.steps[k].kind == "backward" else (None, None)
+        shown = self._edge_shown.get(edge_id)
+        if shown is None:
+            shown = self._edge_shown[edge_id] = [None, False, (None, None)]
+            item.clear_display()
+        if shown[0] != label:
+            shown[0] = label
+            item.set_label(label)
+        if shown[1] != conceal:
+            shown[1] = conceal
+            item.set_label_hidden(conceal)
+        if shown[2] != style:
+            shown[2] = style
+            item.set_style(*style)
+
+    def _style(self, edge_id: str) -> tuple[str | None, float | None]:
+        """Colour and width from the gradient's size on a log scale (cached per theme)."""
+        if not self.options.grad_width:
+            return (None, None)
+        theme = self.scene.theme
+        key = (edge_id, theme.name)
+        if key not in self._styles:
             f = self._strength.get(edge_id, 0.0)
-            theme = self.scene.theme
-            style = (_mix(theme.edge, theme.backward, 0.35 + 0.65 * f), MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * f)
-        wanted = (label, conceal, style)
-        if self._edge_shown.get(edge_id) == wanted:
-            return
-        self._edge_shown[edge_id] = wanted
-        item.set_label(label)
-        item.set_label_hidden(conceal)
-        item.set_style(*style)
+            self._styles[key] = (_mix(theme.edge, theme.backward, 0.35 + 0.65 * f),
+                                 MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * f)
+        return self._styles[key]
+
+    def _label_policy(self) -> str:
+        """full, compact or none for edges already passed (the current edge always gets the full label)."""
+        policy = self.options.labels
+        if policy not in LABEL_POLICIES:
+            raise ValueError(f"edge labels: expected one of {', '.join(LABEL_POLICIES)}, got {policy!r}")
+        if policy != "auto":
+            return policy
+        edges = len(self.graph.edges)
+        # a small graph keeps every chain rule; a lecture-sized one the ∂L/∂in; a large one its colours only
+        return "full" if edges <= FULL_LABEL_EDGES else ("compact" if edges <= COMPACT_LABEL_EDGES else "none")
+
+    def _label(self, k: int, state: TraceState) -> str | None:
+        step = self.trace.steps[k]
+        if k == state.focus_step or self._past_labels == "full":
+            return self.narrator.edge_label(k, True)
+        if self._past_labels == "compact" or isinstance(step, NoGradStep):
+            return self.narrator.edge_label(k, False)
+        return None
 
     def _forward_label(self, edge: Any, state: TraceState) -> str | None:
         """Before backward reaches an edge: the headline leaving a token-id node, a max-pool's winner."""

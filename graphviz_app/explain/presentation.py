@@ -1,6 +1,7 @@
 """Presentation mode (F5): full screen, docks hidden, projector theme, a big caption; Space/←/→/Esc/P."""
 from __future__ import annotations
 
+import html
 from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -26,14 +27,15 @@ class Presentation(QObject):
         self.caption_of = caption_of
         self.active = False
         self._saved: dict[str, Any] = {}
-        self.caption = QLabel(window.view.viewport())
+        self.caption = QLabel(window.view)  # under the canvas, not on it: the graph stays uncovered
         self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.RichText)
         self.caption.setStyleSheet(CAPTION_STYLE)
         font = QFont("DejaVu Sans")
         font.setPixelSize(30)
         self.caption.setFont(font)
         self.caption.hide()
-        window.view.viewport().installEventFilter(self)
+        window.view.installEventFilter(self)
         self.shortcuts = {key: QShortcut(QKeySequence(code), window) for key, code in KEYS.items()}
         self.shortcuts["next"].activated.connect(self._next)
         self.shortcuts["back"].activated.connect(controller.step_back)
@@ -65,13 +67,14 @@ class Presentation(QObject):
         w.menuBar().hide()
         w.statusBar().hide()
         w.set_theme("projector")
+        self.controller.player.refresh()  # edge colours follow the theme
         w.showFullScreen()
         self._set_active(True)
         self.controller.ensure_trace()
         w.view.setFocus()
+        self._update_caption(self.controller.player.step)
         if hasattr(w.view, "fit_all"):
             w.view.fit_all()
-        self._update_caption(self.controller.player.step)
 
     def leave(self) -> None:
         """Everything back as it was before F5."""
@@ -80,6 +83,7 @@ class Presentation(QObject):
         w, saved = self.window, self._saved
         self._set_active(False)
         w.set_theme(saved["theme"])
+        self.controller.player.refresh()
         w.setWindowState(saved["state"])
         for widget in saved["widgets"]:
             widget.show()
@@ -90,6 +94,8 @@ class Presentation(QObject):
 
     def _set_active(self, on: bool) -> None:
         self.active = on
+        if not on:
+            self.window.view.setViewportMargins(0, 0, 0, 0)
         for shortcut in self.shortcuts.values():
             shortcut.setEnabled(on)
         self.caption.setVisible(on)
@@ -113,19 +119,23 @@ class Presentation(QObject):
         if player.predict and not player.revealed:
             text += "   (what do you predict? Space reveals)"
         mode = "predict, then reveal · " if player.predict else ""
-        self.caption.setText(f"{text}\n{mode}Space: next   ←/→: scrub   P: predict mode   Esc: leave")
+        hint = f"{mode}Space: next &nbsp; ←/→: scrub &nbsp; P: predict mode &nbsp; Esc: leave"
+        self.caption.setText(f"{html.escape(text)}<br><span style='font-size:16px; color:#555555'>{hint}</span>")
         self._place_caption()
 
     def _place_caption(self) -> None:
-        area = self.caption.parentWidget().rect()
-        margin = 24
+        """The caption along the bottom of the canvas, which shrinks (viewport margin) to make room."""
+        view = self.window.view
+        area = view.rect()
+        margin = 16
         self.caption.setFixedWidth(max(200, area.width() - 2 * margin))
-        self.caption.adjustSize()
+        self.caption.setFixedHeight(self.caption.heightForWidth(self.caption.width()))
         self.caption.move(margin, area.height() - self.caption.height() - margin)
+        view.setViewportMargins(0, 0, 0, self.caption.height() + 2 * margin)
         self.caption.raise_()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.Resize and self.active:
+        if event.type() == QEvent.Type.Resize and self.active and watched is self.window.view:
             self._place_caption()
         return False
 

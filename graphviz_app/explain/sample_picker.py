@@ -50,8 +50,10 @@ class SamplePicker(QWidget):
         self.split.addItems(["test", "train"])
         self.row = QSpinBox()
         self.row.setToolTip("Which row of the split flows through the graph")
-        for widget in (self.split, self.row):
+        self.row.setMinimumWidth(80)
+        for widget in (QLabel("split"), self.split, QLabel("row"), self.row):
             row.addWidget(widget)
+        row.addStretch(1)
         self.split.currentIndexChanged.connect(self._row_changed)
         self.row.valueChanged.connect(self._row_changed)
         return page

@@ -18,6 +18,7 @@ class Sample:
     feeds: dict[str, Any]
     description: str = ""
     ids_node: str | None = None  # the Input fed with token ids, if any
+    text: str | None = None  # the headline itself (its words name the positions of a max-pool)
 
 
 def fed_nodes(graph: Graph) -> list[Node]:
@@ -82,8 +83,9 @@ def _bound_sample(graph: Graph, data: PreparedData, x: np.ndarray, label: int, t
         y = np.asarray(label, dtype=np.int64 if labels.op_name == "Label" else np.float64)
         feeds[labels.id] = _shaped(labels, y)
     klass = data.class_names[label] if 0 <= label < len(data.class_names) else str(label)
-    ids = inputs.id if data.kind == "text" else None
-    return Sample(feeds, f"“{text}” → {klass}", ids)
+    if data.kind != "text":
+        return Sample(feeds, f"{text} → {klass}")
+    return Sample(feeds, f"“{text}” → {klass}", inputs.id, text)
 
 
 def parse_value(node: Node, text: str) -> np.ndarray:

@@ -111,7 +111,7 @@ class WigglePanel(QWidget):
             self.result.setText(f"Cannot wiggle: {exc}")
             return None
         self.results[self.node_id] = [result]
-        self.result.setText(result_text(result, self._loss_name()))
+        self.result.setText(result_text(result, "L"))
         self.badges_changed.emit({n: badge_of(r) for n, r in self.results.items()})
         return result
 
@@ -129,12 +129,3 @@ class WigglePanel(QWidget):
                             ("all agree ✓" if not failed else "✗ differs at " + ", ".join(failed)))
         self.badges_changed.emit({n: badge_of(r) for n, r in self.results.items()})
         return self.results
-
-    def _loss_name(self) -> str:
-        from engine.executor import default_target
-
-        assert self.graph is not None
-        try:
-            return self.graph.nodes[default_target(self.graph)].name
-        except EngineError:
-            return "L"

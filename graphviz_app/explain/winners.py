@@ -9,6 +9,8 @@ import numpy as np
 from engine.graph import Graph
 from engine.trace import Trace
 
+from .words import TokenReader
+
 WINDOW_OPS = ("SeqConv", "Window")
 
 
@@ -25,14 +27,11 @@ class PoolWinners:
         """(position, how many features it won), most frequent first."""
         return Counter(int(p) for p in self.positions).most_common()
 
-    def words_at(self, position: int, vocab_words: list[str] | None) -> str:
-        """The words that one position covers, e.g. 'stock market'; ids when no vocabulary is known."""
+    def words_at(self, position: int, reader: TokenReader) -> str:
+        """The words that one position covers, e.g. 'stock market' (ids when no vocabulary is known)."""
         if self.ids is None:
             return f"position {position}"
-        ids = [int(i) for i in self.ids[position: position + self.width]]
-        if vocab_words is None:
-            return " ".join(f"#{i}" for i in ids)
-        return " ".join(vocab_words[i] if 0 <= i < len(vocab_words) else f"#{i}" for i in ids)
+        return " ".join(reader.words(self.ids)[position: position + self.width])
 
 
 def _upstream_first(graph: Graph, start: str, op_names: tuple[str, ...]) -> str | None:
@@ -71,15 +70,15 @@ def pool_winners(graph: Graph, trace: Trace, node_id: str) -> PoolWinners | None
     return PoolWinners(node_id, np.reshape(positions, -1), int(width), ids)
 
 
-def winners_text(winners: PoolWinners, vocab_words: list[str] | None, limit: int = 3) -> str:
-    """'winner: “stock market” (position 3, 5 of 8 filters)' or a short list when filters disagree."""
+def winners_text(winners: PoolWinners, reader: TokenReader, limit: int = 3) -> str:
+    """'winning bigram: “stock market” (position 3)' or, one per line, the positions most filters chose."""
     counts = winners.counts()
     total = len(winners.positions)
     what = "bigram" if winners.width == 2 else ("word" if winners.width == 1 else f"{winners.width}-gram")
     if len(counts) == 1:
         pos = counts[0][0]
         where = f"position {pos}" + (f", all {total} filters" if total > 1 else "")
-        return f"winning {what}: “{winners.words_at(pos, vocab_words)}” ({where})"
-    parts = [f"“{winners.words_at(p, vocab_words)}” ×{n}" for p, n in counts[:limit]]
-    more = f", {len(counts) - limit} more" if len(counts) > limit else ""
-    return f"winning {what}s (of {total} filters): " + ", ".join(parts) + more
+        return f"winning {what}: “{winners.words_at(pos, reader)}” ({where})"
+    parts = [f"“{winners.words_at(p, reader)}” ×{n}" for p, n in counts[:limit]]
+    more = [f"{len(counts) - limit} more positions"] if len(counts) > limit else []
+    return f"winning {what}s (of {total} filters):\n" + "\n".join(parts + more)

@@ -113,7 +113,7 @@ class TrainingExtension(QObject):
         c.status.connect(lambda text: w.show_status(text, 8000))
         c.diverged_at.connect(self._mark_error)
         c.state_changed.connect(lambda state: self.dashboard_dock.raise_() if state == "running" else None)
-        c.snapshot_applied.connect(lambda _shot: self._schedule_tint())
+        c.redraw_due.connect(lambda _shot: self._schedule_tint())
         c.data_ready.connect(lambda _data: self._show_graph_kind())
         self.predict.entry.textChanged.connect(lambda _t: self._schedule_tint())
         self.show_on_canvas.toggled.connect(self._tint_toggled)

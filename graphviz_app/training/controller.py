@@ -1,6 +1,7 @@
 """The training controller: starts, pauses and steps the worker, turns its snapshots into undoable runs."""
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,7 @@ from engine.train import TrainingDiverged, TrainingSettings
 
 from .model import ModelView, parameter_values
 from .undo import TrainingRunCommand
-from .worker import Snapshot, WorkerThread
+from .worker import Snapshot, TrainingWorker
 
 STRUCTURE_EVENTS = ("node_added", "node_removed", "edge_added", "edge_removed", "attr_changed")
 WATCHED_META = ("dataset", "bindings", "training", "metrics")
@@ -22,6 +23,9 @@ IDLE, CONFIGURING, READY, RUNNING, PAUSING, BUSY, PAUSED, DIVERGED, UNTRAINABLE 
     "idle", "configuring", "ready", "running", "pausing", "busy", "paused", "diverged", "untrainable")
 ACCEPTING = (CONFIGURING, READY, PAUSED, DIVERGED)  # states in which Train, Step and Reset are accepted
 SAVED_SETTINGS = ("optimizer", "lr", "batch_size", "epochs", "seed", "weight_decay")
+# Views redraw at most every 100 ms: a redraw of the visible plots costs ~10 ms of the GUI thread, which is
+# also the thread that trains (in slices), so redraws are what the throughput pays for the live view.
+REDRAW_INTERVAL_MS = 100
 
 
 class TrainingController(QObject):
@@ -30,7 +34,8 @@ class TrainingController(QObject):
     state_changed = Signal(str)
     status = Signal(str)
     data_ready = Signal(object)  # PreparedData of the graph being trained
-    snapshot_applied = Signal(object)  # Snapshot, after the model view took its weights
+    snapshot_applied = Signal(object)  # Snapshot, after the model view took its weights (≤ ~30 per second)
+    redraw_due = Signal(object)  # the latest Snapshot, at most ~12 times per second: views repaint now
     diverged_at = Signal(object)  # node id (or None) where NaN/inf first appeared
     settings_changed = Signal(dict)  # after an undo or an open brought other training settings
 
@@ -49,26 +54,27 @@ class TrainingController(QObject):
         self._applying = False
         self._run_start: dict[str, np.ndarray] = {}
         self._single = False
-        self._thread = WorkerThread()
-        worker = self._thread.worker
+        self._generation = 0  # of the last configure(); the worker's answers to older ones are dropped
+        self.worker = TrainingWorker(self)
+        worker = self.worker
         worker.ready.connect(self._on_ready)
         worker.snapshot.connect(self._on_snapshot)
         worker.diverged.connect(self._on_diverged)
         worker.failed.connect(self._on_failed)
         worker.unusable.connect(self._untrainable)
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.timeout.connect(self._redraw)
+        self._last_redraw = 0.0
         self._resync_timer = QTimer(self)
         self._resync_timer.setSingleShot(True)
         self._resync_timer.timeout.connect(self._resync)
-
-    @property
-    def worker(self):
-        """The TrainingWorker (lives in its own thread)."""
-        return self._thread.worker
 
     # ----- graph
     def set_graph(self, graph: Graph | None) -> None:
         """Follow a (new) graph: the previous run is paused and a trainer for this graph is prepared."""
         if self.graph is not None:
+            self._generation += 1  # the old graph's last snapshot is dropped: its document is gone
             self.worker.pause()
             self._subscribe(self.graph, False)
         self.graph, self.model, self.data, self.last_snapshot = graph, None, None, None
@@ -89,8 +95,9 @@ class TrainingController(QObject):
 
     def _configure(self) -> None:
         self._stale = False
+        self._generation += 1
         self._set_state(CONFIGURING)
-        self.worker.configure(self.graph, self.settings, self.graph.meta.get("metrics"))
+        self.worker.configure(self.graph, self.settings, self.graph.meta.get("metrics"), self._generation)
 
     # The graph changed behind our back (an undo, an edit, the inspector): pause, then resync once.
     def _on_structure_event(self, *args: Any) -> None:
@@ -155,9 +162,9 @@ class TrainingController(QObject):
     def pause(self) -> None:
         """Pause at once; the weights reached so far become one undoable step."""
         if self.state == RUNNING:
-            self.worker.pause()
-            self._set_state(PAUSING)
+            self._set_state(PAUSING)  # before the worker answers: its final snapshot may come at once
             self.status.emit("Paused")
+            self.worker.pause()
 
     def toggle(self) -> None:
         """Train if idle, pause if training."""
@@ -218,31 +225,43 @@ class TrainingController(QObject):
             self.error_node = None
 
     # ----- from the worker
-    @Slot(object)
-    def _on_ready(self, data: PreparedData) -> None:
+    @Slot(object, int)
+    def _on_ready(self, data: PreparedData, generation: int) -> None:
+        if generation != self._generation:
+            return
         self.data = data
         try:
             self.model = ModelView(self.graph, data)
         except EngineError as exc:
-            self._untrainable(str(exc))
+            self._untrainable(str(exc), generation)
             return
         self.data_ready.emit(data)
 
     @Slot(object)
     def _on_snapshot(self, shot: Snapshot) -> None:
-        try:
-            if self.model is not None:
-                self.model.set_values(shot.values)
-            self.last_snapshot = shot
-            self.snapshot_applied.emit(shot)
-            if shot.final:
-                self._finish(shot)
-        finally:
-            self.worker.acknowledge()
+        if shot.generation != self._generation:
+            return
+        if self.model is not None:
+            self.model.set_values(shot.values)
+        self.last_snapshot = shot
+        self.snapshot_applied.emit(shot)
+        if shot.final or shot.restart:
+            self._redraw()
+        elif not self._redraw_timer.isActive():
+            since = (time.perf_counter() - self._last_redraw) * 1000.0
+            self._redraw_timer.start(int(max(0.0, REDRAW_INTERVAL_MS - since)))
+        if shot.final:
+            self._finish(shot)
+
+    def _redraw(self) -> None:
+        self._redraw_timer.stop()
+        self._last_redraw = time.perf_counter()
+        if self.last_snapshot is not None:
+            self.redraw_due.emit(self.last_snapshot)
 
     def _finish(self, shot: Snapshot) -> None:
         if shot.state == "ready":
-            if self.state == CONFIGURING:
+            if self.state in (CONFIGURING, PAUSING):
                 self._set_state(READY)
             return
         self._push_run(shot)
@@ -272,19 +291,25 @@ class TrainingController(QObject):
 
     @Slot(object, object)
     def _on_diverged(self, error: TrainingDiverged, shot: Snapshot) -> None:
+        if shot.generation != self._generation:
+            return
         self._on_snapshot(shot)  # pushes the run that ends with the last good weights
         self._set_state(DIVERGED)
         self.error_node = error.node_id
         self.diverged_at.emit(error.node_id)
         self.status.emit(f"Paused: {error}")
 
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
+    @Slot(str, int)
+    def _on_failed(self, message: str, generation: int) -> None:
+        if generation != self._generation:
+            return
         self._set_state(PAUSED)
         self.status.emit(f"Training stopped: {message}")
 
-    @Slot(str)
-    def _untrainable(self, reason: str) -> None:
+    @Slot(str, int)
+    def _untrainable(self, reason: str, generation: int) -> None:
+        if generation != self._generation:
+            return
         self.reason = reason
         self.model = None
         self._set_state(UNTRAINABLE)
@@ -298,4 +323,4 @@ class TrainingController(QObject):
     def close(self) -> None:
         """Stop the worker thread (the application is closing)."""
         self.set_graph(None)
-        self._thread.shutdown()
+        self.worker.close()

@@ -1,12 +1,9 @@
 """The dashboard: tabs of live plots fed by the controller's snapshots; only the visible tab redraws."""
 from __future__ import annotations
 
-import time
-
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
-
-import pyqtgraph as pg
 
 from engine.data import PreparedData
 
@@ -16,9 +13,6 @@ from .model import parameter_names
 from .plots import ConfusionView, CurvesPanel, GradNormPlot, WeightsView
 from .worker import Snapshot
 
-BOUNDARY_INTERVAL = 0.1  # the decision regions cost a forward pass over the plane: at most 10 per second
-
-pg.setConfigOptions(antialias=True)
 
 
 class TrainingDashboard(QTabWidget):
@@ -43,10 +37,10 @@ class TrainingDashboard(QTabWidget):
         self.boundary_index = self.addTab(self.boundary, "Decision regions")
         self.setTabEnabled(self.boundary_index, False)
         self._stale: set[str] = set()
-        self._boundary_time = 0.0
-        self.currentChanged.connect(lambda _i: self.refresh_visible(force=True))
+        self.currentChanged.connect(lambda _i: self.refresh_visible())
         controller.data_ready.connect(self.on_data)
         controller.snapshot_applied.connect(self.on_snapshot)
+        controller.redraw_due.connect(lambda _shot: self.refresh_visible())
         self.set_light(True)
 
     def set_light(self, light: bool) -> None:
@@ -74,7 +68,7 @@ class TrainingDashboard(QTabWidget):
             self.setCurrentIndex(0)
 
     def on_snapshot(self, shot: Snapshot) -> None:
-        """Append the snapshot's new history, then redraw what is visible."""
+        """Append the snapshot's new history (drawn at the controller's next redraw_due)."""
         if shot.restart:
             self.curves.clear()
             self.grads.clear_points()
@@ -84,12 +78,12 @@ class TrainingDashboard(QTabWidget):
         self.curves.add_epochs(epochs["epoch"], epochs["train_loss"], epochs["test_loss"],
                                epochs["train_acc"], epochs["test_acc"])
         self.grads.add_steps(steps["step"], steps["grad_norms"])
-        if shot.confusion is not None and self.controller.data is not None:
+        changed = shot.confusion is not None and not np.array_equal(shot.confusion, self.confusion.counts)
+        if changed and self.controller.data is not None:
             self.confusion.set_matrix(shot.confusion, self.controller.data.class_names)
-        self._stale.update(("weights", "boundary", "curves", "grads"))
-        self.refresh_visible(force=shot.final)
+        self._stale.update(("weights", "boundary"))
 
-    def refresh_visible(self, force: bool = False) -> None:
+    def refresh_visible(self) -> None:
         """Redraw only the current tab (hidden tabs catch up when shown)."""
         current = self.currentWidget()
         shot = self.controller.last_snapshot
@@ -98,11 +92,9 @@ class TrainingDashboard(QTabWidget):
             self._stale.discard("weights")
         elif current is self.grads:
             self.grads.refresh()
-        elif current is self.boundary and self.controller.model is not None:
-            now = time.perf_counter()
-            if force or now - self._boundary_time >= BOUNDARY_INTERVAL:
-                self.boundary.refresh(self.controller.model)
-                self._boundary_time = now
+        elif current is self.boundary and self.controller.model is not None and "boundary" in self._stale:
+            self.boundary.refresh(self.controller.model)
+            self._stale.discard("boundary")
         else:
             self.curves.refresh()
 

@@ -130,7 +130,7 @@ class TrainingControls(QWidget):
         self.features.activated.connect(lambda i: self.features_chosen.emit(self.features.itemData(i)))
         c.state_changed.connect(self._on_state)
         c.settings_changed.connect(self.show_settings)
-        c.snapshot_applied.connect(self.show_progress)
+        c.redraw_due.connect(self.show_progress)
         c.status.connect(self.message.setText)
 
     def _setting(self, key: str, value: Any) -> None:
@@ -157,11 +157,8 @@ class TrainingControls(QWidget):
         self.features.setEnabled(feature in ("unigrams", "bigrams", "sequence"))
 
     def show_progress(self, shot: Snapshot) -> None:
-        """One line: epoch, step, the last minibatch loss, the latest test accuracy."""
-        losses = shot.new_steps.get("loss") or []
+        """One line: epoch, step, the latest test accuracy."""
         parts = [f"epoch {shot.epoch}", f"step {shot.step}"]
-        if losses:
-            parts.append(f"minibatch loss {losses[-1]:.3f}")
         if shot.test_accuracy is not None:
             parts.append(f"test accuracy {shot.test_accuracy:.3f}")
         self.progress.setText(" · ".join(parts))

@@ -114,7 +114,7 @@ class CurvesPanel(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.legend)
         layout.addLayout(self.plots, 1)
-        self._dirty = False
+        self._dirty: set[str] = set()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         """Side by side when the panel is wide (a bottom dock), stacked when it is tall (a side dock)."""
@@ -127,7 +127,7 @@ class CurvesPanel(QtWidgets.QWidget):
         """Remove every point (a new run, or weights reset)."""
         for series in self.series.values():
             series.clear()
-        self._dirty = True
+        self._dirty = set(self.series)
         self.refresh()
 
     def add_steps(self, x_epochs, losses, accs) -> None:
@@ -140,14 +140,16 @@ class CurvesPanel(QtWidgets.QWidget):
             start = last.y[-1] if last.count else None
             self.series[f"step_{kind}"].extend(x_epochs, values)
             last.extend(x_epochs, smoothed(np.nan_to_num(values, nan=0.0, posinf=0.0), start))
-        self._dirty = True
+            self._dirty.update((f"step_{kind}", f"smooth_{kind}"))
 
     def add_epochs(self, epochs, train_loss, test_loss, train_acc, test_acc) -> None:
         """Append per-epoch train and test metrics (epoch k is drawn at x = k)."""
+        if len(epochs) == 0:
+            return
         for key, values in (("train_loss", train_loss), ("test_loss", test_loss),
                             ("train_acc", train_acc), ("test_acc", test_acc)):
             self.series[key].extend(epochs, values)
-        self._dirty = True
+            self._dirty.add(key)
 
     def point_count(self, key: str) -> int:
         """How many points the series `key` holds (e.g. "step_loss", "test_acc")."""
@@ -155,11 +157,9 @@ class CurvesPanel(QtWidgets.QWidget):
 
     def refresh(self) -> None:
         """Redraw the curves that changed since the last refresh."""
-        if not self._dirty:
-            return
-        for key, series in self.series.items():
-            self.curves[key].setData(*series.thinned())
-        self._dirty = False
+        for key in self._dirty:
+            self.curves[key].setData(*self.series[key].thinned())
+        self._dirty = set()
 
 
 class ConfusionView(pg.PlotWidget):
@@ -321,8 +321,9 @@ class GradNormPlot(pg.PlotWidget):
         item.setLabel("bottom", "step")
         item.setLogMode(x=False, y=True)
         item.getAxis("left").setWidth(72)  # room for "0.0001" next to the rotated axis label
-        item.showGrid(x=True, y=True, alpha=0.12)
+        item.showGrid(x=True, y=True, alpha=0.15)
         item.setMenuEnabled(False)
+        calm_axes(item)
         self.legend = item.addLegend(offset=(-10, 10))
         self.legend.setLabelTextSize("8pt")
         self.series: dict[str, Series] = {}

@@ -101,7 +101,7 @@ class PredictBox(QWidget):
         self.entry.textChanged.connect(lambda _t: self._timer.start())
         self.explain_button.clicked.connect(self.explain)
         controller.data_ready.connect(self._on_data)
-        controller.snapshot_applied.connect(self._on_snapshot)
+        controller.redraw_due.connect(self._on_snapshot)
 
     def _on_data(self, data) -> None:
         if data.kind == "text":

@@ -1,27 +1,32 @@
-"""Training off the GUI thread: a Trainer on a private copy of the graph, in a QThread, publishing snapshots.
+"""Training in short slices on the GUI thread, on a private copy of the graph, publishing snapshots.
 
-Why a thread and not timer slices: an epoch end evaluates the whole train and test split, which for the
-text CNN takes longer than the 50 ms a window may freeze. numpy runs outside the GIL for its big loops and
-Python hands the GIL over every few milliseconds, so the GUI thread stays responsive.
+Why slices and not a training thread: both were measured (bench/dashboard_stall.py). With a QThread the GUI
+thread and the trainer fight for Python's GIL: pyqtgraph paints through hundreds of Python overrides, each
+waiting for the trainer to hand the GIL back, so a plot redraw took 10-80 ms, the 5 ms probe timer starved
+(stalls of 80-160 ms) and training ran at 30-60 % of its headless speed. In slices there is no contention:
+steps run for SLICE_SECONDS, then the event loop handles input, timers and paints, then the next slice.
+With the compiled engine a step takes 0.2-2 ms and an epoch end (evaluating both splits) under 25 ms, so the
+longest stall stays well below 50 ms. Building a trainer (loading and encoding a data set, ~0.6 s the first
+time) is the one slow part; it runs on a helper thread and hands the finished Trainer back.
 """
 from __future__ import annotations
 
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from engine.data import PreparedData
 from engine.errors import EngineError
 from engine.graph import Graph
 from engine.train import StepResult, Trainer, TrainingDiverged
 
 from .model import EPOCH_KEYS, clone_graph, parameter_values, restore_history, same_values
 
-PUBLISH_INTERVAL = 1.0 / 30.0  # views refresh at most ~30 times per second
+SLICE_SECONDS = 0.012  # training time per event-loop turn
+PUBLISH_INTERVAL = 1.0 / 30.0  # snapshots at most ~30 times per second
 
 
 @dataclass
@@ -41,106 +46,93 @@ class Snapshot:
     final: bool = False  # the run paused, finished or stopped: `metrics` is what the graph file gets
     metrics: dict[str, Any] | None = None
     state: str = "running"
+    generation: int = 0
 
 
 class TrainingWorker(QObject):
-    """Owns the Trainer (created in the worker thread); the GUI controls it through thread-safe calls."""
+    """Owns the Trainer; runs it in timer slices and reports through signals (all on the GUI thread)."""
 
-    ready = Signal(object)  # PreparedData, once the trainer exists
-    snapshot = Signal(object)  # Snapshot
+    # every answer carries the generation of the configure() it belongs to, so late answers about a graph
+    # that is no longer shown can be dropped
+    ready = Signal(object, int)  # PreparedData, once the trainer exists
+    snapshot = Signal(object)  # Snapshot (its .generation)
     diverged = Signal(object, object)  # TrainingDiverged, final Snapshot with the last good weights
-    failed = Signal(str)  # a step failed (the run ends)
-    unusable = Signal(str)  # no trainer can be built for this graph: why
-    _configure = Signal(object, object, object, object)
-    _run = Signal(int)
-    _single_step = Signal()
-    _reset = Signal()
-    _load_values = Signal(object)
-    _restore_metrics = Signal(object)
+    failed = Signal(str, int)  # a step failed (the run ends)
+    unusable = Signal(str, int)  # no trainer can be built for this graph: why
+    _built = Signal(object, object, object, int)  # from the builder thread: Trainer | None, error, metrics, gen
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.trainer: Trainer | None = None
-        self._running = threading.Event()
-        self._consumed = threading.Event()
-        self._consumed.set()
+        self.generation = 0
+        self._trainer_generation = -1  # the configure() the current trainer was built for
+        self._running = False
+        self._target_epoch = 0
+        self._last_publish = 0.0
         self._sent_steps = 0
         self._sent_epochs = 0
         self._xs: list[float] = []  # x position (in epochs) of every step of the history
-        self._target_epoch = 0
-        self._configure.connect(self._do_configure)
-        self._run.connect(self._do_run)
-        self._single_step.connect(self._do_single_step)
-        self._reset.connect(self._do_reset)
-        self._load_values.connect(self._do_load_values)
-        self._restore_metrics.connect(self._do_restore_metrics)
+        self._waiting: list[Callable[[], None]] = []  # commands given while the trainer is being built
+        self._builder: threading.Thread | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._slice)
+        self._built.connect(self._on_built)
 
-    # ----- called from the GUI thread
-    def configure(self, graph: Graph, settings: dict, metrics: dict | None, data: PreparedData | None = None) -> None:
-        """Build a new trainer on a copy of `graph` (copied now, on the caller's thread)."""
-        self._configure.emit(clone_graph(graph), dict(settings), metrics, data)
+    # ----- commands
+    def configure(self, graph: Graph, settings: dict, metrics: dict | None, generation: int) -> None:
+        """Build a new trainer on a copy of `graph` (copied now; the data set is prepared on a helper thread)."""
+        self._stop_timer()
+        self._waiting = []
+        self.generation = generation
+        twin = clone_graph(graph)
+        self._builder = threading.Thread(target=self._build, args=(twin, dict(settings), metrics, generation),
+                                         name="training-setup", daemon=True)
+        self._builder.start()
+
+    def _build(self, graph: Graph, settings: dict, metrics: dict | None, generation: int) -> None:
+        try:
+            trainer, error = Trainer(graph, None, settings), None
+        except (EngineError, OSError) as exc:
+            trainer, error = None, str(exc)
+        self._built.emit(trainer, error, metrics, generation)  # queued to the GUI thread
+
+    @Slot(object, object, object, int)
+    def _on_built(self, trainer: Trainer | None, error: str | None, metrics: dict | None, generation: int) -> None:
+        if generation != self.generation:
+            if trainer is not None:
+                trainer.close()
+            return
+        if self.trainer is not None:
+            self.trainer.close()
+        self.trainer, self._trainer_generation = trainer, generation
+        if trainer is None:
+            self.unusable.emit(error or "no trainer", generation)
+            return
+        restore_history(trainer, metrics)
+        self._rebuild_positions(metrics)
+        self.ready.emit(trainer.data, generation)
+        self._publish(final=True, restart=True, state="ready")
+        waiting, self._waiting = self._waiting, []
+        for command in waiting:
+            command()
+
+    def _when_built(self, command: Callable[[], None]) -> bool:
+        """Run `command` now if the trainer is ready, else once it is; False if it had to wait."""
+        if self.trainer is None or self._trainer_generation != self.generation:
+            self._waiting.append(command)
+            return False
+        command()
+        return True
 
     def load_values(self, values: dict[str, np.ndarray]) -> None:
         """Train from these parameter values (the graph's, after an undo or an edit) from the next step on."""
-        self._load_values.emit({k: v.copy() for k, v in values.items()})
+        copies = {k: v.copy() for k, v in values.items()}
+        self._when_built(lambda: self._load_values(copies))
 
-    def restore_metrics(self, metrics: dict | None) -> None:
-        """Continue from this saved history (after an undo); a restarting snapshot follows."""
-        self._restore_metrics.emit(metrics)
-
-    def run(self, epochs: int) -> None:
-        """Train `epochs` more epochs (counted from now) unless paused first."""
-        self._running.set()
-        self._run.emit(epochs)
-
-    def step_once(self) -> None:
-        """One minibatch, then a final snapshot."""
-        self._single_step.emit()
-
-    def pause(self) -> None:
-        """Stop after the step under way (returns at once; a final snapshot follows)."""
-        self._running.clear()
-
-    def reset_weights(self) -> None:
-        """Re-initialise the weights from their seeds and forget the history."""
-        self._reset.emit()
-
-    def set_lr(self, lr: float) -> None:
-        """New learning rate, used from the next step on."""
-        if self.trainer is not None:
-            self.trainer.set_lr(lr)
-
-    def acknowledge(self) -> None:
-        """The GUI has drawn the last snapshot; the next may be sent."""
-        self._consumed.set()
-
-    @property
-    def is_running(self) -> bool:
-        """True from run() until pause() or the end of the run."""
-        return self._running.is_set()
-
-    # ----- in the worker thread
-    @Slot(object, object, object, object)
-    def _do_configure(self, graph: Graph, settings: dict, metrics: dict | None, data: PreparedData | None) -> None:
-        old = self.trainer
-        try:
-            self.trainer = Trainer(graph, data, settings)
-        except (EngineError, OSError) as exc:
-            self.trainer = None
-            self.unusable.emit(str(exc))
-            return
-        finally:
-            if old is not None:
-                old.close()
-        restore_history(self.trainer, metrics)
-        self._rebuild_positions(metrics)
-        self.ready.emit(self.trainer.data)
-        self._publish(final=True, restart=True, state="ready")
-
-    @Slot(object)
-    def _do_load_values(self, values: dict[str, np.ndarray]) -> None:
+    def _load_values(self, values: dict[str, np.ndarray]) -> None:
         trainer = self.trainer
-        if trainer is None or same_values(values, parameter_values(trainer.graph)):
+        if same_values(values, parameter_values(trainer.graph)):
             return
         for node_id, value in values.items():
             node = trainer.graph.nodes.get(node_id)
@@ -148,61 +140,104 @@ class TrainingWorker(QObject):
                 node.value[...] = value
         trainer.optimizer.reset()  # momentum or Adam moments belong to the weights that were replaced
 
-    @Slot(object)
-    def _do_restore_metrics(self, metrics: dict | None) -> None:
-        if self.trainer is not None:
-            restore_history(self.trainer, metrics)
-            self._rebuild_positions(metrics)
-            self._publish(final=True, restart=True, state="ready")
+    def restore_metrics(self, metrics: dict | None) -> None:
+        """Continue from this saved history (after an undo); a restarting snapshot follows."""
+        self._when_built(lambda: self._restore_metrics(metrics))
 
-    @Slot(int)
-    def _do_run(self, epochs: int) -> None:
-        trainer = self.trainer
-        if trainer is None:
-            self._running.clear()
-            return
-        self._target_epoch = trainer.epoch + epochs
-        last = time.perf_counter()
-        state = "paused"
-        while self._running.is_set():
-            if trainer.epoch >= self._target_epoch:
-                state = "finished"
-                break
-            if not self._guarded_step():
-                return
-            now = time.perf_counter()
-            if now - last >= PUBLISH_INTERVAL and self._consumed.is_set():
-                self._publish()
-                last = now
-        self._running.clear()
-        self._publish(final=True, state=state)
+    def _restore_metrics(self, metrics: dict | None) -> None:
+        restore_history(self.trainer, metrics)
+        self._rebuild_positions(metrics)
+        self._publish(final=True, restart=True, state="ready")
 
-    @Slot()
-    def _do_single_step(self) -> None:
-        if self.trainer is None:
+    def run(self, epochs: int) -> None:
+        """Train `epochs` more epochs (counted from now) until paused."""
+        self._running = True
+        self._when_built(lambda: self._start(epochs))
+
+    def _start(self, epochs: int) -> None:
+        if not self._running:
             return
-        if not self._running.is_set() and self._guarded_step():
+        self._target_epoch = self.trainer.epoch + epochs
+        self._last_publish = time.perf_counter()
+        self._timer.start()
+
+    def step_once(self) -> None:
+        """One minibatch, then a final snapshot."""
+        self._when_built(self._single_step)
+
+    def _single_step(self) -> None:
+        if not self._running and self._guarded_step():
             self._publish(final=True, state="paused")
 
-    @Slot()
-    def _do_reset(self) -> None:
-        if self.trainer is None:
-            return
+    def pause(self) -> None:
+        """Stop now; the final snapshot is sent before this returns."""
+        if self._running:
+            was_training = self._timer.isActive()
+            self._stop_timer()
+            if was_training:
+                self._publish(final=True, state="paused")
+
+    def reset_weights(self) -> None:
+        """Re-initialise the weights from their seeds and forget the history."""
+        self._when_built(self._reset)
+
+    def _reset(self) -> None:
         self.trainer.reset()
         self._xs = []
         self._publish(final=True, restart=True, state="reset")
+
+    def set_lr(self, lr: float) -> None:
+        """New learning rate, used from the next step on."""
+        if self.trainer is not None:
+            self.trainer.set_lr(lr)
+
+    @property
+    def is_running(self) -> bool:
+        """True from run() until pause() or the end of the run."""
+        return self._running
+
+    def close(self) -> None:
+        """Stop training and let go of the trainer."""
+        self._stop_timer()
+        self.generation += 1  # a trainer still being built is dropped when it arrives
+        if self._builder is not None:
+            self._builder.join(timeout=10)
+        if self.trainer is not None:
+            self.trainer.close()
+            self.trainer = None
+
+    # ----- the slices
+    def _stop_timer(self) -> None:
+        self._running = False
+        self._timer.stop()
+
+    @Slot()
+    def _slice(self) -> None:
+        trainer = self.trainer
+        deadline = time.perf_counter() + SLICE_SECONDS
+        while self._running and time.perf_counter() < deadline:
+            if trainer.epoch >= self._target_epoch:
+                self._stop_timer()
+                self._publish(final=True, state="finished")
+                return
+            if not self._guarded_step():
+                return
+        now = time.perf_counter()
+        if self._running and now - self._last_publish >= PUBLISH_INTERVAL:
+            self._last_publish = now
+            self._publish()
 
     def _guarded_step(self) -> bool:
         """One step; on NaN/inf the run ends with a final snapshot of the last good weights."""
         try:
             result = self.trainer.step()
         except TrainingDiverged as exc:
-            self._running.clear()
+            self._stop_timer()
             self.diverged.emit(exc, self._snapshot(final=True, state="diverged"))
             return False
         except EngineError as exc:
-            self._running.clear()
-            self.failed.emit(str(exc))
+            self._stop_timer()
+            self.failed.emit(str(exc), self.generation)
             return False
         self._xs.append(self._position(result))
         return True
@@ -221,7 +256,6 @@ class TrainingWorker(QObject):
         self._xs = [s / per_epoch for s in trainer.history.step]
 
     def _publish(self, final: bool = False, restart: bool = False, state: str = "running") -> None:
-        self._consumed.clear()
         self.snapshot.emit(self._snapshot(final, restart, state))
 
     def _snapshot(self, final: bool = False, restart: bool = False, state: str = "running") -> Snapshot:
@@ -237,7 +271,7 @@ class TrainingWorker(QObject):
         self._sent_steps, self._sent_epochs = len(history.step), len(history.epoch)
         shot = Snapshot(trainer.step_count, trainer.epoch, trainer.steps_per_epoch, trainer.lr,
                         parameter_values(trainer.graph), new_steps, new_epochs, restart=restart, final=final,
-                        state=state)
+                        state=state, generation=self.generation)
         if trainer.last_epoch is not None:
             shot.confusion = trainer.last_epoch.test.confusion
             shot.test_accuracy = trainer.last_epoch.test.accuracy
@@ -247,20 +281,3 @@ class TrainingWorker(QObject):
             shot.confusion = np.asarray(shot.metrics["confusion"])
             shot.test_accuracy = shot.metrics["test_accuracy"]
         return shot
-
-
-class WorkerThread:
-    """A TrainingWorker moved to its own QThread, with a clean shutdown."""
-
-    def __init__(self) -> None:
-        self.thread = QThread()
-        self.thread.setObjectName("training")
-        self.worker = TrainingWorker()
-        self.worker.moveToThread(self.thread)
-        self.thread.start()
-
-    def shutdown(self, timeout_ms: int = 5000) -> None:
-        """Pause training and end the thread."""
-        self.worker.pause()
-        self.thread.quit()
-        self.thread.wait(timeout_ms)

@@ -9,6 +9,7 @@ from PySide6.QtGui import QUndoStack  # noqa: E402
 from engine import Graph, explain  # noqa: E402
 from engine.examples.small import chain_rule  # noqa: E402
 from graphviz_app.canvas.scene import GraphScene  # noqa: E402
+from graphviz_app.explain.labels import fmt_num  # noqa: E402
 from graphviz_app.explain.overlay import Overlay, OverlayOptions, apply_trace_state  # noqa: E402
 from graphviz_app.explain.player import TracePlayer  # noqa: E402
 from graphviz_app.theme import LIGHT  # noqa: E402
@@ -227,3 +228,20 @@ def test_apply_trace_state_paints_a_fresh_scene(make_scene):
     apply_trace_state(scene, trace, None)
     assert float(node(scene, g, "b").display.value) == pytest.approx(np.log(6))
     assert float(node(scene, g, "x").display.grad) == pytest.approx(1 / 3)
+
+
+def test_larger_graphs_keep_the_whole_chain_rule_only_on_the_current_edge(make_scene):
+    from engine.examples.small import mlp
+
+    g = mlp()
+    scene = make_scene(g)
+    trace = explain(g, {"x": [[1.0, -1.0]], "y": [1]})
+    player, _ = replay(scene, trace)
+    k = index_of(trace, "backward", src=g.find("a").id)
+    player.seek(k)
+    product = trace.steps[k].product.reshape(-1)
+    written = ", ".join(fmt_num(v, 3) for v in product)  # a short vector is written out
+    assert edge(scene, g, "a", "Va").label_text == f"∂L/∂a = ∂(Va)/∂a · ∂L/∂(Va)\nℝ⁴ˣ⁴ · ℝ⁴ → ({written})"
+    player.step_forward()
+    norm = np.linalg.norm(product)
+    assert edge(scene, g, "a", "Va").label_text == f"∂L/∂a ∈ ℝ⁴ (‖·‖ = {fmt_num(norm, 2)})"

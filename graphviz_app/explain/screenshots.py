@@ -1,0 +1,130 @@
+"""Pictures of the app in explain mode for the README and the teaching guide (offscreen window grabs).
+
+Run: QT_QPA_PLATFORM=offscreen python -m graphviz_app.explain.screenshots docs/img [--spread 1.6,1.9]
+Writes explain.png (the README picture), wiggle.png and presentation.png.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parents[2]
+GRAPHS = ROOT / "assets" / "graphs"
+SIZE = (1600, 1000)
+
+
+def _window(example: str, spread: str, folder: Path):
+    """A main window with explain mode on an example (nodes spread apart), its settings in `folder`."""
+    from PySide6.QtCore import QSettings
+
+    from engine.serialization import load_graph
+
+    from ..main_window import MainWindow
+    from ..recovery import RecoveryStore
+    from ..render_cli import spread as spread_nodes
+    from . import install
+
+    class Prompts:  # no dialogs while grabbing pictures
+        def __getattr__(self, name: str) -> Callable:
+            return lambda *args, **kwargs: "discard" if name == "ask_save_changes" else None
+
+    graph = load_graph(GRAPHS / f"{example}.json")
+    spread_nodes(graph, spread)
+    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(graph, settings=settings, recovery=RecoveryStore(folder / "recovery"), prompts=Prompts())
+    mode = install(window)
+    mode.controller.player.instant = True
+    window.resize(*SIZE)
+    window.show()
+    return window, mode
+
+
+def _settle(window) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(5):
+        QApplication.processEvents()
+
+
+def _focus_on(window, names: list[str]) -> None:
+    """Zoom the canvas onto some nodes (what a lecturer would do before explaining them)."""
+    from PySide6.QtCore import Qt
+
+    rect = None
+    for name in names:
+        item = window.scene.node_items[window.graph.find(name).id]
+        rect = item.sceneBoundingRect() if rect is None else rect.united(item.sceneBoundingRect())
+    margin = 60 * window.scene.theme.scale
+    window.view.fitInView(rect.adjusted(-margin, -margin, margin, margin), Qt.AspectRatioMode.KeepAspectRatio)
+
+
+def explain_picture(path: Path, spread: str, folder: Path) -> None:
+    """The lecture MLP in the middle of backward, with the Jacobian of edge a → Va in the inspector."""
+    window, mode = _window("mlp", spread, folder)
+    trace = mode.controller.compute()
+    graph = window.graph
+    k = next(i for i, s in enumerate(trace.steps)
+             if s.kind == "backward" and s.src == graph.find("a").id and s.dst == graph.find("Va").id)
+    mode.controller.player.seek(k)
+    edge = next(e for e in graph.edges.values() if e.src == graph.find("a").id and e.dst == graph.find("Va").id)
+    window.scene.edge_items[edge.id].setSelected(True)
+    _focus_on(window, ["a", "Va", "b", "V"])
+    _settle(window)
+    window.grab().save(str(path))
+
+
+def wiggle_picture(path: Path, spread: str, folder: Path) -> None:
+    """The chain rule after backward, with the wiggle check of w in its dock and ✓ badges."""
+    window, mode = _window("chain_rule", spread, folder)
+    mode.controller.backward()
+    mode.wiggle_dock.raise_()
+    wiggle = mode.controller.wiggle
+    wiggle.select(window.graph.find("w").id)
+    wiggle.run_all()
+    wiggle.run_selected()
+    window.view.fit_all()
+    _settle(window)
+    window.grab().save(str(path))
+
+
+def presentation_picture(path: Path, spread: str, folder: Path) -> None:
+    """Presentation mode on the chain rule, halfway through backward (a window, not the full screen)."""
+    from PySide6.QtCore import Qt
+
+    window, mode = _window("chain_rule", spread, folder)
+    mode.presentation.enter()
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(1600, 900)
+    mode.controller.player.seek(6)
+    _settle(window)
+    window.view.fit_all()
+    _settle(window)
+    window.grab().save(str(path))
+
+
+PICTURES = {"explain.png": explain_picture, "wiggle.png": wiggle_picture, "presentation.png": presentation_picture}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write every picture into a folder."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", help="where to write the PNGs, e.g. docs/img")
+    parser.add_argument("--spread", default="1", help="spread the examples' nodes apart (as render --spread)")
+    args = parser.parse_args(argv)
+    from ..render import ensure_app
+
+    ensure_app()
+    out = Path(args.folder)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, make in PICTURES.items():
+            make(out / name, args.spread, Path(scratch))
+            print(f"wrote {out / name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
