@@ -122,13 +122,14 @@ def add_linear_sigmoid(graph: Graph, in_features: int, out_features: int,
     """Add W (n×m), b (m), MatMul, Add and Sigmoid as one block centred on `pos`; returns (region id, parts)."""
     del batched  # the block works on x of shape n or B×n alike: MatMul and Add broadcast
     x0, y0 = float(pos[0]), float(pos[1])
+    # like engine.layout: each parameter one column before the op it feeds, one row above
     weight = graph.add_node("Parameter", graph.unique_name("W"),
-                            {"shape": [in_features, out_features], "seed": seed}, (x0 - 210, y0 + 130))
+                            {"shape": [in_features, out_features], "seed": seed}, (x0 - 440, y0 - 120))
     bias = graph.add_node("Parameter", graph.unique_name("b"),
-                          {"shape": [out_features], "init": "zeros"}, (x0, y0 + 130))
-    matmul = graph.add_node("MatMul", graph.unique_name("xW"), pos=(x0 - 210, y0))
+                          {"shape": [out_features], "init": "zeros"}, (x0 - 220, y0 - 120))
+    matmul = graph.add_node("MatMul", graph.unique_name("xW"), pos=(x0 - 220, y0))
     add = graph.add_node("Add", graph.unique_name("z"), pos=(x0, y0))
-    sigmoid = graph.add_node("Sigmoid", graph.unique_name(name), pos=(x0 + 210, y0))
+    sigmoid = graph.add_node("Sigmoid", graph.unique_name(name), pos=(x0 + 220, y0))
     graph.connect(weight.id, matmul.id, "W")
     graph.connect(matmul.id, add.id, "a")
     graph.connect(bias.id, add.id, "b")

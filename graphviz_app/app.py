@@ -76,6 +76,11 @@ def start_window(path: str | None = None, settings=None, recovery=None, prompts=
     from .main_window import MainWindow
 
     window = MainWindow(settings=settings, recovery=recovery, prompts=prompts)
+    geometry_path = os.environ.get(GEOMETRY_ENV)
+    if geometry_path:  # first, so that the real-window test also sees dialogs shown while starting
+        from .window.test_geometry import GeometryReporter
+
+        window.geometry_reporter = GeometryReporter(window, geometry_path)
     install_excepthook(window)
     window.restore_layout()
     window.show()
@@ -84,11 +89,6 @@ def start_window(path: str | None = None, settings=None, recovery=None, prompts=
     install_extensions(window, extensions)
     window.finish_setup()
     window.autosaver.start()
-    geometry_path = os.environ.get(GEOMETRY_ENV)
-    if geometry_path:
-        from .window.test_geometry import GeometryReporter
-
-        window.geometry_reporter = GeometryReporter(window, geometry_path)
     return window
 
 

@@ -109,9 +109,25 @@ def resolve_step(trace, step: str | None) -> int | None:
     return k % len(kinds)
 
 
+def _narrated_trace(graph, args: argparse.Namespace):
+    """(trace, narrator, tokens) for the chosen example, or (None, None, None) when no trace is needed."""
+    if args.step is None and not args.list_steps and not args.svg and args.lr is None:
+        return None, None, None
+    from engine.data import tokenize
+    from engine.executor import explain
+
+    from .explain.narration import Narrator
+    from .explain.overlay import options_for
+
+    sample = sample_for(graph, args)
+    trace = explain(graph, sample.feeds, lr=args.lr)
+    options = options_for(graph)
+    tokens = tokenize(sample.text) if sample.text else options.tokens
+    return trace, Narrator(graph, trace, options.vocab_words, options.class_names, tokens), tokens
+
+
 def run(args: argparse.Namespace) -> int:
     """Load, explain if asked, render; prints what was written and the step's caption."""
-    from engine.executor import explain
     from engine.serialization import load_graph
 
     from .render import ensure_app, render_to_file
@@ -120,28 +136,13 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError("--out: say where to write the picture, e.g. --out graph.png")
     graph = load_graph(args.file)
     spread(graph, args.spread)
-    needs_trace = args.step is not None or args.list_steps or args.svg or args.lr is not None
-    sample = sample_for(graph, args) if needs_trace else None
-    trace = explain(graph, sample.feeds, lr=args.lr) if sample is not None else None
-    tokens = None
-    if trace is not None:
-        from engine.data import tokenize
-
-        from .explain.narration import Narrator
-        from .explain.overlay import options_for
-
-        options = options_for(graph)
-        tokens = tokenize(sample.text) if sample.text else options.tokens
-        narrator = Narrator(graph, trace, options.vocab_words, options.class_names, tokens)
+    trace, narrator, tokens = _narrated_trace(graph, args)
     if args.list_steps:
-        for k in range(len(trace)):
-            print(f"{k:3d}  {narrator.caption(k)}")
+        print("\n".join(f"{k:3d}  {narrator.caption(k)}" for k in range(len(trace))))
         if not args.out:
             return 0
     ensure_app()
-    step = resolve_step(trace, args.step) if trace is not None else None
-    if trace is not None and step is None:
-        step = len(trace) - 1
+    step = None if trace is None else resolve_step(trace, args.step if args.step is not None else "end")
     for path, scale in ((args.out, args.scale), (args.svg, 1.0)):
         if not path:
             continue

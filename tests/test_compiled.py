@@ -205,18 +205,28 @@ def test_max_pool_over_float_sequences_matches_explain():
 
 
 def test_a_shared_table_adds_sparse_and_dense_gradients():
-    g = embedding_graph("plain")
-    table = g.find("E")
-    again, norm, total = g.add_node("Embedding", "again"), g.add_node("Sum", "ΣE"), g.add_node("Add", "both")
-    old = g.find("L")
-    wire(g, [(g.find("ids"), again, "ids"), (table, again, "E"), (table, norm, "x")])
-    second = g.add_node("Sum", "Σagain")
-    wire(g, [(again, second, "x"), (old, total, "a"), (second, total, "b")])
-    grads = assert_same_as_explain(g, {"ids": text_feeds(3)["ids"]}, target="both")
-    assert isinstance(grads[table.id], SparseRows)  # ΣE does not reach the target
-    wire(g, [(norm, g.add_node("Add", "all"), "a"), (total, g.find("all"), "b")])
-    grads = assert_same_as_explain(g, {"ids": text_feeds(3)["ids"]}, target="all")
+    g = embedding_graph("plain")  # ids → Embedding(E) → σ → Sum 'L'
+    ids, table, first = g.find("ids"), g.find("E"), g.find("L")
+    again, second, both = g.add_node("Embedding", "again"), g.add_node("Sum", "Σagain"), g.add_node("Add", "both")
+    wire(g, [(ids, again, "ids"), (table, again, "E"), (again, second, "x"), (first, both, "a"), (second, both, "b")])
+    feeds = {"ids": text_feeds(3)["ids"]}
+    grads = assert_same_as_explain(g, feeds, target="both")
+    assert isinstance(grads[table.id], SparseRows)  # sparse + sparse stays sparse
+    whole, total = g.add_node("Sum", "ΣE"), g.add_node("Add", "all")
+    wire(g, [(table, whole, "x"), (whole, total, "a"), (both, total, "b")])
+    grads = assert_same_as_explain(g, feeds, target="all")
     assert isinstance(grads[table.id], np.ndarray)  # sparse + dense is dense
+
+
+def test_a_sparse_gradient_into_a_computed_matrix_is_made_dense():
+    g = bow_classifier()
+    w1 = g.find("W1")
+    edge = next(e for e in g.edges.values() if e.src == w1.id)
+    g.disconnect(edge.id)
+    half = g.add_node("Multiply", "W1/2")
+    wire(g, [(w1, half, "a"), (g.add_node("Constant", "½", {"value": 0.5}), half, "b"), (half, g.find("xW1"), "W")])
+    grads = assert_same_as_explain(g, text_feeds(0))
+    assert isinstance(grads[w1.id], np.ndarray)
 
 
 def test_fusion_is_skipped_when_an_inner_value_is_used_twice():
@@ -376,6 +386,26 @@ def test_outputs_need_only_the_inputs_of_that_node():
     g = bow_classifier()
     probs = Plan(g).outputs({"ids": text_feeds(0)["ids"]}, "p")  # no labels
     np.testing.assert_allclose(probs.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("build", [bow_classifier, text_cnn])
+def test_loss_grads_and_output_share_one_forward_pass(build):
+    g = build()
+    feeds = text_feeds(6)
+    loss, grads, probs = Plan(g).loss_grads_and_output(feeds, "p")
+    trace = explain(g, feeds)
+    np.testing.assert_allclose(probs, trace.value("p"), rtol=TOL, atol=TOL)
+    assert loss == pytest.approx(trace.loss, rel=TOL)
+    for node_id, grad in grads.items():
+        np.testing.assert_allclose(dense(grad), trace.grads[node_id], rtol=TOL, atol=TOL)
+
+
+def test_a_removed_target_is_reported():
+    g = scalar_chain()
+    plan = Plan(g)
+    g.remove_node(plan.target)
+    with pytest.raises(ExecutionError, match="was removed"):
+        plan.loss_and_grads({"x": 1.0})
 
 
 @pytest.mark.parametrize("build", [bow_classifier, text_cnn, lecture_mlp])

@@ -24,11 +24,11 @@ class Fused:
 
 
 class GraphView:
-    """The part of a graph a program runs (the target and its ancestors), with who consumes what."""
+    """The part of a graph a program runs (the targets and their ancestors), with who consumes what."""
 
-    def __init__(self, graph: Graph, order: list[str], target: str, shapes: dict[str, tuple | None]):
+    def __init__(self, graph: Graph, order: list[str], shown: set[str], shapes: dict[str, tuple | None]):
         self.graph = graph
-        self.target = target
+        self.shown = shown  # the target, and nodes whose values the caller wants
         self.shapes = shapes
         self.inputs: dict[str, dict[str, str]] = {n: {p: e.src for p, e in graph.incoming(n).items()} for n in order}
         self.consumers: dict[str, list[str]] = {n: [] for n in order}
@@ -46,7 +46,7 @@ class GraphView:
 
     def private(self, node_id: str) -> bool:
         """True if only one edge reads this node and nobody asked for its value, so a kernel may hide it."""
-        return node_id != self.target and len(self.consumers[node_id]) == 1
+        return node_id not in self.shown and len(self.consumers[node_id]) == 1
 
     def well_shaped(self, fused: Fused) -> bool:
         """True if shape inference passed for every node of a fusion (else the plain ops report the error)."""

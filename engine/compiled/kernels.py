@@ -188,8 +188,7 @@ class SoftmaxCrossEntropyKernel(Kernel):
 
     def forward(self, vals):
         z, y = vals[self.ins[0]], vals[self.ins[1]]
-        z2 = np.reshape(z, (-1, z.shape[-1])) if z.ndim else np.reshape(z, (1, 1))
-        y1 = np.reshape(y, -1)
+        z2, y1 = z.reshape(-1, z.shape[-1]), y.reshape(-1)
         if z2.shape[0] != y1.size:
             raise ValueError(f"{y1.size} labels for {z2.shape[0]} rows of scores")
         if self.rows.size != y1.size:
@@ -197,8 +196,9 @@ class SoftmaxCrossEntropyKernel(Kernel):
         shifted = z2 - z2.max(axis=1, keepdims=True)
         e = np.exp(shifted)
         total = e.sum(axis=1, keepdims=True)
-        log_p_y = shifted[self.rows, y1] - np.log(total[:, 0])
-        vals[self.out] = np.asarray(-np.mean(log_p_y), dtype=FLOAT)
+        log_p_y = shifted[self.rows, y1]  # fancy indexing: out-of-range labels fail as in the ops
+        log_p_y -= np.log(total[:, 0])
+        vals[self.out] = np.array(-(log_p_y.sum() / y1.size))  # the mean, without np.mean's overhead
         if self.keep:
             e /= total
             self.probs, self.labels = e, y1

@@ -45,8 +45,9 @@ def compiled_programs(graph: Graph) -> CompiledPrograms:
 class Plan:
     """A graph compiled for repeated forward/backward on minibatches (no trace is kept).
 
-    Compiling happens on first use and again only after the graph's structure changes; parameter values are
-    read from the graph on every call. One plan is not meant to run in two threads at once.
+    Compiling happens on first use and again only after the graph's structure changes (all plans of one graph
+    share the compiled programs); parameter values are read from the graph on every call. Calls from several
+    threads are serialised per program.
     """
 
     def __init__(self, graph: Graph, target: str | None = None):
@@ -54,12 +55,15 @@ class Plan:
         self.target = graph.find(target).id if target else default_target(graph)
         self._cache = compiled_programs(graph)
 
-    def _grad_program(self) -> Program | ScalarProgram:
+    def _check_target(self) -> None:
         if self.target not in self.graph.nodes:
             raise ExecutionError(f"the node this plan differentiates ('{self.target}') was removed", self.target)
+
+    def _grad_program(self) -> Program | ScalarProgram:
         key = ("grad", self.target)
         program = self._cache.programs.get(key)
         if program is None:
+            self._check_target()
             arrays = Program(self.graph, self.target, train=True)
             program = scalar_program(self.graph, self.target, arrays, infer_shapes(self.graph).shapes) or arrays
             self._cache.programs[key] = program
@@ -68,6 +72,17 @@ class Plan:
     def loss_and_grads(self, feeds: Feeds) -> tuple[float, dict[str, np.ndarray | SparseRows]]:
         """The target's value and ∂target/∂θ for every parameter that reaches it."""
         return self._grad_program().loss_and_grads(self.graph, feeds)
+
+    def loss_grads_and_output(self, feeds: Feeds, node: str) -> tuple[float, dict, np.ndarray]:
+        """loss_and_grads plus one node's value (e.g. the class probabilities) from the same forward pass."""
+        node_id = self.graph.find(node).id
+        key = ("grad+out", f"{self.target} {node_id}")
+        program = self._cache.programs.get(key)
+        if program is None:
+            self._check_target()
+            program = self._cache.programs[key] = Program(self.graph, self.target, train=True, shown=(node_id,))
+        loss, grads, (value,) = program.loss_grads_and_values(self.graph, feeds)
+        return loss, grads, value
 
     def outputs(self, feeds: Feeds, node: str) -> np.ndarray:
         """Forward only, returning one node's value (e.g. class probabilities for prediction)."""

@@ -36,17 +36,20 @@ def activation_grad(kind: str | None, g: np.ndarray, x: np.ndarray, out: np.ndar
 
 def first_max(x: np.ndarray, scratch: Scratch) -> tuple[np.ndarray, np.ndarray]:
     """Max over axis 0 and the first index reaching it (np.argmax's choice), without argmax's slow inner axis."""
-    top = x.max(axis=0)
     steps = x.shape[0]
-    hit = np.equal(x, top, out=scratch.get("hit", x.shape, bool))
-    # the first hit has the largest mark steps − t; np.int16 keeps the pass short
-    marks = np.arange(steps, 0, -1, dtype=np.int16).reshape((steps,) + (1,) * (x.ndim - 1))
-    marked = np.multiply(hit, marks, out=scratch.get("marked", x.shape, np.int16))
-    winner = steps - marked.max(axis=0).astype(np.intp)
-    if steps and winner.max(initial=0) == steps:  # a NaN: max spreads it, argmax picks the first NaN
-        winner = np.argmax(x, axis=0)
-        top = np.take_along_axis(x, winner[None], axis=0)[0]
-    return top, winner
+    top = x.max(axis=0)
+    if steps < 2**15 - 1:
+        hit = np.equal(x, top, out=scratch.get("hit", x.shape, bool))
+        # the first hit has the largest mark steps − t; small integers keep these passes short
+        small = np.int8 if steps < 127 else np.int16
+        marks = np.arange(steps, 0, -1, dtype=small).reshape((steps,) + (1,) * (x.ndim - 1))
+        marked = np.multiply(hit, marks, out=scratch.get("marked", x.shape, small))
+        winner = steps - marked.max(axis=0).astype(np.intp)
+        if winner.max(initial=0) < steps:
+            return top, winner
+    # no hit means a NaN (max spreads it, argmax picks the first one); or a very long sequence
+    winner = np.argmax(x, axis=0)
+    return np.take_along_axis(x, winner[None], axis=0)[0], winner
 
 
 def time_free(b: np.ndarray) -> np.ndarray:
@@ -89,9 +92,9 @@ class EmbedConvPoolKernel(Kernel):
     """Embedding → SeqConv → (+b) → (act) → MaxPoolTime on the distinct words of the batch.
 
     A window's score is Σⱼ E[wordⱼ]·Wⱼ (Wⱼ: the rows of W that read word j of the window), so each distinct
-    word is projected once (U×d times d×width·k) and windows add gathered rows. Backward uses only the
-    winners: A[word, j, filter] collects the pooled gradient of the windows whose word j it was, then
-    ∂W = E[words]ᵀA and ∂E[words] = A Wᵀ, a row-sparse gradient with one row per distinct word.
+    word is projected once (U×d times d×k per j) and windows add gathered rows. Backward uses only the
+    winners: A[j, word, filter] collects the pooled gradient of the windows whose word j it was, then
+    ∂Wⱼ = E[words]ᵀAⱼ and ∂E[words] = Σⱼ Aⱼ Wⱼᵀ, a row-sparse gradient with one row per distinct word.
     Inputs: ids, E, W, and the bias if there is one.
     """
 
@@ -119,47 +122,62 @@ class EmbedConvPoolKernel(Kernel):
         steps = ids2.shape[1] - width + 1
         if steps < 1:
             raise ValueError(f"{ids2.shape[1]} positions are fewer than the window width {width}")
-        k = filters.shape[1]
         words, slot = self._words(ids2)
         rows = table.take(words, axis=0)
-        stacked = filters.reshape(width, d, k).transpose(1, 0, 2).reshape(d, width * k)  # [W₀ | W₁ | …]
-        proj = self.scratch.get("proj", (words.size + 1, width, k))
-        proj[-1] = 0.0  # the extra last row serves padding
-        np.matmul(rows, stacked, out=proj[:-1].reshape(words.size, width * k))
-        scores = self.scratch.get("scores", (steps, ids2.shape[0], k))  # time-major (T, R, k)
-        part = self.scratch.get("part", scores.shape)
-        for j in range(width):  # indices are valid by construction; mode="raise" would buffer `out`
-            np.take(proj[:, j], slot[j:j + steps], axis=0, out=part if j else scores, mode="clip")
-            if j:
-                scores += part
-        top, winner = first_max(scores, self.scratch)
+        scores = self._scores(rows, filters, slot, steps)
+        if self.keep:
+            top, winner = first_max(scores, self.scratch)
+        else:
+            top, winner = scores.max(axis=0), None
         pre = top + time_free(vals[self.ins[3]]) if len(self.ins) > 3 else top
         out = activate(self.kind, pre)
-        vals[self.out] = out.reshape(ids.shape[:-1] + (k,))
+        vals[self.out] = out.reshape(ids.shape[:-1] + (filters.shape[1],))
         if self.keep:
-            self.saved = (words, slot, rows, stacked, winner, pre, out)
+            self.saved = (words, slot, rows, winner, pre, out)
+
+    def _scores(self, rows: np.ndarray, filters: np.ndarray, slot: np.ndarray, steps: int) -> np.ndarray:
+        """(T, R, k) window scores: word j of each window times Wⱼ, each distinct word projected once."""
+        width, (count, d), k = self.width, rows.shape, filters.shape[1]
+        proj = self.scratch.get("proj", (width, count + 1, k))
+        proj[:, -1] = 0.0  # the extra last row serves padding
+        for j in range(width):
+            np.matmul(rows, filters[j * d:(j + 1) * d], out=proj[j, :-1])
+        scores = self.scratch.get("scores", (steps, slot.shape[1], k))
+        part = self.scratch.get("part", scores.shape)
+        for j in range(width):  # indices are valid by construction; mode="raise" would buffer `out`
+            np.take(proj[j], slot[j:j + steps], axis=0, out=part if j else scores, mode="clip")
+            if j:
+                scores += part
+        return scores
 
     def backward(self, vals, grads):
-        words, slot, rows, stacked, winner, pre, out = self.saved
-        g = grads[self.out].reshape(out.shape)
-        g_pre = activation_grad(self.kind, g, pre, out)
+        words, slot, rows, winner, pre, out = self.saved
+        self.saved = ()
+        g_pre = activation_grad(self.kind, grads[self.out].reshape(out.shape), pre, out)
         if 3 in self.grad_to:
             b = vals[self.ins[3]]
             self.give(grads, 3, unbroadcast(g_pre, np.shape(time_free(b))).reshape(b.shape))
-        examples, k = g_pre.shape
-        width = self.width
-        # which word sat at place j of each winning window: slot[winner + j, example]
-        example = np.arange(examples)[:, None]
-        filt = np.arange(k)
-        index = np.concatenate([(slot[winner + j, example] * width + j) * k + filt for j in range(width)])
-        weights = np.concatenate([g_pre] * width)
-        collected = self.scratch.get("collected", ((words.size + 1) * width * k,))
-        collected.fill(0.0)
-        np.add.at(collected, index.reshape(-1), weights.reshape(-1))
-        per_word = collected.reshape(words.size + 1, width * k)[:-1]  # padding's row is dropped
+        per_word = self._collect(g_pre, winner, slot, words.size)
+        filters = vals[self.ins[2]]
+        d = rows.shape[1]
         if 2 in self.grad_to:
-            d = rows.shape[1]
-            self.give(grads, 2, (rows.T @ per_word).reshape(d, width, k).transpose(1, 0, 2).reshape(width * d, k))
+            grad_w = np.empty(filters.shape)
+            for j in range(self.width):
+                np.matmul(rows.T, per_word[j], out=grad_w[j * d:(j + 1) * d])
+            self.give(grads, 2, grad_w)
         if 1 in self.grad_to:
-            self.give(grads, 1, SparseRows(words, per_word @ stacked.T, vals[self.ins[1]].shape))
-        self.saved = ()
+            grad_rows = per_word[0] @ filters[:d].T
+            for j in range(1, self.width):
+                grad_rows += per_word[j] @ filters[j * d:(j + 1) * d].T
+            self.give(grads, 1, SparseRows(words, grad_rows, vals[self.ins[1]].shape))
+
+    def _collect(self, g_pre: np.ndarray, winner: np.ndarray, slot: np.ndarray, count: int) -> np.ndarray:
+        """A[j, word, filter]: the pooled gradient of every winning window whose j-th word it was."""
+        examples, k = g_pre.shape
+        example, filt = np.arange(examples)[:, None], np.arange(k)
+        # which word sat at place j of each winning window: slot[winner + j, example]
+        index = np.concatenate([(j * (count + 1) + slot[winner + j, example]) * k + filt for j in range(self.width)])
+        collected = self.scratch.get("collected", (self.width, count + 1, k))
+        collected.fill(0.0)
+        np.add.at(collected.reshape(-1), index.reshape(-1), np.tile(g_pre.reshape(-1), self.width))
+        return collected[:, :-1]  # padding's row is dropped

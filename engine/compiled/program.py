@@ -16,9 +16,9 @@ from .fusion import GraphView, find_fusions
 from .kernels import Kernel, OpKernel
 
 
-def needed_order(graph: Graph, target: str) -> list[str]:
-    """The target and its ancestors, in the graph's stable topological order."""
-    needed = nx.ancestors(graph.nx, target) | {target}
+def needed_order(graph: Graph, targets: list[str]) -> list[str]:
+    """The targets and their ancestors, in the graph's stable topological order."""
+    needed = set(targets).union(*(nx.ancestors(graph.nx, t) for t in targets))
     return [n for n in graph.topo_order() if n in needed]
 
 
@@ -34,12 +34,15 @@ def unconnected_message(graph: Graph, order: list[str], target: str) -> str | No
 
 
 class Program:
-    """Kernels over numbered value slots for one target; `train` adds the backward sweep to the parameters."""
+    """Kernels over numbered value slots for one target; `train` adds the backward sweep to the parameters.
 
-    def __init__(self, graph: Graph, target: str, train: bool):
+    Nodes in `shown` keep their values (no fusion hides them), for callers that want them too.
+    """
+
+    def __init__(self, graph: Graph, target: str, train: bool, shown: tuple[str, ...] = ()):
         self.target_node = graph.nodes[target]
         self.lock = threading.Lock()
-        order = needed_order(graph, target)
+        order = needed_order(graph, [target, *shown])
         self.problem = unconnected_message(graph, order, target)
         self.kernels: list[Kernel] = []
         self.backward_kernels: list[Kernel] = []
@@ -49,12 +52,13 @@ class Program:
         if self.problem:
             self.loader = FeedLoader(graph, {})
             return
-        view = GraphView(graph, order, target, infer_shapes(graph).shapes)
+        view = GraphView(graph, order, {target, *shown}, infer_shapes(graph).shapes)
         fusions = find_fusions(view, order)
         absorbed = set().union(*(f.absorbed for f in fusions.values()))
         self.slot = {n: i for i, n in enumerate(n for n in order if n not in absorbed)}
         self.size = len(self.slot)
         self.target_slot = self.slot[target]
+        self.shown_slots = [self.slot[n] for n in shown]
         for node_id in order:
             node = graph.nodes[node_id]
             if node.op.is_source:
@@ -64,7 +68,7 @@ class Program:
                 self.kernels.append(self._kernel(node, fusions.get(node_id), view))
         self.loader = FeedLoader(graph, {n: self.slot[n] for n in order
                                          if graph.nodes[n].op_name in ("Input", "Label")})
-        self.names = {k.node_id: graph.nodes[k.node_id] for k in self.kernels}
+        self.nodes = {k.node_id: graph.nodes[k.node_id] for k in self.kernels}
         if train:
             self._plan_backward(graph, order)
 
@@ -121,7 +125,7 @@ class Program:
         return vals
 
     def _failure(self, kernel: Kernel | None, exc: Exception) -> ExecutionError:
-        node = self.names[kernel.node_id] if kernel is not None else self.target_node
+        node = self.nodes[kernel.node_id] if kernel is not None else self.target_node
         return ExecutionError(f"{node.op_name} '{node.name}': {exc}", node.id)
 
     def output(self, graph: Graph, feeds: Feeds) -> np.ndarray:
@@ -131,6 +135,11 @@ class Program:
 
     def loss_and_grads(self, graph: Graph, feeds: Feeds) -> tuple[float, dict]:
         """The target's value and the gradient of every parameter it depends on."""
+        loss, grads, _ = self.loss_grads_and_values(graph, feeds)
+        return loss, grads
+
+    def loss_grads_and_values(self, graph: Graph, feeds: Feeds) -> tuple[float, dict, list]:
+        """loss_and_grads, plus the values of the `shown` nodes from the same forward pass."""
         with self.lock, np.errstate(all="ignore"):
             vals = self.forward(graph, feeds)
             loss = vals[self.target_slot]
@@ -147,4 +156,5 @@ class Program:
                 raise
             except Exception as exc:
                 raise self._failure(kernel, exc) from exc
-        return float(np.reshape(loss, -1)[0]), {pid: grads[slot] for pid, slot in self.params}
+        loss = float(np.reshape(loss, -1)[0])
+        return loss, {pid: grads[slot] for pid, slot in self.params}, [vals[slot] for slot in self.shown_slots]

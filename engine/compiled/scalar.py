@@ -142,6 +142,6 @@ class ScalarProgram:
 
 def scalar_program(graph: Graph, target: str, arrays: Program, shapes: dict[str, tuple | None]) -> ScalarProgram | None:
     """A float program for an all-scalar graph, or None."""
-    if arrays.problem or not scalar_ready(graph, needed_order(graph, target), shapes):
+    if arrays.problem or not scalar_ready(graph, needed_order(graph, [target]), shapes):
         return None
     return ScalarProgram(graph, target, arrays)

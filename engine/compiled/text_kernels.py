@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .kernels import FLOAT, Kernel, check_ids
+from .kernels import Kernel, check_ids
 from .sparse import SparseRows, unique_inverse
 
 
@@ -24,6 +24,7 @@ class BagMatMulKernel(Kernel):
         self.words: np.ndarray | None = None
         self.counts: np.ndarray | None = None
         self._owner = (0, 0, np.arange(0))
+        self._ones = np.ones(0)
 
     def _row_of_token(self, examples: int, length: int) -> np.ndarray:
         if self._owner[:2] != (examples, length):
@@ -55,9 +56,13 @@ class BagMatMulKernel(Kernel):
         if not keep.all():
             tokens, owner = tokens[keep], owner[keep]
         words, inverse = unique_inverse(tokens)
-        counts = np.bincount(owner * words.size + inverse, minlength=examples * words.size)
+        if self._ones.size < tokens.size:
+            self._ones = np.ones(tokens.size)
+        # with weights, bincount counts in floats directly
+        counts = np.bincount(owner * words.size + inverse, weights=self._ones[:tokens.size],
+                             minlength=examples * words.size)
         self.words = words
-        self.counts = counts.reshape(examples, words.size).astype(FLOAT)
+        self.counts = counts.reshape(examples, words.size)
         if words.size == 0:
             return np.zeros((examples, w.shape[1]))
         return self.counts @ w.take(words, axis=0)
@@ -91,12 +96,14 @@ class EmbedConvKernel(Kernel):
         check_ids(ids, table.shape[0], f"table of {table.shape[0]} rows")
         ids2 = ids.reshape(-1, ids.shape[-1])
         win_ids = window_ids(ids2, self.width)
-        windows = table.take(win_ids, axis=0)  # (R, T, width, d): [f(w_i); f(w_i+1); …]
+        d = table.shape[1]
+        if filters.ndim != 2 or filters.shape[0] != self.width * d:
+            raise ValueError(f"filters are {filters.shape}, but windows have {self.width * d} entries")
+        # (R, T, width, d): [f(w_i); f(w_i+1); …]; the ids were checked, so mode="clip" changes nothing
+        windows = np.take(table, win_ids, axis=0, mode="clip", out=self.scratch.get("windows", win_ids.shape + (d,)))
         if not ids2.all():
             windows[win_ids == 0] = 0.0
-        flat = windows.reshape(-1, self.width * table.shape[1])
-        if filters.ndim != 2 or filters.shape[0] != flat.shape[1]:
-            raise ValueError(f"filters are {filters.shape}, but windows have {flat.shape[1]} entries")
+        flat = windows.reshape(-1, self.width * d)
         out = flat @ filters
         vals[self.out] = out.reshape(ids.shape[:-1] + (win_ids.shape[1], filters.shape[1]))
         if self.keep:
@@ -108,16 +115,17 @@ class EmbedConvKernel(Kernel):
         if 2 in self.grad_to:
             self.give(grads, 2, self.windows.T @ g)  # shared filters: sum over every window
         if 1 in self.grad_to:
-            ids2 = ids.reshape(-1, ids.shape[-1])
-            steps = ids2.shape[1] - self.width + 1
-            per_window = (g @ filters.T).reshape(ids2.shape[0], steps, self.width, table.shape[1])
-            per_token = np.zeros(ids2.shape + (table.shape[1],))
-            for k in range(self.width):  # each window adds its gradient back onto the words it read
-                per_token[:, k:k + steps] += per_window[:, :, k]
-            keep = ids2.reshape(-1) != 0
-            rows = ids2.reshape(-1)
-            values = per_token.reshape(rows.size, table.shape[1])
-            if not keep.all():
-                rows, values = rows[keep], values[keep]
-            self.give(grads, 1, SparseRows(rows.copy(), values, table.shape))
+            self.give(grads, 1, self._table_grad(ids.reshape(-1, ids.shape[-1]), g @ filters.T, table.shape))
         self.windows = None
+
+    def _table_grad(self, ids2: np.ndarray, per_window: np.ndarray, shape: tuple) -> SparseRows:
+        steps, d = ids2.shape[1] - self.width + 1, shape[1]
+        per_window = per_window.reshape(ids2.shape[0], steps, self.width, d)
+        per_token = np.zeros(ids2.shape + (d,))
+        for k in range(self.width):  # each window adds its gradient back onto the words it read
+            per_token[:, k:k + steps] += per_window[:, :, k]
+        rows, values = ids2.reshape(-1), per_token.reshape(-1, d)
+        keep = rows != 0
+        if not keep.all():
+            rows, values = rows[keep], values[keep]
+        return SparseRows(rows.copy(), values, shape)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import networkx as nx
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QTransform
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from engine import blocks as block_model
 from engine.registry import OPS
@@ -70,13 +70,18 @@ class SceneInteraction:
                     ok = target not in forbidden and self.model_port(start)[1] not in self.graph.incoming(node_id)
                 port.set_highlight("valid" if ok else "invalid")
 
+    def cancel_wire(self) -> None:
+        """Drop the wire being dragged without connecting anything."""
+        if self._wire is not None:
+            self.removeItem(self._wire)
+            self._wire, self._wire_from = None, None
+            for item in self._visible_nodes():
+                for port in item.ports():
+                    port.set_highlight(None)
+
     def _finish_wire(self, point: QPointF) -> None:
-        start, wire = self._wire_from, self._wire
-        self._wire, self._wire_from = None, None
-        self.removeItem(wire)
-        for item in self._visible_nodes():
-            for port in item.ports():
-                port.set_highlight(None)
+        start = self._wire_from
+        self.cancel_wire()
         target = self._wire_target(start, point)
         if target is None:
             return
@@ -129,6 +134,13 @@ class SceneInteraction:
             event.accept()
             return
         QGraphicsScene.mouseMoveEvent(self, event)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key_Escape and self._wire is not None:
+            self.cancel_wire()
+            event.accept()
+            return
+        QGraphicsScene.keyPressEvent(self, event)
 
     def mouseReleaseEvent(self, event) -> None:
         if self._wire is not None and event.button() == Qt.LeftButton:
@@ -186,7 +198,10 @@ class SceneInteraction:
         """Add an op (or the Linear + σ block) at a model position through the undo stack; returns the node id."""
         if op_name == BLOCK_PAYLOAD:
             command = self.try_push(lambda: cmd.AddBlockCommand(self.graph, 3, 3, pos))
-            return command.node_ids[-1] if command else None
+            if command is None:
+                return None
+            self.select_nodes(command.node_ids)
+            return command.node_ids[-1]  # the Sigmoid: the block's output
         if op_name not in OPS:
             self.status_message.emit(f"Unknown op '{op_name[:60]}'")
             return None
@@ -229,7 +244,7 @@ class SceneInteraction:
     def select_all(self) -> None:
         """Select every visible node and edge."""
         for item in self.items():
-            if isinstance(item, (NodeItem, EdgeItem)) and item.isVisible() and item.flags() & item.ItemIsSelectable:
+            if isinstance(item, (NodeItem, EdgeItem)) and item.isVisible() and item.flags() & QGraphicsItem.ItemIsSelectable:
                 item.setSelected(True)
 
     def group_selected(self, title: str, color: str | None = None) -> str | None:

@@ -12,7 +12,7 @@ from ..theme import Theme
 from .marks import ErrorMark, badge_rect, draw_badge
 from .port_item import PortItem, draw_port
 from .text import elide, fonts_for, static_text
-from .value_panel import build_panel
+from .value_panel import build_panel, build_scalar_pair, is_scalar
 
 STATES = (None, "active", "done", "error", "winner", "dim")
 OP_WIDTH, SOURCE_WIDTH = 156.0, 132.0
@@ -56,6 +56,7 @@ class NodeItem(QGraphicsItem):
         super().__init__()
         self.look = look
         self.node_id = look.node_id
+        self.setToolTip(look.tooltip)
         self.shape_text = ""
         self.error: str | None = None
         self.display = _Display()
@@ -82,6 +83,7 @@ class NodeItem(QGraphicsItem):
         """Show a new name, op or port list."""
         rebuild = look.inputs != self.look.inputs
         self.look = look
+        self.setToolTip(look.tooltip)
         if rebuild:
             self._make_ports()
         self._relayout()
@@ -178,26 +180,35 @@ class NodeItem(QGraphicsItem):
     # ----- geometry
     def _relayout(self) -> None:
         self.prepareGeometryChange()
-        t, f, s = self.theme, self.fonts, self.theme.scale
+        f, s = self.fonts, self.theme.scale
         width = (SOURCE_WIDTH if self.look.style in ("param", "source") else OP_WIDTH) * s
         pad, row_h = 11 * s, 21 * s
         name_h = f.metrics(f.title).height()
         header_h = 7 * s + name_h + f.metrics(f.small_caps).height() + 5 * s
         rows = max(1, len(self.look.inputs))
-        base_h = header_h + rows * row_h + 7 * s
-        box = QRectF(-width / 2, -base_h / 2, width, base_h)
+        box = QRectF(-width / 2, -(header_h + rows * row_h + 7 * s) / 2, width, header_h + rows * row_h + 7 * s)
         self.box = box
         for i, port in enumerate(self.inputs.values()):
             port.setPos(box.left(), box.top() + header_h + (i + 0.5) * row_h)
-        out_y = box.top() + header_h + rows * row_h / 2
-        self.output.setPos(box.right(), out_y)
+        self.output.setPos(box.right(), box.top() + header_h + rows * row_h / 2)
         self.error_mark.setPos(box.right() - pad - 2 * s, box.top() + 7 * s + name_h / 2)
-        name_room = width - 2 * pad - (20 * s if self.error else 0)
+        self._layout_texts(box, pad, name_h, header_h, row_h)
+        self._layout_panels(box, pad)
+        if not self.isSelected():  # a node showing values may overlap the one below: keep it readable
+            self.setZValue(self.theme.z.node + (1 if self._panels or self.display.badge else 0))
+        self._make_paths()
+        self.refresh()
+
+    def _layout_texts(self, box: QRectF, pad: float, name_h: float, header_h: float, row_h: float) -> None:
+        f, s = self.fonts, self.theme.scale
+        name_room = box.width() - 2 * pad - (20 * s if self.error else 0)
+        # small capitals would turn σ into Σ: only plain Latin op names get them
+        op_font = f.small_caps if self.look.op_label.isascii() else f.small
         self._texts: list[tuple[QPointF, QStaticText, QFont, str]] = [
             (QPointF(box.left() + pad, box.top() + 7 * s),
              static_text(elide(self.look.name, f.title, name_room), f.title), f.title, "text"),
-            (QPointF(box.left() + pad, box.top() + 7 * s + name_h),
-             static_text(self.look.op_label, f.small_caps), f.small_caps, "sub"),
+            (QPointF(box.left() + pad, box.top() + 7 * s + name_h), static_text(self.look.op_label, op_font),
+             op_font, "sub"),
         ]
         port_h = f.metrics(f.port).height()
         for i, name in enumerate(self.look.inputs):
@@ -206,21 +217,22 @@ class NodeItem(QGraphicsItem):
         if self.shape_text:
             shape_st = static_text(self.shape_text, f.mono)
             x = box.right() - 10 * s - shape_st.size().width()
-            self._texts.append((QPointF(x, out_y - shape_st.size().height() / 2), shape_st, f.mono, "sub"))
-        self._layout_panels(box, pad)
-        self._make_paths()
-        self.refresh()
+            y = self.output.pos().y() - shape_st.size().height() / 2
+            self._texts.append((QPointF(x, y), shape_st, f.mono, "sub"))
 
     def _layout_panels(self, box: QRectF, pad: float) -> None:
         t, s, d = self.theme, self.theme.scale, self.display
         inner = box.width() - 2 * pad
         grad_prefix = f"∂L/∂{self.look.name} " if len(self.look.name) <= 3 else "∂L/∂· "
-        value_pic, value_h = build_panel(d.value, d.value_kind, "", t.forward, t, self.fonts, inner,
-                                         d.class_names, d.hidden_value)
-        grad_pic, grad_h = build_panel(d.grad, "auto", grad_prefix, t.backward, t, self.fonts, inner)
+        if is_scalar(d.value) and is_scalar(d.grad) and not d.hidden_value:
+            pictures = [build_scalar_pair(d.value, d.grad, grad_prefix, t, self.fonts, inner)]
+        else:
+            pictures = [build_panel(d.value, d.value_kind, "", t.forward, t, self.fonts, inner,
+                                    d.class_names, d.hidden_value),
+                        build_panel(d.grad, "auto", grad_prefix, t.backward, t, self.fonts, inner)]
         self._panels: list[tuple[QPointF, object]] = []
         y = box.bottom()
-        for pic, h in ((value_pic, value_h), (grad_pic, grad_h)):
+        for pic, h in pictures:
             if pic is not None:
                 self._panels.append((QPointF(box.left() + pad, y + 4 * s), pic))
                 y += h + 6 * s
@@ -281,7 +293,9 @@ class NodeItem(QGraphicsItem):
             if self._sprite is None or not lod * 0.6 <= scale <= lod * 2.5:  # keep it while it looks right
                 scale = next((s for s in SPRITE_SCALES if s <= lod * 1.2), SPRITE_SCALES[-1])
             sprite = self._sprite_pixmap(scale)
+            painter.setRenderHint(QPainter.SmoothPixmapTransform, False)
             painter.drawPixmap(self._bounds, sprite, QRectF(sprite.rect()))
+            painter.setRenderHint(QPainter.SmoothPixmapTransform, True)
             return
         self._paint_vector(painter, option.levelOfDetailFromTransform(painter.worldTransform()))
 
@@ -364,6 +378,7 @@ class NodeItem(QGraphicsItem):
         if change == QGraphicsItem.ItemPositionHasChanged and scene is not None and hasattr(scene, "node_item_moved"):
             scene.node_item_moved(self)
         if change == QGraphicsItem.ItemSelectedHasChanged:
-            self.setZValue(self.theme.z.selected_node if value else self.theme.z.node)
+            raised = 1 if self._panels or self.display.badge else 0
+            self.setZValue(self.theme.z.selected_node if value else self.theme.z.node + raised)
             self.refresh()
         return super().itemChange(change, value)

@@ -1,8 +1,8 @@
 """GraphScene: one QGraphicsScene mirroring one engine Graph through its events."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QUndoCommand, QUndoStack
+from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QGraphicsScene
 
 from engine import EngineError, Graph, infer_shapes
@@ -13,7 +13,8 @@ from engine.shapes import ShapeReport
 from ..theme import LIGHT, Theme
 from .edge_item import EdgeItem
 from .interaction import SceneInteraction
-from .looks import block_look, node_look
+from .scene_layers import SceneLayers
+from .looks import node_look
 from .node_item import NodeItem
 from .region_item import RegionItem
 
@@ -21,7 +22,7 @@ SHAPE_DELAY_MS = 60
 GRID = 20.0  # model units between grid lines (and snap points)
 
 
-class GraphScene(SceneInteraction, QGraphicsScene):
+class GraphScene(SceneInteraction, SceneLayers, QGraphicsScene):
     """Items for every node, edge and region of a graph; edits go through the undo stack."""
 
     status_message = Signal(str)
@@ -131,12 +132,14 @@ class GraphScene(SceneInteraction, QGraphicsScene):
         self.addItem(item)
         item.setPos(self.to_scene(node.pos))
         if schedule:
+            self._refit_regions_near(self._box(item))
             self.schedule_shapes()
 
     def _on_node_removed(self, node_id: str) -> None:
         item = self.node_items.pop(node_id, None)
         if item is not None:
             self.removeItem(item)
+            self._refit_regions_near(self._box(item))
         self._node_edges.pop(node_id, None)
         self.schedule_shapes()
 
@@ -177,7 +180,9 @@ class GraphScene(SceneInteraction, QGraphicsScene):
         item = self.node_items.get(node_id)
         target = self.to_scene(self.graph.nodes[node_id].pos)
         if item is not None and item.pos() != target:
+            old = self._box(item)
             item.setPos(target)
+            self._refit_regions_near(old.united(self._box(item)))
         region_id = self._collapsed_member.get(node_id)
         if region_id in self.block_items:
             self._place_block(region_id)
@@ -244,95 +249,6 @@ class GraphScene(SceneInteraction, QGraphicsScene):
                 if member in region.node_ids and region_id in self.region_items:
                     self._fit_region(region_id)
 
-    # ----- regions and blocks
-    def _sync_region(self, region_id: str) -> None:
-        region = self.graph.regions.get(region_id)
-        item = self.region_items.get(region_id)
-        if region is None:
-            if item is not None:
-                self.invalidate_backdrop(item.sceneBoundingRect())
-                self.removeItem(item)
-                del self.region_items[region_id]
-            return
-        is_block = block_model.block_info(self.graph, region_id) is not None
-        if item is None:
-            item = RegionItem(region_id, region.title, region.color, self.theme, is_block)
-            self.region_items[region_id] = item
-            self.addItem(item)
-        item.set_title(region.title, region.color, is_block)
-        item.member_ids = list(region.node_ids)
-        self._fit_region(region_id)
-
-    def _fit_region(self, region_id: str) -> None:
-        item = self.region_items[region_id]
-        members = [n for n in item.member_ids if n in self.node_items]
-        collapsed = region_id in self.block_items
-        item.setVisible(bool(members) and not collapsed)
-        if not members or collapsed:
-            return
-        boxes = [self._box(self.node_items[n]) for n in members]
-        index = {n: i for i, n in enumerate(members)}
-        links = {(index[e.src], index[e.dst]) for n in members for e in self.graph.outgoing(n) if e.dst in index}
-        area = QRectF()
-        for box in boxes:
-            area = area.united(box)
-        area = area.adjusted(-200, -200, 200, 200)
-        obstacles = [self._box(item) for node_id, item in self._shown_nodes()
-                     if node_id not in index and item.sceneBoundingRect().intersects(area)]
-        item.set_members(boxes, links, obstacles)
-
-    @staticmethod
-    def _box(item: NodeItem) -> QRectF:
-        return item.mapRectToScene(item.body)
-
-    def _shown_nodes(self):
-        """(id, item) of every visible node item, block items included."""
-        for node_id, item in list(self.node_items.items()) + list(self.block_items.items()):
-            if item.isVisible():
-                yield node_id, item
-
-    def _refresh_blocks(self) -> None:
-        collapsed = {rid for rid in block_model.blocks(self.graph) if block_model.is_collapsed(self.graph, rid)}
-        for region_id in list(self.block_items):
-            if region_id not in collapsed:
-                self.removeItem(self.block_items.pop(region_id))
-        self._collapsed_member = {}
-        for region_id in collapsed:
-            for member in self.graph.regions[region_id].node_ids:
-                self._collapsed_member[member] = region_id
-            if region_id not in self.block_items:
-                item = NodeItem(block_look(self.graph, region_id), self.theme)
-                self.block_items[region_id] = item
-                self.addItem(item)
-            self._place_block(region_id)
-        for node_id, item in self.node_items.items():
-            item.setVisible(node_id not in self._collapsed_member)
-        for region_id in self.region_items:
-            self._fit_region(region_id)
-        self._update_all_edges()
-        self._apply_block_shapes()
-
-    def _place_block(self, region_id: str) -> None:
-        members = self.graph.regions[region_id].node_ids
-        x = sum(self.graph.nodes[n].pos[0] for n in members) / len(members)
-        y = sum(self.graph.nodes[n].pos[1] for n in members) / len(members)
-        item = self.block_items[region_id]
-        item.setPos(self.to_scene((x, y)))
-        item.inputs["x"].set_connected(True)
-        item.output.set_connected(True)
-
-    def _refresh_block_looks(self) -> None:
-        for region_id, item in self.block_items.items():
-            item.set_look(block_look(self.graph, region_id))
-
-    def toggle_block(self, region_id: str) -> None:
-        """Expand a collapsed block, or collapse an expanded one (through the undo stack)."""
-        from ..commands import CollapseBlockCommand, ExpandBlockCommand
-        if block_model.is_collapsed(self.graph, region_id):
-            self.try_push(lambda: ExpandBlockCommand(self.graph, region_id))
-        else:
-            self.try_push(lambda: CollapseBlockCommand(self.graph, region_id))
-
     # ----- shapes
     def schedule_shapes(self) -> None:
         """Recompute shapes soon (many quick changes cost one inference)."""
@@ -357,52 +273,6 @@ class GraphScene(SceneInteraction, QGraphicsScene):
             item.set_shape_text(fmt_shape(shape) if shape is not None else "")
             errors = [self.shape_report.errors[n] for n in members if n in self.shape_report.errors]
             item.set_error("\n".join(errors) or None)
-
-    # ----- the backdrop: regions and plain edges, drawn under the nodes and cached by each view
-    def invalidate_backdrop(self, rect: QRectF) -> None:
-        """Redraw the backdrop in a scene rectangle (an edge or region moved or changed)."""
-        self._all_edges_path = None
-        if not rect.isNull():
-            self.invalidate(rect.adjusted(-2, -2, 2, 2), QGraphicsScene.BackgroundLayer)
-
-    def draw_backdrop(self, painter: QPainter, rect: QRectF, fast: bool = False) -> None:
-        """Paint regions and every plain edge that meet `rect`; `fast` (while zooming) draws edges as one hairline path."""
-        lod = painter.worldTransform().m11()
-        for item in self.region_items.values():
-            if item.isVisible() and item.sceneBoundingRect().intersects(rect):
-                painter.save()
-                painter.translate(item.pos())
-                item.draw(painter)
-                painter.restore()
-        if fast:
-            pen = QPen(QColor(self.theme.edge), 1.0)
-            pen.setCosmetic(True)
-            painter.setPen(pen)
-            painter.setBrush(Qt.NoBrush)
-            painter.drawPath(self._plain_edges_path())
-            return
-        # a diagonal scroll exposes an L-shaped strip whose bounding rect is the whole view: test the pieces
-        pieces = [QRectF(r) for r in painter.clipRegion()] if painter.hasClipping() else [rect]
-        pieces = [p for p in pieces if p.intersects(rect)] or [rect]
-        for item in self.edge_items.values():
-            if item.isVisible() and item.is_plain():
-                bounds = item.boundingRect()
-                if any(bounds.intersects(p) for p in pieces):
-                    item.draw(painter, lod, pieces=pieces)
-
-    def _plain_edges_path(self) -> QPainterPath:
-        if self._all_edges_path is None:
-            path = QPainterPath()
-            for item in self.edge_items.values():
-                if item.isVisible() and item.is_plain():
-                    path.addPath(item.path())
-            self._all_edges_path = path
-        return self._all_edges_path
-
-    def set_fast_mode(self, fast: bool) -> None:
-        """While a view zooms: nodes draw prepared pictures, edges one hairline path (see GraphView)."""
-        for item in list(self.node_items.values()) + list(self.block_items.values()):
-            item.set_fast(fast)
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         painter.fillRect(rect, QColor(self.theme.background))

@@ -15,6 +15,7 @@ class Fonts:
 
     title: QFont
     small_caps: QFont
+    small: QFont
     port: QFont
     mono: QFont
     label: QFont
@@ -48,6 +49,7 @@ def fonts_for(theme: Theme) -> Fonts:
         _CACHE[key] = Fonts(
             title=_font(theme.font_family, theme.title_px * s, QFont.DemiBold),
             small_caps=small_caps,
+            small=_font(theme.font_family, theme.small_px * s, QFont.DemiBold),
             port=_font(theme.font_family, theme.port_px * s),
             mono=_font(theme.mono_family, theme.small_px * s),
             label=_font(theme.font_family, theme.label_px * s),

@@ -9,7 +9,7 @@ from ..theme import Theme
 from .text import Fonts
 
 MAX_CELLS_X = 24
-MAX_CELLS_Y = 6
+MAX_CELLS_Y = 4
 MAX_PROB_ROWS = 6
 NEGATIVE = "#8e6bbf"  # negative entries in heatmaps: apart from both the forward and backward colours
 
@@ -62,6 +62,30 @@ def build_panel(value: np.ndarray | None, kind: str, prefix: str, color: str, th
     return picture, height
 
 
+def is_scalar(value) -> bool:
+    """True for a single number (any number of length-1 axes)."""
+    return value is not None and np.size(value) == 1
+
+
+def build_scalar_pair(value, grad, grad_prefix: str, theme: Theme, fonts: Fonts,
+                      width: float) -> tuple[QPicture, float]:
+    """A number and its gradient on one line: the value left (forward colour), ∂L/∂· right (backward)."""
+    picture = QPicture()
+    painter = QPainter(picture)
+    painter.setRenderHint(QPainter.TextAntialiasing)
+    height = 20 * theme.scale
+    painter.setFont(fonts.mono)
+    painter.setPen(QColor(theme.forward))
+    painter.drawText(QRectF(0, 0, width, height), Qt.AlignLeft | Qt.AlignVCenter,
+                     fmt_number(np.reshape(value, -1)[0]))
+    painter.setPen(QColor(theme.backward))
+    grad_text = QFontMetricsF(fonts.mono).elidedText(grad_prefix + fmt_number(np.reshape(grad, -1)[0]),
+                                                     Qt.ElideLeft, width * 0.68)
+    painter.drawText(QRectF(0, 0, width, height), Qt.AlignRight | Qt.AlignVCenter, grad_text)
+    painter.end()
+    return picture, height
+
+
 def _draw_text_line(painter: QPainter, text: str, font: QFont, color: str, width: float, height: float) -> float:
     painter.setFont(font)
     painter.setPen(QColor(color))
@@ -100,7 +124,7 @@ def _draw_heatmap(painter: QPainter, arr: np.ndarray, prefix: str, theme: Theme,
     grid = _grid(arr)
     finite = np.abs(grid[np.isfinite(grid)])
     vmax = float(finite.max()) if finite.size else 0.0
-    cell_h = (9 if grid.shape[0] > 1 else 12) * s
+    cell_h = (7 if grid.shape[0] > 1 else 10) * s
     cell_w = width / grid.shape[1]
     base, tint = QColor(theme.node_fill), QColor(color)
     painter.setPen(Qt.NoPen)
@@ -116,7 +140,7 @@ def _draw_heatmap(painter: QPainter, arr: np.ndarray, prefix: str, theme: Theme,
     lo = fmt_number(finite_all.min()) if finite_all.size else "nan"
     hi = fmt_number(finite_all.max()) if finite_all.size else "nan"
     caption = f"{prefix}{'×'.join(map(str, arr.shape))}  {lo} … {hi}"
-    return top + 2 * s + _caption(painter, caption, fonts, color, width, top + 2 * s, 16 * s)
+    return top + 1 * s + _caption(painter, caption, fonts, color, width, top + 1 * s, 15 * s)
 
 
 def _caption(painter: QPainter, text: str, fonts: Fonts, color: str, width: float, y: float, h: float) -> float:
@@ -132,18 +156,18 @@ def _draw_probs(painter: QPainter, probs: np.ndarray, theme: Theme, fonts: Fonts
     s = theme.scale
     names = list(class_names or [])
     order = np.argsort(-probs, kind="stable")[:MAX_PROB_ROWS] if probs.size > MAX_PROB_ROWS else range(probs.size)
-    row_h, name_w, pct_w = 17 * s, width * 0.34, 44 * s
-    bar_w = max(10.0, width - name_w - pct_w - 8 * s)
-    metrics = QFontMetricsF(fonts.port)
+    row_h, name_w, pct_w = 15 * s, width * 0.38, 36 * s
+    bar_w = max(10.0, width - name_w - pct_w - 4 * s)
+    metrics = QFontMetricsF(fonts.mono)
     best = int(np.argmax(probs))
     for row, i in enumerate(order):
         y = row * row_h
         label = names[i] if i < len(names) else f"class {i}"
-        painter.setFont(fonts.port)
+        painter.setFont(fonts.mono)
         painter.setPen(QColor(theme.node_text))
         painter.drawText(QRectF(0, y, name_w, row_h), Qt.AlignLeft | Qt.AlignVCenter,
                          metrics.elidedText(label, Qt.ElideRight, name_w - 4 * s))
-        track = QRectF(name_w, y + 4 * s, bar_w, row_h - 8 * s)
+        track = QRectF(name_w, y + 3.5 * s, bar_w, row_h - 7 * s)
         painter.setPen(Qt.NoPen)
         painter.setBrush(QBrush(QColor(theme.grid_major)))
         painter.drawRoundedRect(track, 3 * s, 3 * s)

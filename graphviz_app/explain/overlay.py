@@ -8,7 +8,7 @@ import numpy as np
 
 from engine.data import tokenize
 from engine.graph import Graph
-from engine.trace import BackwardStep, ForwardStep, NoGradStep, SeedStep, SumStep, Trace, UpdateStep
+from engine.trace import BackwardStep, ForwardStep, NoGradStep, SumStep, Trace, UpdateStep
 
 from .narration import Narrator
 from .state import TraceState, state_at

@@ -14,6 +14,16 @@ from .sample_picker import SamplePicker
 BUTTONS = ("forward", "backward", "step_back", "step", "play", "sgd", "predict", "wiggle", "check_all")
 
 
+def _spin(low: float, high: float, step: float, value: float, decimals: int, tip: str) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setDecimals(decimals)
+    box.setRange(low, high)
+    box.setSingleStep(step)
+    box.setValue(value)
+    box.setToolTip(tip)
+    return box
+
+
 class TimelineWidget(QWidget):
     """Controls of explain mode; buttons share the controller's QActions (toolbar, menu and keys)."""
 
@@ -26,22 +36,12 @@ class TimelineWidget(QWidget):
         self.buttons: dict[str, QToolButton] = {}
         self.button_row = row = QHBoxLayout()
         row.addStretch(1)
-        row.addWidget(QLabel("speed"))
-        self.speed = QDoubleSpinBox()
-        self.speed.setRange(0.2, 20.0)
-        self.speed.setSingleStep(0.5)
+        self.speed = _spin(0.2, 20.0, 0.5, player.speed, 2, "How many trace steps play per second")
         self.speed.setSuffix(" steps/s")
-        self.speed.setValue(player.speed)
         self.speed.valueChanged.connect(player.set_speed)
-        row.addWidget(self.speed)
-        row.addWidget(QLabel("α"))
-        self.lr = QDoubleSpinBox()
-        self.lr.setDecimals(4)
-        self.lr.setRange(0.0001, 10.0)
-        self.lr.setSingleStep(0.05)
-        self.lr.setValue(0.1)
-        self.lr.setToolTip("Learning rate α of the SGD step: Θ ← Θ − α ∇Θ L")
-        row.addWidget(self.lr)
+        self.lr = _spin(0.0001, 10.0, 0.05, 0.1, 4, "Learning rate α of the SGD step: Θ ← Θ − α ∇Θ L")
+        for widget in (QLabel("speed"), self.speed, QLabel("α"), self.lr):
+            row.addWidget(widget)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setToolTip("Scrub through the trace: forward, backward and update steps")
         self.slider.setRange(-1, -1)

@@ -413,3 +413,90 @@ def test_theme_change_keeps_items_and_scales_positions(make_scene, mlp_graph):
     scene.set_theme(get_theme("projector"))
     assert scene.node_items[node.id].pos() == QPointF(440 * 1.6, 0)
     assert isinstance(scene.edge_items[next(iter(mlp_graph.edges))], EdgeItem)
+
+
+def test_select_all_selects_every_node_and_edge(make_scene, mlp_graph):
+    scene, _, _ = make_scene(mlp_graph)
+    scene.select_all()
+    assert set(scene.selected_node_ids()) == set(mlp_graph.nodes)
+    assert set(scene.selected_edge_ids()) == set(mlp_graph.edges)
+
+
+def _view_image(view) -> QImage:
+    image = QImage(view.viewport().size(), QImage.Format_ARGB32_Premultiplied)
+    image.fill(QColor(0, 0, 0, 0))
+    view.viewport().render(image)
+    return image
+
+
+def _share_different(a: QImage, b: QImage) -> float:
+    diff = total = 0
+    for y in range(0, a.height(), 3):
+        for x in range(0, a.width(), 3):
+            total += 1
+            diff += a.pixel(x, y) != b.pixel(x, y)
+    return diff / total
+
+
+@pytest.mark.parametrize("change", ["move", "style", "delete"])
+def test_the_view_redraws_its_cached_backdrop_when_edges_change(make_scene, change):
+    from tests.gui.conftest import lecture_mlp
+    graph = lecture_mlp()
+    scene, view, _ = make_scene(graph)
+    view.set_zoom_state({"zoom": 0.8, "center": [600.0, 0.0]})
+    before = _view_image(view)
+    node = graph.find("a")
+    if change == "move":
+        graph.move(node.id, (440.0, 90.0))
+    elif change == "style":
+        scene.edge_items[graph.incoming(node.id)["x"].id].set_style(color="#e4572e", width=6.0)
+    else:
+        graph.remove_node(node.id)
+    scene.update_shapes_now()  # the debounced shape marks, so both pictures show the same marks
+    after = _view_image(view)
+    fresh_scene, fresh_view, _ = make_scene(graph)
+    if change == "style":
+        fresh_scene.edge_items[graph.incoming(node.id)["x"].id].set_style(color="#e4572e", width=6.0)
+    fresh_view.set_zoom_state({"zoom": 0.8, "center": [600.0, 0.0]})
+    assert before != after
+    assert _share_different(after, _view_image(fresh_view)) < 0.0005
+
+
+def test_clicking_an_edge_selects_it_and_reports_it(make_scene, mlp_graph, qtbot):
+    scene, _, _ = make_scene(mlp_graph)
+    edge_id = mlp_graph.incoming(mlp_graph.find("a").id)["x"].id
+    item = scene.edge_items[edge_id]
+    with qtbot.waitSignal(scene.edge_selected) as blocker:
+        scene_mouse(scene, "press", item.path().pointAtPercent(0.5))
+        scene_mouse(scene, "release", item.path().pointAtPercent(0.5))
+    assert blocker.args == [edge_id]
+    assert scene.selected_edge_ids() == [edge_id]
+    assert not item.is_plain()  # a selected edge paints itself, highlighted, above the backdrop
+
+
+def test_escape_cancels_a_wire_drag(make_scene, qtbot):
+    g, neg, add, src = two_node_graph()
+    scene, view, stack = make_scene(g)
+    scene_mouse(scene, "press", scene.node_items[src.id].output.scenePos())
+    qtbot.keyClick(view.viewport(), Qt.Key_Escape)
+    scene_mouse(scene, "release", scene.node_items[add.id].inputs["b"].scenePos())
+    assert stack.count() == 0 and len(g.edges) == 1
+
+
+def test_node_tooltip_describes_the_op(make_scene, mlp_graph):
+    scene, _, _ = make_scene(mlp_graph)
+    tip = scene.node_items[mlp_graph.find("a").id].toolTip()
+    assert tip.startswith("Sigmoid:") and "σ(x)" in tip
+
+
+def test_dropping_the_block_entry_adds_a_collapsed_linear_sigma_block(make_scene):
+    from graphviz_app.canvas import BLOCK_PAYLOAD
+    g = Graph()
+    scene, view, stack = make_scene(g)
+    view.set_zoom_state({"zoom": 1.0, "center": [0.0, 0.0]})
+    drop_on_view(view, scene.to_scene((0, 0)), BLOCK_PAYLOAD.encode("utf-8"))
+    assert sorted(n.op_name for n in g.nodes.values()) == ["Add", "MatMul", "Parameter", "Parameter", "Sigmoid"]
+    (region_id,) = scene.block_items
+    assert scene.block_items[region_id].isSelected()
+    stack.undo()
+    assert not g.nodes and not scene.block_items and not g.regions
