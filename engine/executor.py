@@ -108,7 +108,8 @@ def explain(graph: Graph, feeds: Feeds, target: str | None = None,
     for node_id in order:
         node = graph.nodes[node_id]
         if node.op.is_source:
-            values[node_id] = fed[node_id] if node_id in fed else node.value
+            # a copy, so that later in-place updates of a parameter do not rewrite this trace
+            values[node_id] = fed[node_id] if node_id in fed else node.value.copy()
             steps.append(ForwardStep(node_id, values[node_id]))
             continue
         xs, out, ctx = _eval(graph, node_id, values)

@@ -5,6 +5,7 @@ import importlib
 import os
 import sys
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -48,10 +49,19 @@ def install_extensions(window, names: tuple[str, ...] = EXTENSIONS) -> list[str]
         try:
             install(window)
         except Exception as exc:  # an extension's bug must not stop the editor from opening
-            QMessageBox.warning(window, "Extension failed", f"{name} could not start:\n\n{exc}")
+            _warn_later(window, "Extension failed", f"{name} could not start:\n\n{exc}")
             continue
         installed.append(name)
     return installed
+
+
+def _warn_later(window, title: str, text: str) -> None:
+    """A warning that does not block start-up (the window keeps working behind it)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=window)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    box.show()
+    window.show_status(text.replace("\n\n", " "), 15000)
 
 
 def install_excepthook(window) -> None:
@@ -82,7 +92,7 @@ def start_window(path: str | None = None, settings=None, recovery=None, prompts=
 
         window.geometry_reporter = GeometryReporter(window, geometry_path)
     install_excepthook(window)
-    window.restore_layout()
+    window.restore_geometry()
     window.show()
     if not window.offer_recovery():
         open_initial(window, path)

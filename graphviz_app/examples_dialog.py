@@ -90,10 +90,13 @@ class ExamplesDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, entries: list[ExampleEntry] | None = None):
         super().__init__(parent)
         self.setWindowTitle("Open Example")
-        self.resize(720, 420)
+        self.resize(820, 460)
         self.entries = entries if entries is not None else list_examples()
         self.list = QListWidget()
-        self.list.setMinimumWidth(260)
+        self.list.setMinimumWidth(300)
+        self.list.setWordWrap(True)
+        self.list.setSpacing(3)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for entry in self.entries:
             item = QListWidgetItem(entry.title)
             item.setToolTip(entry.name)

@@ -39,6 +39,14 @@ def _label(text: str = "", style: str = "", wrap: bool = True) -> QLabel:
     return label
 
 
+def _rule() -> QFrame:
+    """A thin line between the inspector's sections."""
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShadow(QFrame.Shadow.Sunken)
+    return line
+
+
 def _same(a: Any, b: Any) -> bool:
     """Equal canonical attribute values (True and 1 differ: an int attr never holds a bool)."""
     return type(a) is type(b) and a == b
@@ -96,7 +104,7 @@ class InspectorWidget(QWidget):
         self.name_error = _label(style=ERROR_STYLE)
         self.op_label = _label()
         self.op_label.setTextFormat(Qt.TextFormat.RichText)
-        self.description = _label(style=MUTED_STYLE)
+        self.description = _label()
         self.ports_label = _label()
         self.attr_box = QWidget()
         self.attr_form = QFormLayout(self.attr_box)
@@ -106,8 +114,10 @@ class InspectorWidget(QWidget):
         self.shape_error = _label(style=ERROR_STYLE)
         self.value_view = ArrayView("value")
         self.grad_view = ArrayView("gradient ∂L/∂·", diverging=True)
+        self.attr_rule = _rule()
         for widget in (self.name_edit, self.name_error, self.op_label, self.description, self.ports_label,
-                       self.attr_box, self.shape_label, self.shape_error, self.value_view, self.grad_view):
+                       self.attr_rule, self.attr_box, _rule(), self.shape_label, self.shape_error,
+                       self.value_view, self.grad_view):
             layout.addWidget(widget)
         layout.addStretch(1)
         return page
@@ -143,13 +153,17 @@ class InspectorWidget(QWidget):
             self._subscribe(self.graph, False)
 
     def show_node(self, node_id: str | None) -> None:
-        """Inspect a node (None: nothing selected)."""
+        """Inspect a node (None: no node selected; an inspected edge stays)."""
+        if node_id is None and self.edge_id is not None:
+            return
         self.node_id, self.edge_id = node_id, None
         self._rebuild_attrs()
         self.refresh()
 
     def show_edge(self, edge_id: str | None) -> None:
-        """Inspect an edge (None: nothing selected)."""
+        """Inspect an edge (None: no edge selected; an inspected node stays)."""
+        if edge_id is None and self.node_id is not None:
+            return
         self.node_id, self.edge_id = None, edge_id
         self.refresh()
         if edge_id is not None and self.graph is not None and edge_id in self.graph.edges:
@@ -251,6 +265,7 @@ class InspectorWidget(QWidget):
                  else f"{p.name} ← (not connected)" for p in op.inputs]
         self.ports_label.setText("inputs: " + ", ".join(ports) if ports else "a source: no inputs")
         self.attr_box.setVisible(bool(op.attr_specs))
+        self.attr_rule.setVisible(bool(op.attr_specs))
         report = infer_shapes(self.graph)
         shape = report.shapes.get(node.id)
         dtype = report.dtypes.get(node.id, op.out_dtype)

@@ -151,9 +151,31 @@ class MainWindow(QMainWindow):
             self.actions["dark"].blockSignals(False)
 
     def finish_setup(self) -> None:
-        """After the extensions are installed: hide menus nobody filled (e.g. Train without the dashboard)."""
+        """After the extensions are installed: hide menus nobody filled, restore or balance the docks."""
         for menu in self.menus.values():
             menu.menuAction().setVisible(not menu.isEmpty())
+        state = self.settings.value("window/state")
+        if state is None or not self.restoreState(state):
+            QTimer.singleShot(0, self._balance_docks)  # once the new docks are laid out
+
+    def _docks_in(self, area: Qt.DockWidgetArea) -> list[QDockWidget]:
+        """Visible docks of an area, one per tab group."""
+        found: list[QDockWidget] = []
+        for dock in self.findChildren(QDockWidget):
+            if dock.isVisible() and not dock.isFloating() and self.dockWidgetArea(dock) == area \
+                    and not any(d in self.tabifiedDockWidgets(dock) for d in found):
+                found.append(dock)
+        return found
+
+    def _balance_docks(self) -> None:
+        """First start: the canvas keeps most of the height; right-hand docks share theirs equally."""
+        bottom = self._docks_in(Qt.DockWidgetArea.BottomDockWidgetArea)
+        if bottom:
+            self.resizeDocks(bottom, [int(self.height() * 0.24)] * len(bottom), Qt.Orientation.Vertical)
+        right = self._docks_in(Qt.DockWidgetArea.RightDockWidgetArea)
+        if len(right) > 1:
+            share = self.height() // len(right)
+            self.resizeDocks(right, [share] * len(right), Qt.Orientation.Vertical)
 
     def show_status(self, text: str, ms: int = 4000) -> None:
         """A message in the status bar for `ms` milliseconds."""
@@ -197,14 +219,11 @@ class MainWindow(QMainWindow):
             return None
         return graph_to_dict(self.graph), self.document.path
 
-    def restore_layout(self) -> None:
-        """Window size, position and dock layout from the last session."""
+    def restore_geometry(self) -> None:
+        """Window size and position from the last session (the docks follow in finish_setup)."""
         geometry = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state)
 
     def offer_recovery(self) -> bool:
         """If a crashed session left autosaved work, ask to restore it; True if restored."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
@@ -133,6 +133,18 @@ class PaletteWidget(QWidget):
             head.setExpanded(True)
         self._build_blocks(bold)
         self.tree.resizeColumnToContents(0)
+        self._recolor()
+
+    def _recolor(self) -> None:
+        """Leibniz labels in the muted text colour of the current (light or dark) palette."""
+        muted = self.palette().placeholderText()
+        for item in list(self.op_items.values()) + list(self.block_items.values()):
+            item.setForeground(1, muted)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.PaletteChange and self.op_items:
+            self._recolor()
+        super().changeEvent(event)
 
     def _build_blocks(self, bold) -> None:
         head = QTreeWidgetItem(self.tree, ["Blocks", ""])
@@ -146,7 +158,6 @@ class PaletteWidget(QWidget):
             item = QTreeWidgetItem(head, [label, leibniz])
             item.setData(0, OP_ROLE, payload)
             item.setIcon(0, category_icon("Blocks"))
-            item.setForeground(1, self.palette().placeholderText())
             item.setToolTip(0, tip)
             item.setToolTip(1, tip)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
@@ -157,7 +168,6 @@ class PaletteWidget(QWidget):
         item = QTreeWidgetItem(head, [op.name, op.leibniz])
         item.setData(0, OP_ROLE, op.name)
         item.setIcon(0, category_icon(op.category))
-        item.setForeground(1, self.palette().placeholderText())
         tip = op_tooltip(op)
         item.setToolTip(0, tip)
         item.setToolTip(1, tip)

@@ -74,8 +74,8 @@ def make_optimizer(model: nn.Module) -> torch.optim.Optimizer:
 
 def feeds(x: np.ndarray, y: np.ndarray | None = None) -> dict[str, torch.Tensor | None]:
     """Keyword arguments of Model.forward for a batch of examples (and their labels)."""
-    return {{"{x_arg}": torch.as_tensor(np.asarray(x), dtype={x_dtype}),
-            "{y_arg}": None if y is None else torch.as_tensor(np.asarray(y), dtype={y_dtype})}}
+    return {{"{x_arg}": torch.as_tensor(np.array(x), dtype={x_dtype}),
+            "{y_arg}": None if y is None else torch.as_tensor(np.array(y), dtype={y_dtype})}}
 
 
 def accuracy(model: nn.Module, x: np.ndarray, y: np.ndarray) -> float:

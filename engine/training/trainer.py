@@ -182,8 +182,7 @@ class Trainer:
         y = self.data.y_train[idx]
         feeds = self._feeds(self.data.x_train[idx], y)
         with np.errstate(all="ignore"):
-            loss, grads = plan.loss_and_grads(feeds)
-            out = plan.outputs(feeds, self.bindings.output)
+            loss, grads, out = plan.loss_grads_and_output(feeds, self.bindings.output)
         number = self.step_count + 1
         if not np.isfinite(loss) or not all(grad_is_finite(g) for g in grads.values()):
             self._fail_on_batch(number, feeds)

@@ -39,6 +39,24 @@ def _chunks(path: QPainterPath, margin: float) -> list[tuple[QRectF, QPolygonF]]
     return out
 
 
+# where a label may sit: (fraction of the curve, shift up (-1) or down (+1) by half its height)
+LABEL_SPOTS = [(0.5, 0), (0.5, -1), (0.5, 1), (0.35, 0), (0.65, 0), (0.35, -1), (0.65, -1),
+               (0.35, 1), (0.65, 1), (0.2, -1), (0.8, -1)]
+
+
+def _covered(scene, rect: QRectF, me: QGraphicsItem) -> float:
+    """Area of node boxes and other labels that a label placed at `rect` would hide."""
+    area = 0.0
+    for item in scene.items(rect):
+        if item is me or not item.isVisible() or item.parentItem() is not None:
+            continue
+        if isinstance(item, EdgeLabelItem) or hasattr(item, "body"):
+            other = item.sceneBoundingRect() if isinstance(item, EdgeLabelItem) else item.mapRectToScene(item.body)
+            part = rect.intersected(other)
+            area += max(0.0, part.width()) * max(0.0, part.height())
+    return area
+
+
 class EdgeLabelItem(QGraphicsItem):
     """The readable box near an edge's middle (∂L/∂a = 0.25, shapes, weights); drawn above nodes."""
 
@@ -102,7 +120,8 @@ class EdgeItem(QGraphicsItem):
         super().__init__()
         self.edge_id = edge_id
         self.dashed = dashed
-        self.p1, self.p2 = QPointF(), QPointF(1, 0)
+        self.p1: QPointF | None = None
+        self.p2: QPointF | None = None
         self.color: str | None = None
         self.width: float | None = None
         self.pulse: tuple[float, QColor] | None = None
@@ -111,6 +130,8 @@ class EdgeItem(QGraphicsItem):
         self.label_item: EdgeLabelItem | None = None
         self.setFlag(QGraphicsItem.ItemIsSelectable, not dashed)
         self._path = QPainterPath()
+        self._chunks: list[tuple[QRectF, QPolygonF]] = []
+        self._arrow = QPolygonF()
         self._bounds = QRectF()
         self._shape: QPainterPath | None = None
         self.theme = theme
@@ -181,6 +202,20 @@ class EdgeItem(QGraphicsItem):
         if scene is not None and hasattr(scene, "invalidate_backdrop"):
             scene.invalidate_backdrop(rect)
 
+    def _place_label(self) -> None:
+        """Put the label on the curve where it hides the least of the nodes and other labels around it."""
+        label, scene = self.label_item, self.scene()
+        box = label.boundingRect()
+        best, best_cost = self._path.pointAtPercent(0.5), None
+        for t, shift in LABEL_SPOTS:
+            spot = self._path.pointAtPercent(t) + QPointF(0, shift * (box.height() / 2 + 3))
+            cost = 0.0 if scene is None else _covered(scene, box.translated(spot), label)
+            if best_cost is None or cost < best_cost - 1.0:
+                best, best_cost = spot, cost
+            if cost == 0.0:
+                break
+        label.setPos(best)
+
     def detach(self) -> None:
         """Remove the label box from the scene (before this item is removed)."""
         if self.label_item is not None and self.label_item.scene() is not None:
@@ -197,7 +232,7 @@ class EdgeItem(QGraphicsItem):
             if self.scene() is not None:
                 self.scene().addItem(self.label_item)
         self.label_item.set_text(self.label_text or "", self.label_hidden, QColor(self.color) if self.color else None)
-        self.label_item.setPos(self._path.pointAtPercent(0.5))
+        self._place_label()
         self.label_item.setVisible(self.isVisible())
 
     # ----- geometry
@@ -205,6 +240,8 @@ class EdgeItem(QGraphicsItem):
         return (self.width if self.width is not None else self.theme.edge_width) * self.theme.scale
 
     def _rebuild(self) -> None:
+        if self.p1 is None:
+            return  # no end points yet: the scene sets them right after creating the item
         self.prepareGeometryChange()
         old = QRectF(self._bounds)
         s = self.theme.scale
@@ -218,8 +255,8 @@ class EdgeItem(QGraphicsItem):
         self._chunks = _chunks(self._path, self._pen_width() + 2.0)
         self._shape = None  # made on the first hit test: a drag reroutes many edges that nobody clicks
         self._bounds = self._path.boundingRect().united(self._arrow.boundingRect()).adjusted(-12 * s, -12 * s, 12 * s, 12 * s)
-        if self.label_item is not None:
-            self.label_item.setPos(self._path.pointAtPercent(0.5))
+        if self.label_item is not None and self.label_item.isVisible():
+            self._place_label()
         if self.is_plain() and self.isVisible():
             self._backdrop_changed(old.united(self._bounds))
         self.update()

@@ -52,12 +52,12 @@ class NodeItem(QGraphicsItem):
 
     Type = QGraphicsItem.UserType + 1
 
-    def __init__(self, look: NodeLook, theme: Theme):
+    def __init__(self, look: NodeLook, theme: Theme, shape_text: str = ""):
         super().__init__()
         self.look = look
         self.node_id = look.node_id
         self.setToolTip(look.tooltip)
-        self.shape_text = ""
+        self.shape_text = shape_text
         self.error: str | None = None
         self.display = _Display()
         self.inputs: dict[str, PortItem] = {}
@@ -180,6 +180,7 @@ class NodeItem(QGraphicsItem):
     # ----- geometry
     def _relayout(self) -> None:
         self.prepareGeometryChange()
+        old_body = QRectF(getattr(self, "body", QRectF()))
         f, s = self.fonts, self.theme.scale
         width = (SOURCE_WIDTH if self.look.style in ("param", "source") else OP_WIDTH) * s
         pad, row_h = 11 * s, 21 * s
@@ -198,6 +199,9 @@ class NodeItem(QGraphicsItem):
             self.setZValue(self.theme.z.node + (1 if self._panels or self.display.badge else 0))
         self._make_paths()
         self.refresh()
+        scene = self.scene()
+        if self.body != old_body and scene is not None and hasattr(scene, "node_item_resized"):
+            scene.node_item_resized(self)
 
     def _layout_texts(self, box: QRectF, pad: float, name_h: float, header_h: float, row_h: float) -> None:
         f, s = self.fonts, self.theme.scale
@@ -230,16 +234,20 @@ class NodeItem(QGraphicsItem):
             pictures = [build_panel(d.value, d.value_kind, "", t.forward, t, self.fonts, inner,
                                     d.class_names, d.hidden_value),
                         build_panel(d.grad, "auto", grad_prefix, t.backward, t, self.fonts, inner)]
+        pictures = [(pic, h) for pic, h in pictures if pic is not None]
+        # parameters sit above the op they feed, with free space above them: their numbers go up there
+        self._panels_above = self.look.style == "param"
         self._panels: list[tuple[QPointF, object]] = []
-        y = box.bottom()
+        total = sum(h + 6 * s for _, h in pictures) + (2 * s if pictures else 0)
+        y = box.top() - total + 2 * s if self._panels_above else box.bottom()
         for pic, h in pictures:
-            if pic is not None:
-                self._panels.append((QPointF(box.left() + pad, y + 4 * s), pic))
-                y += h + 6 * s
-        self.body = QRectF(box.left(), box.top(), box.width(), y - box.top() + (2 * s if self._panels else 0))
+            self._panels.append((QPointF(box.left() + pad, y + 4 * s), pic))
+            y += h + 6 * s
+        top = box.top() - total if self._panels_above else box.top()
+        self.body = QRectF(box.left(), top, box.width(), box.height() + total)
         self._badge_rect = None
         if d.badge:
-            self._badge_rect = badge_rect(d.badge, self.fonts, t, QPointF(box.right() + 6 * s, box.top()))
+            self._badge_rect = badge_rect(d.badge, self.fonts, t, QPointF(box.right() + 6 * s, top))
 
     def _make_paths(self) -> None:
         s, body = self.theme.scale, self.body
@@ -249,7 +257,8 @@ class NodeItem(QGraphicsItem):
         band = QPainterPath()
         band.addRect(QRectF(body.left(), body.top(), body.width(), 4 * s))
         self._accent_path = self._body_path.intersected(band)
-        self._separator_y = self.box.bottom() if self._panels else None
+        self._separator_y = None if not self._panels else (
+            self.box.top() if self._panels_above else self.box.bottom())
         margin = 8 * s
         self._bounds = body.adjusted(-margin, -margin, margin, margin)
         if self._badge_rect is not None:

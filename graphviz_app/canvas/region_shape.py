@@ -86,10 +86,24 @@ def region_outline(members: list[QRectF], links: set[tuple[int, int]], obstacles
             parts = _bridges(padded[i], padded[j], linked, 4 * pad + 2 * radius, 2 * radius, blocked)
             if parts and not any(_hits(p, o, padded[i], padded[j]) for p in parts for o in blocked):
                 pieces.extend(parts)
-    first = min(padded, key=lambda r: (round(r.left() / (2 * pad)), r.top()))
-    tab = QRectF(first.left(), first.top() - title.height(), max(first.width(), title.width()), title.height() + pad)
+    tab, text_at = _title_tab(padded, blocked, title, pad)
     pieces.append(tab)
-    return _rounded_union(pieces, radius), tab.topLeft()
+    return _rounded_union(pieces, radius), text_at
+
+
+def _title_tab(padded: list[QRectF], blocked: list[QRectF], title: QRectF,
+               pad: float) -> tuple[QRectF, QPointF]:
+    """The title's tab and where its text goes: above the top-left member if free, else above
+    another member, else under the first one."""
+    order = sorted(padded, key=lambda r: (round(r.left() / (2 * pad)), r.top()))
+    for member in order:
+        tab = QRectF(member.left(), member.top() - title.height(), max(member.width(), title.width()),
+                     title.height() + pad)
+        if not any(tab.intersects(o) for o in blocked):
+            return tab, tab.topLeft()
+    first = order[0]
+    tab = QRectF(first.left(), first.bottom() - pad, max(first.width(), title.width()), title.height() + pad)
+    return tab, QPointF(first.left(), first.bottom())
 
 
 def _rounded_union(pieces: list[QRectF], radius: float) -> QPainterPath:

@@ -85,12 +85,13 @@ class GraphScene(SceneInteraction, SceneLayers, QGraphicsScene):
         self._handlers = {name: getattr(self, f"_on_{name}") for name in graph.events.NAMES}
         for name, handler in self._handlers.items():
             getattr(graph.events, name).subscribe(handler)
+        self.shape_report = infer_shapes(graph)  # first, so each node is laid out once, with its shape
         for node_id in graph.nodes:
             self._on_node_added(node_id, schedule=False)
         for edge_id in graph.edges:
             self._on_edge_added(edge_id)
         for region_id in graph.regions:
-            self._sync_region(region_id)
+            self._sync_region(region_id, fit=False)  # _refresh_blocks fits them, once
         self._refresh_blocks()
         self.update_shapes_now()
 
@@ -126,7 +127,7 @@ class GraphScene(SceneInteraction, SceneLayers, QGraphicsScene):
     # ----- model events
     def _on_node_added(self, node_id: str, schedule: bool = True) -> None:
         node = self.graph.nodes[node_id]
-        item = NodeItem(node_look(node), self.theme)
+        item = NodeItem(node_look(node), self.theme, self._shape_text(node_id))
         self.node_items[node_id] = item
         self._node_edges.setdefault(node_id, set())
         self.addItem(item)
@@ -259,11 +260,14 @@ class GraphScene(SceneInteraction, SceneLayers, QGraphicsScene):
         self._shape_timer.stop()
         self.shape_report = infer_shapes(self.graph)
         for node_id, item in self.node_items.items():
-            shape = self.shape_report.shapes.get(node_id)
-            item.set_shape_text(fmt_shape(shape) if shape is not None else "")
+            item.set_shape_text(self._shape_text(node_id))
             item.set_error(self.shape_report.errors.get(node_id))
         self._apply_block_shapes()
         self.shapes_updated.emit()
+
+    def _shape_text(self, node_id: str) -> str:
+        shape = self.shape_report.shapes.get(node_id)
+        return fmt_shape(shape) if shape is not None else ""
 
     def _apply_block_shapes(self) -> None:
         for region_id, item in self.block_items.items():

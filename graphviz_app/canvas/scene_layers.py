@@ -16,7 +16,7 @@ class SceneLayers:
     """Region shapes, collapsed blocks, and the backdrop (regions + plain edges) drawn under the nodes."""
 
     # ----- regions and blocks
-    def _sync_region(self, region_id: str) -> None:
+    def _sync_region(self, region_id: str, fit: bool = True) -> None:
         region = self.graph.regions.get(region_id)
         item = self.region_items.get(region_id)
         if region is None:
@@ -32,7 +32,8 @@ class SceneLayers:
             self.addItem(item)
         item.set_title(region.title, region.color, is_block)
         item.member_ids = list(region.node_ids)
-        self._fit_region(region_id)
+        if fit:
+            self._fit_region(region_id)
 
     def _fit_region(self, region_id: str) -> None:
         item = self.region_items[region_id]
@@ -60,7 +61,11 @@ class SceneLayers:
 
     @staticmethod
     def _box(item: NodeItem) -> QRectF:
-        return item.mapRectToScene(item.box)
+        return item.mapRectToScene(item.body)  # with its value panels: regions make room for them
+
+    def node_item_resized(self, item: NodeItem) -> None:
+        """A node grew or shrank (value panels shown or hidden): reshape the regions around it."""
+        self._refit_regions_near(self._box(item).adjusted(-300, -300, 300, 300))
 
     def _shown_nodes(self):
         """(id, item) of every visible node item, block items included."""

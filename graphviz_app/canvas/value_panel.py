@@ -74,13 +74,16 @@ def build_scalar_pair(value, grad, grad_prefix: str, theme: Theme, fonts: Fonts,
     painter = QPainter(picture)
     painter.setRenderHint(QPainter.TextAntialiasing)
     height = 20 * theme.scale
+    metrics = QFontMetricsF(fonts.mono)
+    value_text = fmt_number(np.reshape(value, -1)[0])
     painter.setFont(fonts.mono)
     painter.setPen(QColor(theme.forward))
-    painter.drawText(QRectF(0, 0, width, height), Qt.AlignLeft | Qt.AlignVCenter,
-                     fmt_number(np.reshape(value, -1)[0]))
+    painter.drawText(QRectF(0, 0, width, height), Qt.AlignLeft | Qt.AlignVCenter, value_text)
     painter.setPen(QColor(theme.backward))
-    grad_text = QFontMetricsF(fonts.mono).elidedText(grad_prefix + fmt_number(np.reshape(grad, -1)[0]),
-                                                     Qt.ElideLeft, width * 0.68)
+    room = width - metrics.horizontalAdvance(value_text + "  ")
+    grad_text = grad_prefix + fmt_number(np.reshape(grad, -1)[0])
+    if metrics.horizontalAdvance(grad_text) > room:  # the number matters more than its name
+        grad_text = "∂ " + fmt_number(np.reshape(grad, -1)[0])
     painter.drawText(QRectF(0, 0, width, height), Qt.AlignRight | Qt.AlignVCenter, grad_text)
     painter.end()
     return picture, height

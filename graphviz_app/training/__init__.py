@@ -21,7 +21,7 @@ from .dock import TrainingControls
 from .predict_box import PredictBox
 from .switching import Outcome, feature_kind, switch_dataset, switch_features
 
-TINT_INTERVAL_MS = 200  # the canvas follows the weights at most 5 times per second
+TINT_INTERVAL_MS = 400  # the canvas follows the weights a few times per second
 
 
 class TrainingExtension(QObject):

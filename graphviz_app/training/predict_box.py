@@ -15,7 +15,7 @@ from .controller import TrainingController
 from .explanations import Explanation, explain_bag_of_words, explain_text_cnn, make_trace
 from .plots import SERIES_COLORS
 
-PREDICT_INTERVAL = 0.1  # while training, the prediction follows the weights at most 10 times per second
+PREDICT_INTERVAL = 0.4  # while training, the prediction follows the weights a few times per second
 POSITIVE, NEGATIVE = "#2f855a", "#c53030"
 
 
@@ -169,7 +169,9 @@ class PredictBox(QWidget):
                 trace = make_trace(model, model.encode(text), predicted)
                 explanation = explain_text_cnn(model, trace, text, predicted)
         self.last_explanation = explanation
-        self.why.setText(render_explanation(explanation, model.data.class_names) if explanation else "")
+        text = render_explanation(explanation, model.data.class_names) if explanation else ""
+        if text != self.why.text():  # a new rich text means a new layout of the whole box
+            self.why.setText(text)
 
     def explain(self) -> None:
         """Hand the trace of the typed input (labelled with the predicted class) to explain mode."""

@@ -50,7 +50,7 @@ class ArrayView(QWidget):
         self.plot.hideAxis("left")
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.getViewBox().invertY(True)
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = pg.ImageItem(axisOrder="row-major", autoDownsample=True)
         self.plot.addItem(self.image)
         cmap = pg.colormap.get("CET-D1" if diverging else "viridis")
         self.image.setColorMap(cmap)

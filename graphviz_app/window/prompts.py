@@ -98,6 +98,7 @@ class RegionDialog(QDialog):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Group into region")
+        self.setMinimumWidth(340)
         self.title = QComboBox(editable=True)
         self.title.addItems([t for t, _ in REGION_PRESETS])
         self.color = QComboBox()

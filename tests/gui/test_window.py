@@ -109,6 +109,17 @@ def test_palette_double_click_adds_the_op_at_the_view_centre_undoably(window):
     assert canonical(window.graph) == before
 
 
+def test_selecting_on_the_canvas_fills_the_inspector(window):
+    theta = node_named(window.graph, "θ")
+    window.scene.select_nodes([theta])
+    assert window.inspector.node_id == theta and window.inspector.pages.currentIndex() == 1
+    edge = next(iter(window.graph.edges))
+    window.scene.clearSelection()
+    assert window.inspector.pages.currentIndex() == 0
+    window.scene.edge_items[edge].setSelected(True)
+    assert window.inspector.edge_id == edge and window.inspector.pages.currentIndex() == 2
+
+
 def test_title_marks_unsaved_changes_and_clears_on_undo(window):
     assert not window.windowTitle().startswith("•")
     window.edit.add_op("Exp")
