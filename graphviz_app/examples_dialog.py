@@ -87,7 +87,8 @@ def default_example_graph() -> Graph:
 class ExamplesDialog(QDialog):
     """A list of examples on the left, the chosen one's description on the right."""
 
-    def __init__(self, parent: QWidget | None = None, entries: list[ExampleEntry] | None = None):
+    def __init__(self, parent: QWidget | None = None, entries: list[ExampleEntry] | None = None,
+                 current: str | None = None):
         super().__init__(parent)
         self.setWindowTitle("Open Example")
         self.resize(820, 460)
@@ -118,7 +119,8 @@ class ExamplesDialog(QDialog):
         self.list.currentRowChanged.connect(self._show_details)
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         if self.entries:
-            self.list.setCurrentRow(0)
+            names = [e.name for e in self.entries]
+            self.list.setCurrentRow(names.index(current) if current in names else 0)
         else:
             self.details.setText("No examples found in assets/graphs.")
             self.open_button.setEnabled(False)

@@ -181,6 +181,12 @@ class MainWindow(QMainWindow):
         """A message in the status bar for `ms` milliseconds."""
         self.statusBar().showMessage(text, ms)
 
+    def find_op(self) -> None:
+        """Show the palette and put the cursor in its search box."""
+        self.palette_dock.show()
+        self.palette_dock.raise_()
+        self.palette.focus_search()
+
     def run_forward(self) -> bool:
         """Run ▸ Forward (see window/run.py)."""
         return self.forward.run()

@@ -113,6 +113,7 @@ class PaletteWidget(QWidget):
         self._searching = False
         self._build()
         self.search.textChanged.connect(self.filter)
+        self.search.returnPressed.connect(self._add_first_match)
         self.tree.itemDoubleClicked.connect(self._activated)
         self.tree.return_pressed.connect(self._activated)
 
@@ -189,6 +190,17 @@ class PaletteWidget(QWidget):
                 shown += hit
             head.setHidden(shown == 0)
             head.setExpanded(bool(words) or category not in self._collapsed)
+
+    def _add_first_match(self) -> None:
+        """Enter in the search box adds the first op shown (type "softmax", press Enter)."""
+        shown = self.visible_ops()
+        if self.search.text().strip() and shown:
+            self.op_activated.emit(shown[0])
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box, its text selected."""
+        self.search.setFocus()
+        self.search.selectAll()
 
     def visible_ops(self) -> list[str]:
         """Names of the ops the current search shows."""

@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QCheckBox, QFrame, QGroupBox, QMessageBox, QScrollArea, QVBoxLayout, QWidget,
+    QApplication, QCheckBox, QFrame, QGroupBox, QMessageBox, QScrollArea, QSplitter, QVBoxLayout, QWidget,
 )
 
 from .canvas_tint import CanvasTint
@@ -35,8 +35,10 @@ class TrainingExtension(QObject):
         self.predict = PredictBox(self.controller)
         self.dashboard = TrainingDashboard(self.controller)
         self.tint = CanvasTint(window.scene)
-        self.show_on_canvas = QCheckBox("Show weights and the typed example on the canvas")
+        self.show_on_canvas = QCheckBox("Weights and the example on the canvas")
         self.show_on_canvas.setChecked(True)
+        self.show_on_canvas.setToolTip("Edges tinted by their weights (red > 0, blue < 0, width = size); "
+                                       "nodes show their values for the example typed in the predict box")
         self._tint_timer = QTimer(self)
         self._tint_timer.setSingleShot(True)
         self._tint_timer.setInterval(TINT_INTERVAL_MS)
@@ -53,40 +55,45 @@ class TrainingExtension(QObject):
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.controls)
-        box = QGroupBox("Predict")
-        box_layout = QVBoxLayout(box)
-        box_layout.addWidget(self.predict)
-        box_layout.addWidget(self.show_on_canvas)
-        layout.addWidget(box)
+        layout.addWidget(self.show_on_canvas)
         layout.addStretch(1)
-        scroll = QScrollArea()  # the panel is tall; a scroll area keeps the window within small screens
+        scroll = QScrollArea()  # on a small screen the form scrolls instead of squeezing the window
         scroll.setWidget(panel)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumHeight(160)
+        # the predict box sits beside the plots, so the bars are in view while the model learns
+        box = QGroupBox("Predict")
+        box_layout = QVBoxLayout(box)
+        box_layout.setContentsMargins(4, 4, 4, 4)
+        box_layout.addWidget(self.predict)
+        box_layout.addStretch(1)
+        predict_scroll = QScrollArea()
+        predict_scroll.setWidget(box)
+        predict_scroll.setWidgetResizable(True)
+        predict_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        predict_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        predict_scroll.setMinimumWidth(300)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(self.dashboard)
+        bottom.addWidget(predict_scroll)
+        bottom.setStretchFactor(0, 4)
+        bottom.setStretchFactor(1, 1)
+        bottom.setMinimumHeight(200)
         w = self.window
         self.controls_dock = w.add_dock("Training", scroll, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.dashboard_dock = w.add_dock("Training Dashboard", self.dashboard, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.dashboard.setMinimumHeight(220)
+        self.dashboard_dock = w.add_dock("Training Dashboard", bottom, Qt.DockWidgetArea.BottomDockWidgetArea)
         explain_dock = getattr(getattr(w, "explain", None), "timeline_dock", None)
         if explain_dock is not None:
             # one wide bottom area: the dashboard comes forward when training starts, explain mode when explaining
             w.tabifyDockWidget(explain_dock, self.dashboard_dock)
             self.dashboard_dock.raise_()
-        QTimer.singleShot(0, self._initial_sizes)  # once the window has laid out its docks
-
-    def _initial_sizes(self) -> None:
-        w = self.window
-        w.resizeDocks([self.dashboard_dock], [330], Qt.Orientation.Vertical)
-        inspector_dock = getattr(w, "inspector_dock", None)
-        if inspector_dock is not None:
-            w.resizeDocks([inspector_dock, self.controls_dock], [220, 600], Qt.Orientation.Vertical)
 
     def _make_actions(self) -> dict[str, QAction]:
         c, w = self.controller, self.window
         specs = {
-            "train": ("&Train / Pause", c.toggle, "F9", "Start training, or pause it"),
+            "train": ("&Train", c.toggle, "F9", "Start training (F9), or pause it"),
             "step": ("&Step (one minibatch)", c.step, "Shift+F9", "Train on one minibatch"),
             "reset": ("&Reset Weights", c.reset_weights, "", "Start again from the seeded initial weights"),
         }
@@ -102,6 +109,10 @@ class TrainingExtension(QObject):
         w.menus["train"].addSeparator()
         w.menus["train"].addAction(self.controls_dock.toggleViewAction())
         w.menus["train"].addAction(self.dashboard_dock.toggleViewAction())
+        toolbar = getattr(w, "toolbar", None)
+        if toolbar is not None:
+            toolbar.addSeparator()
+            toolbar.addAction(actions["train"])
         w.addActions(list(actions.values()))
         if isinstance(getattr(w, "actions", None), dict):
             w.actions.update({f"training_{k}": a for k, a in actions.items()})
@@ -112,7 +123,7 @@ class TrainingExtension(QObject):
         w.graph_replaced.connect(self._graph_replaced)
         c.status.connect(lambda text: w.show_status(text, 8000))
         c.diverged_at.connect(self._mark_error)
-        c.state_changed.connect(lambda state: self.dashboard_dock.raise_() if state == "running" else None)
+        c.state_changed.connect(self._state_changed)
         c.redraw_due.connect(lambda _shot: self._schedule_tint())
         c.data_ready.connect(lambda _data: self._show_graph_kind())
         self.predict.entry.textChanged.connect(lambda _t: self._schedule_tint())
@@ -123,6 +134,12 @@ class TrainingExtension(QObject):
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.controller.close)
+
+    def _state_changed(self, state: str) -> None:
+        running = state == "running"
+        self.actions["train"].setText("&Pause" if running else "&Train")
+        if running:
+            self.dashboard_dock.raise_()
 
     # ----- graph and canvas
     def _graph_replaced(self, graph) -> None:

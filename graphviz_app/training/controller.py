@@ -25,7 +25,7 @@ ACCEPTING = (CONFIGURING, READY, PAUSED, DIVERGED)  # states in which Train, Ste
 SAVED_SETTINGS = ("optimizer", "lr", "batch_size", "epochs", "seed", "weight_decay")
 # Views redraw at most every 100 ms: a redraw of the visible plots costs ~10 ms of the GUI thread, which is
 # also the thread that trains (in slices), so redraws are what the throughput pays for the live view.
-REDRAW_INTERVAL_MS = 100
+REDRAW_INTERVAL_MS = 200
 
 
 class TrainingController(QObject):

@@ -73,16 +73,17 @@ def calm_axes(item: pg.PlotItem) -> None:
         axis.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
-def _plot(title: str, left: str, bottom: str) -> pg.PlotWidget:
+def _plot(title: str | None, left: str, bottom: str) -> pg.PlotWidget:
     widget = pg.PlotWidget()
     item = widget.getPlotItem()
-    item.setTitle(title)
+    if title:
+        item.setTitle(title)
     item.setLabel("left", left)
     item.setLabel("bottom", bottom)
     item.showGrid(x=True, y=True, alpha=0.15)
     item.setMenuEnabled(False)
     calm_axes(item)
-    widget.setMinimumHeight(140)
+    widget.setMinimumHeight(120)
     return widget
 
 
@@ -91,10 +92,10 @@ class CurvesPanel(QtWidgets.QWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
-        self.loss_plot = _plot("Loss", "loss L", "epoch")
-        self.acc_plot = _plot("Accuracy", "accuracy", "epoch")
-        self.acc_plot.setYRange(0.0, 1.0, padding=0.02)
-        self.acc_plot.getPlotItem().enableAutoRange(axis="y", enable=False)
+        self.loss_plot = _plot(None, "loss L", "epoch")
+        self.acc_plot = _plot(None, "accuracy", "epoch")
+        for plot in (self.loss_plot, self.acc_plot):
+            plot.getPlotItem().enableAutoRange(enable=False)
         self.series = {key: Series() for key in ("step_loss", "step_acc", "smooth_loss", "smooth_acc",
                                                  "train_loss", "test_loss", "train_acc", "test_acc")}
         self.curves = {}
@@ -166,9 +167,23 @@ class CurvesPanel(QtWidgets.QWidget):
 
     def refresh(self) -> None:
         """Redraw the curves that changed since the last refresh."""
+        if not self._dirty:
+            return
         for key in self._dirty:
             self.curves[key].setData(*self.series[key].thinned())
         self._dirty = set()
+        self._set_ranges()
+
+    def _set_ranges(self) -> None:
+        """Ranges set here, not by pyqtgraph's auto-range, which would repaint every plot a second time."""
+        right = max([self.series[k].x[-1] for k in self.series if self.series[k].count] + [1.0])
+        losses = [self.series[k].y for k in ("step_loss", "train_loss", "test_loss") if self.series[k].count]
+        finite = np.concatenate(losses) if losses else np.zeros(0)
+        finite = finite[np.isfinite(finite)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        self.loss_plot.setRange(xRange=(0.0, right), yRange=(min(0.0, low), high if high > low else low + 1.0),
+                                padding=0.03)
+        self.acc_plot.setRange(xRange=(0.0, right), yRange=(0.0, 1.0), padding=0.03)
 
 
 class ConfusionView(pg.PlotWidget):
@@ -177,7 +192,7 @@ class ConfusionView(pg.PlotWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         item = self.getPlotItem()
-        item.setTitle("Confusion matrix (test set)")
+        item.setTitle("Confusion matrix, test set", size="10pt")
         item.setLabel("left", "true class")
         item.setLabel("bottom", "predicted class")
         item.setMenuEnabled(False)

@@ -72,6 +72,8 @@ def edit_actions(w: "MainWindow") -> dict[str, QAction]:
         "paste": make_action(w, "&Paste", e.paste, [Keys.Paste], "Paste nodes from the clipboard"),
         "duplicate": make_action(w, "D&uplicate", e.duplicate, ["Ctrl+D"], "Duplicate the selected nodes"),
         "select_all": make_action(w, "Select &All", e.select_all, [Keys.SelectAll], "Select every node"),
+        "find_op": make_action(w, "&Find Op…", lambda: w.find_op(), [Keys.Find],
+                               "Search the palette; Enter adds the first match"),
         "delete": make_action(w, "&Delete", e.delete, [Keys.Delete, "Del", "Backspace"],
                               "Delete the selection (edges of deleted nodes go too)"),
         "group": make_action(w, "&Group into Region…", e.group, ["Ctrl+G"],

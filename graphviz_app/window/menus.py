@@ -13,10 +13,10 @@ if TYPE_CHECKING:
 
 # Export ▸ entries served by the engine's interop package: (label, module, function, file filter)
 INTEROP_EXPORTS = (
-    ("DOT…", "engine.interop.dot", "export_dot", "Graphviz DOT (*.dot *.gv)"),
-    ("TikZ…", "engine.interop.tikz", "export_tikz", "TikZ picture (*.tex)"),
-    ("ONNX…", "engine.interop.onnx_export", "export_onnx", "ONNX model (*.onnx)"),
-    ("PyTorch…", "engine.interop.pytorch", "export_pytorch", "PyTorch module (*.py)"),
+    ("DOT…", "engine.interop", "write_dot", "Graphviz DOT (*.dot *.gv)"),
+    ("TikZ…", "engine.interop", "write_tikz", "TikZ picture (*.tex)"),
+    ("ONNX…", "engine.interop", "export_onnx", "ONNX model (*.onnx)"),
+    ("PyTorch…", "engine.interop", "export_pytorch", "PyTorch module (*.py)"),
 )
 PICTURE_EXPORTS = (("PNG…", "PNG image (*.png)", ".png"), ("SVG…", "SVG drawing (*.svg)", ".svg"))
 
@@ -38,7 +38,7 @@ def build_menus(w: "MainWindow") -> dict[str, QMenu]:
     _file_menu(w, menus["file"])
     edit = menus["edit"]
     _add(edit, a, "undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all",
-         None, "group", "ungroup", "expand", "collapse", None, "layout")
+         "find_op", None, "group", "ungroup", "expand", "collapse", None, "layout")
     view = menus["view"]
     _add(view, a, "fit", "zoom_in", "zoom_out", None, "snap", "dark", None)
     w.panels_menu = view.addMenu("&Panels")

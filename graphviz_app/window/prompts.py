@@ -82,7 +82,8 @@ class Prompts:
         """An example from the lecture library (an ExampleEntry), or None."""
         from ..examples_dialog import ExamplesDialog
 
-        dialog = ExamplesDialog(self.parent)
+        document = getattr(self.parent, "document", None)
+        dialog = ExamplesDialog(self.parent, current=getattr(document, "example", None))
         return dialog.selected() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 

@@ -55,11 +55,11 @@ class ViewControls:
 
     def zoom_in(self) -> None:
         """Zoom in around the centre of the view."""
-        self.w.view.scale(ZOOM_STEP, ZOOM_STEP)
+        self.w.view.zoom_by(ZOOM_STEP)
 
     def zoom_out(self) -> None:
         """Zoom out around the centre of the view."""
-        self.w.view.scale(1 / ZOOM_STEP, 1 / ZOOM_STEP)
+        self.w.view.zoom_by(1 / ZOOM_STEP)
 
     def set_snap(self, on: bool) -> None:
         """Snap moved nodes to the grid (remembered)."""

@@ -180,3 +180,14 @@ def test_export_png_writes_a_picture(window, tmp_path):
     window.prompts.save_to = str(target)
     assert window.files.export_picture("PNG image (*.png)", ".png")
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_export_dot_goes_through_engine_interop(window, tmp_path):
+    pytest.importorskip("engine.interop")
+    target = tmp_path / "graph.dot"
+    window.prompts.save_to = str(target)
+    dot = next(a for a in window.export_menu.actions() if a.text() == "DOT…")
+    window.export_menu.aboutToShow.emit()
+    assert dot.isEnabled()
+    dot.trigger()
+    assert "digraph" in target.read_text()

@@ -67,3 +67,10 @@ def test_double_click_emits_the_op(palette, qtbot):
 def test_category_header_is_not_draggable(palette):
     data = palette.tree.mimeData([palette.category_items["Losses"]])
     assert not data.hasFormat(OP_MIME)
+
+
+def test_enter_in_the_search_box_adds_the_first_match(palette, qtbot):
+    palette.search.setText("tanh")
+    with qtbot.waitSignal(palette.op_activated) as blocker:
+        palette.search.returnPressed.emit()
+    assert blocker.args == ["Tanh"]

@@ -263,3 +263,15 @@ def test_excepthook_handler_autosaves_and_keeps_running(window, tmp_path):
         window.handle_exception(type(exc), exc, exc.__traceback__)
     assert window.recovery.path.is_file()
     assert "boom in a slot" in window.statusBar().currentMessage()
+
+
+def test_zoom_actions_change_the_zoom_and_fit_shows_everything(window):
+    start = window.view.zoom()
+    window.actions["zoom_in"].trigger()
+    assert window.view.zoom() == pytest.approx(start * 1.25)
+    window.actions["zoom_out"].trigger()
+    window.actions["zoom_out"].trigger()
+    assert window.view.zoom() < start
+    window.actions["fit"].trigger()
+    visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    assert visible.contains(window.scene.itemsBoundingRect())
