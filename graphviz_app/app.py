@@ -99,6 +99,8 @@ def start_window(path: str | None = None, settings=None, recovery=None, prompts=
     install_extensions(window, extensions)
     window.finish_setup()
     window.autosaver.start()
+    window.raise_()
+    window.activateWindow()  # keyboard shortcuts work at once, even without a window manager
     return window
 
 

@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         history.setToolTip(acts.with_shortcut("Show the list of edits; click one to go back to it", history))
         self.menus["edit"].addSeparator()
         self.menus["edit"].addAction(history)
-        self.resizeDocks([self.palette_dock, self.inspector_dock], [250, 340], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [270, 360], Qt.Orientation.Horizontal)
 
     def add_dock(self, title: str, widget: QWidget,
                  area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,

@@ -97,11 +97,11 @@ class ExplainController(QObject):
         except (EngineError, ValueError) as exc:
             self.message.emit(f"Cannot explain: {exc}")
             return None
-        self.load(trace)
+        self.load(trace, self.sample.text if self.sample is not None else None)
         return trace
 
-    def load(self, trace: Trace) -> None:
-        """Show a trace from its start."""
+    def load(self, trace: Trace, text: str | None = None) -> None:
+        """Show a trace from its start; `text` is its headline, if any (names the max-pool's words)."""
         assert self.graph is not None
         if self.overlay is not None:
             self.overlay.clear()
@@ -109,8 +109,9 @@ class ExplainController(QObject):
         options = options_for(self.graph)
         options.check_badges = dict(self.check_badges)
         options.grad_width = self.grad_width
-        if self.sample is not None and self.sample.text:
-            options.tokens = tokenize(self.sample.text)
+        text = text if text is not None else (self.sample.text if self.sample is not None else None)
+        if text:
+            options.tokens = tokenize(text)
         self.overlay = Overlay(self.scene, trace, self.graph, options)
         self.fresh = True
         self.player.load(self.overlay)

@@ -222,9 +222,12 @@ class TrainingExtension(QObject):
         from engine.examples import build_example
 
         title = build_example(outcome.example).meta.get("title", outcome.example)
+        return self.confirm(f"{outcome.message}\n\nOpen the example “{title}” instead?")
+
+    def confirm(self, question: str) -> bool:
+        """Ask yes or no (tests replace this method)."""
         buttons = QMessageBox.StandardButton
-        answer = QMessageBox.question(self.window, "Open the matching example?",
-                                      f"{outcome.message}\n\nOpen the example “{title}” instead?",
+        answer = QMessageBox.question(self.window, "Open the matching example?", question,
                                       buttons.Yes | buttons.No, buttons.Yes)
         return answer == buttons.Yes
 

@@ -2,6 +2,8 @@
 and the response of each hidden unit over the same plane."""
 from __future__ import annotations
 
+import html
+
 import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
@@ -20,6 +22,7 @@ GRID = 64  # the plane is sampled on GRID × GRID points
 MARGIN = 0.15
 ACTIVATIONS = {"Sigmoid": (0.0, 1.0), "Tanh": (-1.0, 1.0), "ReLU": None}
 MAX_UNITS = 16
+UNITS_PER_ROW = 8
 MAX_LAYERS = 2
 
 
@@ -60,7 +63,7 @@ class BoundaryView(QWidget):
         super().__init__(parent)
         self.plane = pg.PlotWidget()
         item = self.plane.getPlotItem()
-        item.setTitle("Decision regions (● train, ○ test)")
+        item.setTitle("Decision regions")
         item.setLabel("bottom", "x₁")
         item.setLabel("left", "x₂")
         item.setMenuEnabled(False)
@@ -73,10 +76,10 @@ class BoundaryView(QWidget):
         self.test_points = pg.ScatterPlotItem(size=8, brush=None)
         item.addItem(self.train_points)
         item.addItem(self.test_points)
-        self.legend = item.addLegend(offset=(10, 10))
         self.units = pg.GraphicsLayoutWidget()
         self.unit_images: dict[str, list[pg.ImageItem]] = {}
         self.bounds: tuple[float, float, float, float] | None = None
+        self.rect = QRectF()
         self.grid: np.ndarray | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -91,12 +94,14 @@ class BoundaryView(QWidget):
         self.train_points.setData(pos=data.x_train, brush=brushes)
         pens = [pg.mkPen(SERIES_COLORS[int(c) % len(SERIES_COLORS)], width=2) for c in data.y_test]
         self.test_points.setData(pos=data.x_test, pen=pens, brush=pg.mkBrush(255, 255, 255, 160))
-        self.legend.clear()
-        for k, name in enumerate(data.class_names):
-            self.legend.addItem(pg.ScatterPlotItem(brush=pg.mkBrush(SERIES_COLORS[k]), size=8), name)
+        # the legend goes in the title: inside a short plot it would cover the points
+        names = "  ".join(f"<span style='color:{SERIES_COLORS[k]}'>●</span> {html.escape(name)}"
+                          for k, name in enumerate(data.class_names))
+        self.plane.getPlotItem().setTitle(f"Decision regions: {names}  (filled: train, open: test)", size="9pt")
         x0, x1, y0, y1 = self.bounds
         step = (x1 - x0) / (GRID - 1)
-        self.regions.setRect(QRectF(x0 - step / 2, y0 - step / 2, x1 - x0 + step, y1 - y0 + step))
+        # pixel centres on the grid points; applied after each setImage (pyqtgraph scales by the image size)
+        self.rect = QRectF(x0 - step / 2, y0 - step / 2, x1 - x0 + step, y1 - y0 + step)
         self.plane.getPlotItem().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
         self.unit_images = {}
         self.units.clear()
@@ -107,7 +112,8 @@ class BoundaryView(QWidget):
             return
         values = model.values_for(self.grid)
         probs = to_probs(model.graph, model.bindings.output, values[model.bindings.output])
-        self.regions.setImage(region_colors(np.nan_to_num(probs)))
+        self.regions.setImage(region_colors(np.nan_to_num(probs)), levels=(0, 255))
+        self.regions.setRect(self.rect)
         if probs.shape[1] == 2:
             # the isocurve lives in the image's pixel coordinates, indexed [column, row]
             self.boundary.setData(probs[:, 1].reshape(GRID, GRID).T)
@@ -124,6 +130,7 @@ class BoundaryView(QWidget):
             levels = ACTIVATIONS[model.graph.nodes[node_id].op_name] or (0.0, max(1e-9, float(act.max())))
             for j, image in enumerate(images):
                 image.setImage(act[:, j].reshape(GRID, GRID), levels=levels)
+                image.setRect(self.rect)
 
     def _build_unit_plots(self, graph: Graph, layers: list[str], values: dict) -> None:
         self.units.clear()
@@ -132,13 +139,15 @@ class BoundaryView(QWidget):
         for node_id in layers:
             width = min(MAX_UNITS, int(np.asarray(values[node_id]).reshape(GRID * GRID, -1).shape[1]))
             name = graph.nodes[node_id].name
-            self.units.addLabel(f"each hidden unit of {name} over the plane", row=row, col=0, colspan=4, size="9pt")
-            self.unit_images[node_id] = [self._unit_plot(row + 1 + j // 4, j % 4, f"{name}{_subscript(j + 1)}")
-                                         for j in range(width)]
-            row += 2 + (width - 1) // 4
+            per_row = min(width, UNITS_PER_ROW)
+            self.units.addLabel(html.escape(f"hidden units of {name}: blue < 0 < red"), row=row, col=0,
+                                colspan=per_row, size="9pt")
+            self.unit_images[node_id] = [
+                self._unit_plot(row + 1 + j // per_row, j % per_row, f"{name}{_subscript(j + 1)}")
+                for j in range(width)]
+            row += 2 + (width - 1) // per_row
 
     def _unit_plot(self, row: int, col: int, title: str) -> pg.ImageItem:
-        x0, x1, y0, y1 = self.bounds
         plot = self.units.addPlot(row=row, col=col)
         plot.hideAxis("left")
         plot.hideAxis("bottom")
@@ -146,10 +155,10 @@ class BoundaryView(QWidget):
         plot.setMouseEnabled(x=False, y=False)
         plot.hideButtons()
         plot.getViewBox().setAspectLocked(True)
+        plot.setRange(self.rect, padding=0.0)
         plot.setTitle(title, size="8pt")
         image = pg.ImageItem(axisOrder="row-major")
         image.setColorMap(diverging_map())
-        image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         plot.addItem(image)
         return image
 

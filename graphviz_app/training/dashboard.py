@@ -62,8 +62,9 @@ class TrainingDashboard(QTabWidget):
         self.grads.set_parameters(names)
         points = data.kind == "points"
         self.setTabEnabled(self.boundary_index, points)
-        if points:
+        if points:  # for points in the plane the decision regions say the most: show them first
             self.boundary.set_data(data)
+            self.setCurrentIndex(self.boundary_index)
         elif self.currentIndex() == self.boundary_index:
             self.setCurrentIndex(0)
 

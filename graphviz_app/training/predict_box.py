@@ -108,10 +108,8 @@ class PredictBox(QWidget):
             self.entry.setPlaceholderText("Type a headline, e.g. Stocks fall after earnings miss")
         else:
             self.entry.setPlaceholderText("Type a point x₁, x₂, e.g. 0.5, -0.2")
-        graph = self.controller.graph
-        sample = graph.meta.get("sample_text") if graph is not None else None
-        if not self.entry.text() and isinstance(sample, str) and data.kind == "text":
-            self.entry.setText(sample)
+        if not self.entry.text():
+            self.entry.setText(sample_input(self.controller.graph, data.kind))
         self.predict()
 
     def _on_snapshot(self, shot) -> None:
@@ -184,6 +182,20 @@ class PredictBox(QWidget):
             return
         trace = make_trace(model, x, int(np.argmax(self.last_probs)))
         self.explain_requested.emit(trace)
+
+
+def sample_input(graph, kind: str) -> str:
+    """The graph's sample as typed text: its sample headline, or its first sample point "x₁, x₂"."""
+    meta = graph.meta if graph is not None else {}
+    if kind == "text":
+        text = meta.get("sample_text")
+        return text if isinstance(text, str) else ""
+    points = (meta.get("sample") or {}).get("x")
+    try:
+        x1, x2 = (float(v) for v in points[0])
+    except (TypeError, ValueError, IndexError):
+        return ""
+    return f"{x1:.2f}, {x2:.2f}"
 
 
 def render_explanation(explanation: Explanation, class_names) -> str:

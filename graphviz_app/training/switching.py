@@ -105,13 +105,23 @@ def adaptations(graph: Graph, data: PreparedData) -> list[tuple[str, str, object
     for node in graph.nodes.values():
         if node.op_name == "Label" and node.attrs["classes"] != classes:
             edits.append((node.id, "classes", classes))
-    edits += _class_params(graph, classes)
+    shapes: dict[str, list[int]] = {}  # new shapes of parameters; one weight may change on both axes
+    for node_id in _class_params(graph, classes):
+        shapes.setdefault(node_id, list(graph.nodes[node_id].attrs["shape"]))[-1] = classes
     if data.kind == "text":
-        edits += _vocab_edits(graph, len(data.vocab))
-    return edits
+        size = len(data.vocab)
+        for node in list(graph.nodes.values()):
+            if node.op_name == "BagOfWords" and node.attrs["vocab_size"] != size:
+                edits.append((node.id, "vocab_size", size))
+                for weight in _feature_weights(graph, node.id, node.attrs["vocab_size"]):
+                    shapes.setdefault(weight, list(graph.nodes[weight].attrs["shape"]))[0] = size
+            table = _embedding_table(graph, node)
+            if table is not None and graph.nodes[table].attrs["shape"][0] != size:
+                shapes.setdefault(table, list(graph.nodes[table].attrs["shape"]))[0] = size
+    return edits + [(node_id, "shape", shape) for node_id, shape in shapes.items()]
 
 
-def _class_params(graph: Graph, classes: int) -> list[tuple[str, str, object]]:
+def _class_params(graph: Graph, classes: int) -> list[str]:
     """Parameters of the output layer: their last axis and their consumer's last axis are the class count."""
     try:
         bindings = resolve_bindings(graph)
@@ -122,44 +132,36 @@ def _class_params(graph: Graph, classes: int) -> list[tuple[str, str, object]]:
     if not old or len(old) < 2 or old[-1] == classes:
         return []
     near_output = nx.ancestors(graph.nx, bindings.output) | {bindings.output}
-    edits = []
+    found = []
     for node in graph.parameters():
         shape = tuple(node.attrs["shape"])
         consumers = [e.dst for e in graph.outgoing(node.id)]
         if not shape or shape[-1] != old[-1] or not consumers:
             continue
         if all(c in near_output and (report.shapes.get(c) or (None,))[-1] == old[-1] for c in consumers):
-            edits.append((node.id, "shape", list(shape[:-1]) + [classes]))
-    return edits
+            found.append(node.id)
+    return found
 
 
-def _vocab_edits(graph: Graph, size: int) -> list[tuple[str, str, object]]:
-    edits = []
-    for node in graph.nodes.values():
-        if node.op_name == "BagOfWords" and node.attrs["vocab_size"] != size:
-            edits.append((node.id, "vocab_size", size))
-            edits += _first_axis(graph, node.id, node.attrs["vocab_size"], size)
-        if node.op_name == "Embedding":
-            table = graph.incoming(node.id).get("E")
-            if table is not None and graph.nodes[table.src].op_name == "Parameter":
-                shape = list(graph.nodes[table.src].attrs["shape"])
-                if shape and shape[0] != size:
-                    edits.append((table.src, "shape", [size] + shape[1:]))
-    return edits
+def _embedding_table(graph: Graph, node) -> str | None:
+    if node.op_name != "Embedding":
+        return None
+    table = graph.incoming(node.id).get("E")
+    return table.src if table is not None and graph.nodes[table.src].op_name == "Parameter" else None
 
 
-def _first_axis(graph: Graph, feature_id: str, old: int, new: int) -> list[tuple[str, str, object]]:
-    """Weight matrices W in f(x) @ W whose rows are the features: they get `new` rows."""
-    edits = []
+def _feature_weights(graph: Graph, feature_id: str, rows: int) -> list[str]:
+    """Weight matrices W in f(x) @ W whose rows are the features (`rows` of them)."""
+    found = []
     for edge in graph.outgoing(feature_id):
         consumer = graph.nodes[edge.dst]
         weight = graph.incoming(consumer.id).get("W") if consumer.op_name == "MatMul" else None
         if weight is None or graph.nodes[weight.src].op_name != "Parameter":
             continue
         shape = list(graph.nodes[weight.src].attrs["shape"])
-        if shape and shape[0] == old:
-            edits.append((weight.src, "shape", [new] + shape[1:]))
-    return edits
+        if shape and shape[0] == rows:
+            found.append(weight.src)
+    return found
 
 
 def switch_features(graph: Graph, stack: QUndoStack, wanted: str) -> Outcome:
@@ -181,7 +183,8 @@ def switch_features(graph: Graph, stack: QUndoStack, wanted: str) -> Outcome:
     old_size = old.attrs.get("vocab_size", old.attrs.get("buckets"))
     ids_edge = graph.incoming(old.id).get("ids")
     consumers = [(e.dst, e.port) for e in graph.outgoing(old.id)]
-    resized = _first_axis(graph, old.id, old_size, size)
+    resized = [(w, "shape", [size] + list(graph.nodes[w].attrs["shape"])[1:])
+               for w in _feature_weights(graph, old.id, old_size)]
     stack.beginMacro(f"Features: {wanted}")
     try:
         stack.push(RemoveItemsCommand(graph, [old.id]))

@@ -75,6 +75,7 @@ class TrainingWorker(QObject):
         self._sent_epochs = 0
         self._xs: list[float] = []  # x position (in epochs) of every step of the history
         self._waiting: list[Callable[[], None]] = []  # commands given while the trainer is being built
+        self._cost = {"step": 0.0, "epoch_end": 0.0}  # seconds the last step of each kind took
         self._builder: threading.Thread | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(0)
@@ -216,15 +217,21 @@ class TrainingWorker(QObject):
     @Slot()
     def _slice(self) -> None:
         trainer = self.trainer
-        deadline = time.perf_counter() + SLICE_SECONDS
-        while self._running and time.perf_counter() < deadline:
-            if trainer.epoch >= self._target_epoch:
-                self._stop_timer()
-                self._publish(final=True, state="finished")
-                return
+        if trainer.epoch >= self._target_epoch:
+            self._stop_timer()
+            self._publish(final=True, state="finished")
+            return
+        started = now = time.perf_counter()
+        while self._running and trainer.epoch < self._target_epoch:
+            epoch_end = trainer.position % trainer.steps_per_epoch + 1 >= trainer.steps_per_epoch
+            expected = self._cost["epoch_end" if epoch_end else "step"]
+            if now > started and now - started + expected > SLICE_SECONDS:
+                break  # the next step would overrun the slice (an epoch end evaluates both splits)
             if not self._guarded_step():
                 return
-        now = time.perf_counter()
+            done = time.perf_counter()
+            self._cost["epoch_end" if epoch_end else "step"] = done - now
+            now = done
         if self._running and now - self._last_publish >= PUBLISH_INTERVAL:
             self._last_publish = now
             self._publish()

@@ -191,3 +191,21 @@ def test_export_dot_goes_through_engine_interop(window, tmp_path):
     assert dot.isEnabled()
     dot.trigger()
     assert "digraph" in target.read_text()
+
+
+def test_starting_on_a_bad_file_reports_it_and_opens_the_default_example(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from graphviz_app.app import start_window
+    from graphviz_app.recovery import RecoveryStore
+
+    from .test_window import FakePrompts
+
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2")
+    prompts = FakePrompts()
+    window = start_window(str(bad), settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+                          recovery=RecoveryStore(tmp_path / "rec"), prompts=prompts, extensions=())
+    qtbot.addWidget(window)
+    assert loader_message(bad) in prompts.errors[0][1]
+    assert window.document.example == "headline_classifier" and len(window.graph.nodes) > 0

@@ -74,3 +74,28 @@ def test_enter_in_the_search_box_adds_the_first_match(palette, qtbot):
     with qtbot.waitSignal(palette.op_activated) as blocker:
         palette.search.returnPressed.emit()
     assert blocker.args == ["Tanh"]
+
+
+def test_dropping_a_palette_item_on_the_canvas_adds_it_there(qtbot, tmp_path):
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    from .test_window import new_window
+
+    window = new_window(qtbot, tmp_path)
+    data = window.palette.tree.mimeData([window.palette.op_items["Softmax"]])
+    viewport = window.view.viewport()
+    where = QPoint(viewport.width() // 3, viewport.height() // 3)
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(where, Qt.DropAction.CopyAction, data, buttons, mods)
+    QApplication.sendEvent(viewport, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(where), Qt.DropAction.CopyAction, data, buttons, mods)
+    QApplication.sendEvent(viewport, drop)
+    added = [n for n in window.graph.nodes.values() if n.op_name == "Softmax"]
+    assert len(added) == 1
+    expected = window.scene.to_model(window.view.mapToScene(where))
+    assert added[0].pos == pytest.approx(expected, abs=1.0)
+    window.undo_stack.undo()
+    assert not window.graph.nodes

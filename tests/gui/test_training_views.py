@@ -99,6 +99,8 @@ def test_explain_this_prediction_hands_the_trace_to_explain_mode(qtbot, tmp_path
 
 def test_switching_to_five_classes_adapts_the_graph_in_one_undoable_step(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path, build_example("headline_classifier"))
+    asked = []
+    window.training.confirm = lambda question: asked.append(question) or False
     try:
         window.training.choose_dataset({"name": "headlines", "classes": 5})
         graph = window.graph
@@ -106,17 +108,37 @@ def test_switching_to_five_classes_adapts_the_graph_in_one_undoable_step(qtbot, 
         assert len(data.class_names) == 5
         check_compatible(graph, resolve_bindings(graph), data)
         assert graph.find("θ").value.shape == (len(data.vocab), 5)
-        assert window.undo_stack.count() == 1
-        wait_idle(qtbot, window)
-        assert window.training.controller.data.class_names == data.class_names
+        assert graph.find("b").value.shape == (5,) and graph.find("y").attrs["classes"] == 5
+        assert window.undo_stack.count() == 1 and not asked
+        controller = window.training.controller  # the trainer is rebuilt for the new data in the background
+        qtbot.waitUntil(lambda: controller.data is not None and controller.data.class_names == data.class_names,
+                        timeout=30_000)
         window.undo_stack.undo()
         assert graph.meta["dataset"]["classes"] == 3 and graph.find("θ").value.shape[1] == 3
     finally:
         window.training.controller.close()
 
 
+def test_data_the_graph_cannot_read_offers_the_matching_example(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, build_example("mlp"))  # one sigmoid output: two classes only
+    asked = []
+    window.training.confirm = lambda question: asked.append(question) or True
+    try:
+        window.training.choose_dataset({"name": "blobs3"})
+        assert len(asked) == 1 and "Two moons" in asked[0]
+        graph = window.graph
+        assert graph.meta["dataset"]["name"] == "blobs3" and graph.find("p").op_name == "Softmax"
+        check_compatible(graph, resolve_bindings(graph), prepare(graph.meta["dataset"]))
+        controller = window.training.controller
+        qtbot.waitUntil(lambda: controller.data is not None and controller.data.class_names == ("A", "B", "C"),
+                        timeout=30_000)
+    finally:
+        window.training.controller.close()
+
+
 def test_unigrams_to_bigrams_swaps_the_featurizer(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path, build_example("headline_classifier"))
+    window.training.confirm = lambda question: False
     try:
         window.training.choose_features("bigrams")
         graph = window.graph

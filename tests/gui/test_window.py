@@ -275,3 +275,40 @@ def test_zoom_actions_change_the_zoom_and_fit_shows_everything(window):
     window.actions["fit"].trigger()
     visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
     assert visible.contains(window.scene.itemsBoundingRect())
+
+
+def test_excepthook_routes_errors_to_the_window(window, monkeypatch):
+    import sys
+
+    from graphviz_app.app import install_excepthook
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # put back whatever was there after the test
+    install_excepthook(window)
+    try:
+        raise ValueError("a slot failed")
+    except ValueError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    assert "a slot failed" in window.statusBar().currentMessage()
+
+
+def test_extensions_are_installed_skipped_or_reported(window, monkeypatch):
+    import sys
+    import types
+
+    from graphviz_app import app
+
+    calls = []
+    good = types.ModuleType("cge_good_ext")
+    good.install = calls.append
+    bad = types.ModuleType("cge_bad_ext")
+
+    def explode(w):
+        raise RuntimeError("extension bug")
+
+    bad.install = explode
+    monkeypatch.setitem(sys.modules, "cge_good_ext", good)
+    monkeypatch.setitem(sys.modules, "cge_bad_ext", bad)
+    installed = app.install_extensions(window, ("cge_missing_ext", "cge_bad_ext", "cge_good_ext"))
+    assert installed == ["cge_good_ext"] and calls == [window]
+    assert "extension bug" in window.statusBar().currentMessage()
+    assert window.isVisible()
