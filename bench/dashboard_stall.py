@@ -136,18 +136,9 @@ def main() -> int:
                 inside.append(rate)
                 inside_cpu.append(cpu_rate)
                 stalls.extend(probe.lateness)
-            stalls.sort()
-            longest, p99 = stalls[-1], stalls[int(0.99 * (len(stalls) - 1))]
-            ratio = max(inside) / max(headless)
-            worst_stall, worst_ratio = max(worst_stall, longest), min(worst_ratio, ratio)
             print(f"{name}: {epochs} epoch(s) = {steps} steps per run, {args.repeat} runs per side")
-            print(f"  longest event-loop stall {longest:.1f} ms over all app runs (99th percentile {p99:.1f} ms, "
-                  f"{len(stalls)} probes of {PROBE_MS} ms)")
-            print(f"  throughput headless {max(headless):.0f} steps/s (runs: {_rates(headless)}), in the app "
-                  f"{max(inside):.0f} steps/s (runs: {_rates(inside)}), ratio {100 * ratio:.0f} %")
-            cpu_ratio = max(inside_cpu) / max(headless_cpu)
-            print(f"  per CPU second (what the GUI costs, whatever else runs on the machine): headless "
-                  f"{max(headless_cpu):.0f}, in the app {max(inside_cpu):.0f} steps, ratio {100 * cpu_ratio:.0f} %")
+            longest, ratio = report(stalls, headless, inside, headless_cpu, inside_cpu)
+            worst_stall, worst_ratio = max(worst_stall, longest), min(worst_ratio, ratio)
         window.training.controller.close()
         window.document.reset(None)  # nothing to save on close
         window.close()
@@ -156,6 +147,22 @@ def main() -> int:
           f"(target >= 80 %): {verdict}")
     print(f"load average during the runs: {os.getloadavg()[0]:.2f} (2 cores; above ~1 other processes compete)")
     return 0
+
+
+def report(stalls: list[float], headless: list[float], inside: list[float], headless_cpu: list[float],
+           inside_cpu: list[float]) -> tuple[float, float]:
+    """Print the stall and throughput figures of one example; return (longest stall, throughput ratio)."""
+    stalls = sorted(stalls)
+    longest, p99 = stalls[-1], stalls[int(0.99 * (len(stalls) - 1))]
+    ratio = max(inside) / max(headless)
+    print(f"  longest event-loop stall {longest:.1f} ms over all app runs (99th percentile {p99:.1f} ms, "
+          f"{len(stalls)} probes of {PROBE_MS} ms)")
+    print(f"  throughput headless {max(headless):.0f} steps/s (runs: {_rates(headless)}), in the app "
+          f"{max(inside):.0f} steps/s (runs: {_rates(inside)}), ratio {100 * ratio:.0f} %")
+    cpu_ratio = max(inside_cpu) / max(headless_cpu)
+    print(f"  per CPU second (what the GUI costs, whatever else runs on the machine): headless "
+          f"{max(headless_cpu):.0f}, in the app {max(inside_cpu):.0f} steps, ratio {100 * cpu_ratio:.0f} %")
+    return longest, ratio
 
 
 def _rates(values: list[float]) -> str:

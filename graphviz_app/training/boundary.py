@@ -16,7 +16,8 @@ from engine.graph import Graph
 from engine.train import to_probs
 
 from .model import ModelView
-from .plots import SERIES_COLORS, diverging_map
+from .heatmaps import diverging_map
+from .plots import SERIES_COLORS, calm_axes
 
 GRID = 64  # the plane is sampled on GRID × GRID points
 MARGIN = 0.15
@@ -68,6 +69,7 @@ class BoundaryView(QWidget):
         item.setLabel("left", "x₂")
         item.setMenuEnabled(False)
         item.getViewBox().setAspectLocked(True)
+        calm_axes(item)
         self.regions = pg.ImageItem(axisOrder="row-major")
         item.addItem(self.regions)
         self.boundary = pg.IsocurveItem(level=0.5, pen=pg.mkPen("#1a202c", width=2))

@@ -276,7 +276,8 @@ class TrainingController(QObject):
         if self.graph is None:
             return
         trained = (shot.metrics or {}).get("trained_with") or {}
-        settings = {**(self.graph.meta.get("training") or {}), **{k: trained[k] for k in SAVED_SETTINGS if k in trained}}
+        used = {k: trained[k] for k in SAVED_SETTINGS if k in trained}
+        settings = {**(self.graph.meta.get("training") or {}), **used}
         meta = {"metrics": shot.metrics, "training": settings}
         text = {"reset": "Reset weights", "diverged": "Training run (stopped at NaN/inf)"}.get(
             shot.state, f"Training run to step {shot.step}")

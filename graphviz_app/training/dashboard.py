@@ -10,7 +10,8 @@ from engine.data import PreparedData
 from .boundary import BoundaryView
 from .controller import TrainingController
 from .model import parameter_names
-from .plots import ConfusionView, CurvesPanel, GradNormPlot, WeightsView
+from .heatmaps import ConfusionView, WeightsView
+from .plots import CurvesPanel, GradNormPlot
 from .worker import Snapshot
 
 

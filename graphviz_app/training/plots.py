@@ -1,8 +1,11 @@
-"""Live training plots (pyqtgraph): loss and accuracy curves, confusion matrix, weight heatmaps, gradient norms."""
+"""Live training plots (pyqtgraph): loss and accuracy curves per step and per epoch, gradient norms per parameter."""
 from __future__ import annotations
 
+import html
+import math
+
 import numpy as np
-from PySide6 import QtCore, QtGui, QtWidgets  # PySide6 first, so pyqtgraph binds to it
+from PySide6 import QtCore, QtWidgets  # PySide6 first, so pyqtgraph binds to it
 
 import pyqtgraph as pg
 
@@ -12,6 +15,7 @@ STEP_COLOR = "#90b4de"
 SERIES_COLORS = ("#2b6cb0", "#dd6b20", "#2f855a", "#c53030", "#6b46c1", "#b7791f", "#319795", "#97266d")
 MAX_DRAWN_POINTS = 4000  # long per-step curves are thinned to about this many points before drawing
 SMOOTHING = 0.9  # exponential moving average of the noisy minibatch loss
+MAX_MARKED_EPOCHS = 40
 
 
 class Series:
@@ -66,10 +70,12 @@ def smoothed(values: np.ndarray, start: float | None = None, factor: float = SMO
 
 
 def calm_axes(item: pg.PlotItem) -> None:
-    """Major ticks only, and axes cached as pixmaps: a grid of minor lines costs half of a redraw."""
+    """Major ticks only, no "(x0.001)" unit prefixes, and axes cached as pixmaps (a grid of minor lines
+    costs half of a redraw)."""
     for name in ("left", "bottom"):
         axis = item.getAxis(name)
         axis.setStyle(maxTickLevel=0)
+        axis.enableAutoSIPrefix(False)
         axis.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
@@ -169,7 +175,10 @@ class CurvesPanel(QtWidgets.QWidget):
         """Redraw the curves that changed since the last refresh."""
         if not self._dirty:
             return
+        many = self.series["test_loss"].count > MAX_MARKED_EPOCHS  # markers would merge into a thick line
         for key in self._dirty:
+            if key.startswith(("train_", "test_")):
+                self.curves[key].setSymbol(None if many else ("o" if key.startswith("train") else "s"))
             self.curves[key].setData(*self.series[key].thinned())
         self._dirty = set()
         self._set_ranges()
@@ -186,170 +195,43 @@ class CurvesPanel(QtWidgets.QWidget):
         self.acc_plot.setRange(xRange=(0.0, right), yRange=(0.0, 1.0), padding=0.03)
 
 
-class ConfusionView(pg.PlotWidget):
-    """The confusion matrix as a heatmap: rows are true classes, columns predictions, counts in each cell."""
-
-    def __init__(self, parent: QtWidgets.QWidget | None = None):
-        super().__init__(parent)
-        item = self.getPlotItem()
-        item.setTitle("Confusion matrix, test set", size="10pt")
-        item.setLabel("left", "true class")
-        item.setLabel("bottom", "predicted class")
-        item.setMenuEnabled(False)
-        item.setMouseEnabled(x=False, y=False)
-        item.hideButtons()
-        item.getViewBox().invertY(True)
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setColorMap(pg.ColorMap([0.0, 1.0], [(247, 251, 255), (8, 69, 148)]))
-        item.addItem(self.image)
-        self.labels: list[pg.TextItem] = []
-        self.class_names: tuple[str, ...] = ()
-        self.counts = np.zeros((0, 0), dtype=np.int64)
-        self.setMinimumSize(220, 160)
-        self.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
-    def set_matrix(self, counts, class_names) -> None:
-        """Show counts[i, j] = examples of class i predicted as j; colour is the share of row i."""
-        counts = np.asarray(counts, dtype=np.int64)
-        names = tuple(class_names)
-        if counts.shape != (len(names), len(names)):
-            raise ValueError(f"confusion matrix {counts.shape} does not fit {len(names)} class names")
-        if names != self.class_names:
-            self._build_labels(names)
-        self.counts = counts
-        rows = counts.sum(axis=1, keepdims=True)
-        share = np.divide(counts, rows, out=np.zeros(counts.shape), where=rows > 0)
-        self.image.setImage(share, levels=(0.0, 1.0))
-        for (i, j), label in zip(np.ndindex(counts.shape), self.labels):
-            label.setText(str(counts[i, j]))
-            label.setColor("white" if share[i, j] > 0.55 else "#1a202c")
-
-    def _build_labels(self, names: tuple[str, ...]) -> None:
-        item = self.getPlotItem()
-        for label in self.labels:
-            item.removeItem(label)
-        self.labels = []
-        for i, j in np.ndindex(len(names), len(names)):
-            label = pg.TextItem("", anchor=(0.5, 0.5))
-            label.setPos(j + 0.5, i + 0.5)
-            font = label.textItem.font()
-            font.setPointSize(11)
-            font.setBold(True)
-            label.setFont(font)
-            item.addItem(label)
-            self.labels.append(label)
-        ticks = [[(k + 0.5, _short(name)) for k, name in enumerate(names)]]
-        left = item.getAxis("left")
-        left.setTicks(ticks)
-        # pyqtgraph drops tick texts wider than the axis, so make room for the longest class name
-        widest = max(QtGui.QFontMetrics(left.font()).horizontalAdvance(t) for _, t in ticks[0])
-        left.setWidth(widest + 40)
-        item.getAxis("bottom").setTicks(ticks)
-        item.setRange(xRange=(0, len(names)), yRange=(0, len(names)), padding=0.0)
-        self.class_names = names
-
-
 def legend_html(entries: list[tuple[str, str, str]]) -> str:
     """A one-line legend: (colour, mark, text) per entry."""
     return "&nbsp;&nbsp;&nbsp;".join(f"<span style='color:{color}'><b>{mark}</b></span> {text}"
                                      for color, mark, text in entries)
 
 
-def _short(name: str, limit: int = 14) -> str:
-    return name if len(name) <= limit else name[:limit - 1] + "…"
+class DecadeAxis(pg.AxisItem):
+    """An axis for log10 values, labelled at whole decades: 10⁻³, 10⁻², 0.1, 1, 10, 10² …"""
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802, N803 (pyqtgraph's names)
+        low, high = math.floor(minVal), math.ceil(maxVal)
+        step = max(1, (high - low) // 6 + 1)
+        return [(float(step), [float(k) for k in range(low, high + 1, step)])]
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph's name)
+        return [decade(int(round(v))) for v in values]
 
 
-def diverging_map() -> pg.ColorMap:
-    """Blue for negative, white for zero, red for positive."""
-    return pg.ColorMap([0.0, 0.5, 1.0], [(49, 99, 178), (250, 250, 250), (197, 48, 48)])
-
-
-class WeightsView(pg.GraphicsLayoutWidget):
-    """Each parameter matrix as a heatmap (blue < 0 < red), rows = inputs, columns = outputs."""
-
-    COLUMNS = 3
-
-    def __init__(self, parent: QtWidgets.QWidget | None = None):
-        super().__init__(parent)
-        self.images: dict[str, pg.ImageItem] = {}
-        self.plots: dict[str, pg.PlotItem] = {}
-        self.names: dict[str, str] = {}
-        self._shapes: dict[str, tuple] = {}
-        self.setMinimumHeight(160)
-
-    def set_parameters(self, names: dict[str, str]) -> None:
-        """Lay out one heatmap per parameter id → display name (called when the graph changes)."""
-        if names == self.names:
-            return
-        self.clear()
-        self.images, self.plots, self.names, self._shapes = {}, {}, dict(names), {}
-        for k, (node_id, name) in enumerate(names.items()):
-            plot = self.addPlot(row=k // self.COLUMNS, col=k % self.COLUMNS)
-            plot.setMenuEnabled(False)
-            plot.hideButtons()
-            plot.getViewBox().invertY(True)
-            image = pg.ImageItem(axisOrder="row-major")
-            image.setColorMap(diverging_map())
-            plot.addItem(image)
-            self.images[node_id], self.plots[node_id] = image, plot
-
-    def update_values(self, values: dict[str, np.ndarray]) -> None:
-        """Redraw the heatmaps from parameter arrays (ids not laid out are ignored)."""
-        for node_id, value in values.items():
-            image = self.images.get(node_id)
-            if image is None:
-                continue
-            matrix = as_matrix(value)
-            finite = matrix[np.isfinite(matrix)]
-            bound = float(np.abs(finite).max()) if finite.size else 0.0
-            bound = bound or 1.0
-            image.setImage(matrix, levels=(-bound, bound))
-            if self._shapes.get(node_id) != matrix.shape:
-                self._label_axes(node_id, matrix.shape, np.ndim(value))
-            shape = "×".join(str(n) for n in np.shape(value)) or "scalar"
-            self.plots[node_id].setTitle(f"{self.names[node_id]}  ({shape}, |w| ≤ {bound:.3g})", size="9pt")
-
-    def _label_axes(self, node_id: str, shape: tuple, ndim: int) -> None:
-        """Integer ticks at cell centres; a vector gets no row axis."""
-        self._shapes[node_id] = shape
-        plot = self.plots[node_id]
-        plot.setLabel("bottom", "column j" if ndim > 1 else "entry i")
-        plot.setLabel("left", "row i" if ndim > 1 else "")
-        plot.getAxis("left").setStyle(showValues=ndim > 1)
-        # square cells while the matrix is small enough to read cell by cell
-        plot.getViewBox().setAspectLocked(max(shape) <= 40 and ndim > 1)
-        for axis, count in (("left", shape[0]), ("bottom", shape[1])):
-            step = max(1, int(np.ceil(count / 8)))
-            plot.getAxis(axis).setTicks([[(k + 0.5, str(k)) for k in range(0, count, step)]])
-
-
-def as_matrix(value) -> np.ndarray:
-    """A parameter as a 2-D array: scalars 1×1, vectors 1×n, higher ranks folded into rows."""
-    arr = np.asarray(value, dtype=float)
-    if arr.ndim == 0:
-        return arr.reshape(1, 1)
-    if arr.ndim == 1:
-        return arr.reshape(1, -1)
-    return arr.reshape(-1, arr.shape[-1])
+def decade(k: int) -> str:
+    """10 to the power k, written the way a lecturer would."""
+    if k in (-1, 0, 1):
+        return {-1: "0.1", 0: "1", 1: "10"}[k]
+    return "10" + str(k).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 class GradNormPlot(pg.PlotWidget):
     """‖∂L/∂θ‖ of each parameter per step on a log axis: vanishing or exploding gradients show as slopes."""
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(parent, axisItems={"left": DecadeAxis("left")})
         item = self.getPlotItem()
-        item.setTitle("Gradient norm per parameter")
+        item.setTitle("Gradient norm per parameter", size="10pt")
         item.setLabel("left", "norm of ∂L/∂θ (log scale)")
         item.setLabel("bottom", "step")
-        item.setLogMode(x=False, y=True)
-        item.getAxis("left").setWidth(72)  # room for "0.0001" next to the rotated axis label
         item.showGrid(x=True, y=True, alpha=0.15)
         item.setMenuEnabled(False)
         calm_axes(item)
-        self.legend = item.addLegend(offset=(-10, 10))
-        self.legend.setLabelTextSize("8pt")
         self.series: dict[str, Series] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
         self._dirty = False
@@ -363,10 +245,14 @@ class GradNormPlot(pg.PlotWidget):
         for curve in self.curves.values():
             item.removeItem(curve)
         self.series, self.curves = {}, {}
+        entries = []
         for k, (node_id, name) in enumerate(names.items()):
             color = SERIES_COLORS[k % len(SERIES_COLORS)]
             curve = item.plot(pen=pg.mkPen(color, width=1.5), name=name, connect="finite")
             self.series[node_id], self.curves[node_id] = Series(), curve
+            entries.append((color, "—", html.escape(name)))
+        # the legend is in the title, where it cannot cover the curves
+        item.setTitle(f"Gradient norm per parameter: {legend_html(entries)}", size="10pt")
 
     def clear_points(self) -> None:
         """Forget every point, keep the curves."""
@@ -382,7 +268,8 @@ class GradNormPlot(pg.PlotWidget):
             if series is None or len(values) != len(steps):
                 continue
             values = np.asarray(values, dtype=float)
-            series.extend(steps, np.where(values > 0, values, np.nan))
+            with np.errstate(divide="ignore", invalid="ignore"):  # log10 of a zero norm is not drawn
+                series.extend(steps, np.where(values > 0, np.log10(values), np.nan))
         self._dirty = True
 
     def refresh(self) -> None:

@@ -63,7 +63,7 @@ def test_weight_heatmaps_and_gradient_norms_show_every_parameter(qtbot, moons):
     for node_id in names:
         xs, ys = dash.grads.curves[node_id].getData()
         assert len(xs) == steps
-        assert np.allclose(10 ** ys, moons.graph.meta["metrics"]["grad_norms"][node_id])  # drawn on a log axis
+        assert np.allclose(10.0 ** ys, moons.graph.meta["metrics"]["grad_norms"][node_id])  # drawn on a log axis
 
 
 def test_buttons_follow_the_training_state(qtbot, moons):
