@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView
 
 from .scene import GRID, GraphScene
 
-MIN_ZOOM, MAX_ZOOM = 0.08, 4.0
+MIN_ZOOM, MAX_ZOOM = 0.03, 4.0
 FIT_MAX_ZOOM = 1.5
 PIXMAP_CACHE_KB = 128 * 1024
 SETTLE_MS = 150  # after the last zoom step, redraw edges at full quality
@@ -55,7 +55,9 @@ class GraphView(QGraphicsView):
 
     def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
         """Zoom by `factor`, keeping the scene point under `anchor` (view coordinates) in place."""
-        target = min(MAX_ZOOM, max(MIN_ZOOM, self.zoom() * factor))
+        current = self.zoom()
+        # clamp to the limits, but never move against the request (fit_all may leave the range)
+        target = min(max(MAX_ZOOM, current), max(min(MIN_ZOOM, current), current * factor))
         factor = target / self.zoom()
         if abs(factor - 1.0) < 1e-9:
             return

@@ -1,14 +1,16 @@
-"""The live training dashboard: `install(window)` adds the Training dock (controls and the predict box), the
-Training Dashboard dock (curves, confusion matrix, weights, gradient norms, decision regions) and the Train menu.
+"""The live training dashboard: `install(window)` adds the Training dock (data, features, optimizer and the
+buttons), the Training Dashboard dock (curves, confusion matrix, weights, gradient norms, decision regions, and
+the predict box beside them), the Train menu, and Train/Pause (F9) in the toolbar.
 
-Training runs in a worker thread on a copy of the graph; the window's graph gets the trained weights (and the
-metrics history, in graph.meta) as one undoable command whenever a run pauses, finishes or diverges.
+Training runs in short slices on a copy of the graph (see worker.py for why); the window's graph gets the trained
+weights (and the metrics history, in graph.meta) as one undoable command whenever a run pauses, finishes or
+diverges.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QCheckBox, QFrame, QGroupBox, QMessageBox, QScrollArea, QSplitter, QVBoxLayout, QWidget,
@@ -131,6 +133,11 @@ class TrainingExtension(QObject):
         self.predict.explain_requested.connect(self.explain)
         self.controls.dataset_chosen.connect(self.choose_dataset)
         self.controls.features_chosen.connect(self.choose_features)
+        w.installEventFilter(self)
+        dark = getattr(w, "actions", {}).get("dark") if isinstance(getattr(w, "actions", None), dict) else None
+        if dark is not None:
+            dark.toggled.connect(lambda on: self.dashboard.set_light(not on))
+        self.dashboard.set_light(getattr(w, "theme_name", "light") != "dark")
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.controller.close)
@@ -140,6 +147,15 @@ class TrainingExtension(QObject):
         self.actions["train"].setText("&Pause" if running else "&Train")
         if running:
             self.dashboard_dock.raise_()
+            document = getattr(self.window, "document", None)
+            if document is not None and hasattr(document, "mark_dirty"):
+                document.mark_dirty()  # the run's weights reach the graph when it pauses: unsaved work
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Closing the window pauses training first, so the run is in the graph when the window asks to save."""
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.controller.pause()
+        return False
 
     # ----- graph and canvas
     def _graph_replaced(self, graph) -> None:

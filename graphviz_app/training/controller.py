@@ -23,19 +23,19 @@ IDLE, CONFIGURING, READY, RUNNING, PAUSING, BUSY, PAUSED, DIVERGED, UNTRAINABLE 
     "idle", "configuring", "ready", "running", "pausing", "busy", "paused", "diverged", "untrainable")
 ACCEPTING = (CONFIGURING, READY, PAUSED, DIVERGED)  # states in which Train, Step and Reset are accepted
 SAVED_SETTINGS = ("optimizer", "lr", "batch_size", "epochs", "seed", "weight_decay")
-# Views redraw at most every 100 ms: a redraw of the visible plots costs ~10 ms of the GUI thread, which is
-# also the thread that trains (in slices), so redraws are what the throughput pays for the live view.
+# Plots redraw at most every 200 ms: a redraw costs ~10-20 ms of the GUI thread, which is also the thread that
+# trains (in slices), so redraws are what the training speed pays for the live view (bench/dashboard_stall.py).
 REDRAW_INTERVAL_MS = 200
 
 
 class TrainingController(QObject):
-    """Owns the worker thread; the dock and the views talk to this object only."""
+    """Owns the worker; the dock and the views talk to this object only."""
 
     state_changed = Signal(str)
     status = Signal(str)
     data_ready = Signal(object)  # PreparedData of the graph being trained
-    snapshot_applied = Signal(object)  # Snapshot, after the model view took its weights (≤ ~30 per second)
-    redraw_due = Signal(object)  # the latest Snapshot, at most ~12 times per second: views repaint now
+    snapshot_applied = Signal(object)  # Snapshot, after the model view took its weights (≤ 10 per second)
+    redraw_due = Signal(object)  # the latest Snapshot, at most 5 times per second: views repaint now
     diverged_at = Signal(object)  # node id (or None) where NaN/inf first appeared
     settings_changed = Signal(dict)  # after an undo or an open brought other training settings
 
@@ -322,6 +322,6 @@ class TrainingController(QObject):
             self.state_changed.emit(state)
 
     def close(self) -> None:
-        """Stop the worker thread (the application is closing)."""
+        """Stop training and drop the trainer (the window is closing)."""
         self.set_graph(None)
         self.worker.close()

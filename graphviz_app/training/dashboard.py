@@ -42,25 +42,30 @@ class TrainingDashboard(QTabWidget):
         controller.data_ready.connect(self.on_data)
         controller.snapshot_applied.connect(self.on_snapshot)
         controller.redraw_due.connect(lambda _shot: self.refresh_visible())
+        self.light = True
         self.set_light(True)
 
     def set_light(self, light: bool) -> None:
-        """White plots for light themes, dark ones for the dark theme."""
+        """White plots for the light themes, dark ones for the dark theme."""
         background, foreground = ("w", "#1a202c") if light else ("#1e1e1e", "#e2e8f0")
-        for widget in (self.curves.loss_plot, self.curves.acc_plot, self.confusion, self.grads, self.boundary.plane):
+        plots = [self.curves.loss_plot, self.curves.acc_plot, self.confusion, self.grads, self.boundary.plane]
+        items = [p.getPlotItem() for p in plots] + list(self.weights.plots.values())
+        for widget in plots + [self.weights, self.boundary.units]:
             widget.setBackground(background)
+        for item in items:
             for axis in ("left", "bottom"):
-                widget.getPlotItem().getAxis(axis).setTextPen(foreground)
-                widget.getPlotItem().getAxis(axis).setPen(foreground)
-            widget.getPlotItem().titleLabel.setText(widget.getPlotItem().titleLabel.text, color=foreground)
-        self.weights.setBackground(background)
-        self.boundary.units.setBackground(background)
+                item.getAxis(axis).setTextPen(foreground)
+                item.getAxis(axis).setPen(foreground)
+            item.titleLabel.setText(item.titleLabel.text, color=foreground)
+        self.curves.legend.setStyleSheet(f"color: {foreground}")
+        self.light = light
 
     def on_data(self, data: PreparedData) -> None:
         """A trainer exists for a (new) graph: lay out the parameter plots and the plane."""
         names = parameter_names(self.controller.graph)
         self.weights.set_parameters(names)
         self.grads.set_parameters(names)
+        self.set_light(self.light)  # new plots take the current colours
         points = data.kind == "points"
         self.setTabEnabled(self.boundary_index, points)
         if points:  # for points in the plane the decision regions say the most: show them first

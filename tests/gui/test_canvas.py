@@ -501,3 +501,15 @@ def test_dropping_the_block_entry_adds_a_collapsed_linear_sigma_block(make_scene
     assert scene.block_items[region_id].isSelected()
     stack.undo()
     assert not g.nodes and not scene.block_items and not g.regions
+
+
+def test_zooming_out_never_zooms_in_even_below_the_limit(make_scene, mlp_graph):
+    from graphviz_app.canvas.view import MIN_ZOOM
+    scene, view, _ = make_scene(mlp_graph)
+    view.set_zoom_state({"zoom": MIN_ZOOM, "center": [0.0, 0.0]})
+    view.scale(0.5, 0.5)  # as fit_all may leave it for a huge graph in a small window
+    below = view.zoom()
+    view.zoom_by(1 / 1.25)
+    assert view.zoom() == pytest.approx(below)
+    view.zoom_by(1.25)
+    assert view.zoom() == pytest.approx(below * 1.25)

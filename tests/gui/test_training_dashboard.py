@@ -18,7 +18,11 @@ WAIT_MS = 30_000
 class QuietPrompts:
     """Answers the window's questions without dialogs."""
 
+    def __init__(self):
+        self.asked_save = []
+
     def ask_save_changes(self, name):
+        self.asked_save.append(name)
         return "discard"
 
     def ask_restore(self, description):
@@ -166,3 +170,15 @@ def test_reset_weights_is_undoable_and_restores_seeded_values(qtbot, window):
     assert window.training.dashboard.curves.point_count("step_loss") == 0
     window.undo_stack.undo()
     assert all(np.array_equal(trained[k], window.graph.nodes[k].value) for k in trained)
+
+
+def test_closing_the_window_while_training_pauses_and_asks_to_save_the_run(qtbot, window):
+    controller = window.training.controller
+    controller.train(500)
+    qtbot.waitUntil(lambda: controller.last_snapshot is not None and controller.last_snapshot.step >= 3,
+                    timeout=WAIT_MS)
+    assert window.document.dirty  # a running run counts as unsaved work
+    window.close()
+    assert window.prompts.asked_save, "closing did not ask to save the trained weights"
+    assert controller.state != "running"
+    assert window.undo_stack.count() == 1 and window.graph.meta["metrics"]["steps_done"] >= 3
