@@ -3,6 +3,7 @@ from .errors import AttrError, EngineError, ExecutionError, GraphError, ShapeErr
 from .executor import explain, forward
 from .graph import Edge, Graph, Node, Region
 from .registry import OPS, Attr, Op, Port, get_op, ops_by_category, register
+from .serialization import FileFormatError, load_graph, save_graph
 from .shapes import ShapeReport, infer_shapes
 from .trace import Trace
 
@@ -10,5 +11,5 @@ __all__ = [
     "AttrError", "EngineError", "ExecutionError", "GraphError", "ShapeError",
     "explain", "forward", "Edge", "Graph", "Node", "Region",
     "OPS", "Attr", "Op", "Port", "get_op", "ops_by_category", "register",
-    "ShapeReport", "infer_shapes", "Trace",
+    "ShapeReport", "infer_shapes", "Trace", "FileFormatError", "load_graph", "save_graph",
 ]

@@ -46,6 +46,21 @@ def check_op(op: Op, xs: list[np.ndarray], rng: np.random.Generator) -> list[tup
     return errors
 
 
+def _entries_to_check(grad: np.ndarray, limit: int) -> np.ndarray:
+    """Up to `limit` entries: half among those the example moves (non-zero gradient), half spread evenly.
+
+    Sparse gradients (an embedding, a bag-of-words θ) are zero almost everywhere, so evenly spread
+    picks alone would mostly check rows the example never touches.
+    """
+    if grad.size <= limit:
+        return np.arange(grad.size)
+    active = np.flatnonzero(grad)
+    if active.size > limit // 2:
+        active = active[np.linspace(0, active.size - 1, limit // 2).astype(int)]
+    spread = np.linspace(0, grad.size - 1, limit - active.size).astype(int)
+    return np.unique(np.concatenate([active, spread]))
+
+
 @dataclass
 class ParamCheck:
     """Result for one parameter: analytic vs numeric gradient."""
@@ -64,9 +79,8 @@ def check_graph(graph: Graph, feeds: Feeds, target: str | None = None, tol: floa
     for node in graph.parameters():
         if node.id not in trace.grads:
             continue
-        value = node.value
-        flat = value.reshape(-1)
-        picks = np.unique(np.linspace(0, flat.size - 1, min(flat.size, max_entries)).astype(int))
+        flat = node.value.reshape(-1)
+        picks = _entries_to_check(trace.grads[node.id].reshape(-1), max_entries)
         worst = 0.0
         for k in picks:
             keep = flat[k]

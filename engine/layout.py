@@ -11,6 +11,7 @@ Position = tuple[float, float]
 # (labels) the op they feed, so the main line from x to the loss stays straight.
 _ABOVE = ("Parameter", "Constant")
 _BELOW = ("Label",)
+SIDE_SHIFT = 0.35  # in columns
 
 
 def _id_key(node_id: str) -> tuple:
@@ -29,7 +30,8 @@ def _columns(graph: Graph) -> dict[str, int]:
     for node_id, node in graph.nodes.items():
         consumers = [column[d] for d in graph.nx.successors(node_id)]
         if node.op.is_source and consumers:
-            column[node_id] = max(0, min(consumers) - 1)
+            # side nodes share their consumer's column, so a region holding both stays one box
+            column[node_id] = min(consumers) if _is_side(graph, node_id) else max(0, min(consumers) - 1)
     return column
 
 
@@ -77,17 +79,18 @@ def _place_sides(graph: Graph, column: dict[str, int], y: dict[str, float], dy: 
         rows.append(candidate)
 
 
-def layered_layout(graph: Graph, dx: float = 220.0, dy: float = 120.0) -> dict[str, Position]:
+def layered_layout(graph: Graph, dx: float = 320.0, dy: float = 210.0) -> dict[str, Position]:
     """Positions {node id: (x, y)} for a left-to-right drawing; deterministic for a given graph."""
     if not graph.nodes:
         return {}
     column = _columns(graph)
     y = _place_spine(graph, column, dy)
     _place_sides(graph, column, y, dy)
-    return {n: (column[n] * dx, y[n]) for n in graph.nodes}
+    # side nodes lean a little left, so their edge drops into the consumer's port without a loop
+    return {n: ((column[n] - (SIDE_SHIFT if _is_side(graph, n) else 0.0)) * dx, y[n]) for n in graph.nodes}
 
 
-def apply_layout(graph: Graph, dx: float = 220.0, dy: float = 120.0) -> None:
+def apply_layout(graph: Graph, dx: float = 320.0, dy: float = 210.0) -> None:
     """Move every node to its place in `layered_layout` (one node_moved event per node)."""
     for node_id, pos in layered_layout(graph, dx, dy).items():
         graph.move(node_id, pos)

@@ -138,3 +138,13 @@ def test_max_pool_winner_is_recorded_and_only_it_gets_gradient():
     pool = next(st for st in trace.steps_of("forward") if st.node == m.id)
     assert pool.info["winner"].tolist() == [1, 0]
     assert trace.grad("a_i").tolist() == [[0, 1], [1, 0], [0, 0], [0, 0]]
+
+
+def test_gradient_check_looks_at_the_entries_a_sparse_example_moves():
+    from engine.gradcheck import _entries_to_check
+
+    grad = np.zeros(10_000)
+    grad[[17, 4242, 9001]] = 1.0
+    picks = _entries_to_check(grad, 50)
+    assert {17, 4242, 9001} <= set(picks.tolist())
+    assert len(picks) <= 50

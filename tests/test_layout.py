@@ -34,12 +34,17 @@ def test_main_line_runs_left_to_right_on_one_row():
     assert {pos[n][1] for n in line} == {0.0}
 
 
-def test_parameters_sit_above_and_labels_below_one_column_before_their_op():
+def test_parameters_sit_above_and_labels_below_their_op_leaning_left():
+    from engine.layout import SIDE_SHIFT
+
     g = classifier()
     pos = by_name(g, layered_layout(g, dx=200.0, dy=100.0))
+    lean = SIDE_SHIFT * 200.0
     for source, op in [("θ", "s"), ("b", "S")]:
-        assert pos[source] == (pos[op][0] - 200.0, pos[op][1] - 100.0)
-    assert pos["y"] == (pos["L"][0] - 200.0, pos["L"][1] + 100.0)
+        assert pos[source] == (pos[op][0] - lean, pos[op][1] - 100.0)
+    assert pos["y"] == (pos["L"][0] - lean, pos["L"][1] + 100.0)
+    # leaning less than half a column keeps a side node clear of the previous column's node
+    assert pos["θ"][0] > pos["f(x)"][0] + 100.0
 
 
 def test_layout_is_deterministic_and_apply_moves_every_node_once():

@@ -15,6 +15,7 @@ from .text import fonts_for
 FLATTEN = 4.0  # flatten curves as if zoomed 4×, so the polylines stay smooth when zoomed in
 CHUNK = 12  # points per polyline piece
 THIN_PIXELS = 1.25  # strokes thinner than this on screen are drawn as 1-pixel cosmetic lines
+LABEL_TEXT_LOD = 0.4  # below this zoom a label's text is too small to read: only its box is drawn
 
 
 def curve_path(p1: QPointF, p2: QPointF) -> QPainterPath:
@@ -67,6 +68,8 @@ class EdgeLabelItem(QGraphicsItem):
         self.text = ""
         self.hidden_text = False
         self.color: QColor | None = None
+        # a label is redrawn as a cached bitmap: its text layout is the costly part of a frame
+        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.set_theme(theme)
 
     def type(self) -> int:
@@ -80,6 +83,8 @@ class EdgeLabelItem(QGraphicsItem):
 
     def set_text(self, text: str, hidden: bool, color: QColor | None) -> None:
         """Show `text` (or "?" when hidden) framed in the edge's colour."""
+        if (text, hidden, color) == (self.text, self.hidden_text, self.color):
+            return
         self.text, self.hidden_text, self.color = text, hidden, color
         self._relayout()
 
@@ -106,6 +111,8 @@ class EdgeLabelItem(QGraphicsItem):
         painter.setPen(QPen(frame, 1.2 * s))
         painter.setBrush(QBrush(QColor(t.label_fill)))
         painter.drawRoundedRect(self._rect, 5 * s, 5 * s)
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < LABEL_TEXT_LOD:
+            return
         painter.setPen(QColor(t.label_text))
         painter.setFont(self.font)
         painter.drawText(self._rect, Qt.AlignCenter, self.shown_text())
@@ -187,12 +194,16 @@ class EdgeItem(QGraphicsItem):
         self._sync_contents()
 
     def is_plain(self) -> bool:
-        """True when the edge looks like every other edge (then the scene's backdrop draws it)."""
-        return not (self.dashed or self.isSelected() or self.color or self.width is not None or self.pulse)
+        """True when the edge looks like every other edge (one colour and width: one path while zooming)."""
+        return self.in_backdrop() and not (self.color or self.width is not None)
+
+    def in_backdrop(self) -> bool:
+        """True when the scene's cached backdrop draws the edge (all but wires, selected and pulsing edges)."""
+        return not (self.dashed or self.isSelected() or self.pulse)
 
     def _sync_contents(self) -> None:
-        # Plain edges are drawn in one pass by the scene's cached backdrop; only special ones paint here.
-        plain = self.is_plain()
+        # Edges that stay still are drawn by the scene's cached backdrop; only changing ones paint here.
+        plain = self.in_backdrop()
         if bool(self.flags() & QGraphicsItem.ItemHasNoContents) != plain:
             self.setFlag(QGraphicsItem.ItemHasNoContents, plain)
             self._backdrop_changed(self._bounds)
@@ -257,7 +268,7 @@ class EdgeItem(QGraphicsItem):
         self._bounds = self._path.boundingRect().united(self._arrow.boundingRect()).adjusted(-12 * s, -12 * s, 12 * s, 12 * s)
         if self.label_item is not None and self.label_item.isVisible():
             self._place_label()
-        if self.is_plain() and self.isVisible():
+        if self.in_backdrop() and self.isVisible():
             self._backdrop_changed(old.united(self._bounds))
         self.update()
 

@@ -45,6 +45,10 @@ class _Display:
     badge_tone: str = "info"
     hidden_value: bool = False
     class_names: list[str] = field(default_factory=list)
+    marks: tuple[tuple[int, int], ...] = ()
+
+
+_KEEP = object()  # set_display: leave this overlay as it is
 
 
 class NodeItem(QGraphicsItem):
@@ -68,6 +72,7 @@ class NodeItem(QGraphicsItem):
         self._fast = False
         self._sprite: QPixmap | None = None
         self._sprite_scale = 0.0
+        self._panel_cache: dict[str, tuple] = {}  # panel → (settings, arrays shown, (picture, height))
         self.setAcceptHoverEvents(True)
         self.theme = theme
         self.fonts = fonts_for(theme)
@@ -112,13 +117,48 @@ class NodeItem(QGraphicsItem):
             self._relayout()
 
     # ----- display API (explain mode, training dashboard)
+    def set_display(self, *, value=_KEEP, kind=_KEEP, grad=_KEEP, state=_KEEP, badge=_KEEP, hidden=_KEEP,
+                    marks=_KEEP) -> None:
+        """Change several overlays with one re-layout; left-out arguments keep what is shown.
+
+        badge is text, None, or (text, tone); the others take what their single setters take.
+        """
+        d, relayout = self.display, False
+        if kind is not _KEEP and kind not in ("auto", "probs"):
+            raise ValueError(f"value kind must be 'auto' or 'probs', got {kind!r}")
+        if state is not _KEEP and state not in STATES:
+            raise ValueError(f"node state must be one of {STATES}, got {state!r}")
+        text, tone = badge if isinstance(badge, tuple) else (badge, "info")
+        if badge is not _KEEP and tone not in ("info", "ok", "fail"):
+            raise ValueError(f"badge tone must be info, ok or fail, got {tone!r}")
+        if kind is not _KEEP:
+            relayout |= kind != d.value_kind
+            d.value_kind = kind
+        if badge is not _KEEP:
+            relayout |= (text, tone) != (d.badge, d.badge_tone)
+            d.badge, d.badge_tone = text, tone
+        if value is not _KEEP:
+            d.value, relayout = None if value is None else np.array(value, dtype=np.float64), True
+        if grad is not _KEEP:
+            d.grad, relayout = None if grad is None else np.array(grad, dtype=np.float64), True
+        if hidden is not _KEEP:
+            relayout |= bool(hidden) != d.hidden_value
+            d.hidden_value = bool(hidden)
+        if marks is not _KEEP:
+            new_marks = tuple((int(r), int(c)) for r, c in (marks or ()))
+            relayout |= new_marks != d.marks
+            d.marks = new_marks
+        if state is not _KEEP:
+            d.state = state
+            self.setOpacity(0.32 if state == "dim" else 1.0)
+        if relayout:
+            self._relayout()
+        elif state is not _KEEP:
+            self.refresh()
+
     def set_value(self, value, kind: str = "auto") -> None:
         """Show a value: a number, a short vector, a heatmap strip, or with kind="probs" class bars."""
-        if kind not in ("auto", "probs"):
-            raise ValueError(f"value kind must be 'auto' or 'probs', got {kind!r}")
-        self.display.value = None if value is None else np.array(value, dtype=np.float64)
-        self.display.value_kind = kind
-        self._relayout()
+        self.set_display(value=value, kind=kind)
 
     def set_class_names(self, names: list[str] | None) -> None:
         """Names written next to probability bars."""
@@ -127,28 +167,26 @@ class NodeItem(QGraphicsItem):
 
     def set_grad(self, grad) -> None:
         """Show ∂L/∂(this node) in the backward colour, or hide it with None."""
-        self.display.grad = None if grad is None else np.array(grad, dtype=np.float64)
-        self._relayout()
+        self.set_display(grad=grad)
 
     def set_state(self, state: str | None) -> None:
         """Highlight: None, "active", "done", "error", "winner" or "dim"."""
-        if state not in STATES:
-            raise ValueError(f"node state must be one of {STATES}, got {state!r}")
-        self.display.state = state
-        self.setOpacity(0.32 if state == "dim" else 1.0)
-        self.refresh()
+        self.set_display(state=state)
 
     def set_badge(self, text: str | None, tone: str = "info") -> None:
         """A small pill on the top-right corner (e.g. ✓ gradient check, Σ fan-out), or none."""
-        if tone not in ("info", "ok", "fail"):
-            raise ValueError(f"badge tone must be info, ok or fail, got {tone!r}")
-        self.display.badge, self.display.badge_tone = text, tone
-        self._relayout()
+        self.set_display(badge=(text, tone))
 
     def set_hidden_value(self, hidden: bool) -> None:
         """Show "?" instead of the value (predict, then reveal)."""
-        self.display.hidden_value = bool(hidden)
-        self._relayout()
+        self.set_display(hidden=hidden)
+
+    def set_marks(self, cells) -> None:
+        """Outline these (row, column) cells of the value and gradient heatmaps (e.g. max-pool winners).
+
+        Rows and columns count in the array seen as rows × its last axis; a marked heatmap shows every row.
+        """
+        self.set_display(marks=cells)
 
     def clear_display(self) -> None:
         """Remove every overlay set through the display API."""
@@ -228,12 +266,18 @@ class NodeItem(QGraphicsItem):
         t, s, d = self.theme, self.theme.scale, self.display
         inner = box.width() - 2 * pad
         grad_prefix = f"∂L/∂{self.look.name} " if len(self.look.name) <= 3 else "∂L/∂· "
+        common = (id(t), inner, grad_prefix)
         if is_scalar(d.value) and is_scalar(d.grad) and not d.hidden_value:
-            pictures = [build_scalar_pair(d.value, d.grad, grad_prefix, t, self.fonts, inner)]
+            pictures = [self._cached_panel("pair", (d.value, d.grad), common, lambda: build_scalar_pair(
+                d.value, d.grad, grad_prefix, t, self.fonts, inner))]
         else:
-            pictures = [build_panel(d.value, d.value_kind, "", t.forward, t, self.fonts, inner,
-                                    d.class_names, d.hidden_value),
-                        build_panel(d.grad, "auto", grad_prefix, t.backward, t, self.fonts, inner)]
+            pictures = [
+                self._cached_panel("value", (d.value,), common + (d.value_kind, tuple(d.class_names),
+                                                                  d.hidden_value, d.marks),
+                                   lambda: build_panel(d.value, d.value_kind, "", t.forward, t, self.fonts, inner,
+                                                       d.class_names, d.hidden_value, d.marks)),
+                self._cached_panel("grad", (d.grad,), common + (d.marks,), lambda: build_panel(
+                    d.grad, "auto", grad_prefix, t.backward, t, self.fonts, inner, marks=d.marks))]
         pictures = [(pic, h) for pic, h in pictures if pic is not None]
         # parameters sit above the op they feed, with free space above them: their numbers go up there
         self._panels_above = self.look.style == "param"
@@ -248,6 +292,15 @@ class NodeItem(QGraphicsItem):
         self._badge_rect = None
         if d.badge:
             self._badge_rect = badge_rect(d.badge, self.fonts, t, QPointF(box.right() + 6 * s, top))
+
+    def _cached_panel(self, slot: str, arrays: tuple, key: tuple, build) -> tuple:
+        """The panel picture for `slot`, rebuilt only when its arrays (by identity) or `key` changed."""
+        cached = self._panel_cache.get(slot)
+        if cached is not None and cached[0] == key and all(a is b for a, b in zip(cached[1], arrays)):
+            return cached[2]
+        result = build()
+        self._panel_cache[slot] = (key, arrays, result)
+        return result
 
     def _make_paths(self) -> None:
         s, body = self.theme.scale, self.body

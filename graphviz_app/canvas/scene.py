@@ -316,6 +316,9 @@ class GraphScene(SceneInteraction, SceneLayers, QGraphicsScene):
         mode = NodeItem.DeviceCoordinateCache if enabled else NodeItem.NoCache
         for item in list(self.node_items.values()) + list(self.block_items.values()):
             item.setCacheMode(mode)
+        for edge in self.edge_items.values():
+            if edge.label_item is not None:
+                edge.label_item.setCacheMode(mode)
 
     def clear_overlays(self) -> None:
         """Reset every display-API overlay (values, gradients, states, badges, labels, pulses)."""

@@ -138,15 +138,25 @@ class SceneLayers:
             painter.setPen(pen)
             painter.setBrush(Qt.NoBrush)
             painter.drawPath(self._plain_edges_path())
+            for item in self._styled_backdrop_edges(rect):
+                item.draw(painter, lod, fast=True)
             return
         # a diagonal scroll exposes an L-shaped strip whose bounding rect is the whole view: test the pieces
         pieces = [QRectF(r) for r in painter.clipRegion()] if painter.hasClipping() else [rect]
         pieces = [p for p in pieces if p.intersects(rect)] or [rect]
+        for plain in (True, False):  # tinted edges (gradient sizes) on top of the plain ones
+            for item in self.edge_items.values():
+                if item.isVisible() and item.in_backdrop() and item.is_plain() == plain:
+                    bounds = item.boundingRect()
+                    if any(bounds.intersects(p) for p in pieces):
+                        item.draw(painter, lod, pieces=pieces)
+
+    def _styled_backdrop_edges(self, rect: QRectF):
+        """Visible edges in the backdrop with their own colour or width, meeting `rect`."""
         for item in self.edge_items.values():
-            if item.isVisible() and item.is_plain():
-                bounds = item.boundingRect()
-                if any(bounds.intersects(p) for p in pieces):
-                    item.draw(painter, lod, pieces=pieces)
+            if item.isVisible() and item.in_backdrop() and not item.is_plain() \
+                    and item.boundingRect().intersects(rect):
+                yield item
 
     def _plain_edges_path(self) -> QPainterPath:
         if self._all_edges_path is None:

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPicture
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPicture
 
 from ..theme import Theme
 from .text import Fonts
 
 MAX_CELLS_X = 24
 MAX_CELLS_Y = 4
+MAX_MARKED_ROWS = 32  # a heatmap with marks shows every row (e.g. each time step of a max-pool's input)
+CELL_PIXELS = 4  # image pixels per cell side: the picture stays blocky even where a viewer smooths it
 MAX_PROB_ROWS = 6
 NEGATIVE = "#8e6bbf"  # negative entries in heatmaps: apart from both the forward and backward colours
 
@@ -35,8 +37,11 @@ def _first_example(arr: np.ndarray) -> np.ndarray:
 
 def build_panel(value: np.ndarray | None, kind: str, prefix: str, color: str, theme: Theme,
                 fonts: Fonts, width: float, class_names: list[str] | None = None,
-                hidden: bool = False) -> tuple[QPicture | None, float]:
-    """Record one panel as a QPicture `width` wide; returns (picture, height) or (None, 0)."""
+                hidden: bool = False, marks: tuple[tuple[int, int], ...] = ()) -> tuple[QPicture | None, float]:
+    """Record one panel as a QPicture `width` wide; returns (picture, height) or (None, 0).
+
+    `marks` are (row, column) cells of the heatmap (the value seen as rows × last axis) to outline.
+    """
     if value is None and not hidden:
         return None, 0.0
     picture = QPicture()
@@ -57,7 +62,7 @@ def build_panel(value: np.ndarray | None, kind: str, prefix: str, color: str, th
             text = prefix + "[" + ", ".join(fmt_number(v) for v in arr.reshape(-1)) + "]"
             height = _draw_text_line(painter, text, fonts.mono, color, width, 20 * s)
         else:
-            height = _draw_heatmap(painter, arr, prefix, theme, fonts, width, color)
+            height = _draw_heatmap(painter, arr, prefix, theme, fonts, width, color, marks)
     painter.end()
     return picture, height
 
@@ -105,37 +110,62 @@ def _draw_hidden(painter: QPainter, theme: Theme, fonts: Fonts, width: float, co
     return height
 
 
-def _cell_color(v: float, vmax: float, color: QColor, base: QColor) -> QColor:
-    t = 0.0 if vmax <= 0 or not np.isfinite(v) else min(1.0, abs(v) / vmax)
-    target = color if v >= 0 else QColor(NEGATIVE)
-    return QColor(round(base.red() + (target.red() - base.red()) * t),
-                  round(base.green() + (target.green() - base.green()) * t),
-                  round(base.blue() + (target.blue() - base.blue()) * t))
+def _rgb(color: str | QColor) -> np.ndarray:
+    c = QColor(color)
+    return np.array([c.red(), c.green(), c.blue()], dtype=np.float64)
+
+
+def cell_colors(grid: np.ndarray, vmax: float, color: str, base: str) -> np.ndarray:
+    """RGB (uint8, grid.shape + (3,)) of heatmap cells: base at 0, `color` (or violet if negative) at ±vmax."""
+    finite = np.isfinite(grid)
+    t = np.zeros(grid.shape) if vmax <= 0 else np.minimum(1.0, np.abs(np.where(finite, grid, 0.0)) / vmax)
+    target = np.where((grid < 0)[..., None], _rgb(NEGATIVE), _rgb(color))
+    start = _rgb(base)
+    return np.round(start + (target - start) * t[..., None]).astype(np.uint8)
+
+
+def _grid_index(arr: np.ndarray, max_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(2-D view of arr, shown rows, shown columns): at most max_rows × MAX_CELLS_X evenly spaced cells."""
+    grid = arr.reshape(1, -1) if arr.ndim <= 1 else arr.reshape(-1, arr.shape[-1])
+    rows = np.linspace(0, grid.shape[0] - 1, min(grid.shape[0], max_rows)).round().astype(int)
+    cols = np.linspace(0, grid.shape[1] - 1, min(grid.shape[1], MAX_CELLS_X)).round().astype(int)
+    return grid, rows, cols
 
 
 def _grid(arr: np.ndarray) -> np.ndarray:
     """A 2-D view of at most MAX_CELLS_Y × MAX_CELLS_X cells (evenly spaced rows and columns)."""
-    grid = arr.reshape(1, -1) if arr.ndim <= 1 else arr.reshape(-1, arr.shape[-1])
-    rows = np.linspace(0, grid.shape[0] - 1, min(grid.shape[0], MAX_CELLS_Y)).round().astype(int)
-    cols = np.linspace(0, grid.shape[1] - 1, min(grid.shape[1], MAX_CELLS_X)).round().astype(int)
+    grid, rows, cols = _grid_index(arr, MAX_CELLS_Y)
     return grid[np.ix_(rows, cols)]
 
 
+def heatmap_image(cells: np.ndarray) -> QImage:
+    """An image of RGB cells, CELL_PIXELS square each (its own copy of the pixels)."""
+    big = np.repeat(np.repeat(cells, CELL_PIXELS, axis=0), CELL_PIXELS, axis=1)
+    rgba = np.empty(big.shape[:2] + (4,), dtype=np.uint8)
+    rgba[..., :3], rgba[..., 3] = big, 255
+    h, w = rgba.shape[:2]
+    data = rgba.tobytes()  # must outlive the QImage that reads it until copy() has run
+    image = QImage(data, w, h, 4 * w, QImage.Format_RGBA8888)
+    return image.copy()
+
+
 def _draw_heatmap(painter: QPainter, arr: np.ndarray, prefix: str, theme: Theme, fonts: Fonts,
-                  width: float, color: str) -> float:
+                  width: float, color: str, marks: tuple[tuple[int, int], ...] = ()) -> float:
     s = theme.scale
-    grid = _grid(arr)
+    full, rows, cols = _grid_index(arr, MAX_MARKED_ROWS if marks else MAX_CELLS_Y)
+    grid = full[np.ix_(rows, cols)]
     finite = np.abs(grid[np.isfinite(grid)])
     vmax = float(finite.max()) if finite.size else 0.0
-    cell_h = (7 if grid.shape[0] > 1 else 10) * s
+    if grid.shape[0] > MAX_CELLS_Y:  # many rows (marked heatmaps only): shorter cells, a bounded height
+        cell_h = max(4.0, min(7.0, 100.0 / grid.shape[0])) * s
+    else:
+        cell_h = (7 if grid.shape[0] > 1 else 10) * s
     cell_w = width / grid.shape[1]
-    base, tint = QColor(theme.node_fill), QColor(color)
-    painter.setPen(Qt.NoPen)
-    for r in range(grid.shape[0]):
-        for c in range(grid.shape[1]):
-            painter.setBrush(QBrush(_cell_color(grid[r, c], vmax, tint, base)))
-            painter.drawRect(QRectF(c * cell_w, r * cell_h, cell_w + 0.5, cell_h + 0.5))
     top = grid.shape[0] * cell_h
+    # one image for all cells: drawing them one by one cost a Python call per cell
+    painter.setRenderHint(QPainter.SmoothPixmapTransform, False)
+    painter.drawImage(QRectF(0, 0, width, top), heatmap_image(cell_colors(grid, vmax, color, theme.node_fill)))
+    _draw_marks(painter, marks, rows, cols, cell_w, cell_h, theme)
     painter.setBrush(Qt.NoBrush)
     painter.setPen(QPen(QColor(theme.node_border), 1.0))
     painter.drawRect(QRectF(0, 0, width, top))
@@ -144,6 +174,21 @@ def _draw_heatmap(painter: QPainter, arr: np.ndarray, prefix: str, theme: Theme,
     hi = fmt_number(finite_all.max()) if finite_all.size else "nan"
     caption = f"{prefix}{'×'.join(map(str, arr.shape))}  {lo} … {hi}"
     return top + 1 * s + _caption(painter, caption, fonts, color, width, top + 1 * s, 15 * s)
+
+
+def _draw_marks(painter: QPainter, marks, rows: np.ndarray, cols: np.ndarray, cell_w: float, cell_h: float,
+                theme: Theme) -> None:
+    """Outline the marked cells that are shown (a column left out of a wide heatmap shows no mark)."""
+    row_at = {int(r): i for i, r in enumerate(rows)}
+    col_at = {int(c): j for j, c in enumerate(cols)}
+    shown = [(row_at[r], col_at[c]) for r, c in marks if r in row_at and c in col_at]
+    if not shown:
+        return
+    painter.setBrush(Qt.NoBrush)
+    painter.setPen(QPen(QColor(theme.winner), max(1.0, 1.4 * theme.scale)))
+    inset = 0.5 * theme.scale
+    for i, j in shown:
+        painter.drawRect(QRectF(j * cell_w + inset, i * cell_h + inset, cell_w - 2 * inset, cell_h - 2 * inset))
 
 
 def _caption(painter: QPainter, text: str, fonts: Fonts, color: str, width: float, y: float, h: float) -> float:

@@ -12,6 +12,7 @@ from engine.trace import BackwardStep, ForwardStep, NoGradStep, SumStep, Trace, 
 
 from .narration import Narrator
 from .state import TraceState, state_at
+from .winners import winner_cells
 
 DECADES = 5.0  # gradient magnitudes spanning this many powers of ten map onto the edge widths
 MIN_WIDTH, MAX_WIDTH = 0.8, 5.0
@@ -51,12 +52,13 @@ def options_for(graph: Graph) -> OverlayOptions:
 class _Shown:
     """What one node item shows now; arrays compare by identity (a trace never changes them)."""
 
-    __slots__ = ("value", "kind", "grad", "state", "badge", "hidden")
+    __slots__ = ("value", "kind", "grad", "state", "badge", "hidden", "marks")
 
     def __init__(self) -> None:
         self.value, self.kind, self.grad, self.state = None, "auto", None, None
         self.badge: tuple[str | None, str] = (None, "info")
         self.hidden = False
+        self.marks: list | None = None
 
 
 def _mix(a: str, b: str, f: float) -> str:
@@ -84,6 +86,7 @@ class Overlay:
         self._pulsing: set[str] = set()
         self._strength = self._gradient_strengths()
         self._winners = self.narrator.winners
+        self._winner_cells = winner_cells(self.graph, trace)  # a max-pool's input → its winning cells
         self._past_labels = self._label_policy()
         for node_id in self.options.probs_nodes & set(scene.node_items):
             scene.node_items[node_id].set_class_names(self.options.class_names)
@@ -131,22 +134,25 @@ class Overlay:
         if shown is None:  # first paint of this node: start from a clean item in one re-layout
             item.clear_display()
             shown = self._node_shown[node_id] = _Shown()
-        # each setter re-lays the node out, so only what changed is set
+        pool = self._winner_cells.get(node_id)
+        marks = pool[1] if pool is not None and pool[0] in state.values else None
+        # one batched call with only what changed: a re-layout rebuilds the node's pictures
+        changes: dict[str, Any] = {}
         if shown.value is not value or shown.kind != kind:
             shown.value, shown.kind = value, kind
-            item.set_value(value, kind)
+            changes.update(value=value, kind=kind)
         if shown.grad is not grad:
-            shown.grad = grad
-            item.set_grad(grad)
+            shown.grad = changes["grad"] = grad
         if shown.state != node_state:
-            shown.state = node_state
-            item.set_state(node_state)
+            shown.state = changes["state"] = node_state
         if shown.badge != badge:
-            shown.badge = badge
-            item.set_badge(*badge)
+            shown.badge = changes["badge"] = badge
         if shown.hidden != conceal:
-            shown.hidden = conceal
-            item.set_hidden_value(conceal)
+            shown.hidden = changes["hidden"] = conceal
+        if shown.marks is not marks:
+            shown.marks = changes["marks"] = marks
+        if changes:
+            item.set_display(**changes)
 
     def _badge(self, node_id: str, state: TraceState) -> tuple[str | None, str]:
         """(text, tone): the fan-out Σ or the update of this step, else a wiggle-check result."""

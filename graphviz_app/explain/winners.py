@@ -82,3 +82,19 @@ def winners_text(winners: PoolWinners, reader: TokenReader, limit: int = 3) -> s
     parts = [f"“{winners.words_at(p, reader)}” ×{n}" for p, n in counts[:limit]]
     more = [f"{len(counts) - limit} more positions"] if len(counts) > limit else []
     return f"winning {what}s (of {total} filters):\n" + "\n".join(parts + more)
+
+
+def winner_cells(graph: Graph, trace: Trace) -> dict[str, tuple[str, list[tuple[int, int]]]]:
+    """Input node of each max-pool → (the pool's id, [(winning position, filter), ...]) for the first example.
+
+    The cells index the input's heatmap (rows = positions, columns = filters), so the canvas can outline them.
+    """
+    out = {}
+    for node in graph.nodes.values():
+        if node.op_name != "MaxPoolTime":
+            continue
+        edge = graph.incoming(node.id).get("x")
+        winners = pool_winners(graph, trace, node.id)
+        if edge is not None and winners is not None:
+            out[edge.src] = (node.id, [(int(p), f) for f, p in enumerate(winners.positions)])
+    return out

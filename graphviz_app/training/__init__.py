@@ -204,9 +204,10 @@ class TrainingExtension(QObject):
     # ----- explain, data set, features
     def explain(self, trace) -> None:
         """Show the trace in explain mode (or, without it, paint its last step on the canvas)."""
+        # explain mode takes over the canvas: the training tint would paint over its values and gradients
+        self.show_on_canvas.setChecked(False)
         mode = getattr(self.window, "explain", None)
         if mode is not None and hasattr(mode, "controller"):
-            self.tint.clear()
             mode.controller.load(trace)
             mode.controller.player.seek(len(trace) - 1)
             dock = getattr(mode, "timeline_dock", None)

@@ -110,6 +110,7 @@ class PredictBox(QWidget):
             self.entry.setPlaceholderText("Type a point x₁, x₂, e.g. 0.5, -0.2")
         if not self.entry.text():
             self.entry.setText(sample_input(self.controller.graph, data.kind))
+            self.entry.setCursorPosition(0)  # show the start of a long headline
         self.predict()
 
     def _on_snapshot(self, shot) -> None:
@@ -167,7 +168,13 @@ class PredictBox(QWidget):
                 trace = make_trace(model, model.encode(text), predicted)
                 explanation = explain_text_cnn(model, trace, text, predicted)
         self.last_explanation = explanation
-        text = render_explanation(explanation, model.data.class_names) if explanation else ""
+        if explanation is not None:
+            text = render_explanation(explanation, model.data.class_names)
+        elif model.data.kind == "text":
+            text = ("<span style='color:gray'>Here the score is not a sum over words (a hidden layer mixes "
+                    "them): press Explain to follow this headline through the graph.</span>")
+        else:
+            text = ""
         if text != self.why.text():  # a new rich text means a new layout of the whole box
             self.why.setText(text)
 

@@ -11,6 +11,7 @@ time) is the one slow part; it runs on a helper thread and hands the finished Tr
 """
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from dataclasses import dataclass, field
@@ -26,6 +27,9 @@ from engine.train import StepResult, Trainer, TrainingDiverged
 from .model import EPOCH_KEYS, clone_graph, parameter_values, restore_history, same_values
 
 SLICE_SECONDS = 0.012  # training time per event-loop turn
+# Python's full garbage collection walks every object of the app (~50 ms here), and would land in the middle of
+# a run; during a run only the young generations are collected, between slices, every this many slices.
+YOUNG_GC_EVERY = 25
 # Snapshots (and so view refreshes) at most 10 times per second: each costs a copy of the weights and a
 # redraw of the plots, paid from the same thread that trains; 10 per second still looks live.
 PUBLISH_INTERVAL = 0.1
@@ -76,6 +80,7 @@ class TrainingWorker(QObject):
         self._xs: list[float] = []  # x position (in epochs) of every step of the history
         self._waiting: list[Callable[[], None]] = []  # commands given while the trainer is being built
         self._cost = {"step": 0.0, "epoch_end": 0.0}  # seconds the last step of each kind took
+        self._gc_was_enabled, self._slices = True, 0
         self._builder: threading.Thread | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(0)
@@ -96,6 +101,8 @@ class TrainingWorker(QObject):
     def _build(self, graph: Graph, settings: dict, metrics: dict | None, generation: int) -> None:
         try:
             trainer, error = Trainer(graph, None, settings), None
+            restore_history(trainer, metrics)
+            trainer.evaluate("test")  # the first evaluation sets up the plan's buffers: here, not in the GUI
         except (EngineError, OSError) as exc:
             trainer, error = None, str(exc)
         self._built.emit(trainer, error, metrics, generation)  # queued to the GUI thread
@@ -112,7 +119,6 @@ class TrainingWorker(QObject):
         if trainer is None:
             self.unusable.emit(error or "no trainer", generation)
             return
-        restore_history(trainer, metrics)
         self._rebuild_positions(metrics)
         self.ready.emit(trainer.data, generation)
         self._publish(final=True, restart=True, state="ready")
@@ -162,6 +168,8 @@ class TrainingWorker(QObject):
             return
         self._target_epoch = self.trainer.epoch + epochs
         self._last_publish = time.perf_counter()
+        self._gc_was_enabled, self._slices = gc.isenabled(), 0
+        gc.disable()
         self._timer.start()
 
     def step_once(self) -> None:
@@ -212,6 +220,8 @@ class TrainingWorker(QObject):
     # ----- the slices
     def _stop_timer(self) -> None:
         self._running = False
+        if self._timer.isActive() and self._gc_was_enabled:
+            gc.enable()
         self._timer.stop()
 
     @Slot()
@@ -221,6 +231,9 @@ class TrainingWorker(QObject):
             self._stop_timer()
             self._publish(final=True, state="finished")
             return
+        self._slices += 1
+        if self._slices % YOUNG_GC_EVERY == 0:
+            gc.collect(1)  # generations 0 and 1: a millisecond, not the full sweep
         started = now = time.perf_counter()
         while self._running and trainer.epoch < self._target_epoch:
             epoch_end = trainer.position % trainer.steps_per_epoch + 1 >= trainer.steps_per_epoch
