@@ -1,6 +1,7 @@
 """The automatic layout: left to right, parameters beside the op they feed, no overlaps, deterministic."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
+import pytest
 
 from engine import Graph
 from engine.layout import apply_layout, layered_layout
@@ -41,8 +42,8 @@ def test_parameters_sit_above_and_labels_below_their_op_leaning_left():
     pos = by_name(g, layered_layout(g, dx=200.0, dy=100.0))
     lean = SIDE_SHIFT * 200.0
     for source, op in [("θ", "s"), ("b", "S")]:
-        assert pos[source] == (pos[op][0] - lean, pos[op][1] - 100.0)
-    assert pos["y"] == (pos["L"][0] - lean, pos["L"][1] + 100.0)
+        assert pos[source] == pytest.approx((pos[op][0] - lean, pos[op][1] - 100.0))
+    assert pos["y"] == pytest.approx((pos["L"][0] - lean, pos["L"][1] + 100.0))
     # leaning less than half a column keeps a side node clear of the previous column's node
     assert pos["θ"][0] > pos["f(x)"][0] + 100.0
 
