@@ -144,12 +144,17 @@ class SceneLayers:
         # a diagonal scroll exposes an L-shaped strip whose bounding rect is the whole view: test the pieces
         pieces = [QRectF(r) for r in painter.clipRegion()] if painter.hasClipping() else [rect]
         pieces = [p for p in pieces if p.intersects(rect)] or [rect]
-        for plain in (True, False):  # tinted edges (gradient sizes) on top of the plain ones
-            for item in self.edge_items.values():
-                if item.isVisible() and item.in_backdrop() and item.is_plain() == plain:
-                    bounds = item.boundingRect()
-                    if any(bounds.intersects(p) for p in pieces):
+        tinted = []  # edges with a gradient colour go on top of the plain ones
+        for item in self.edge_items.values():
+            if item.isVisible() and item.in_backdrop():
+                bounds = item.boundingRect()
+                if any(bounds.intersects(p) for p in pieces):
+                    if item.color or item.width is not None:
+                        tinted.append(item)
+                    else:
                         item.draw(painter, lod, pieces=pieces)
+        for item in tinted:
+            item.draw(painter, lod, pieces=pieces)
 
     def _styled_backdrop_edges(self, rect: QRectF):
         """Visible edges in the backdrop with their own colour or width, meeting `rect`."""
