@@ -2,7 +2,8 @@
 
 Extensions (explain mode, training dashboard) use: `graph`, `scene`, `view`, `undo_stack`, `document`,
 `menus` ("file", "edit", "view", "run", "train", "help"), `toolbar`, `add_dock(title, widget, area)`,
-`graph_replaced` (emitted with the new graph after New/Open/recovery), `set_theme(name)`, `theme_name`,
+`graph_replaced` (emitted with the new graph after New/Open/recovery), `set_theme(name)`, `theme_changed`
+(emitted with the theme's name by set_theme), `theme_name`,
 `show_status(text, ms)` and `inspector` (see graphviz_app/inspector.py for its hooks).
 """
 from __future__ import annotations
@@ -35,12 +36,24 @@ from .window.prompts import Prompts
 from .window.view_controls import ViewControls, apply_widget_palette
 
 APP_NAME = prefs.APPLICATION
+BOTTOM_SHARE = 0.24
+BOTTOM_SHARE_TRAINING = 0.33
+DOCK_TITLE_HEIGHT = 30
+
+
+def _wanted_height(dock: QDockWidget) -> int:
+    """Height a dock's content asks for (through a scroll area, its inner widget's), plus the title bar."""
+    widget = dock.widget()
+    while isinstance(widget, QScrollArea) and widget.widget() is not None:
+        widget = widget.widget()
+    return widget.sizeHint().height() + DOCK_TITLE_HEIGHT
 
 
 class MainWindow(QMainWindow):
     """One window editing one graph; every edit goes through `undo_stack`."""
 
     graph_replaced = Signal(object)
+    theme_changed = Signal(str)  # the new theme's name, after set_theme
 
     def __init__(self, graph: Graph | None = None, settings: QSettings | None = None,
                  recovery: RecoveryStore | None = None, prompts: Prompts | None = None):
@@ -149,6 +162,7 @@ class MainWindow(QMainWindow):
             self.actions["dark"].blockSignals(True)
             self.actions["dark"].setChecked(name == "dark")
             self.actions["dark"].blockSignals(False)
+        self.theme_changed.emit(name)
 
     def finish_setup(self) -> None:
         """After the extensions are installed: hide menus nobody filled, restore or balance the docks."""
@@ -167,15 +181,29 @@ class MainWindow(QMainWindow):
                 found.append(dock)
         return found
 
+    def bottom_share(self) -> float:
+        """Fraction of the height the bottom docks get on first start."""
+        # the training plots need room to be read; explain's timeline alone needs less
+        return BOTTOM_SHARE_TRAINING if getattr(self, "training", None) is not None else BOTTOM_SHARE
+
     def _balance_docks(self) -> None:
         """First start: the canvas keeps most of the height; right-hand docks share theirs equally."""
         bottom = self._docks_in(Qt.DockWidgetArea.BottomDockWidgetArea)
         if bottom:
-            self.resizeDocks(bottom, [int(self.height() * 0.24)] * len(bottom), Qt.Orientation.Vertical)
+            height = int(self.height() * self.bottom_share())
+            self.resizeDocks(bottom, [height] * len(bottom), Qt.Orientation.Vertical)
         right = self._docks_in(Qt.DockWidgetArea.RightDockWidgetArea)
         if len(right) > 1:
-            share = self.height() // len(right)
-            self.resizeDocks(right, [share] * len(right), Qt.Orientation.Vertical)
+            self.resizeDocks(right, self._right_heights(right), Qt.Orientation.Vertical)
+
+    def _right_heights(self, docks: list[QDockWidget]) -> list[int]:
+        """The docks below the inspector get the height their forms ask for; the inspector the rest."""
+        total = sum(d.height() for d in docks) or self.height()
+        below = [min(_wanted_height(d), total * 2 // 3) for d in docks[1:]]
+        first = total - sum(below)
+        if first < total // 3:  # forms too tall for the screen: share equally, each scrolls
+            return [total // len(docks)] * len(docks)
+        return [first] + below
 
     def show_status(self, text: str, ms: int = 4000) -> None:
         """A message in the status bar for `ms` milliseconds."""
@@ -226,10 +254,15 @@ class MainWindow(QMainWindow):
         return graph_to_dict(self.graph), self.document.path
 
     def restore_geometry(self) -> None:
-        """Window size and position from the last session (the docks follow in finish_setup)."""
+        """Window size and position from the last session; on first start, the whole available screen."""
         geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is not None and self.restoreGeometry(geometry):
+            return
+        screen = self.screen()
+        if screen is not None:
+            # without a window manager nobody honours "maximized", so the geometry is set as well
+            self.setGeometry(screen.availableGeometry())
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def offer_recovery(self) -> bool:
         """If a crashed session left autosaved work, ask to restore it; True if restored."""
@@ -285,7 +318,7 @@ class MainWindow(QMainWindow):
         """A table of every action's shortcut."""
         rows = [f"<tr><td>{a.text().replace('&', '')}</td><td><b>{a.shortcut().toString()}</b></td></tr>"
                 for a in self.actions.values() if not a.shortcut().isEmpty()]
-        QMessageBox.information(self, "Keyboard shortcuts", f"<table cellpadding=3>{''.join(rows)}</table>")
+        self.prompts.info("Keyboard shortcuts", f"<table cellpadding=3>{''.join(rows)}</table>")
 
     def show_about(self) -> None:
         """What this app is."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt
@@ -38,37 +39,58 @@ def scene_rect(scene) -> QRectF:
     return rect.adjusted(-m, -m, m, m)
 
 
-def render_scene_to_image(scene, scale: float = 2.0) -> QImage:
-    """Draw a whole scene into an image `scale` pixels per scene unit (capped at 16000 px a side)."""
-    scene.set_item_caching(False)  # paint vectors straight into the image, not cached bitmaps
-    source = scene_rect(scene)
+def nodes_rect(scene, names: Sequence[str]) -> QRectF:
+    """The area of the named nodes (with their value panels), the edges between them and their labels."""
+    graph = scene.graph
+    ids = {graph.find(name).id for name in names}
+    rect = QRectF()
+    for node_id in ids:
+        rect = rect.united(scene.node_items[node_id].sceneBoundingRect())
+    for edge in graph.edges.values():
+        if edge.src in ids and edge.dst in ids:
+            item = scene.edge_items[edge.id]
+            rect = rect.united(item.sceneBoundingRect())
+            label = getattr(item, "label_item", None)
+            if label is not None and label.isVisible():
+                rect = rect.united(label.sceneBoundingRect())
+    m = MARGIN * scene.theme.scale
+    return rect.adjusted(-m, -m, m, m)
+
+
+def _paint_scene(scene, device, size: QSize, source: QRectF) -> None:
+    """Draw `source` of the scene onto a device `size` big, as vectors (no cached item bitmaps)."""
+    scene.set_item_caching(False)
+    try:
+        painter = QPainter(device)
+        painter.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing | QPainter.SmoothPixmapTransform)
+        painter.fillRect(QRectF(0, 0, size.width(), size.height()), QColor(scene.theme.background))
+        scene.render(painter, QRectF(0, 0, size.width(), size.height()), source, Qt.KeepAspectRatio)
+        painter.end()
+    finally:
+        scene.set_item_caching(True)
+
+
+def render_scene_to_image(scene, scale: float = 2.0, source_rect: QRectF | None = None) -> QImage:
+    """Draw a scene (or `source_rect` of it) into an image `scale` pixels per unit (at most 16000 px a side)."""
+    source = QRectF(source_rect) if source_rect is not None else scene_rect(scene)
     scale = min(scale, MAX_PIXELS / max(source.width(), source.height()))
     size = QSize(max(1, round(source.width() * scale)), max(1, round(source.height() * scale)))
     image = QImage(size, QImage.Format_ARGB32_Premultiplied)
-    image.fill(QColor(scene.theme.background))
-    painter = QPainter(image)
-    painter.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing | QPainter.SmoothPixmapTransform)
-    scene.render(painter, QRectF(0, 0, size.width(), size.height()), source, Qt.KeepAspectRatio)
-    painter.end()
-    scene.set_item_caching(True)
+    _paint_scene(scene, image, size, source)
     return image
 
 
-def _write_svg(scene, path: Path) -> None:
+def write_svg(scene, path, source_rect: QRectF | None = None) -> None:
+    """Write the scene (or `source_rect` of it) as an SVG file, one unit per SVG pixel."""
     from PySide6.QtSvg import QSvgGenerator
-    scene.set_item_caching(False)
-    source = scene_rect(scene)
+    source = QRectF(source_rect) if source_rect is not None else scene_rect(scene)
+    size = QSize(max(1, round(source.width())), max(1, round(source.height())))
     generator = QSvgGenerator()
     generator.setFileName(str(path))
-    generator.setSize(QSize(round(source.width()), round(source.height())))
-    generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+    generator.setSize(size)
+    generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
     generator.setTitle(str(scene.graph.meta.get("title", "computation graph")))
-    painter = QPainter(generator)
-    painter.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
-    painter.fillRect(QRectF(0, 0, source.width(), source.height()), QColor(scene.theme.background))
-    scene.render(painter, QRectF(0, 0, source.width(), source.height()), source, Qt.KeepAspectRatio)
-    painter.end()
-    scene.set_item_caching(True)
+    _paint_scene(scene, generator, size, source)
 
 
 def build_scene(graph: Graph, theme: str = "light"):
@@ -84,21 +106,29 @@ def build_scene(graph: Graph, theme: str = "light"):
 
 
 def render_to_file(graph: Graph, path, annotated: bool = False, trace=None, step=None,
-                   theme: str = "light", scale: float = 2.0) -> None:
-    """Write a PNG or SVG (by extension) of a graph; with a trace (or annotated=True) values show too."""
+                   theme: str = "light", scale: float = 2.0, source_rect: QRectF | None = None,
+                   crop: Sequence[str] | None = None, options=None) -> None:
+    """Write a PNG or SVG (by extension) of a graph; with a trace (or annotated=True) values show too.
+
+    `source_rect` (scene units) or `crop` (node names: those nodes and the edges between them) draws
+    only part of the graph; `options` (explain.overlay.OverlayOptions) say which labels the trace shows.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".png", ".svg"):
         raise ValueError(f"cannot render to '{path.name}': use a .png or .svg file name")
+    if source_rect is not None and crop:
+        raise ValueError("render_to_file: give source_rect or crop, not both")
     scene = build_scene(graph, theme)
     if trace is None and annotated:
         trace = _sample_trace(graph)
     if trace is not None:
         from .explain.overlay import apply_trace_state
-        apply_trace_state(scene, trace, step)
+        apply_trace_state(scene, trace, step, options)
+    source = nodes_rect(scene, crop) if crop else source_rect
     if suffix == ".svg":
-        _write_svg(scene, path)
-    elif not render_scene_to_image(scene, scale).save(str(path), "PNG"):
+        write_svg(scene, path, source)
+    elif not render_scene_to_image(scene, scale, source).save(str(path), "PNG"):
         raise OSError(f"could not write '{path}'")
 
 

@@ -86,11 +86,6 @@ def spread(graph, text: str) -> None:
         graph.move(node.id, (node.pos[0] * fx, node.pos[1] * fy))
 
 
-def sample_is_typed(args: argparse.Namespace) -> bool:
-    """True when the example comes from the command line rather than the file."""
-    return args.text is not None or args.row is not None
-
-
 def resolve_step(trace, step: str | None) -> int | None:
     """Step index from --step: a number (negative from the end) or a phase name."""
     if step is None:
@@ -126,6 +121,17 @@ def _narrated_trace(graph, args: argparse.Namespace):
     return trace, Narrator(graph, trace, options.vocab_words, options.class_names, tokens), tokens
 
 
+def _overlay_options(graph, args: argparse.Namespace, tokens):
+    """What the picture's overlay shows: the graph's defaults, the --labels policy, the typed headline."""
+    from .explain.overlay import options_for
+
+    options = options_for(graph)
+    options.labels = args.labels
+    if tokens is not None:
+        options.tokens = tokens
+    return options
+
+
 def run(args: argparse.Namespace) -> int:
     """Load, explain if asked, render; prints what was written and the step's caption."""
     from engine.serialization import load_graph
@@ -143,16 +149,13 @@ def run(args: argparse.Namespace) -> int:
             return 0
     ensure_app()
     step = None if trace is None else resolve_step(trace, args.step if args.step is not None else "end")
+    options = _overlay_options(graph, args, tokens) if trace is not None else None
+    crop = [n.strip() for n in args.crop.split(",") if n.strip()] if args.crop else None
     for path, scale in ((args.out, args.scale), (args.svg, 1.0)):
         if not path:
             continue
-        if args.labels == "auto" and not args.crop and not sample_is_typed(args):
-            render_to_file(graph, path, trace=trace, step=step, theme=args.theme, scale=scale)
-        else:
-            from .explain.pictures import render_picture
-
-            crop = [n.strip() for n in args.crop.split(",") if n.strip()] if args.crop else None
-            render_picture(graph, path, trace, step, args.theme, scale, args.labels, crop, tokens)
+        render_to_file(graph, path, trace=trace, step=step, theme=args.theme, scale=scale, crop=crop,
+                       options=options)
         print(f"wrote {path}" + (f" at step {step}: {narrator.caption(step)}" if trace is not None else ""))
     sys.stdout.flush()
     return 0

@@ -74,3 +74,11 @@ def test_projector_theme_draws_larger_than_light(tmp_path):
     assert render(str(CHAIN), "--out", str(light), "--step", "end").returncode == 0
     assert render(str(CHAIN), "--out", str(projector), "--step", "end", "--theme", "projector").returncode == 0
     assert png_size(projector)[0] > 1.3 * png_size(light)[0]
+
+
+def test_crop_draws_only_the_named_nodes(tmp_path):
+    whole, part = tmp_path / "whole.png", tmp_path / "part.png"
+    assert render(str(CHAIN), "--out", str(whole), "--step", "backward", "--scale", "1").returncode == 0
+    result = render(str(CHAIN), "--out", str(part), "--step", "backward", "--scale", "1", "--crop", "x,a")
+    assert result.returncode == 0, result.stderr
+    assert png_size(part)[0] < png_size(whole)[0]

@@ -176,6 +176,8 @@ class EdgeItem(QGraphicsItem):
 
     def set_style(self, color: str | None = None, width: float | None = None) -> None:
         """Tint and thicken the edge (e.g. by gradient magnitude); None keeps the theme's default."""
+        if (color, width) == (self.color, self.width):
+            return
         self.color, self.width = color, width
         self._rebuild()
         self._sync_contents()
@@ -188,9 +190,11 @@ class EdgeItem(QGraphicsItem):
 
     def clear_display(self) -> None:
         """Remove label, style and pulse."""
+        styled = self.color is not None or self.width is not None
         self.label_text, self.label_hidden, self.color, self.width, self.pulse = None, False, None, None, None
         self._sync_label()
-        self._rebuild()
+        if styled:  # an edge that was never styled keeps its geometry: a large graph clears hundreds
+            self._rebuild()
         self._sync_contents()
 
     def is_plain(self) -> bool:

@@ -3,18 +3,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QStaticText
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from ..theme import Theme
 from .marks import ErrorMark, badge_rect, draw_badge
+from .node_display import Display, NodeDisplay
 from .port_item import PortItem, draw_port
 from .text import elide, fonts_for, static_text
 from .value_panel import build_panel, build_scalar_pair, is_scalar
 
-STATES = (None, "active", "done", "error", "winner", "dim")
 OP_WIDTH, SOURCE_WIDTH = 156.0, 132.0
 # resolutions of the picture drawn while zooming: the largest not far above the zoom (a 150 ms gesture)
 SPRITE_SCALES = (1.5, 0.75, 0.4, 0.2)
@@ -33,25 +32,7 @@ class NodeLook:
     tooltip: str = ""
 
 
-@dataclass
-class _Display:
-    """The overlays set through the display API (explain mode, training dashboard)."""
-
-    value: np.ndarray | None = None
-    value_kind: str = "auto"
-    grad: np.ndarray | None = None
-    state: str | None = None
-    badge: str | None = None
-    badge_tone: str = "info"
-    hidden_value: bool = False
-    class_names: list[str] = field(default_factory=list)
-    marks: tuple[tuple[int, int], ...] = ()
-
-
-_KEEP = object()  # set_display: leave this overlay as it is
-
-
-class NodeItem(QGraphicsItem):
+class NodeItem(NodeDisplay, QGraphicsItem):
     """The picture of one graph node; it reports moves to the scene and computes nothing."""
 
     Type = QGraphicsItem.UserType + 1
@@ -63,7 +44,7 @@ class NodeItem(QGraphicsItem):
         self.setToolTip(look.tooltip)
         self.shape_text = shape_text
         self.error: str | None = None
-        self.display = _Display()
+        self.display = Display()
         self.inputs: dict[str, PortItem] = {}
         self.output: PortItem | None = None
         self.setFlags(QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemIsMovable
@@ -115,85 +96,6 @@ class NodeItem(QGraphicsItem):
             self.error = message
             self.error_mark.set_message(message)
             self._relayout()
-
-    # ----- display API (explain mode, training dashboard)
-    def set_display(self, *, value=_KEEP, kind=_KEEP, grad=_KEEP, state=_KEEP, badge=_KEEP, hidden=_KEEP,
-                    marks=_KEEP) -> None:
-        """Change several overlays with one re-layout; left-out arguments keep what is shown.
-
-        badge is text, None, or (text, tone); the others take what their single setters take.
-        """
-        d, relayout = self.display, False
-        if kind is not _KEEP and kind not in ("auto", "probs"):
-            raise ValueError(f"value kind must be 'auto' or 'probs', got {kind!r}")
-        if state is not _KEEP and state not in STATES:
-            raise ValueError(f"node state must be one of {STATES}, got {state!r}")
-        text, tone = badge if isinstance(badge, tuple) else (badge, "info")
-        if badge is not _KEEP and tone not in ("info", "ok", "fail"):
-            raise ValueError(f"badge tone must be info, ok or fail, got {tone!r}")
-        if kind is not _KEEP:
-            relayout |= kind != d.value_kind
-            d.value_kind = kind
-        if badge is not _KEEP:
-            relayout |= (text, tone) != (d.badge, d.badge_tone)
-            d.badge, d.badge_tone = text, tone
-        if value is not _KEEP:
-            d.value, relayout = None if value is None else np.array(value, dtype=np.float64), True
-        if grad is not _KEEP:
-            d.grad, relayout = None if grad is None else np.array(grad, dtype=np.float64), True
-        if hidden is not _KEEP:
-            relayout |= bool(hidden) != d.hidden_value
-            d.hidden_value = bool(hidden)
-        if marks is not _KEEP:
-            new_marks = tuple((int(r), int(c)) for r, c in (marks or ()))
-            relayout |= new_marks != d.marks
-            d.marks = new_marks
-        if state is not _KEEP:
-            d.state = state
-            self.setOpacity(0.32 if state == "dim" else 1.0)
-        if relayout:
-            self._relayout()
-        elif state is not _KEEP:
-            self.refresh()
-
-    def set_value(self, value, kind: str = "auto") -> None:
-        """Show a value: a number, a short vector, a heatmap strip, or with kind="probs" class bars."""
-        self.set_display(value=value, kind=kind)
-
-    def set_class_names(self, names: list[str] | None) -> None:
-        """Names written next to probability bars."""
-        self.display.class_names = list(names or [])
-        self._relayout()
-
-    def set_grad(self, grad) -> None:
-        """Show ∂L/∂(this node) in the backward colour, or hide it with None."""
-        self.set_display(grad=grad)
-
-    def set_state(self, state: str | None) -> None:
-        """Highlight: None, "active", "done", "error", "winner" or "dim"."""
-        self.set_display(state=state)
-
-    def set_badge(self, text: str | None, tone: str = "info") -> None:
-        """A small pill on the top-right corner (e.g. ✓ gradient check, Σ fan-out), or none."""
-        self.set_display(badge=(text, tone))
-
-    def set_hidden_value(self, hidden: bool) -> None:
-        """Show "?" instead of the value (predict, then reveal)."""
-        self.set_display(hidden=hidden)
-
-    def set_marks(self, cells) -> None:
-        """Outline these (row, column) cells of the value and gradient heatmaps (e.g. max-pool winners).
-
-        Rows and columns count in the array seen as rows × its last axis; a marked heatmap shows every row.
-        """
-        self.set_display(marks=cells)
-
-    def clear_display(self) -> None:
-        """Remove every overlay set through the display API."""
-        names = self.display.class_names
-        self.display = _Display(class_names=names)
-        self.setOpacity(1.0)
-        self._relayout()
 
     def displayed_texts(self) -> list[str]:
         """The texts currently drawn on the node (for tests and accessibility)."""
@@ -413,6 +315,8 @@ class NodeItem(QGraphicsItem):
         if self._separator_y is not None:
             painter.setPen(QPen(QColor(self.theme.grid_major), 1.0))
             painter.drawLine(QPointF(self.box.left() + 6, self._separator_y), QPointF(self.box.right() - 6, self._separator_y))
+        # a recorded drawImage is filled with the painter's brush on replay (Qt 6.11): start from none
+        painter.setBrush(Qt.NoBrush)
         for origin, picture in self._panels:
             painter.drawPicture(origin, picture)
         if self._badge_rect is not None:

@@ -115,13 +115,31 @@ def _rgb(color: str | QColor) -> np.ndarray:
     return np.array([c.red(), c.green(), c.blue()], dtype=np.float64)
 
 
-def cell_colors(grid: np.ndarray, vmax: float, color: str, base: str) -> np.ndarray:
-    """RGB (uint8, grid.shape + (3,)) of heatmap cells: base at 0, `color` (or violet if negative) at ±vmax."""
+def cell_colors(grid: np.ndarray, vmax: float, color: str, base: str, vmin: float = 0.0) -> np.ndarray:
+    """RGB (uint8, grid.shape + (3,)) of heatmap cells: base at |v| = vmin, `color` (violet if negative) at vmax."""
     finite = np.isfinite(grid)
-    t = np.zeros(grid.shape) if vmax <= 0 else np.minimum(1.0, np.abs(np.where(finite, grid, 0.0)) / vmax)
+    size = np.abs(np.where(finite, grid, 0.0))
+    if vmax > vmin:
+        t = np.clip((size - vmin) / (vmax - vmin), 0.0, 1.0)
+    else:  # every cell the same size: all full colour (or all blank when they are all zero)
+        t = (size > 0).astype(np.float64)
+    t[~finite] = 0.0
     target = np.where((grid < 0)[..., None], _rgb(NEGATIVE), _rgb(color))
     start = _rgb(base)
     return np.round(start + (target - start) * t[..., None]).astype(np.uint8)
+
+
+def color_range(grid: np.ndarray) -> tuple[float, float]:
+    """(vmin, vmax) of |v| for the colour scale: from zero, or from the smallest |v| when all share a sign.
+
+    A sigmoid's outputs (all near 0.5) would otherwise be one flat colour; the caption gives the range.
+    """
+    values = grid[np.isfinite(grid)]
+    if values.size == 0:
+        return 0.0, 0.0
+    size = np.abs(values)
+    one_sign = bool(np.all(values >= 0) or np.all(values <= 0))
+    return (float(size.min()) if one_sign else 0.0), float(size.max())
 
 
 def _grid_index(arr: np.ndarray, max_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -154,8 +172,7 @@ def _draw_heatmap(painter: QPainter, arr: np.ndarray, prefix: str, theme: Theme,
     s = theme.scale
     full, rows, cols = _grid_index(arr, MAX_MARKED_ROWS if marks else MAX_CELLS_Y)
     grid = full[np.ix_(rows, cols)]
-    finite = np.abs(grid[np.isfinite(grid)])
-    vmax = float(finite.max()) if finite.size else 0.0
+    vmin, vmax = color_range(grid)
     if grid.shape[0] > MAX_CELLS_Y:  # many rows (marked heatmaps only): shorter cells, a bounded height
         cell_h = max(4.0, min(7.0, 100.0 / grid.shape[0])) * s
     else:
@@ -164,7 +181,7 @@ def _draw_heatmap(painter: QPainter, arr: np.ndarray, prefix: str, theme: Theme,
     top = grid.shape[0] * cell_h
     # one image for all cells: drawing them one by one cost a Python call per cell
     painter.setRenderHint(QPainter.SmoothPixmapTransform, False)
-    painter.drawImage(QRectF(0, 0, width, top), heatmap_image(cell_colors(grid, vmax, color, theme.node_fill)))
+    painter.drawImage(QRectF(0, 0, width, top), heatmap_image(cell_colors(grid, vmax, color, theme.node_fill, vmin)))
     _draw_marks(painter, marks, rows, cols, cell_w, cell_h, theme)
     painter.setBrush(Qt.NoBrush)
     painter.setPen(QPen(QColor(theme.node_border), 1.0))

@@ -61,6 +61,9 @@ class _Shown:
         self.marks: list | None = None
 
 
+_UNSET = object()  # a _Shown field not yet sent to the item
+
+
 def _mix(a: str, b: str, f: float) -> str:
     """Colour between a and b ('#rrggbb') at fraction f."""
     ca = [int(a[i:i + 2], 16) for i in (1, 3, 5)]
@@ -131,9 +134,9 @@ class Overlay:
         node_state = state.node_states.get(node_id)
         conceal = hidden and node_id == state.focus_node
         shown = self._node_shown.get(node_id)
-        if shown is None:  # first paint of this node: start from a clean item in one re-layout
-            item.clear_display()
+        if shown is None:  # first paint of this node: set every overlay, in the one re-layout below
             shown = self._node_shown[node_id] = _Shown()
+            shown.value = shown.kind = shown.grad = shown.state = shown.badge = shown.hidden = shown.marks = _UNSET
         pool = self._winner_cells.get(node_id)
         marks = pool[1] if pool is not None and pool[0] in state.values else None
         # one batched call with only what changed: a re-layout rebuilds the node's pictures
@@ -275,8 +278,12 @@ class Overlay:
         self._pulsing.clear()
 
 
-def apply_trace_state(scene: Any, trace: Trace, step: int | None) -> Overlay:
-    """Show a trace on a scene as it stands after `step` (None: the whole trace); used by render.py."""
-    overlay = Overlay(scene, trace, scene.graph, options_for(scene.graph))
+def apply_trace_state(scene: Any, trace: Trace, step: int | None,
+                      options: OverlayOptions | None = None) -> Overlay:
+    """Show a trace on a scene as it stands after `step` (None: the whole trace); used by render.py.
+
+    Without `options` they come from the graph (options_for).
+    """
+    overlay = Overlay(scene, trace, scene.graph, options if options is not None else options_for(scene.graph))
     overlay.show(len(trace) - 1 if step is None else min(int(step), len(trace) - 1))
     return overlay

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QCheckBox, QFrame, QGroupBox, QMessageBox, QScrollArea, QSplitter, QVBoxLayout, QWidget,
+    QApplication, QCheckBox, QFrame, QGroupBox, QScrollArea, QSplitter, QVBoxLayout, QWidget,
 )
 
 from .canvas_tint import CanvasTint
@@ -134,9 +134,9 @@ class TrainingExtension(QObject):
         self.controls.dataset_chosen.connect(self.choose_dataset)
         self.controls.features_chosen.connect(self.choose_features)
         w.installEventFilter(self)
-        dark = getattr(w, "actions", {}).get("dark") if isinstance(getattr(w, "actions", None), dict) else None
-        if dark is not None:
-            dark.toggled.connect(lambda on: self.dashboard.set_light(not on))
+        theme_changed = getattr(w, "theme_changed", None)
+        if theme_changed is not None:
+            theme_changed.connect(lambda name: self.dashboard.set_light(name != "dark"))
         self.dashboard.set_light(getattr(w, "theme_name", "light") != "dark")
         app = QApplication.instance()
         if app is not None:
@@ -242,11 +242,12 @@ class TrainingExtension(QObject):
         return self.confirm(f"{outcome.message}\n\nOpen the example “{title}” instead?")
 
     def confirm(self, question: str) -> bool:
-        """Ask yes or no (tests replace this method)."""
-        buttons = QMessageBox.StandardButton
-        answer = QMessageBox.question(self.window, "Open the matching example?", question,
-                                      buttons.Yes | buttons.No, buttons.Yes)
-        return answer == buttons.Yes
+        """Ask yes or no through the window's prompts (tests inject the answer there)."""
+        ask = getattr(getattr(self.window, "prompts", None), "ask_yes_no", None)
+        if ask is None:  # a window without the question: no dialog of our own that could block
+            self.window.show_status(question.replace("\n\n", " "), 8000)
+            return False
+        return bool(ask("Open the matching example?", question))
 
     def _open_example(self, outcome: Outcome) -> None:
         from engine.examples import build_example

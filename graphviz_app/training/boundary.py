@@ -21,6 +21,11 @@ from .plots import SERIES_COLORS, calm_axes
 
 GRID = 64  # the plane is sampled on GRID × GRID points
 MARGIN = 0.15
+MAX_ASPECT = 2.5
+# room the plane's title and axes take around the plotted area, in pixels (for sizing the plane to its data)
+AXES_WIDTH, AXES_HEIGHT = 60, 62
+MIN_PLANE_WIDTH = 260  # room for the legend in the title
+UNIT_LABEL_HEIGHT, UNIT_TITLE_HEIGHT = 24, 20  # of the hidden-unit panel's heading and of each map's title
 ACTIVATIONS = {"Sigmoid": (0.0, 1.0), "Tanh": (-1.0, 1.0), "ReLU": None}
 MAX_UNITS = 16
 UNITS_PER_ROW = 8
@@ -28,11 +33,17 @@ MAX_LAYERS = 2
 
 
 def plane_bounds(points: np.ndarray) -> tuple[float, float, float, float]:
-    """(x0, x1, y0, y1) around the points with a margin, square so circles look round."""
+    """(x0, x1, y0, y1): the points' bounding box with a margin, at most MAX_ASPECT times wider than tall."""
     points = np.asarray(points, dtype=np.float64)  # float32 data would make pyqtgraph's range checks overflow
     low, high = points.min(axis=0), points.max(axis=0)
-    centre, half = (low + high) / 2, float(np.max(high - low)) / 2 * (1 + 2 * MARGIN) or 1.0
-    return (float(centre[0] - half), float(centre[0] + half), float(centre[1] - half), float(centre[1] + half))
+    size = (high - low) * (1 + 2 * MARGIN)
+    # a nearly flat data set still gets a plane one can read across
+    size = np.maximum(size, size[::-1] / MAX_ASPECT)
+    if not np.all(size > 0):
+        size = np.ones(2)
+    centre = (low + high) / 2
+    return (float(centre[0] - size[0] / 2), float(centre[0] + size[0] / 2),
+            float(centre[1] - size[1] / 2), float(centre[1] + size[1] / 2))
 
 
 def grid_points(bounds: tuple[float, float, float, float], size: int = GRID) -> np.ndarray:
@@ -99,14 +110,31 @@ class BoundaryView(QWidget):
         # the legend goes in the title: inside a short plot it would cover the points
         names = "  ".join(f"<span style='color:{SERIES_COLORS[k]}'>●</span> {html.escape(name)}"
                           for k, name in enumerate(data.class_names))
-        self.plane.getPlotItem().setTitle(f"Decision regions: {names}  (filled: train, open: test)", size="9pt")
+        self.plane.getPlotItem().setTitle(f"{names}  (○ test)", size="9pt")
+        self.plane.setToolTip("Decision regions: the colour is the predicted class; filled points are "
+                              "training examples, open points test examples")
         x0, x1, y0, y1 = self.bounds
-        step = (x1 - x0) / (GRID - 1)
+        dx, dy = (x1 - x0) / (GRID - 1), (y1 - y0) / (GRID - 1)
         # pixel centres on the grid points; applied after each setImage (pyqtgraph scales by the image size)
-        self.rect = QRectF(x0 - step / 2, y0 - step / 2, x1 - x0 + step, y1 - y0 + step)
+        self.rect = QRectF(x0 - dx / 2, y0 - dy / 2, x1 - x0 + dx, y1 - y0 + dy)
         self.plane.getPlotItem().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
         self.unit_images = {}
         self.units.clear()
+        self._fit_plane()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Keep the plane as wide as its data at equal scales; the hidden-unit maps get the rest."""
+        super().resizeEvent(event)
+        self._fit_plane()
+
+    def _fit_plane(self) -> None:
+        # x and y share one scale (circles stay round), so a plane wider than its data would only show empty
+        # margins left and right of the points
+        if self.bounds is None:
+            return
+        x0, x1, y0, y1 = self.bounds
+        plotted = max(40, self.height() - AXES_HEIGHT)
+        self.plane.setMaximumWidth(max(MIN_PLANE_WIDTH, int(plotted * (x1 - x0) / (y1 - y0)) + AXES_WIDTH))
 
     def refresh(self, model: ModelView) -> None:
         """Recompute the regions and the unit maps with the model's current weights."""
@@ -141,13 +169,28 @@ class BoundaryView(QWidget):
         for node_id in layers:
             width = min(MAX_UNITS, int(np.asarray(values[node_id]).reshape(GRID * GRID, -1).shape[1]))
             name = graph.nodes[node_id].name
-            per_row = min(width, UNITS_PER_ROW)
+            per_row = self._units_per_row(width, len(layers))
             self.units.addLabel(html.escape(f"hidden units of {name}: blue < 0 < red"), row=row, col=0,
                                 colspan=per_row, size="9pt")
             self.unit_images[node_id] = [
                 self._unit_plot(row + 1 + j // per_row, j % per_row, f"{name}{_subscript(j + 1)}")
                 for j in range(width)]
             row += 2 + (width - 1) // per_row
+
+    def _units_per_row(self, count: int, layers: int = 1) -> int:
+        """Maps per row that make each map largest in this layer's share of the unit panel."""
+        if self.bounds is None or count <= 1:
+            return max(1, count)
+        x0, x1, y0, y1 = self.bounds
+        aspect = (x1 - x0) / (y1 - y0)
+        width = max(1, self.units.width())
+        height = max(1, self.units.height() // max(1, layers) - UNIT_LABEL_HEIGHT)
+
+        def map_width(per_row: int) -> float:
+            rows = -(-count // per_row)
+            return min(width / per_row, (height / rows - UNIT_TITLE_HEIGHT) * aspect)
+
+        return max(range(1, min(count, UNITS_PER_ROW) + 1), key=map_width)
 
     def _unit_plot(self, row: int, col: int, title: str) -> pg.ImageItem:
         plot = self.units.addPlot(row=row, col=col)

@@ -26,6 +26,7 @@ SAVED_SETTINGS = ("optimizer", "lr", "batch_size", "epochs", "seed", "weight_dec
 # Plots redraw at most every 200 ms: a redraw costs ~10-20 ms of the GUI thread, which is also the thread that
 # trains (in slices), so redraws are what the training speed pays for the live view (bench/dashboard_stall.py).
 REDRAW_INTERVAL_MS = 200
+RECHECK_MS = 300  # an untrainable graph is checked again this long after the last edit
 
 
 class TrainingController(QObject):
@@ -124,11 +125,18 @@ class TrainingController(QObject):
     def _external_change(self) -> None:
         if self.state == RUNNING:
             self.pause()
+        if self.state == UNTRAINABLE:
+            # the user may be wiring the missing edge: check again once the edits pause for a moment
+            self._resync_timer.start(RECHECK_MS)
+            return
         self._resync_timer.start(0)  # an undo emits many events: resync once, after all of them
 
     @Slot()
     def _resync(self) -> None:
         """Bring the trainer and the views in line with the graph after an undo, an edit or an open."""
+        if self.graph is not None and self.state == UNTRAINABLE:
+            self._configure()
+            return
         if self.graph is None or self.state not in ACCEPTING:
             if self.graph is not None and self.state in (RUNNING, PAUSING, BUSY):
                 self._resync_timer.start(50)  # try again once the worker is idle
@@ -235,6 +243,9 @@ class TrainingController(QObject):
         except EngineError as exc:
             self._untrainable(str(exc), generation)
             return
+        if self.reason:  # it could not be trained before this edit: take the old reason away
+            self.reason = ""
+            self.status.emit("The graph can be trained now")
         self.data_ready.emit(data)
 
     @Slot(object)

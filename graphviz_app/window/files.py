@@ -20,9 +20,16 @@ class FileController:
     def __init__(self, window: "MainWindow"):
         self.w = window
 
+    def pause_training(self) -> None:
+        """Pause a running training run: its weights and history reach the graph before it is saved or dropped."""
+        training = getattr(self.w, "training", None)
+        if training is not None:
+            training.controller.pause()
+
     # ----- asking
     def maybe_save(self) -> bool:
         """True when it is fine to drop the current graph (saved, discarded, or nothing unsaved)."""
+        self.pause_training()
         doc = self.w.document
         if not doc.dirty:
             return True
@@ -118,6 +125,7 @@ class FileController:
 
     def write(self, path: str) -> bool:
         """Save the graph and the view to `path`; a failure shows a dialog and keeps the document dirty."""
+        self.pause_training()
         try:
             save_graph_file(self.w.graph, path, self.w.view.zoom_state())
         except load_errors() as exc:

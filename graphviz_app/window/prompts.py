@@ -45,6 +45,12 @@ class Prompts:
             buttons.Yes | buttons.No, buttons.Yes)
         return answer == buttons.Yes
 
+    def ask_yes_no(self, title: str, question: str) -> bool:
+        """True if the user answers Yes (the default button)."""
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(self.parent, title, question, buttons.Yes | buttons.No, buttons.Yes)
+        return answer == buttons.Yes
+
     def error(self, title: str, text: str) -> None:
         """Tell the user something failed (the message says what and where)."""
         QMessageBox.warning(self.parent, title, text)

@@ -155,6 +155,22 @@ def test_max_pool_names_the_winning_bigram_and_only_it_gets_gradient(make_scene)
     assert np.flatnonzero(grad).tolist() == [1]
 
 
+def test_max_pool_winners_are_outlined_on_the_heatmap_of_its_input(make_scene):
+    g = tiny_cnn()
+    scene = make_scene(g)
+    trace = explain(g, {"x": [[2, 3, 4, 5, 0]]})  # position 1 ("oil prices") wins for the one filter
+    player, _ = replay(scene, trace, OverlayOptions(vocab_words=WORDS))
+    conv = scene.node_items[g.find("conv").id]
+    pool_step = index_of(trace, "forward", node=g.find("a").id)
+    player.seek(pool_step - 1)
+    assert conv.display.marks == ()  # the max has not been taken yet
+    player.seek(pool_step)
+    assert conv.display.marks == ((1, 0),)
+    player.seek(len(trace) - 1)
+    assert conv.display.marks == ((1, 0),)
+    assert scene.node_items[g.find("a").id].display.marks == ()
+
+
 def test_integer_edges_say_they_carry_no_gradient(make_scene):
     g = tiny_cnn()
     scene = make_scene(g)

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from engine import Graph
-from graphviz_app.render import build_scene, render_scene_to_image, render_to_file, scene_rect
+from graphviz_app.render import build_scene, nodes_rect, render_scene_to_image, render_to_file, scene_rect, write_svg
 from tests.gui.conftest import lecture_mlp
 
 
@@ -74,3 +74,48 @@ def test_annotated_render_shows_values_from_the_sample(qapp, tmp_path):
     render_to_file(lecture_mlp(), plain)
     render_to_file(lecture_mlp(), annotated, annotated=True)
     assert QImage(str(plain)) != QImage(str(annotated))
+
+
+def test_crop_and_source_rect_draw_only_part_of_the_graph(qapp, tmp_path):
+    from PySide6.QtCore import QRectF
+    whole, cropped, rect = tmp_path / "whole.png", tmp_path / "crop.png", tmp_path / "rect.png"
+    render_to_file(lecture_mlp(), whole, scale=1.0)
+    render_to_file(lecture_mlp(), cropped, scale=1.0, crop=["a", "V", "Va"])
+    render_to_file(lecture_mlp(), rect, scale=1.0, source_rect=QRectF(0, 0, 300, 100))
+    full, part = QImage(str(whole)), QImage(str(cropped))
+    assert part.width() < full.width() / 2
+    assert (QImage(str(rect)).width(), QImage(str(rect)).height()) == (300, 100)
+    with pytest.raises(ValueError, match="not both"):
+        render_to_file(lecture_mlp(), rect, crop=["a"], source_rect=QRectF(0, 0, 10, 10))
+
+
+def test_nodes_rect_holds_the_named_nodes_and_the_edge_between_them(qapp):
+    graph = lecture_mlp()
+    scene = build_scene(graph)
+    rect = nodes_rect(scene, ["a", "Va"])
+    for name in ("a", "Va"):
+        assert rect.contains(scene.node_items[graph.find(name).id].sceneBoundingRect())
+    assert not rect.contains(scene.node_items[graph.find("c").id].sceneBoundingRect())
+
+
+def test_write_svg_writes_a_crop_of_a_scene(qapp, tmp_path):
+    graph = lecture_mlp()
+    scene = build_scene(graph)
+    path = tmp_path / "part.svg"
+    write_svg(scene, path, nodes_rect(scene, ["a"]))
+    root = ET.parse(path).getroot()
+    width = float(root.get("width").rstrip("mmpx"))
+    assert 0 < width < scene_rect(scene).width() / 2
+
+
+def test_overlay_options_reach_the_picture(qapp, tmp_path):
+    from engine import explain
+    from graphviz_app.explain.overlay import OverlayOptions
+    graph = lecture_mlp()
+    trace = explain(graph, graph.meta["sample"])
+    pictures = {}
+    for labels in ("full", "none"):
+        pictures[labels] = tmp_path / f"{labels}.png"
+        render_to_file(lecture_mlp(), pictures[labels], trace=trace, scale=1.0,
+                       options=OverlayOptions(labels=labels))
+    assert QImage(str(pictures["full"])) != QImage(str(pictures["none"]))

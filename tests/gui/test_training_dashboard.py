@@ -20,6 +20,8 @@ class QuietPrompts:
 
     def __init__(self):
         self.asked_save = []
+        self.asked_yes_no = []
+        self.yes_no_answer = False
 
     def ask_save_changes(self, name):
         self.asked_save.append(name)
@@ -33,6 +35,10 @@ class QuietPrompts:
 
     def info(self, title, text):
         pass
+
+    def ask_yes_no(self, title, question):
+        self.asked_yes_no.append(question)
+        return self.yes_no_answer
 
 
 def open_window(qtbot, tmp_path, graph, extensions=("training",)):

@@ -99,8 +99,7 @@ def test_explain_this_prediction_hands_the_trace_to_explain_mode(qtbot, tmp_path
 
 def test_switching_to_five_classes_adapts_the_graph_in_one_undoable_step(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path, build_example("headline_classifier"))
-    asked = []
-    window.training.confirm = lambda question: asked.append(question) or False
+    asked = window.prompts.asked_yes_no
     try:
         window.training.choose_dataset({"name": "headlines", "classes": 5})
         graph = window.graph
@@ -121,8 +120,8 @@ def test_switching_to_five_classes_adapts_the_graph_in_one_undoable_step(qtbot, 
 
 def test_data_the_graph_cannot_read_offers_the_matching_example(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path, build_example("mlp"))  # one sigmoid output: two classes only
-    asked = []
-    window.training.confirm = lambda question: asked.append(question) or True
+    asked = window.prompts.asked_yes_no  # the question goes through the window's prompts: no modal box
+    window.prompts.yes_no_answer = True
     try:
         window.training.choose_dataset({"name": "blobs3"})
         assert len(asked) == 1 and "Two moons" in asked[0]
@@ -138,7 +137,6 @@ def test_data_the_graph_cannot_read_offers_the_matching_example(qtbot, tmp_path)
 
 def test_unigrams_to_bigrams_swaps_the_featurizer(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path, build_example("headline_classifier"))
-    window.training.confirm = lambda question: False
     try:
         window.training.choose_features("bigrams")
         graph = window.graph

@@ -312,3 +312,68 @@ def test_extensions_are_installed_skipped_or_reported(window, monkeypatch):
     assert installed == ["cge_good_ext"] and calls == [window]
     assert "extension bug" in window.statusBar().currentMessage()
     assert window.isVisible()
+
+
+def test_first_start_fills_the_available_screen(qtbot, tmp_path):
+    window = new_window(qtbot, tmp_path)
+    window.restore_geometry()  # nothing saved yet
+    screen = window.screen().availableGeometry()
+    assert window.isMaximized() or window.geometry().size() == screen.size()
+    assert window.width() >= screen.width() * 0.99 and window.height() >= screen.height() * 0.9
+
+
+def test_saved_geometry_wins_over_filling_the_screen(qtbot, tmp_path):
+    first = new_window(qtbot, tmp_path)
+    first.resize(700, 500)
+    first.settings.setValue("window/geometry", first.saveGeometry())
+    first.settings.sync()
+    second = new_window(qtbot, tmp_path)
+    second.restore_geometry()
+    assert not second.isMaximized()
+    assert (second.width(), second.height()) == (700, 500)
+
+
+def test_bottom_docks_get_a_third_of_the_height_with_the_training_dashboard(qtbot, tmp_path):
+    from graphviz_app.training import install
+
+    window = new_window(qtbot, tmp_path)
+    window.resize(1400, 900)
+    install(window)
+    try:
+        window.finish_setup()
+        dock = window.training.dashboard_dock
+        qtbot.waitUntil(lambda: dock.height() > 0.28 * window.height(), timeout=5000)
+        assert dock.height() < 0.40 * window.height()
+    finally:
+        window.training.controller.close()
+
+
+def test_set_theme_announces_the_new_theme(window, qtbot):
+    with qtbot.waitSignal(window.theme_changed) as signal:
+        window.set_theme("projector")
+    assert signal.args == ["projector"]
+
+
+def test_shortcut_table_goes_through_the_prompts(window):
+    window.show_shortcuts()
+    title, text = window.prompts.infos[-1]
+    assert title == "Keyboard shortcuts" and "Ctrl+S" in text
+
+
+def test_a_form_dock_below_the_inspector_gets_the_height_it_asks_for(qtbot, tmp_path):
+    from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+
+    window = new_window(qtbot, tmp_path)
+    window.resize(1400, 1000)
+    form = QWidget()
+    layout = QFormLayout(form)
+    for k in range(19):
+        layout.addRow(f"field {k}", QLineEdit())
+    dock = window.add_dock("Form", form)
+    window.finish_setup()
+    wanted = form.sizeHint().height()
+    qtbot.wait(50)
+    total = dock.height() + window.inspector_dock.height()
+    assert wanted > total // 2  # more than an equal share would give it
+    qtbot.waitUntil(lambda: dock.height() >= wanted, timeout=5000)
+    assert window.inspector_dock.height() >= dock.height() // 3
