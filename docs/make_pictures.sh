@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
 G=assets/graphs
 OUT=docs/img
-# The examples are laid out tight; values, gradients and labels need room, so nodes are spread apart
-# (in memory only: the files do not change).
-SPREAD=${SPREAD:-1.6,1.9}
+# Values, gradients and labels need a little more room than the editing layout gives, so the
+# nodes are spread apart a little (in memory only: the files do not change).
+SPREAD=${SPREAD:-1.1,1.1}
 export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 r() { "$PY" main.py render "$@" --spread "$SPREAD"; }
 
