@@ -61,6 +61,7 @@ class TimelineWidget(QWidget):
         layout.addLayout(row)
         layout.addLayout(scrub)
         layout.addWidget(self.caption)
+        layout.addStretch(1)  # keep the controls together at the top when the dock is tall
         player.loaded.connect(self._reload)
         player.step_changed.connect(self._stepped)
         player.revealed_changed.connect(lambda _r: self._stepped(self.player.step))
