@@ -156,7 +156,8 @@ class FileController:
         try:
             from ..render import render_to_file
 
-            render_to_file(self.w.graph, path, theme=self.w.theme_name)
+            trace, step = self.shown_trace()
+            render_to_file(self.w.graph, path, theme=self.w.theme_name, trace=trace, step=step)
         except (ImportError, *load_errors()) as exc:
             self.w.prompts.error("Export failed", f"Could not write {Path(path).name}:\n\n{exc}")
             return False
@@ -173,13 +174,26 @@ class FileController:
         path = self.w.prompts.export_path("Export", self._export_name(suffix), file_filter)
         if not path:
             return False
+        trace, _ = self.shown_trace()
         try:
-            export(self.w.graph, path)
+            if trace is not None and function in ("write_dot", "write_tikz"):
+                export(self.w.graph, path, trace=trace)
+            else:
+                export(self.w.graph, path)
         except load_errors() as exc:
             self.w.prompts.error("Export failed", f"Could not write {Path(path).name}:\n\n{exc}")
             return False
         self.w.show_status(f"Exported {path}")
         return True
+
+    def shown_trace(self):
+        """The explain-mode trace and step on screen, so exports carry the values and gradients shown."""
+        explain = getattr(self.w, "explain", None)
+        player = getattr(getattr(explain, "controller", None), "player", None)
+        display = getattr(player, "display", None)
+        if display is None or player.step < 0:
+            return None, None
+        return display.trace, player.step
 
     def _export_name(self, suffix: str) -> str:
         return str(Path(self._suggested_path()).with_suffix(suffix))

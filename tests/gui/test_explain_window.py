@@ -160,3 +160,25 @@ def test_typed_values_flow_through_the_graph(window):
     mode.actions["forward"].trigger()
     assert float(mode.controller.trace.value("a")) == 10.0
     assert mode.controller.caption(0) == "forward: x = 5"
+
+
+class SavePrompts(QuietPrompts):
+    def __init__(self, path):
+        super().__init__()
+        self.path = path
+
+    def export_path(self, title, suggested, file_filter):
+        return str(self.path)
+
+
+def test_exports_carry_the_values_and_gradients_explain_mode_shows(window, tmp_path):
+    window.explain.controller.backward()
+    window.prompts = SavePrompts(tmp_path / "shown.dot")
+    assert window.files.export_interop("engine.interop", "write_dot", "Graphviz DOT (*.dot)")
+    assert "0.1667" in (tmp_path / "shown.dot").read_text()  # ∂L/∂a of log(w·x) at x = 3, w = 2
+    window.prompts = SavePrompts(tmp_path / "shown.png")
+    assert window.files.export_picture("PNG image (*.png)", ".png")
+    window.explain.controller.player.clear()
+    window.prompts = SavePrompts(tmp_path / "plain.png")
+    assert window.files.export_picture("PNG image (*.png)", ".png")
+    assert (tmp_path / "shown.png").read_bytes() != (tmp_path / "plain.png").read_bytes()
