@@ -25,6 +25,12 @@ def resolve_feeds(graph: Graph, feeds: Feeds) -> dict[str, np.ndarray]:
         if integer and not np.array_equal(arr, np.asarray(data, dtype=np.float64)):
             raise ExecutionError(f"{node.op_name} '{node.name}' needs whole numbers", node.id)
         _check_fed_shape(node, arr)
+        if node.op_name == "Label" and arr.size:
+            classes = node.attrs["classes"]
+            bad = arr[(arr < 0) | (arr >= classes)]
+            if bad.size:
+                raise ExecutionError(f"Label '{node.name}': class {int(bad[0])} is out of range 0..{classes - 1}",
+                                     node.id)
         out[node.id] = arr
     return out
 
@@ -117,7 +123,7 @@ def explain(graph: Graph, feeds: Feeds, target: str | None = None,
         steps.append(ForwardStep(node_id, out, node.op.explain(ctx)))
     if np.size(values[target]) != 1:
         raise ExecutionError(f"backward starts from a single number, but '{graph.nodes[target].name}' "
-                             f"is {fmt_shape(values[target].shape)}", target)
+                             f"is {fmt_shape(values[target].shape)}: add a loss after it", target)
     grads = _backward(graph, order, target, values, saved, steps)
     if lr is not None:
         _sgd_steps(graph, grads, lr, apply_update, steps)

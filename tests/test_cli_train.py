@@ -134,3 +134,16 @@ def test_predict_on_a_points_graph_takes_x_y(tmp_path):
     assert sorted(line.split()[0] for line in result.stdout.strip().splitlines()) == ["A", "B", "C"]
     assert "not been trained" in result.stderr
     assert "2 finite numbers" in one_error_line(main_py("predict", path, "0.5"))
+
+
+def test_save_into_a_folder_is_refused_before_training(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "main.py", "train", "assets/graphs/headline_classifier.json",
+                           "--epochs", "1", "--save", str(tmp_path)], cwd=root, capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "that is a folder" in done.stderr and "Traceback" not in done.stderr
+    assert "test_accuracy" not in done.stdout  # refused before any training

@@ -148,3 +148,24 @@ def test_gradient_check_looks_at_the_entries_a_sparse_example_moves():
     picks = _entries_to_check(grad, 50)
     assert {17, 4242, 9001} <= set(picks.tolist())
     assert len(picks) <= 50
+
+
+def test_labels_out_of_range_are_named():
+    g = Graph()
+    z = g.add_node("Input", "z", {"shape": [3], "batched": True})
+    y = g.add_node("Label", "y", {"classes": 3})
+    loss = g.add_node("SoftmaxCrossEntropy", "L")
+    g.connect(z.id, loss.id, "z")
+    g.connect(y.id, loss.id, "y")
+    for bad in (-1, 7):
+        with pytest.raises(ExecutionError, match=f"Label 'y': class {bad} is out of range 0..2"):
+            explain(g, {"z": np.zeros((2, 3)), "y": [0, bad]})
+
+
+def test_bad_token_id_is_named_with_its_position():
+    g = Graph()
+    ids = g.add_node("Input", "x", {"shape": [3], "batched": True, "dtype": "int"})
+    bow = g.add_node("BagOfWords", "f(x)", {"vocab_size": 10})
+    g.connect(ids.id, bow.id, "ids")
+    with pytest.raises(ExecutionError, match=r"token id -3 at position \[1, 0\] is outside the vocabulary of 10"):
+        forward(g, {"x": [[2, 3, 4], [-3, 1, 1]]})

@@ -74,11 +74,26 @@ def epoch_line(result: EpochResult, first_epoch: int, epochs: int) -> str:
             f"test_acc={result.test.accuracy:.4f}  ({result.seconds:.2f} s)")
 
 
+def check_writable(path: str) -> None:
+    """Refuse a --save target that cannot be written, before any time is spent training."""
+    from pathlib import Path
+
+    from ..errors import EngineError
+
+    target = Path(path)
+    if target.is_dir():
+        raise EngineError(f"--save {path}: that is a folder; give a file name such as {target / 'trained.json'}")
+    if not target.parent.is_dir():
+        raise EngineError(f"--save {path}: the folder {target.parent} does not exist")
+
+
 def run(args: argparse.Namespace) -> int:
     """Load, train, report, and optionally save."""
     from ..serialization import load_graph, save_graph
 
     graph = load_graph(args.file)
+    if args.save:
+        check_writable(args.save)
     trainer = Trainer(graph, settings=overrides(args))
     if args.fresh:
         trainer.reset()

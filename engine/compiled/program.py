@@ -145,7 +145,7 @@ class Program:
             loss = vals[self.target_slot]
             if np.size(loss) != 1:
                 raise ExecutionError(f"backward starts from a single number, but '{self.target_node.name}' "
-                                     f"is {fmt_shape(np.shape(loss))}", self.target_node.id)
+                                     f"is {fmt_shape(np.shape(loss))}: add a loss after it", self.target_node.id)
             grads: list = [None] * self.size
             grads[self.target_slot] = np.ones_like(loss, dtype=np.float64)
             kernel = None

@@ -150,6 +150,10 @@ def _file_mode(path: Path) -> int:
 def write_text_atomic(path: PathLike, text: str) -> None:
     """Write text to `path` via a synced temporary file and a rename, keeping the old file as .bak."""
     path = Path(path)
+    if path.is_dir():
+        raise FileFormatError(f"{path}: is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise FileFormatError(f"{path}: the folder {path.parent} does not exist")
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(temp, _file_mode(path))

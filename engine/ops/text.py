@@ -10,6 +10,14 @@ from ..registry import Attr, Op, Port, register
 PAD_ID = 0  # same as engine.data.text.PAD_ID; token id 0 is padding everywhere
 
 
+def check_ids(ids: np.ndarray, size: int, what: str) -> None:
+    """ValueError naming the first token id outside 0..size−1 and where it is."""
+    bad = np.argwhere((ids < 0) | (ids >= size))
+    if bad.size:
+        where = tuple(int(i) for i in bad[0])
+        raise ValueError(f"token id {int(ids[where])} at position {list(where)} is outside {what} of {size} rows")
+
+
 def _need_rank(shape, rank: int, name: str, what: str) -> None:
     if len(shape) < rank:
         raise ShapeError(f"{name} must be {what}, but is {fmt_shape(shape)}")
@@ -52,8 +60,7 @@ class BagOfWords(Featurizer):
 
     def forward(self, ids):
         ids = np.asarray(ids, dtype=np.int64)
-        if ids.size and (ids.min() < 0 or ids.max() >= self.size()):
-            raise ValueError(f"token id {ids.max()} is outside the vocabulary of {self.size()}")
+        check_ids(ids, self.size(), "the vocabulary")
         return self._count(ids, ids != PAD_ID, ids.shape[:-1]), None
 
 
@@ -93,8 +100,7 @@ class Embedding(Op):
 
     def forward(self, ids, table):
         ids = np.asarray(ids, dtype=np.int64)
-        if ids.size and (ids.min() < 0 or ids.max() >= table.shape[0]):
-            raise ValueError(f"token id {ids.max()} is outside the table of {table.shape[0]} rows")
+        check_ids(ids, table.shape[0], "the table")
         out = table[ids]
         out[ids == PAD_ID] = 0.0
         return out, None

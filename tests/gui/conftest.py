@@ -1,6 +1,10 @@
 """Fixtures for the GUI tests: an offscreen scene over a graph, graph builders and a canonical snapshot."""
 import copy
 import json
+import shutil
+import subprocess
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -80,3 +84,40 @@ def make_scene(qtbot):
 def mlp_graph() -> Graph:
     """A fresh lecture MLP."""
     return lecture_mlp()
+
+
+def wait_for(check, timeout: float, what: str, step: float = 0.2):
+    """Poll `check()` until it returns something truthy; fail naming `what` after `timeout` seconds."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        result = check()
+        if result:
+            return result
+        time.sleep(step)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def free_display(first: int = 120, last: int = 259) -> int:
+    """The lowest X display number in [first, last] with neither a lock file nor a socket."""
+    for number in range(first, last + 1):
+        if not Path(f"/tmp/.X{number}-lock").exists() and not Path(f"/tmp/.X11-unix/X{number}").exists():
+            return number
+    raise AssertionError(f"no free X display number between {first} and {last}")
+
+
+@pytest.fixture
+def xvfb_display():
+    """A fresh Xvfb server (1600×1000×24) for one test; yields its DISPLAY string, e.g. ":120"."""
+    if shutil.which("Xvfb") is None:
+        pytest.skip("needs Xvfb (apt-get install xvfb)")
+    number = free_display()
+    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists() or server.poll() is not None, 10, "Xvfb")
+        if server.poll() is not None:
+            pytest.fail("Xvfb exited at start")
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ("Xvfb", "xdotool")
 pytestmark = [
@@ -23,39 +25,6 @@ pytestmark = [
     pytest.mark.skipif(any(shutil.which(t) is None for t in TOOLS),
                        reason="needs Xvfb and xdotool (apt-get install xvfb xdotool)"),
 ]
-
-
-def wait_for(check, timeout: float, what: str, step: float = 0.2):
-    """Poll `check()` until it returns something truthy; fail naming `what` after `timeout` seconds."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        result = check()
-        if result:
-            return result
-        time.sleep(step)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-def free_display() -> int:
-    for number in range(120, 200):
-        if not Path(f"/tmp/.X{number}-lock").exists() and not Path(f"/tmp/.X11-unix/X{number}").exists():
-            return number
-    raise AssertionError("no free X display number between 120 and 199")
-
-
-@pytest.fixture
-def xserver():
-    number = free_display()
-    proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists() or proc.poll() is not None, 10, "Xvfb")
-        if proc.poll() is not None:
-            pytest.fail("Xvfb exited at start")
-        yield f":{number}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 class App:
@@ -130,11 +99,11 @@ def node_by_name(data: dict, name: str) -> dict:
     return next(n for n in data["nodes"].values() if n["name"] == name)
 
 
-def test_drag_wire_save_and_reopen_in_a_real_window(xserver, tmp_path):
+def test_drag_wire_save_and_reopen_in_a_real_window(xvfb_display, tmp_path):
     if shutil.which("import") is None:
         pytest.skip("needs imagemagick's import for the screenshot")
     saved = tmp_path / "wired.json"
-    app = App(xserver, tmp_path)
+    app = App(xvfb_display, tmp_path)
     try:
         data = app.wait_ready()
         nodes_before = len(data["nodes"])
@@ -171,7 +140,7 @@ def test_drag_wire_save_and_reopen_in_a_real_window(xserver, tmp_path):
     assert len(tanh_ids) == 1
     assert {"src": s_id, "dst": tanh_ids[0], "port": "x"} in [
         {k: e[k] for k in ("src", "dst", "port")} for e in file["edges"]]
-    again = App(xserver, tmp_path, str(saved))
+    again = App(xvfb_display, tmp_path, str(saved))
     try:
         data = again.wait_geo(lambda d: d["title"].startswith("wired.json") and d["nodes"], 40, "the reopened file")
         assert [n["op"] for n in data["nodes"].values()].count("Tanh") == 1

@@ -16,6 +16,8 @@ import pytest
 
 from engine.serialization import load_graph
 
+from .conftest import wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ("Xvfb", "xdotool", "import")
 pytestmark = [
@@ -25,38 +27,6 @@ pytestmark = [
                        reason="needs xdotool and imagemagick's import (apt-get install xdotool imagemagick)"),
 ]
 TITLE = "Computation Graph Explorer"
-
-
-def wait_for(check, timeout: float, what: str, step: float = 0.25):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        result = check()
-        if result:
-            return result
-        time.sleep(step)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-def free_display() -> int:
-    for number in range(200, 260):
-        if not Path(f"/tmp/.X{number}-lock").exists() and not Path(f"/tmp/.X11-unix/X{number}").exists():
-            return number
-    raise AssertionError("no free X display number between 200 and 259")
-
-
-@pytest.fixture
-def display():
-    number = free_display()
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists() or server.poll() is not None, 10, "Xvfb")
-        if server.poll() is not None:
-            pytest.fail("Xvfb exited at start")
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def xdotool(env: dict, *args: str) -> str:
@@ -85,10 +55,10 @@ def long_run_file(folder: Path) -> Path:
     return path
 
 
-def test_train_from_the_keyboard_in_a_real_window(display, tmp_path):
+def test_train_from_the_keyboard_in_a_real_window(xvfb_display, tmp_path):
     path = long_run_file(tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
-    env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb", HOME=str(tmp_path), XDG_RUNTIME_DIR=str(tmp_path),
+    env.update(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb", HOME=str(tmp_path), XDG_RUNTIME_DIR=str(tmp_path),
                CGE_SETTINGS_FILE=str(tmp_path / "settings.ini"), CGE_RECOVERY_DIR=str(tmp_path / "recovery"))
     log = open(tmp_path / "app.log", "w")
     app = subprocess.Popen([sys.executable, str(ROOT / "main.py"), str(path)], cwd=ROOT, env=env, stdout=log,
