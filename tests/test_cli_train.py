@@ -147,3 +147,15 @@ def test_save_into_a_folder_is_refused_before_training(tmp_path):
     assert done.returncode != 0
     assert "that is a folder" in done.stderr and "Traceback" not in done.stderr
     assert "test_accuracy" not in done.stdout  # refused before any training
+
+
+def test_predict_refuses_an_empty_headline(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "main.py", "predict", "assets/graphs/headline_classifier.json", " ?! "],
+                          cwd=root, capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "no words to classify" in done.stderr and "Traceback" not in done.stderr
