@@ -105,7 +105,13 @@ def load_graph(path: PathLike) -> Graph:
     path = Path(path)
     if path.suffix.lower() == ".onnx":
         return _load_onnx(path)
-    return graph_from_dict(parse_graph_json(_read_bytes(path)))
+    try:
+        return graph_from_dict(parse_graph_json(_read_bytes(path)))
+    except FileFormatError as exc:
+        message = str(exc)
+        if message.startswith("file: "):  # name the file itself, as the other load errors do
+            raise FileFormatError(f"{path}: {message[len('file: '):]}") from None
+        raise
 
 
 def _keep_backup(path: Path) -> None:
