@@ -86,12 +86,16 @@ class Plan:
 
     def outputs(self, feeds: Feeds, node: str) -> np.ndarray:
         """Forward only, returning one node's value (e.g. class probabilities for prediction)."""
-        node_id = self.graph.find(node).id
-        key = ("out", node_id)
+        return self.values(feeds, [node])[0]
+
+    def values(self, feeds: Feeds, nodes: list[str]) -> list[np.ndarray]:
+        """Forward only, once, returning the values of several nodes (e.g. the loss and the output)."""
+        ids = tuple(self.graph.find(n).id for n in nodes)
+        key = ("out",) + ids
         program = self._cache.programs.get(key)
         if program is None:
-            program = self._cache.programs[key] = Program(self.graph, node_id, train=False)
-        return program.output(self.graph, feeds)
+            program = self._cache.programs[key] = Program(self.graph, ids[0], train=False, shown=ids[1:])
+        return program.values(self.graph, feeds)
 
     def apply_sgd(self, grads: dict[str, np.ndarray | SparseRows], lr: float) -> None:
         """Θ ← Θ − lr·∇Θ in place on the parameter arrays (sparse gradients touch only their rows).

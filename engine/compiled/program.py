@@ -128,10 +128,11 @@ class Program:
         node = self.nodes[kernel.node_id] if kernel is not None else self.target_node
         return ExecutionError(f"{node.op_name} '{node.name}': {exc}", node.id)
 
-    def output(self, graph: Graph, feeds: Feeds) -> np.ndarray:
-        """The target's value."""
+    def values(self, graph: Graph, feeds: Feeds) -> list[np.ndarray]:
+        """The target's value, then the values of the `shown` nodes, from one forward pass."""
         with self.lock, np.errstate(all="ignore"):
-            return self.forward(graph, feeds)[self.target_slot]
+            vals = self.forward(graph, feeds)
+            return [vals[self.target_slot]] + [vals[i] for i in self.shown_slots]
 
     def loss_and_grads(self, graph: Graph, feeds: Feeds) -> tuple[float, dict]:
         """The target's value and the gradient of every parameter it depends on."""

@@ -122,7 +122,7 @@ def evaluate_arrays(plan: Plan, graph: Graph, bindings: Bindings, x: np.ndarray,
     for start in range(0, len(y), EVAL_CHUNK):
         feeds = {bindings.inputs: x[start:start + EVAL_CHUNK], bindings.labels: y[start:start + EVAL_CHUNK]}
         with np.errstate(all="ignore"):
-            loss, out = plan.outputs(feeds, bindings.loss), plan.outputs(feeds, bindings.output)
+            loss, out = plan.values(feeds, [bindings.loss, bindings.output])  # one forward pass
         total_loss += float(loss) * len(feeds[bindings.labels])  # losses are batch means
         predicted.append(predictions(graph, bindings.output, out))
     y_pred = np.concatenate(predicted) if predicted else np.zeros(0, dtype=np.int64)
