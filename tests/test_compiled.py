@@ -8,6 +8,7 @@ import pytest
 
 from engine import ExecutionError, Graph, explain, forward, infer_shapes
 from engine.compiled import Plan, SparseRows
+from test_executor import lecture_mlp  # the slides' a = σ(Wx), b = σ(Va), c = σ(θᵀb)
 
 TOL = 1e-10
 
@@ -33,21 +34,6 @@ def assert_same_as_explain(g, feeds, target=None):
         np.testing.assert_allclose(dense(grad), trace.grads[node_id], rtol=TOL, atol=TOL, equal_nan=True,
                                    err_msg=g.nodes[node_id].name)
     return grads
-
-
-def lecture_mlp():
-    """a = σ(Wx), b = σ(Va), c = σ(θᵀb) with binary cross-entropy."""
-    g = Graph()
-    x = g.add_node("Input", "x", {"shape": [3], "batched": True})
-    y = g.add_node("Input", "y", {"batched": True})
-    w = g.add_node("Parameter", "W", {"shape": [3, 4], "init": "normal", "scale": 1.0, "seed": 0})
-    v = g.add_node("Parameter", "V", {"shape": [4, 4], "init": "normal", "scale": 1.0, "seed": 1})
-    t = g.add_node("Parameter", "θ", {"shape": [4], "init": "normal", "scale": 1.0, "seed": 2})
-    wx, a, va, b = (g.add_node(op) for op in ("MatMul", "Sigmoid", "MatMul", "Sigmoid"))
-    tb, c, loss = g.add_node("Dot"), g.add_node("Sigmoid", "c"), g.add_node("BinaryCrossEntropy", "L")
-    wire(g, [(x, wx, "x"), (w, wx, "W"), (wx, a, "x"), (a, va, "x"), (v, va, "W"), (va, b, "x"),
-             (t, tb, "θ"), (b, tb, "x"), (tb, c, "x"), (c, loss, "p"), (y, loss, "y")])
-    return g
 
 
 VOCAB, LENGTH = 30, 7
