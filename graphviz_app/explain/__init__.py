@@ -81,7 +81,7 @@ class ExplainMode:
         overlay = self.controller.overlay
         if inspector is None or overlay is None or not hasattr(inspector, "show_arrays"):
             return
-        from .state import state_at
+        from engine.replay.state import state_at
 
         state = state_at(overlay.trace, k)
         for node_id in overlay.trace.names:
