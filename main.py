@@ -20,10 +20,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="main.py", description="Computation Graph Explorer. Without a command, opens the app.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in COMMANDS.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue  # a command whose module is not there yet is simply not offered
+        module = importlib.import_module(module_name)  # a command that cannot load is a bug: let it show
         module.add_arguments(sub.add_parser(name, help=module.__doc__.strip().splitlines()[0]))
     return parser
 
