@@ -52,7 +52,7 @@ def computable(graph: Graph, fed: Mapping[str, np.ndarray]) -> list[str]:
             good = node_id in fed or node.value is not None
         else:
             incoming = graph.incoming(node_id)
-            good = all(p in incoming and incoming[p].src in ok for p in node.op.port_names())
+            good = not node.op.open_ports(incoming) and all(e.src in ok for e in incoming.values())
         if good:
             ok.add(node_id)
             ready.append(node_id)
@@ -62,7 +62,7 @@ def computable(graph: Graph, fed: Mapping[str, np.ndarray]) -> list[str]:
 def _eval(graph: Graph, node_id: str, values: dict[str, np.ndarray]) -> tuple[tuple, np.ndarray, Any]:
     node = graph.nodes[node_id]
     incoming = graph.incoming(node_id)
-    xs = tuple(values[incoming[p].src] for p in node.op.port_names())
+    xs = tuple(values[incoming[p.name].src] for p in node.op.connected_ports(incoming))
     try:
         with np.errstate(all="ignore"):
             out, ctx = node.op.forward(*xs)
@@ -156,7 +156,7 @@ def _backward(graph: Graph, order: list[str], target: str, values: dict, saved: 
             continue
         xs, ctx = saved[node_id]
         incoming = graph.incoming(node_id)
-        for i, port in enumerate(node.op.inputs):
+        for i, port in enumerate(node.op.connected_ports(incoming)):
             edge = incoming[port.name]
             if not port.differentiable or values[edge.src].dtype.kind in "iu":
                 reason = "integer ids carry no gradient" if port.integer or values[edge.src].dtype.kind in "iu" \
