@@ -4,7 +4,9 @@ import pytest
 
 from engine import OPS, explain, forward, infer_shapes
 from engine.compiled import Plan
+from engine.examples import build_example
 from engine.gradcheck import check_graph
+from engine.serialization import load_graph, save_graph
 from test_compiled import assert_same_as_explain, kernel_names, text_cnn
 
 # right-padded rows of 7 ids: 7, 4, 1 and 0 words (a headline shorter than any window, and an empty one)
@@ -131,3 +133,28 @@ def test_float_numbers_are_refused_as_ids():
     g.disconnect(g.incoming(g.find("a").id)["ids"].id)
     g.connect(numbers.id, g.find("a").id, "ids")
     assert "needs integer ids" in infer_shapes(g).errors[g.find("a").id]
+
+
+def test_the_text_cnn_example_masks_padding_and_names_words_of_its_headline():
+    g = build_example("text_cnn")
+    pool = g.find("a")
+    assert g.incoming(pool.id)["ids"].src == g.find("x").id
+    sample = g.meta["sample"]
+    ids = np.asarray(sample["x"])
+    trace = explain(g, sample)
+    winners = np.asarray(next(s for s in trace.steps_of("forward") if s.node == pool.id).info["winner"])
+    assert not padding_only(ids, winners, 2).any()
+    assert winners.max() < len(g.meta["sample_text"].split())  # every winning window starts at a word
+
+
+def test_a_file_without_the_mask_edge_still_opens_and_runs(tmp_path):
+    g = build_example("text_cnn")
+    g.disconnect(g.incoming(g.find("a").id)["ids"].id)  # as text_cnn.json was written before the mask
+    path = tmp_path / "text_cnn_unmasked.json"
+    save_graph(g, path)
+    opened = load_graph(path)
+    assert infer_shapes(opened).ok
+    assert "ids" not in opened.incoming(opened.find("a").id)
+    trace = explain(opened, opened.meta["sample"])
+    assert np.isfinite(trace.loss)
+    assert Plan(opened).loss_and_grads(opened.meta["sample"])[0] == pytest.approx(trace.loss, rel=1e-10)
