@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..broadcast import broadcast_shapes
+from ..executor import stable_softmax
 from ..graph import Graph
 from .kernels import EmbeddingKernel, Kernel, SigmoidKernel, SoftmaxCrossEntropyKernel
 from .pool_kernels import ACTIVATIONS, EmbedConvPoolKernel, PoolActKernel
@@ -62,13 +63,12 @@ def _softmax_ce(view: GraphView, node_id: str) -> Fused | None:
     if view.op(node_id) == "SoftmaxCrossEntropy":
         return Fused(node_id, view.port_inputs(node_id), SoftmaxCrossEntropyKernel)
     probs = view.src(node_id, "p")
-    if view.op(probs) != "Softmax" or not view.private(probs):
-        return None
     shape = view.shapes.get(probs)
-    axis = view.graph.nodes[probs].attrs["axis"]
-    if not shape or axis % len(shape) != len(shape) - 1:
+    if stable_softmax(view.graph, node_id, None if shape is None else len(shape)) != probs:
         return None
-    return Fused(node_id, [view.src(probs, "x"), view.src(node_id, "y")], SoftmaxCrossEntropyKernel, {probs})
+    # the same rule as explain mode; a Softmax whose value is wanted still runs, for that value alone
+    absorbed = {probs} if view.private(probs) else set()
+    return Fused(node_id, [view.src(probs, "x"), view.src(node_id, "y")], SoftmaxCrossEntropyKernel, absorbed)
 
 
 def _bag_matmul(view: GraphView, node_id: str) -> Fused | None:
