@@ -7,7 +7,8 @@ from engine.compiled import Plan
 from engine.examples import build_example
 from engine.gradcheck import check_graph
 from engine.serialization import load_graph, save_graph
-from test_compiled import assert_same_as_explain, kernel_names, text_cnn
+from engine.compiled.program import Program
+from test_compiled import assert_same_as_explain, dense, kernel_names, text_cnn
 
 # right-padded rows of 7 ids: 7, 4, 1 and 0 words (a headline shorter than any window, and an empty one)
 PADDED = np.array([[3, 5, 2, 7, 4, 6, 2],
@@ -80,13 +81,15 @@ def test_compiled_plan_equals_explain_on_padded_input(act, bias, width):
 @pytest.mark.parametrize("act", ["Sigmoid", None])
 def test_compiled_pool_without_the_embedding_fusion_equals_explain_on_padded_input(act):
     g = masked_cnn(act)
+    conv, loss = g.find("conv").id, g.find("L").id
+    kernels = [type(k).__name__ for k in Program(g, loss, train=True, shown=(conv,)).kernels]
+    assert "PoolActKernel" in kernels and "EmbedConvPoolKernel" not in kernels
     feeds = {"ids": PADDED, "y": LABELS}
-    shown = Plan(g).loss_grads_and_output(feeds, "conv")  # asking for conv keeps it out of the big fusion
+    value, grads, _ = Plan(g).loss_grads_and_output(feeds, "conv")  # asking for conv keeps it out of the big fusion
     trace = explain(g, feeds)
-    assert shown[0] == pytest.approx(trace.loss, rel=1e-12)
-    for node_id, grad in shown[1].items():
-        dense = grad.to_dense() if hasattr(grad, "to_dense") else grad
-        np.testing.assert_allclose(dense, trace.grads[node_id], rtol=1e-10, atol=1e-12)
+    assert value == pytest.approx(trace.loss, rel=1e-12)
+    for node_id, grad in grads.items():
+        np.testing.assert_allclose(dense(grad), trace.grads[node_id], rtol=1e-10, atol=1e-12)
 
 
 def test_an_unbatched_headline_is_masked_too():
