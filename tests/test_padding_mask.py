@@ -4,10 +4,10 @@ import pytest
 
 from engine import OPS, explain, forward, infer_shapes
 from engine.compiled import Plan
+from engine.compiled.program import Program
 from engine.examples import build_example
 from engine.gradcheck import check_graph
 from engine.serialization import load_graph, save_graph
-from engine.compiled.program import Program
 from test_compiled import assert_same_as_explain, dense, kernel_names, text_cnn
 
 # right-padded rows of 7 ids: 7, 4, 1 and 0 words (a headline shorter than any window, and an empty one)
