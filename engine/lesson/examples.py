@@ -14,7 +14,8 @@ import numpy as np
 
 from ..data import DataError, PreparedData, tokenize
 from ..errors import EngineError
-from ..graph import Graph
+from ..executor import resolve_feeds
+from ..graph import Graph, Node
 from ..replay import samples
 from ..replay.labels import value_part
 from ..replay.samples import Sample
@@ -61,7 +62,9 @@ def choose_examples(graph: Graph, texts: list[str] | None = None) -> Examples:
     chosen = Examples([], data)
     for number, text in enumerate(texts, start=1):
         try:
-            chosen.samples.append(parse_example(graph, data, text, why_not, chosen.notes))
+            sample = parse_example(graph, data, text, why_not, chosen.notes)
+            resolve_feeds(graph, sample.feeds)  # wrong shapes or classes are named here, with the --example
+            chosen.samples.append(sample)
         except (EngineError, ValueError) as exc:
             raise LessonError(f"--example {number} ({text!r}) cannot be used: {exc}") from None
     return chosen
@@ -147,7 +150,8 @@ def _typed(graph: Graph, spec: str) -> Sample:
             continue
         name, sep, value = part.partition("=")
         if not sep or not value.strip():
-            raise LessonError(f"expected NAME=VALUE such as x=[1, 2], got {part!r}")
+            names = ", ".join(n.name for n in samples.fed_nodes(graph))
+            raise LessonError(f"expected NAME=VALUE for this graph's inputs ({names}), such as x=[1, 2]; got {part!r}")
         node = _fed_node(graph, name.strip())
         texts[node.id] = value.strip()
     typed = samples.typed_sample(graph, texts)
@@ -156,7 +160,7 @@ def _typed(graph: Graph, spec: str) -> Sample:
     return Sample(feeds, ", ".join(parts))
 
 
-def _fed_node(graph: Graph, name: str):
+def _fed_node(graph: Graph, name: str) -> Node:
     fed = samples.fed_nodes(graph)
     for node in fed:
         if node.name == name:

@@ -21,17 +21,25 @@ def _template(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
-def _script_safe(text: str) -> str:
-    """JSON or JS that cannot end its <script> element early."""
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+def _data_json(lesson: dict[str, Any]) -> str:
+    """The data as JSON that cannot end its <script> element: every '<' is written \\u003c."""
+    text = json.dumps(lesson, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c")
+
+
+def _player_js() -> str:
+    """The player's script, checked to hold nothing that would end its <script> element."""
+    code = _template("player.js")
+    if re.search(r"</script|<!--", code, re.I):
+        raise LessonError("the player template player.js must not contain '</script' or '<!--'")
+    return code
 
 
 def render_page(lesson: dict[str, Any]) -> str:
     """The whole page as text: no file, font or script is fetched from anywhere when it opens."""
-    data = json.dumps(lesson, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     page = _template("player.html")
     parts = {"{{TITLE}}": html.escape(lesson["title"]), "/*{{CSS}}*/": _template("player.css"),
-             "/*{{JS}}*/": _script_safe(_template("player.js")), "{{DATA}}": _script_safe(data)}
+             "/*{{JS}}*/": _player_js(), "{{DATA}}": _data_json(lesson)}
     for marker in parts:
         if page.count(marker) != 1:
             raise LessonError(f"the player template player.html needs {marker} exactly once")
