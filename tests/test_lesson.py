@@ -218,11 +218,13 @@ def test_three_headlines_make_three_examples_with_their_classes():
         assert [s["caption"] for s in ex["steps"]] == [narrator.caption(k) for k in range(len(trace))]
 
 
-def test_progress_is_told_per_example():
+def test_progress_counts_every_step_of_every_example():
     graph = load_graph(GRAPHS / "headline_classifier.json")
+    examples = choose_examples(graph, HEADLINES[:2])
     calls = []
-    build_lesson(graph, choose_examples(graph, HEADLINES[:2]), progress=lambda done, total: calls.append((done, total)))
-    assert calls == [(1, 2), (2, 2)]
+    build_lesson(graph, examples, progress=lambda done, total: calls.append((done, total)))
+    total = 2 * sum(len(explain(graph, s.feeds)) for s in examples.samples)
+    assert calls == [(done, total) for done in range(1, total + 1)]
 
 
 def test_typed_values_and_rows_are_examples():

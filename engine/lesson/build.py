@@ -7,6 +7,7 @@ from ..errors import EngineError
 from ..executor import explain
 from ..graph import Graph
 from ..replay.samples import Sample
+from ..trace import Trace
 
 from .examples import Examples, LessonError
 from .frames import Frames, narrator_for, steps_data
@@ -15,7 +16,7 @@ from .layout import page_layout
 from .table import Table
 
 FORMAT, VERSION = "cge-lesson", 1
-Progress = Callable[[int, int], None]  # (examples done, examples in all)
+Progress = Callable[[int, int], None]  # (work done, work in all): steps described, twice per trace step
 
 
 def build_lesson(graph: Graph, examples: Examples, fallback_title: str = "",
@@ -25,28 +26,38 @@ def build_lesson(graph: Graph, examples: Examples, fallback_title: str = "",
     table = Table()
     node_ids = [n["id"] for n in layout["nodes"]]
     edge_ids = [e["id"] for e in layout["edges"]]
+    traces = [_trace(graph, sample, number) for number, sample in enumerate(examples.samples, start=1)]
+    tick = _counter(2 * sum(len(t) for t in traces), progress)
     lesson: dict[str, Any] = {
         "format": FORMAT, "version": VERSION,
         "title": str(graph.meta.get("title") or fallback_title or "Computation graph"),
         "description": str(graph.meta.get("description") or ""), **layout, "examples": []}
-    total = len(examples.samples)
-    for number, sample in enumerate(examples.samples, start=1):
-        lesson["examples"].append(_example(graph, sample, examples, table, node_ids, edge_ids, number))
-        if progress is not None:
-            progress(number, total)
+    for number, (sample, trace) in enumerate(zip(examples.samples, traces), start=1):
+        narrator = narrator_for(graph, trace, sample.text, examples.vocab_words, examples.class_names)
+        frames = Frames(graph, trace, narrator, table, node_ids, edge_ids)
+        data = {"name": sample.description or f"example {number}", **steps_data(frames, tick)}
+        data["details"] = edge_details(trace, narrator.labeller, table, tick)
+        lesson["examples"].append(data)
     lesson.update(table.to_json())
     return lesson
 
 
-def _example(graph: Graph, sample: Sample, examples: Examples, table: Table, node_ids: list[str],
-             edge_ids: list[str], number: int) -> dict[str, Any]:
+def _trace(graph: Graph, sample: Sample, number: int) -> Trace:
     try:
-        trace = explain(graph, sample.feeds)
+        return explain(graph, sample.feeds)
     except (EngineError, ValueError) as exc:
         raise LessonError(f"example {number} ({sample.description or 'the file sample'}) cannot be "
                           f"explained: {exc}") from None
-    narrator = narrator_for(graph, trace, sample.text, examples.vocab_words, examples.class_names)
-    frames = Frames(graph, trace, narrator, table, node_ids, edge_ids)
-    data = {"name": sample.description or f"example {number}", **steps_data(frames)}
-    data["details"] = edge_details(trace, narrator.labeller, table)
-    return data
+
+
+def _counter(total: int, progress: Progress | None) -> Callable[[], None]:
+    """A function to call once per unit of work; it tells `progress` how far the lesson is."""
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    return tick

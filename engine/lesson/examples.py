@@ -70,6 +70,11 @@ def choose_examples(graph: Graph, texts: list[str] | None = None) -> Examples:
     return chosen
 
 
+def examples_of(graph: Graph, chosen: list[Sample]) -> Examples:
+    """Samples chosen elsewhere (the Explain dock's), with the data set that names their words and classes."""
+    return Examples(list(chosen), load_data(graph)[0])
+
+
 def default_example(graph: Graph, data: PreparedData | None) -> Sample:
     """The file's sample as explain mode starts with it: the lecture's headline, or the first example."""
     headline = graph.meta.get("sample_text")

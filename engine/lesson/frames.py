@@ -5,7 +5,7 @@ Everything shown comes from engine.replay (state_at, Narrator, view); the page o
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -95,8 +95,10 @@ def narrator_for(graph: Graph, trace: Trace, text: str | None, vocab_words: list
     return Narrator(graph, trace, vocab_words, class_names, tokens)
 
 
-def steps_data(frames: Frames) -> dict[str, Any]:
-    """The ready state and every step: caption, question, focus, pulses, and the done and pending frames."""
+def steps_data(frames: Frames, tick: Callable[[], None] = lambda: None) -> dict[str, Any]:
+    """The ready state and every step: caption, question, focus, pulses, and the done and pending frames.
+
+    `tick` is called once per step (progress)."""
     trace, narrator = frames.trace, frames.narrator
     index = {edge_id: i for i, edge_id in enumerate(frames.edge_ids)}
     steps = []
@@ -110,6 +112,7 @@ def steps_data(frames: Frames) -> dict[str, Any]:
             "pulse": [[index[e], 1 if back else 0] for e, back in view.pulse_edges(frames.graph, trace, k)
                       if e in index],
             "done": frames.frame(done), "pending": frames.frame(pending)})
+        tick()
     strengths = view.gradient_strengths(trace)
     return {"ready": {"caption": READY, "done": frames.frame(state_at(trace, -1))}, "steps": steps,
             "strength": [round(strengths.get(e, 0.0), 3) for e in frames.edge_ids]}

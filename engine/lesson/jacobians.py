@@ -5,7 +5,7 @@ to compute at all (engine.trace.MAX_JACOBIAN_ENTRIES) keeps only the gradients a
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -18,10 +18,14 @@ from .table import Table, rounded
 MAX_SIDE = 48  # rows and columns of a Jacobian drawn on the page
 
 
-def edge_details(trace: Trace, labeller: Labeller, table: Table) -> dict[str, dict[str, Any]]:
-    """Edge id → what clicking the edge shows: its Jacobian, or why no gradient flows along it."""
+def edge_details(trace: Trace, labeller: Labeller, table: Table,
+                 tick: Callable[[], None] = lambda: None) -> dict[str, dict[str, Any]]:
+    """Edge id → what clicking the edge shows: its Jacobian, or why no gradient flows along it.
+
+    `tick` is called once per step of the trace (progress)."""
     out: dict[str, dict[str, Any]] = {}
     for k, step in enumerate(trace.steps):
+        tick()
         if isinstance(step, BackwardStep):
             out[step.edge] = jacobian_data(labeller, step, k, table)
         elif isinstance(step, NoGradStep):

@@ -8,6 +8,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QToolBar
 
+from .export_lesson import add_lesson_export
+
 if TYPE_CHECKING:
     from ..main_window import MainWindow
 
@@ -80,6 +82,8 @@ def _fill_export_menu(w: "MainWindow", menu: QMenu) -> None:
         action = menu.addAction(label)
         action.setData((module, function, file_filter))
         action.triggered.connect(lambda _c=False, act=action: w.files.export_interop(*act.data()))
+    menu.addSeparator()
+    add_lesson_export(w, menu)
     menu.setToolTipsVisible(True)
     menu.aboutToShow.connect(lambda: _refresh_interop(menu))
     _refresh_interop(menu)
