@@ -14,7 +14,10 @@ from ..graph import Graph
 from .build import Progress, build_lesson
 from .examples import Examples, LessonError
 
-TEMPLATE_FILES = ("player.html", "player.css", "player.js")
+# the player's script in parts, run in this order in one scope (player.html wraps them in one function)
+JS_FILES = ("player-state.js", "player-draw.js", "player-camera.js", "player-steps.js", "player-panel.js",
+            "player-controls.js")
+TEMPLATE_FILES = ("player.html", "player.css") + JS_FILES
 
 
 def _template(name: str) -> str:
@@ -28,11 +31,14 @@ def _data_json(lesson: dict[str, Any]) -> str:
 
 
 def _player_js() -> str:
-    """The player's script, checked to hold nothing that would end its <script> element."""
-    code = _template("player.js")
-    if re.search(r"</script|<!--", code, re.I):
-        raise LessonError("the player template player.js must not contain '</script' or '<!--'")
-    return code
+    """The player's script parts joined, checked to hold nothing that would end its <script> element."""
+    parts = []
+    for name in JS_FILES:
+        code = _template(name)
+        if re.search(r"</script|<!--", code, re.I):
+            raise LessonError(f"the player template {name} must not contain '</script' or '<!--'")
+        parts.append(code)
+    return "\n".join(parts)
 
 
 def render_page(lesson: dict[str, Any]) -> str:
