@@ -23,6 +23,7 @@ from engine.serialization import load_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAPHS = ROOT / "assets" / "graphs"
+SUPERSCRIPTS = str.maketrans("0123456789×", "⁰¹²³⁴⁵⁶⁷⁸⁹ˣ")
 HEADLINES = ["Arsenal beat Chelsea in the cup final=Sports", "Stocks fall after Morgan Stanley earnings miss",
              "Prime minister calls early election=Politics"]
 
@@ -268,7 +269,7 @@ def test_jacobians_are_the_local_jacobians_with_their_shape():
         d = details[step.edge]
         n, m = step.jacobian_shape
         assert (d["k"], d["n"], d["m"], d["rows"], d["cols"]) == (k, n, m, n, m)
-        assert d["local"].endswith("ℝ" + f"{n}×{m}".translate(str.maketrans("0123456789×", "⁰¹²³⁴⁵⁶⁷⁸⁹ˣ")))
+        assert d["local"].endswith("ℝ" + f"{n}×{m}".translate(SUPERSCRIPTS))
         assert d["J"] == rounded(step.local_jacobian())
         assert [lesson["strings"][i] for i in d["JText"]] == [fmt_num(v, 3) for v in step.local_jacobian().ravel()]
         assert d["prod"] == rounded(step.product) and d["up"] == rounded(step.upstream)

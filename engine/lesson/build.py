@@ -55,6 +55,7 @@ def _counter(total: int, progress: Progress | None) -> Callable[[], None]:
     done = 0
 
     def tick() -> None:
+        """One more unit done."""
         nonlocal done
         done += 1
         if progress is not None:

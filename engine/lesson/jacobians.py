@@ -1,4 +1,4 @@
-"""Per edge of one trace: its local Jacobian ∂out/∂in as the page's heatmap shows it, with ∂L/∂in = J · upstream.
+"""Per edge of one trace: its local Jacobian ∂out/∂in as the page draws it, with ∂L/∂in = J · upstream.
 
 A Jacobian larger than MAX_SIDE × MAX_SIDE is cut to its top-left block, with a note saying so; one too large
 to compute at all (engine.trace.MAX_JACOBIAN_ENTRIES) keeps only the gradients and says why.

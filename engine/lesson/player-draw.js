@@ -43,6 +43,7 @@ function buildRegion(region) {
 }
 
 function buildNode(node) {
+  function line(cls, dy) { return make("text", { "class": cls, x: node.x + 14, y: node.y + dy }, g); }
   var g = make("g", { "class": "node " + node.style, "data-node": node.id }, $("nodes"));
   make("rect", { "class": "box", x: node.x, y: node.y, width: node.w, height: node.h, rx: 12 }, g);
   var accent = make("rect", { x: node.x + 1, y: node.y + 1, width: node.w - 2, height: 6, rx: 3 }, g);
@@ -50,8 +51,8 @@ function buildNode(node) {
   var view = { node: node, g: g,
     name: make("text", { "class": "name", x: node.x + 14, y: node.y + 36 }, g),
     op: make("text", { "class": "op", x: node.x + 14, y: node.y + 56 }, g),
-    value: [84, 106].map(function (dy) { return make("text", { "class": "value", x: node.x + 14, y: node.y + dy }, g); }),
-    grad: [130, 152].map(function (dy) { return make("text", { "class": "grad", x: node.x + 14, y: node.y + dy }, g); }),
+    value: [84, 106].map(function (dy) { return line("value", dy); }),
+    grad: [130, 152].map(function (dy) { return line("grad", dy); }),
     mark: make("text", { "class": "hidden-mark", x: node.x + node.w / 2, y: node.y + 112,
                          "text-anchor": "middle" }, g),
     badge: make("g", { "class": "badge" }, g) };

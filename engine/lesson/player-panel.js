@@ -16,12 +16,17 @@ function heading(body, tag, cls, text) {
 function showDetails() {
   var panel = $("details"), body = $("details-body");
   if (!state.selected) { panel.hidden = true; return; }
-  var key = [state.example, state.step, state.revealed, state.arrived, state.selected.kind, state.selected.id].join("|");
+  var key = [state.example, state.step, state.revealed, state.arrived, state.selected.kind,
+             state.selected.id].join("|");
   panel.hidden = false;
   if (panel.__key === key) { return; }
   panel.__key = key;
   body.textContent = "";
-  if (state.selected.kind === "edge") { edgeDetails(body, state.selected.id); } else { nodeDetails(body, state.selected.id); }
+  if (state.selected.kind === "edge") {
+    edgeDetails(body, state.selected.id);
+  } else {
+    nodeDetails(body, state.selected.id);
+  }
 }
 
 function edgeDetails(body, id) {
@@ -33,7 +38,8 @@ function edgeDetails(body, id) {
     return;
   }
   var now = current();
-  if (detail.k > state.step || (detail.k === state.step && (now.hidden || state.animating !== null && !state.arrived))) {
+  var underway = now.hidden || (state.animating !== null && !state.arrived);
+  if (detail.k > state.step || (detail.k === state.step && underway)) {
     heading(body, "h2", "", names);
     heading(body, "p", "note", detail.k > state.step ?
       "Backward reaches this edge at step " + (detail.k + 1) + ". Step on to see its local Jacobian." :
@@ -106,7 +112,9 @@ function jacobianPicture(d) {
 }
 
 function sign(pic, x, y, text) {
-  make("text", { x: x, y: y + 10, "text-anchor": "middle", "font-size": 30, fill: cssColor("node-text") }, pic).textContent = text;
+  var mark = make("text", { x: x, y: y + 10, "text-anchor": "middle", "font-size": 30,
+                            fill: cssColor("node-text") }, pic);
+  mark.textContent = text;
 }
 
 function caption(pic, x, y, text) {
@@ -138,7 +146,8 @@ function gridPicture(grid, color) {
     pic.setAttribute("width", 540);
     pic.setAttribute("height", grid.v.length * 38);
     grid.v.forEach(function (v, r) {
-      make("text", { x: 0, y: r * 38 + 25, "font-size": 19, fill: cssColor("node-text") }, pic).textContent = grid.names[r];
+      var name = make("text", { x: 0, y: r * 38 + 25, "font-size": 19, fill: cssColor("node-text") }, pic);
+      name.textContent = grid.names[r];
       make("rect", { x: 150, y: r * 38 + 6, width: Math.max(1, 300 * (v || 0)), height: 26, fill: color }, pic);
       make("text", { x: 160 + 300 * (v || 0), y: r * 38 + 25, "font-size": 18, fill: cssColor("node-text") }, pic)
         .textContent = str(grid.t[r]);
