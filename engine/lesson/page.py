@@ -15,8 +15,8 @@ from .build import Progress, build_lesson
 from .examples import Examples, LessonError
 
 # the player's script in parts, run in this order in one scope (player.html wraps them in one function)
-JS_FILES = ("player-state.js", "player-draw.js", "player-camera.js", "player-steps.js", "player-panel.js",
-            "player-controls.js")
+JS_FILES = ("player-state.js", "player-draw.js", "player-labels.js", "player-camera.js", "player-steps.js",
+            "player-panel.js", "player-controls.js")
 TEMPLATE_FILES = ("player.html", "player.css") + JS_FILES
 
 

@@ -1,4 +1,4 @@
-/* Part 3: the camera: the whole graph, a zoom the reader chose, or following the current step. */
+/* Part 4: the camera: the whole graph, a zoom the reader chose, or following the current step. */
 
 function fitScale() {
   var box = svg.getBoundingClientRect(), b = lesson.bounds;

@@ -1,4 +1,4 @@
-/* Part 6: buttons, keys, the example switcher and the mouse; then the first picture. */
+/* Part 7: buttons, keys, the example switcher and the mouse; then the first picture. */
 
 function buildExamples() {
   var bar = $("examples");

@@ -76,7 +76,8 @@ function buildEdge(edge) {
   make("path", { "class": "hit", d: curvePath(edge.curve) }, g);
   var label = make("g", { "class": "elabel", "data-edge": edge.id }, $("labels"));
   var view = { edge: edge, g: g, line: line, label: label, length: line.getTotalLength(),
-               rect: make("rect", { rx: 7 }, label), text: make("text", { "text-anchor": "middle" }, label),
+               leader: make("line", { "class": "leader" }, label), rect: make("rect", { rx: 7 }, label),
+               text: make("text", { "text-anchor": "middle" }, label),
                pulse: make("circle", { "class": "pulse", r: 11, visibility: "hidden" }, $("pulses")) };
   g.addEventListener("click", function () { select({ kind: "edge", id: edge.id }); });
   label.addEventListener("click", function () { select({ kind: "edge", id: edge.id }); });
@@ -133,37 +134,6 @@ function showEdge(view, look, now, index) {
   showLabel(view, hidden ? "?" : str(look[0]), focus, hidden);
 }
 
-function showLabel(view, text, focus, hidden) {
-  var label = view.label;
-  label.setAttribute("visibility", text ? "visible" : "hidden");
-  label.setAttribute("class", "elabel" + (focus ? " active" : "") + (hidden ? " hidden-label" : ""));
-  if (!text) { return; }
-  var size = focus ? Math.max(22, 26 / state.scale) : Math.max(14, 15 / state.scale);
-  var key = text + "|" + size;
-  if (view.labelKey !== key) {
-    view.labelKey = key;
-    var at = view.edge.label, lines = text.split("\n");
-    view.text.textContent = "";
-    view.text.style.fontSize = size + "px";
-    lines.forEach(function (line, i) {
-      var span = make("tspan", { x: at[0], dy: i === 0 ? 0 : 1.2 * size }, view.text);
-      span.textContent = line;
-    });
-    view.text.setAttribute("y", at[1] - (lines.length - 1) * 0.6 * size + 0.35 * size);
-    var box = view.text.getBBox(), pad = 0.35 * size;
-    var b = lesson.bounds, shift = Math.max(0, b[0] - box.x + pad) - Math.max(0, box.x + box.width + pad - b[0] - b[2]);
-    if (shift) { // a label wider than the room at the graph's edge moves inwards instead of being cut
-      Array.prototype.forEach.call(view.text.childNodes, function (span) { span.setAttribute("x", at[0] + shift); });
-      box = view.text.getBBox();
-    }
-    view.rect.setAttribute("x", box.x - pad);
-    view.rect.setAttribute("y", box.y - pad / 2);
-    view.rect.setAttribute("width", box.width + 2 * pad);
-    view.rect.setAttribute("height", box.height + pad);
-  }
-  if (focus) { $("labels").appendChild(label); } // the current step's label on top of the others
-}
-
 function render() {
   var now = current(), ex = example();
   followStep(now.step);
@@ -174,6 +144,7 @@ function render() {
   svg.setAttribute("class", "phase-" + root.dataset.phase);
   nodeViews.forEach(function (view, i) { showNode(view, lesson.nodeLooks[now.frame.n[i]], now); });
   edgeViews.forEach(function (view, i) { showEdge(view, lesson.edgeLooks[now.frame.e[i]], now, i); });
+  placeLabels();
   $("caption").textContent = now.caption;
   $("step-info").textContent = state.step < 0 ? "Before the first step · " + ex.steps.length + " steps" :
     "Step " + (state.step + 1) + " of " + ex.steps.length + " · " + now.step.phase +

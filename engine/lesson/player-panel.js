@@ -1,4 +1,4 @@
-/* Part 5: the side panel: an edge's local Jacobian, or a node's value and gradient. */
+/* Part 6: the side panel: an edge's local Jacobian, or a node's value and gradient. */
 
 function select(what) {
   state.selected = what;
@@ -86,7 +86,7 @@ function drawCells(parent, x, y, rows, cols, w, h, values, texts, colorOf) {
 function jacobianPicture(d) {
   var all = d.up.concat(d.prod, d.J || []).filter(function (v) { return v !== null; });
   var top = Math.max.apply(null, all.map(Math.abs).concat([0]));
-  var w = Math.max(5, Math.min(80, Math.floor(440 / (d.cols + 2))));
+  var w = Math.max(5, Math.min(84, Math.floor(470 / (d.cols + 2))));
   var h = Math.max(4, Math.min(56, Math.floor(170 / Math.max(d.rows, d.cols))));
   var gap = 44, jw = d.J ? d.cols * w : 0;
   var pic = document.createElementNS(NS, "svg");

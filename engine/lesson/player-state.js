@@ -1,5 +1,5 @@
-/* The lesson player, part 1 of 6: the data, the player's state, and small helpers.
-   The six player-*.js parts run in one scope, in the order of engine/lesson/page.py JS_FILES. */
+/* The lesson player, part 1 of 7: the data, the player's state, and small helpers.
+   The seven player-*.js parts run in one scope, in the order of engine/lesson/page.py JS_FILES. */
 
 var lesson = JSON.parse(document.getElementById("lesson-data").textContent);
 var root = document.getElementById("player");

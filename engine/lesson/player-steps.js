@@ -1,4 +1,4 @@
-/* Part 4: moving through the steps: the app's TracePlayer (graphviz_app/explain/player.py), in the browser. */
+/* Part 5: moving through the steps: the app's TracePlayer (graphviz_app/explain/player.py), in the browser. */
 
 function seek(k) {
   stopAnimation();
