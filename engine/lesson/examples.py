@@ -19,6 +19,7 @@ from ..graph import Graph, Node
 from ..replay import samples
 from ..replay.labels import value_part
 from ..replay.samples import Sample
+from ..replay.view import SHOWN_TOKEN_IDS
 
 _ROW = re.compile(r"^(test|train):(\d+)$")
 
@@ -81,8 +82,18 @@ def default_example(graph: Graph, data: PreparedData | None) -> Sample:
     if data is not None and data.kind == "text" and isinstance(headline, str) and headline.strip():
         return samples.text_sample(graph, data, headline, sample_class(graph, data))
     feeds = samples.file_feeds(graph)
-    parts = [f"{graph.find(key).name} {value_part(np.asarray(value))}" for key, value in feeds.items()]
-    return Sample(feeds, ", ".join(parts) or "the file's sample")
+    return Sample(feeds, describe_feeds(graph, feeds) or "the file's sample")
+
+
+def describe_feeds(graph: Graph, feeds: dict) -> str:
+    """'x = (1, 2, −1), y = 1' for the switcher; a row of token ids is named by its length."""
+    parts = []
+    for key, value in feeds.items():
+        arr = np.asarray(value)
+        words = arr.dtype.kind in "iu" and arr.size > SHOWN_TOKEN_IDS
+        parts.append(f"{graph.find(key).name} = {arr.size} token ids" if words
+                     else f"{graph.find(key).name} {value_part(arr)}")
+    return ", ".join(parts)
 
 
 def sample_class(graph: Graph, data: PreparedData) -> int:
@@ -161,8 +172,7 @@ def _typed(graph: Graph, spec: str) -> Sample:
         texts[node.id] = value.strip()
     typed = samples.typed_sample(graph, texts)
     feeds = samples.first_example(graph, typed.feeds)
-    parts = [f"{graph.nodes[key].name} {value_part(np.asarray(value))}" for key, value in feeds.items()]
-    return Sample(feeds, ", ".join(parts))
+    return Sample(feeds, describe_feeds(graph, feeds))
 
 
 def _fed_node(graph: Graph, name: str) -> Node:
