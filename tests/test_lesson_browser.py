@@ -3,6 +3,7 @@
 Skipped, with the reason, where chromium, chromedriver or selenium are missing (`.ci/run` installs them).
 """
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -253,3 +254,31 @@ def test_the_active_step_is_large_on_a_full_hd_screen(browser, mlp):
     on_screen = browser.execute_script(
         "var t = arguments[0], m = t.getScreenCTM(); return parseFloat(getComputedStyle(t).fontSize) * m.a;", text)
     assert on_screen >= 24
+
+
+def test_screenshots_at_full_hd(browser, mlp, tmp_path):
+    """Forward, backward with the Jacobian open, and predict mode, at 1920×1080 (LESSON_SHOTS=DIR keeps them)."""
+    path, trace, narrator = mlp
+    keep = Path(os.environ["LESSON_SHOTS"]) if os.environ.get("LESSON_SHOTS") else tmp_path
+    keep.mkdir(parents=True, exist_ok=True)
+    forward = next(k for k, s in enumerate(trace.steps) if s.kind == "forward" and trace.names[s.node] == "θᵀb")
+    backward = trace.steps.index(trace.edge("V", "Va"))
+    shots = {}
+    open_page(browser, path)
+    press(browser, *[Keys.ARROW_RIGHT] * (forward + 1))
+    shots["lesson_forward.png"] = caption(browser) == narrator.caption(forward)
+    browser.save_screenshot(str(keep / "lesson_forward.png"))
+    press(browser, Keys.HOME, *[Keys.ARROW_RIGHT] * (backward + 1))
+    click_edge(browser, trace.edge("a", "Va").edge)
+    shots["lesson_backward_jacobian.png"] = "local ∂(Va)/∂a" in browser.find_element(By.ID, "details").text
+    browser.save_screenshot(str(keep / "lesson_backward_jacobian.png"))
+    press(browser, Keys.ESCAPE, "p", " ")
+    settle(browser)
+    shots["lesson_predict.png"] = caption(browser) == narrator.caption(backward + 1, hidden=True)
+    browser.save_screenshot(str(keep / "lesson_predict.png"))
+    press(browser, "p")
+    assert all(shots.values()), shots
+    for name in shots:
+        header = (keep / name).read_bytes()[:24]
+        assert header[:8] == b"\x89PNG\r\n\x1a\n"
+        assert (int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")) == (WIDTH, HEIGHT)

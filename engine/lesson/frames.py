@@ -62,7 +62,8 @@ class Frames:
     def _describe(self, node_id: str, role: str, arr: np.ndarray) -> str:
         if role == "grad":
             name = self.narrator.labeller.name(node_id)
-            head = partial("L", name) if len(name) <= SHORT_NAME else "∂L/∂·"
+            loss = self.narrator.labeller.loss
+            head = partial(loss, name) if len(name) <= SHORT_NAME else f"∂{loss}/∂·"
             return f"{head} {value_part(arr)}"
         return self.narrator.value_words(node_id) or value_part(arr)
 
