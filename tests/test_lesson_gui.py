@@ -9,7 +9,6 @@ pytest.importorskip("pytestqt")
 from PySide6.QtWidgets import QProgressDialog  # noqa: E402
 
 from engine.serialization import load_graph  # noqa: E402
-from graphviz_app.explain import install  # noqa: E402
 from graphviz_app.window import export_lesson as export_module  # noqa: E402
 from gui.test_window import new_window  # noqa: E402
 from test_lesson import GRAPHS, lesson_data  # noqa: E402
@@ -24,11 +23,9 @@ def no_uncaught_exceptions(monkeypatch):
     assert caught == []
 
 
-def window_on(qtbot, tmp_path, name, explain=True):
+def window_on(qtbot, tmp_path, name):
     w = new_window(qtbot, tmp_path)
     w.set_graph(load_graph(GRAPHS / f"{name}.json"), None, example=name)
-    if explain:
-        install(w).controller.player.instant = True
     return w
 
 
@@ -50,8 +47,10 @@ def test_interactive_page_uses_the_explain_docks_headline(qtbot, tmp_path):
     assert w.statusBar().currentMessage().startswith(f"Exported {out} (")
 
 
-def test_without_explain_mode_the_page_explains_the_files_sample(qtbot, tmp_path):
-    w = window_on(qtbot, tmp_path, "neuron", explain=False)
+def test_without_an_example_picker_the_page_explains_the_files_sample(qtbot, tmp_path):
+    w = window_on(qtbot, tmp_path, "neuron")
+    w.explain.controller.picker.set_values({"x": "[5, 5, 5]"})
+    w.explain.controller.picker.setParent(None)  # as in a window without the Explain dock
     w.prompts.save_to = str(tmp_path / "neuron.html")
     page_action(w).trigger()
     data = lesson_data((tmp_path / "neuron.html").read_text(encoding="utf-8"))

@@ -1,12 +1,11 @@
 """File ▸ Export ▸ Interactive page…: the explain trace as one HTML page that students open in a browser.
 
 The page explains the example chosen in the Explain dock (a typed headline, a data-set row, typed values);
-without explain mode, or when that example cannot be used, it explains the file's own sample.
+when there is none, or it cannot be used, it explains the file's own sample.
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -16,15 +15,13 @@ from engine.errors import EngineError
 from engine.lesson import Examples, choose_examples, examples_of, write_lesson
 
 from ..explain.sample_picker import SamplePicker
-
-if TYPE_CHECKING:
-    from ..main_window import MainWindow
+from .contract import Workbench
 
 PAGE_FILTER = "Web page (*.html *.htm)"
 SHOW_AFTER_MS = 400  # the progress dialog appears only when the export takes longer than this
 
 
-def add_lesson_export(window: "MainWindow", menu: QMenu) -> QAction:
+def add_lesson_export(menu: QMenu, window: Workbench) -> QAction:
     """Add Interactive page… to the Export menu."""
     action = menu.addAction("Interactive page…")
     action.setObjectName("export_lesson")
@@ -34,9 +31,9 @@ def add_lesson_export(window: "MainWindow", menu: QMenu) -> QAction:
     return action
 
 
-def lesson_examples(window: "MainWindow") -> tuple[Examples, str]:
+def lesson_examples(window: Workbench) -> tuple[Examples, str]:
     """The Explain dock's example when there is one that works, else the file's sample; and a note why."""
-    picker = window.findChild(SamplePicker)
+    picker = window.host.findChild(SamplePicker)
     if picker is None or picker.graph is not window.graph:
         return choose_examples(window.graph), ""
     try:
@@ -46,20 +43,20 @@ def lesson_examples(window: "MainWindow") -> tuple[Examples, str]:
         return choose_examples(window.graph), note
 
 
-def _suggested(window: "MainWindow") -> str:
+def _suggested(window: Workbench) -> str:
     doc = window.document
     base = Path(doc.path) if doc.path else Path.home() / f"{doc.example or 'graph'}.json"
     return str(base.with_name(base.stem + "-lesson.html"))
 
 
-def export_lesson(window: "MainWindow") -> bool:
+def export_lesson(window: Workbench) -> bool:
     """Ask where, build the page (with a progress dialog on long work) and say what was written."""
     path = window.prompts.export_path("Export interactive page", _suggested(window), PAGE_FILTER)
     if not path:
         return False
     if not Path(path).suffix:
         path += ".html"
-    progress = QProgressDialog("Writing the interactive page…", "", 0, 100, window)
+    progress = QProgressDialog("Writing the interactive page…", "", 0, 100, window.host)
     progress.setWindowTitle("Export interactive page")
     progress.setCancelButton(None)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -79,7 +76,7 @@ def export_lesson(window: "MainWindow") -> bool:
     return True
 
 
-def _title(window: "MainWindow") -> str:
+def _title(window: Workbench) -> str:
     """A title for a graph whose meta has none: its file's name."""
     doc = window.document
     return Path(doc.path).stem if doc.path else (doc.example or "")
