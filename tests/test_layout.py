@@ -115,6 +115,11 @@ def test_a_long_chain_wraps_into_rows_that_restart_at_the_left_and_fit_16_9_bett
     assert max(lefts) - min(lefts) < 1e-6  # every row starts at the same x
     for upper, lower in zip(rows, rows[1:]):  # rows go down the page in reading order, without overlapping
         assert max(box[n][3] for n in upper) + GAPS.row <= min(box[n][1] for n in lower) + 1e-6
+    # the corridor between two rows is the free band a return edge can run along
+    assert [round(b - a, 6) for a, b in fit.corridors] == [GAPS.row] * (len(rows) - 1)
+    for (top, bottom), upper, lower in zip(fit.corridors, rows, rows[1:]):
+        assert top == pytest.approx(max(box[n][3] for n in upper))
+        assert bottom == pytest.approx(min(box[n][1] for n in lower))
 
 
 def _row_of(plan, graph: Graph, node_id: str) -> int:

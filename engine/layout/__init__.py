@@ -15,7 +15,7 @@ of the given aspect at the largest scale. Deterministic, and O(n log n) in the n
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..graph import Graph
 from .columns import Columns, Gaps, stack_columns
@@ -38,6 +38,8 @@ class Layout:
     rows: list[list[int]]  # column numbers of each row
     return_edges: list[str]  # edges from the end of one row to the start of the next
     bounds: tuple[float, float, float, float]  # left, top, right, bottom of all node extents
+    corridors: list[tuple[float, float]] = field(default_factory=list)  # free y bands between rows,
+    # top to bottom: a return edge can be routed along one (right, down, left, down into its port)
 
     @property
     def size(self) -> tuple[float, float]:
@@ -74,7 +76,7 @@ def plan_layout(graph: Graph, sizes: Mapping[str, Size] | None = None, aspect: f
     row_of = {c: r for r, row in enumerate(rows) for c in row}
     returns = [e.id for e in graph.edges.values()
                if row_of[cols.column[e.src]] != row_of[cols.column[e.dst]]]
-    return Layout(positions, rows, sorted(returns), _bounds(positions, ext))
+    return Layout(positions, rows, sorted(returns), _bounds(positions, ext), _corridors(positions, ext, cols, rows))
 
 
 def _place(graph: Graph, cols: Columns, ext: dict[str, Extent], gaps: Gaps,
@@ -97,6 +99,18 @@ def _place(graph: Graph, cols: Columns, ext: dict[str, Extent], gaps: Gaps,
         x = positions[consumer][0] - cols.spine_width[c] / 2 - gaps.inset - ext[side].width / 2
         positions[side] = (x, cols.y[side] + positions[consumer][1] - cols.y[consumer])
     return {n: (round(positions[n][0], 1), round(positions[n][1], 1)) for n in graph.nodes}
+
+
+def _corridors(positions: dict[str, Position], ext: dict[str, Extent], cols: Columns,
+               rows: list[list[int]]) -> list[tuple[float, float]]:
+    """The free band between each row's lowest node and the next row's highest."""
+    row_of = {c: r for r, row in enumerate(rows) for c in row}
+    tops, bottoms = [float("inf")] * len(rows), [float("-inf")] * len(rows)
+    for n, (_, y) in positions.items():
+        r = row_of[cols.column[n]]
+        tops[r] = min(tops[r], y - ext[n].above)
+        bottoms[r] = max(bottoms[r], y + ext[n].below)
+    return [(bottoms[r], tops[r + 1]) for r in range(len(rows) - 1)]
 
 
 def _bounds(positions: dict[str, Position], ext: dict[str, Extent]) -> tuple[float, float, float, float]:
