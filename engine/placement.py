@@ -21,6 +21,8 @@ A canvas label item would then be moved to `placed.rect.centre`, and a line draw
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -108,15 +110,17 @@ def _place_one(label: EdgeLabel, index: GridIndex, gap: float) -> LabelPlace:
     """The first free spot in order of preference, or the least covered one."""
     path = _Polyline(label.path)
     anchor = path.point_at(0.5)
-    spots = list(_spots_on_edge(label, path, gap))
-    for how, centre in spots:
-        rect = _centred(centre, label)
-        if not index.blocked(rect.grown(gap)):
+    for how, centre in _spots_on_edge(label, path, gap):
+        grown = Rect(centre.x - label.width / 2 - gap, centre.y - label.height / 2 - gap,
+                     label.width + 2 * gap, label.height + 2 * gap)
+        if not index.blocked(grown):
+            rect = _centred(centre, label)
             return LabelPlace(label.key, rect, centre if how != "beside" else path.nearest(centre), how)
     free = _leader_spot(label, anchor, index, gap)
     if free is not None:
         return LabelPlace(label.key, free, anchor, "leader", (_closest_on(free, anchor), anchor))
     # nowhere free: the spot on or beside the edge that covers the least area
+    spots = list(_spots_on_edge(label, path, gap))
     costs = [sum(_centred(c, label).overlap_area(r) for r, _ in index.hits(_centred(c, label))) for _, c in spots]
     how, centre = spots[costs.index(min(costs))]
     rect = _centred(centre, label)
@@ -131,9 +135,9 @@ def _spots_on_edge(label: EdgeLabel, path: _Polyline, gap: float) -> Iterator[tu
     yield "middle", path.point_at(0.5)
     for t in ALONG:
         yield "along", path.point_at(t)
+    normals = [(path.point_at(t), path.normal_at(t)) for t in (0.5,) + ALONG]
     for far in (1.0, 2.0):
-        for t in (0.5,) + ALONG:
-            point, (nx, ny) = path.point_at(t), path.normal_at(t)
+        for point, (nx, ny) in normals:
             reach = (abs(nx) * label.width / 2 + abs(ny) * label.height / 2 + gap) * far
             for side in (1.0, -1.0):
                 yield "beside", Point(point.x + side * nx * reach, point.y + side * ny * reach)
@@ -157,10 +161,11 @@ def _leader_spot(label: EdgeLabel, anchor: Point, index: GridIndex, gap: float) 
     return None if crossing is None else crossing[1]
 
 
-def _ring(k: int) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=None)
+def _ring(k: int) -> tuple[tuple[int, int], ...]:
     """Grid offsets at Chebyshev distance k, nearest to the centre first, then clockwise from above."""
     cells = [(dx, dy) for dx in range(-k, k + 1) for dy in range(-k, k + 1) if max(abs(dx), abs(dy)) == k]
-    return sorted(cells, key=lambda c: (c[0] ** 2 + c[1] ** 2, math.atan2(c[0], -c[1]) % (2 * math.pi)))
+    return tuple(sorted(cells, key=lambda c: (c[0] ** 2 + c[1] ** 2, math.atan2(c[0], -c[1]) % (2 * math.pi))))
 
 
 def _centred(centre: Point, label: EdgeLabel) -> Rect:
@@ -187,10 +192,10 @@ class _Polyline:
         if total <= 0.0:
             return 0, 0.0
         target = min(max(t, 0.0), 1.0) * total
-        for i in range(1, len(self.lengths)):
-            if self.lengths[i] >= target and self.lengths[i] > self.lengths[i - 1]:
-                return i - 1, (target - self.lengths[i - 1]) / (self.lengths[i] - self.lengths[i - 1])
-        return len(self.points) - 2, 1.0
+        i = max(1, bisect.bisect_left(self.lengths, target))
+        while self.lengths[i] <= self.lengths[i - 1]:  # skip zero-length pieces
+            i += 1
+        return i - 1, (target - self.lengths[i - 1]) / (self.lengths[i] - self.lengths[i - 1])
 
     def point_at(self, t: float) -> Point:
         """The point at fraction t of the length."""

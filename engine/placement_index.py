@@ -54,39 +54,37 @@ class GridIndex:
     def __init__(self, cell: float):
         self.cell = float(cell)
         self.items: list[tuple[Rect, str]] = []
+        self.corners: list[tuple[float, float, float, float]] = []  # left, top, right, bottom: fast tests
         self.cells: dict[tuple[int, int], list[int]] = {}
 
-    def _span(self, rect: Rect) -> tuple[range, range]:
+    def _keys(self, left: float, top: float, right: float, bottom: float) -> list[tuple[int, int]]:
         c = self.cell
-        return (range(math.floor(rect.x / c), math.floor(rect.right / c) + 1),
-                range(math.floor(rect.y / c), math.floor(rect.bottom / c) + 1))
+        return [(i, j) for i in range(math.floor(left / c), math.floor(right / c) + 1)
+                for j in range(math.floor(top / c), math.floor(bottom / c) + 1)]
 
     def add(self, rect: Rect, name: str) -> None:
         """Index a rectangle under a name (e.g. "node n3")."""
         self.items.append((rect, name))
-        cols, rows = self._span(rect)
-        for i in cols:
-            for j in rows:
-                self.cells.setdefault((i, j), []).append(len(self.items) - 1)
+        self.corners.append((rect.x, rect.y, rect.right, rect.bottom))
+        for key in self._keys(*self.corners[-1]):
+            self.cells.setdefault(key, []).append(len(self.items) - 1)
 
     def blocked(self, rect: Rect) -> bool:
         """True when any indexed rectangle shares area with `rect` (stops at the first)."""
-        cols, rows = self._span(rect)
-        items = self.items
-        for i in cols:
-            for j in rows:
-                for k in self.cells.get((i, j), ()):
-                    if rect.overlap_area(items[k][0]) > 0:
-                        return True
+        left, top, right, bottom = rect.x, rect.y, rect.x + rect.w, rect.y + rect.h
+        corners, cells = self.corners, self.cells
+        for key in self._keys(left, top, right, bottom):
+            for k in cells.get(key, ()):
+                x1, y1, x2, y2 = corners[k]
+                if x1 < right and left < x2 and y1 < bottom and top < y2:
+                    return True
         return False
 
     def hits(self, rect: Rect) -> list[tuple[Rect, str]]:
         """The indexed rectangles that share area with `rect`, in the order they were added."""
-        cols, rows = self._span(rect)
         found = set()
-        for i in cols:
-            for j in rows:
-                found.update(self.cells.get((i, j), ()))
+        for key in self._keys(rect.x, rect.y, rect.right, rect.bottom):
+            found.update(self.cells.get(key, ()))
         return [self.items[k] for k in sorted(found) if rect.overlap_area(self.items[k][0]) > 0]
 
     def crosses(self, a: Point, b: Point, kind: str) -> bool:

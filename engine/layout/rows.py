@@ -17,7 +17,7 @@ from .columns import Columns, Gaps
 
 SLIDE_HEIGHT = 1080.0  # a slide 1080 units high, as wide as the aspect says: drawn 1:1, the text is readable
 MARGIN = 40.0  # room around the drawing when judging how well it fits the frame
-NEAR_TIE = 1.06  # one more row must make the drawing this much larger to be worth it
+NEAR_TIE = 1.06  # fewer rows win when they draw the graph nearly as large (within this factor)
 POLISH_UP_TO = 200  # columns: larger graphs keep the equal-width cuts (each polish pass is quadratic)
 EXTRA_EDGE_COST = 0.08  # a cut that more than one edge crosses counts as this share of the width further
 
@@ -80,11 +80,8 @@ def choose_row_starts(graph: Graph, cols: Columns, gaps: Gaps, aspect: float | N
     readable = [t for t in tried if t[1] >= 1.0]
     if readable:  # one line of text reads best: wrap only as much as legibility needs
         return min(readable, key=lambda t: (len(t[0]), -t[1]))[0]
-    best, best_score = tried[0]
-    for starts, score in tried[1:]:  # ascending row counts: more rows must be clearly better
-        if score > best_score * NEAR_TIE:
-            best, best_score = starts, score
-    return best
+    top = max(score for _, score in tried)  # none is readable: the largest, or fewer rows nearly as large
+    return min((t for t in tried if t[1] * NEAR_TIE >= top), key=lambda t: (len(t[0]), -t[1]))[0]
 
 
 def _row_counts(cols: Columns, lefts: list[float], rights: list[float], aspect: float) -> list[int]:
