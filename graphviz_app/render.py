@@ -133,7 +133,8 @@ def render_to_file(graph: Graph, path, annotated: bool = False, trace=None, step
     if trace is not None:
         from .explain.overlay import apply_trace_state
         overlay = apply_trace_state(scene, trace, None, options)  # the whole trace: nodes at their largest
-    saved = arrange(scene, frame) if frame is not None else {}  # one layout for every step of a slide series
+    # one layout for every step of a slide series; a crop's nodes stay side by side in one row
+    saved = arrange(scene, frame, one_row=bool(crop)) if frame is not None else {}
     try:
         if overlay is not None and step is not None:
             overlay.show(min(int(step), len(trace) - 1))

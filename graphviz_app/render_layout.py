@@ -46,16 +46,16 @@ def measured_labels(scene) -> dict[str, tuple[float, float]]:
     return out
 
 
-def arrange(scene, frame: Frame) -> dict[str, tuple[float, float]]:
-    """Move the scene's graph to a layout for the frame's aspect, then spread it; returns where the
-    nodes were, so the caller can put them back.
-
-    The layout leaves room for the nodes and edge labels as the scene shows them now."""
+def arrange(scene, frame: Frame, one_row: bool = False) -> dict[str, tuple[float, float]]:
+    """Move the scene's graph to a layout for the frame's aspect (or in one row, e.g. to crop a run of
+    neighbouring nodes that rows could split), then spread it; returns where the nodes were, so the
+    caller can put them back. The layout leaves room for the nodes and labels as the scene shows them."""
     graph = scene.graph
     saved = {n: node.pos for n, node in graph.nodes.items()}
     positions = saved
     if frame.relayout:
-        positions = plan_layout(graph, measured_sizes(scene), frame.aspect, labels=measured_labels(scene)).positions
+        aspect = None if one_row else frame.aspect
+        positions = plan_layout(graph, measured_sizes(scene), aspect, labels=measured_labels(scene)).positions
     fx, fy = frame.spread
     for node_id, (x, y) in positions.items():
         graph.move(node_id, (x * fx, y * fy))

@@ -218,3 +218,12 @@ def test_every_step_of_a_slide_series_keeps_the_nodes_in_place(qapp, tmp_path, m
     for step in (0, len(trace) // 2, len(trace) - 1):
         render_to_file(graph, tmp_path / f"{step}.png", trace=trace, step=step, frame=Frame(), scale=0.3)
     assert len(seen) == 3 and seen[0] == seen[1] == seen[2]
+
+
+def test_a_crop_across_a_row_break_keeps_its_nodes_side_by_side(qapp, tmp_path):
+    from graphviz_app.render_layout import Frame
+    graph = _example("mlp")  # b ends the first row and θᵀb starts the second
+    whole, crop = tmp_path / "whole.png", tmp_path / "crop.png"
+    render_to_file(graph, whole, annotated=True, frame=Frame(), scale=1.0)
+    render_to_file(graph, crop, annotated=True, frame=Frame(), scale=1.0, crop=["b", "θᵀb"])
+    assert QImage(str(crop)).width() < QImage(str(whole)).width() / 2
