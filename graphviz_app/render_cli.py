@@ -94,6 +94,15 @@ def spread_factors(text: str) -> tuple[float, float]:
     return factors[0], factors[-1]
 
 
+def spread(graph, text: str) -> None:
+    """Scale node positions by 'F' or 'FX,FY' (in memory only: the file is not changed)."""
+    fx, fy = spread_factors(text)
+    if (fx, fy) == (1.0, 1.0):
+        return
+    for node in list(graph.nodes.values()):
+        graph.move(node.id, (node.pos[0] * fx, node.pos[1] * fy))
+
+
 def parse_aspect(text: str) -> float | None:
     """--aspect as width / height: '16:9', '4:3', '1.6', or None for 'none'."""
     if str(text).strip().lower() == "none":

@@ -127,3 +127,15 @@ def test_a_bad_aspect_or_width_is_a_clear_error(tmp_path, args, message):
     assert done.returncode == 2
     assert message in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def test_spread_scales_positions_in_memory_and_refuses_odd_factors():
+    from engine.examples import build_example
+    from graphviz_app.render_cli import spread  # also used by the explain screenshots
+
+    graph = build_example("chain_rule")
+    before = {n: node.pos for n, node in graph.nodes.items()}
+    spread(graph, "1.5,2")
+    assert {n: node.pos for n, node in graph.nodes.items()} == {n: (x * 1.5, y * 2) for n, (x, y) in before.items()}
+    with pytest.raises(ValueError, match="--spread: expected a factor between 0.2 and 5"):
+        spread(graph, "9")
