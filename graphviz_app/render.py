@@ -126,6 +126,8 @@ def render_to_file(graph: Graph, path, annotated: bool = False, trace=None, step
         raise ValueError(f"cannot render to '{path.name}': use a .png or .svg file name")
     if source_rect is not None and crop:
         raise ValueError("render_to_file: give source_rect or crop, not both")
+    if frame is None and len(graph.nodes) > 1 and len({n.pos for n in graph.nodes.values()}) == 1:
+        frame = Frame()  # no positions saved (every node on one spot): lay it out rather than draw a pile
     scene = build_scene(graph, theme)
     if trace is None and annotated:
         trace = _sample_trace(graph)

@@ -227,3 +227,15 @@ def test_a_crop_across_a_row_break_keeps_its_nodes_side_by_side(qapp, tmp_path):
     render_to_file(graph, whole, annotated=True, frame=Frame(), scale=1.0)
     render_to_file(graph, crop, annotated=True, frame=Frame(), scale=1.0, crop=["b", "θᵀb"])
     assert QImage(str(crop)).width() < QImage(str(whole)).width() / 2
+
+
+def test_a_graph_without_positions_is_laid_out_not_drawn_as_a_pile(qapp, tmp_path):
+    graph = lecture_mlp()
+    for node_id in graph.nodes:
+        graph.move(node_id, (0.0, 0.0))
+    path = tmp_path / "pile.png"
+    render_to_file(graph, path, scale=1.0)
+    image = QImage(str(path))
+    assert abs(image.width() / image.height() - 16 / 9) < 0.01
+    assert image.width() > 600  # ten nodes side by side and in rows, not one box
+    assert {n.pos for n in graph.nodes.values()} == {(0.0, 0.0)}  # the graph itself is not moved
