@@ -95,6 +95,14 @@ def test_ports_are_kept_clear():
     assert shared_area(place.rect, port_box(port)) == 0
 
 
+def test_areas_to_keep_clear_are_avoided_like_nodes():
+    title = Rect(70, -15, 60, 30)  # e.g. a region's title sitting on the edge's middle
+    [place] = place_labels([horizontal(w=40)], nodes=[], keep_clear={"title r1": title})
+    assert place.ok and place.how == "along" and shared_area(place.rect, title) == 0
+    [forced] = place_labels([horizontal(w=40)], nodes=[], keep_clear={"title r1": Rect(-900, -900, 2000, 2000)})
+    assert forced.covers == ("area title r1",)
+
+
 def test_cubic_points_run_from_start_to_end():
     pts = cubic_points(Point(0, 0), Point(50, 0), Point(50, 100), Point(100, 100), steps=8)
     assert len(pts) == 9 and pts[0] == Point(0, 0) and pts[-1] == Point(100, 100)
