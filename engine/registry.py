@@ -23,6 +23,20 @@ class Port:
 
 
 @dataclass(frozen=True)
+class LocalRule:
+    """An op's local derivative ∂out/∂(one input) in the slides' notation: the hint of practice mode.
+
+    `formula` names the op's ports and `out` (its result), e.g. "∂out/∂x = 1/x"; a practice hint writes the
+    nodes' names in their place. `uses` lists the ports (or "out") whose values the rule needs. `note` is
+    a plain sentence added as it is (it must not rely on port names being replaced).
+    """
+
+    formula: str
+    uses: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Attr:
     """An attribute with its kind, default and validation."""
 
@@ -148,6 +162,7 @@ class Op:
     leibniz: ClassVar[str] = ""  # how the output reads in terms of the input ports
     is_source: ClassVar[bool] = False
     out_dtype: ClassVar[str] = "float"
+    local_rules: ClassVar[dict[str, LocalRule]] = {}  # input port → ∂out/∂port (see local_rule)
 
     def __init__(self, attrs: dict[str, Any] | None = None):
         self.attrs: dict[str, Any] = {a.name: a.validate(a.default) for a in self.attr_specs}
@@ -198,6 +213,13 @@ class Op:
         """Vector-Jacobian product: ∂L/∂xs[i] given g = ∂L/∂out."""
         raise NotImplementedError
 
+    def local_rule(self, port: str) -> LocalRule | None:
+        """The local derivative ∂out/∂port in the slides' notation, or None where the op has written none.
+
+        Every op writes one for each differentiable input (a registry test insists), in `local_rules` or, when
+        it depends on an attribute, by overriding this method: practice mode's hints come from the op itself."""
+        return self.local_rules.get(port)
+
     def explain(self, ctx: Any) -> dict[str, Any]:
         """Extra facts worth showing about one forward run (e.g. which position won a max)."""
         return {}
@@ -222,6 +244,12 @@ def register(cls: type[Op]) -> type[Op]:
         raise TypeError(f"{cls.__name__}: only the last input port may be optional")
     OPS[cls.name] = cls
     return cls
+
+
+def missing_local_rules(op: type[Op]) -> list[str]:
+    """The differentiable input ports of an op that have no local rule (practice mode's hint); [] when all do."""
+    instance = op()
+    return [p.name for p in op.inputs if p.differentiable and instance.local_rule(p.name) is None]
 
 
 def get_op(name: str) -> type[Op]:

@@ -5,7 +5,10 @@ import numpy as np
 
 from ..broadcast import broadcast_shapes, unbroadcast
 from ..errors import ShapeError
-from ..registry import Attr, Op, Port, register
+from ..registry import Attr, LocalRule, Op, Port, register
+
+ELEMENTWISE = "entry by entry, so the Jacobian is diagonal"
+BROADCAST = "entry by entry; an input that was broadcast sums the slopes of the entries it was copied to"
 
 
 class Binary(Op):
@@ -28,6 +31,7 @@ class Add(Binary):
 
     name = "Add"
     leibniz = "a + b"
+    local_rules = {"a": LocalRule("∂out/∂a = 1", (), BROADCAST), "b": LocalRule("∂out/∂b = 1", (), BROADCAST)}
 
     def forward(self, a, b):
         return a + b, None
@@ -43,6 +47,7 @@ class Subtract(Binary):
 
     name = "Subtract"
     leibniz = "a − b"
+    local_rules = {"a": LocalRule("∂out/∂a = 1", (), BROADCAST), "b": LocalRule("∂out/∂b = −1", (), BROADCAST)}
 
     def forward(self, a, b):
         return a - b, None
@@ -58,6 +63,8 @@ class Multiply(Binary):
 
     name = "Multiply"
     leibniz = "a · b"
+    local_rules = {"a": LocalRule("∂out/∂a = b", ("b",), BROADCAST),
+                   "b": LocalRule("∂out/∂b = a", ("a",), BROADCAST)}
 
     def forward(self, a, b):
         return a * b, None
@@ -73,6 +80,8 @@ class Divide(Binary):
 
     name = "Divide"
     leibniz = "a / b"
+    local_rules = {"a": LocalRule("∂out/∂a = 1/b", ("b",), BROADCAST),
+                   "b": LocalRule("∂out/∂b = −a/b²", ("a", "b"), BROADCAST)}
 
     def forward(self, a, b):
         return a / b, None
@@ -107,6 +116,7 @@ class Negate(Unary):
 
     name = "Negate"
     leibniz = "−x"
+    local_rules = {"x": LocalRule("∂out/∂x = −1", (), ELEMENTWISE)}
 
     def forward(self, x):
         return -x, None
@@ -126,6 +136,11 @@ class Power(Unary):
     def forward(self, x):
         return np.power(x, self.attrs["exponent"]), None
 
+    def local_rule(self, port):
+        p = self.attrs["exponent"]
+        slope = {0.0: "0", 1.0: "1", 2.0: "2x"}.get(p, f"{_num(p)}·x^{_num(p - 1)}")
+        return LocalRule(f"∂out/∂x = p·x^(p−1) = {slope}", ("x",), ELEMENTWISE) if port == "x" else None
+
     def vjp(self, i, g, xs, out, ctx):
         p = self.attrs["exponent"]
         return g * p * np.power(xs[0], p - 1)  # ∂xᵖ/∂x = p·xᵖ⁻¹
@@ -140,6 +155,7 @@ class Exp(Unary):
 
     name = "Exp"
     leibniz = "exp(x)"
+    local_rules = {"x": LocalRule("∂out/∂x = exp(x) = out", ("out",), ELEMENTWISE)}
 
     def forward(self, x):
         return np.exp(x), None
@@ -154,6 +170,7 @@ class Log(Unary):
 
     name = "Log"
     leibniz = "log(x)"
+    local_rules = {"x": LocalRule("∂out/∂x = 1/x", ("x",), ELEMENTWISE)}
 
     def forward(self, x):
         return np.log(x), None
@@ -177,6 +194,7 @@ class Sigmoid(Activation):
 
     name = "Sigmoid"
     leibniz = "σ(x)"
+    local_rules = {"x": LocalRule("∂out/∂x = σ(x)·(1 − σ(x)) = out·(1 − out)", ("out",), ELEMENTWISE)}
 
     def forward(self, x):
         # split by sign so that exp never overflows
@@ -193,6 +211,7 @@ class Tanh(Activation):
 
     name = "Tanh"
     leibniz = "tanh(x)"
+    local_rules = {"x": LocalRule("∂out/∂x = 1 − tanh²(x) = 1 − out²", ("out",), ELEMENTWISE)}
 
     def forward(self, x):
         return np.tanh(x), None
@@ -207,6 +226,7 @@ class ReLU(Activation):
 
     name = "ReLU"
     leibniz = "max(0, x)"
+    local_rules = {"x": LocalRule("∂out/∂x = 1 where x > 0, else 0", ("x",), ELEMENTWISE)}
 
     def forward(self, x):
         return np.maximum(x, 0.0), None
@@ -217,3 +237,8 @@ class ReLU(Activation):
     def sample_inputs(self, rng):
         # keep away from the kink at 0, where finite differences are meaningless
         return [[np.sign(c[0] + 1e-9) * (0.05 + np.abs(c[0]))] for c in super().sample_inputs(rng)]
+
+
+def _num(v: float) -> str:
+    """An exponent as people write it: 3 rather than 3.0, a true minus sign."""
+    return f"{v:g}".replace("-", "−")

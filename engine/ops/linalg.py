@@ -5,7 +5,9 @@ import numpy as np
 
 from ..broadcast import fmt_shape
 from ..errors import ShapeError
-from ..registry import Attr, Op, Port, register
+from ..registry import Attr, LocalRule, Op, Port, register
+
+PERMUTATION = "every entry is copied to one place, so each row and column of the Jacobian holds one 1"
 
 
 def _norm_axis(axis: int, ndim: int, name: str) -> int:
@@ -45,6 +47,7 @@ class Sum(Reduce):
 
     name = "Sum"
     leibniz = "Σ x"
+    local_rules = {"x": LocalRule("∂out/∂x = 1 for every summed entry", ())}
 
     def forward(self, x):
         return np.sum(x, axis=self.attrs["axis"]), None
@@ -59,6 +62,7 @@ class Mean(Reduce):
 
     name = "Mean"
     leibniz = "mean(x)"
+    local_rules = {"x": LocalRule("∂out/∂x = 1/n for each of the n averaged entries", ("x",))}
 
     def forward(self, x):
         return np.mean(x, axis=self.attrs["axis"]), None
@@ -74,6 +78,10 @@ class MatMul(Op):
     name = "MatMul"
     category = "Arithmetic"
     leibniz = "x W"
+    local_rules = {
+        "x": LocalRule("∂out_j/∂x_i = W_ij, so the Jacobian is W itself", ("W",)),
+        "W": LocalRule("∂out_j/∂W_ij = x_i (and 0 for every other column), so ∂L/∂W = xᵀ · ∂L/∂out", ("x",)),
+    }
     inputs = (Port("x", "a vector (…, n) or batch of vectors"), Port("W", "an n×m matrix"))
     grad_shapes = (((3,), (3, 2)), ((4, 3), (3, 2)), ((2, 4, 3), (3, 5)))
 
@@ -104,6 +112,7 @@ class Dot(Op):
     name = "Dot"
     category = "Arithmetic"
     leibniz = "θᵀx"
+    local_rules = {"θ": LocalRule("∂out/∂θ = x", ("x",)), "x": LocalRule("∂out/∂x = θ", ("θ",))}
     inputs = (Port("θ", "weight vector (n)"), Port("x", "vector or batch (…, n)"))
     grad_shapes = (((3,), (3,)), ((3,), (4, 3)))
 
@@ -132,6 +141,7 @@ class Transpose(Op):
     name = "Transpose"
     category = "Arithmetic"
     leibniz = "xᵀ"
+    local_rules = {"x": LocalRule("∂out_ji/∂x_ij = 1, and 0 for every other pair", (), PERMUTATION)}
     inputs = (Port("x"),)
     grad_shapes = (((2, 3),), ((2, 3, 4),))
 
@@ -155,6 +165,7 @@ class Reshape(Op):
     name = "Reshape"
     category = "Arithmetic"
     leibniz = "reshape(x)"
+    local_rules = {"x": LocalRule("∂out/∂x = 1 for each entry and its new place: the Jacobian is the identity", ())}
     inputs = (Port("x"),)
     attr_specs = (
         Attr("shape", "shape", (6,), "the new shape of one example"),
@@ -192,6 +203,8 @@ class Concat(Op):
     name = "Concat"
     category = "Arithmetic"
     leibniz = "[a; b]"
+    local_rules = {"a": LocalRule("∂out/∂a = 1 on the entries that came from a, 0 elsewhere", (), PERMUTATION),
+                   "b": LocalRule("∂out/∂b = 1 on the entries that came from b, 0 elsewhere", (), PERMUTATION)}
     inputs = (Port("a"), Port("b"))
     attr_specs = (Attr("axis", "int", -1, "axis to join along", minimum=-4),)
     grad_shapes = (((3,), (2,)), ((2, 3), (2, 4)))
@@ -242,6 +255,8 @@ class Softmax(Normalise):
 
     name = "Softmax"
     leibniz = "softmax(x)"
+    local_rules = {"x": LocalRule("∂out_j/∂x_i = out_j·(δ_ij − out_i): the Jacobian is diag(out) − out outᵀ",
+                                  ("out",))}
 
     def forward(self, x):
         return np.exp(log_softmax(x, self.attrs["axis"])), None
@@ -257,6 +272,7 @@ class LogSoftmax(Normalise):
 
     name = "LogSoftmax"
     leibniz = "log softmax(x)"
+    local_rules = {"x": LocalRule("∂out_j/∂x_i = δ_ij − softmax(x)_i, where softmax(x) = exp(out)", ("out",))}
 
     def forward(self, x):
         return log_softmax(x, self.attrs["axis"]), None

@@ -5,7 +5,9 @@ import numpy as np
 
 from ..broadcast import fmt_shape
 from ..errors import ShapeError
-from ..registry import Op, Port, register
+from ..registry import LocalRule, Op, Port, register
+
+BATCH = "N is the number of examples: the loss is their mean"
 from .linalg import log_softmax
 
 FLOAT_MAX = float(np.finfo(np.float64).max)
@@ -63,6 +65,8 @@ class CrossEntropy(Loss):
 
     name = "CrossEntropy"
     leibniz = "−log p_y"
+    local_rules = {"p": LocalRule("∂out/∂p_y = −1/(N·p_y) at the true class y, and 0 for every other class",
+                                  ("p", "y"), BATCH)}
     inputs = (Port("p", "class probabilities"), Port("y", "true class ids", differentiable=False, integer=True))
 
     def check(self, shapes, names):
@@ -104,6 +108,7 @@ class SoftmaxCrossEntropy(Loss):
 
     name = "SoftmaxCrossEntropy"
     leibniz = "−log softmax(z)_y"
+    local_rules = {"z": LocalRule("∂out/∂z = (softmax(z) − onehot(y))/N", ("z", "y"), BATCH)}
     inputs = (Port("z", "scores (logits)"), Port("y", "true class ids", differentiable=False, integer=True))
 
     def check(self, shapes, names):
@@ -130,6 +135,7 @@ class BinaryCrossEntropy(Loss):
 
     name = "BinaryCrossEntropy"
     leibniz = "−[y log p + (1−y) log(1−p)]"
+    local_rules = {"p": LocalRule("∂out/∂p = (−y/p + (1−y)/(1−p))/N", ("p", "y"), BATCH)}
     inputs = (Port("p", "probability of class 1"), Port("y", "0 or 1", differentiable=False))
 
     def check(self, shapes, names):
@@ -170,6 +176,8 @@ class MeanSquaredError(Loss):
 
     name = "MeanSquaredError"
     leibniz = "mean((ŷ − t)²)"
+    local_rules = {"ŷ": LocalRule("∂out/∂ŷ = 2(ŷ − t)/n", ("ŷ", "t"), "n is the number of entries averaged"),
+                   "t": LocalRule("∂out/∂t = −2(ŷ − t)/n", ("ŷ", "t"), "n is the number of entries averaged")}
     inputs = (Port("ŷ", "prediction"), Port("t", "target"))
     grad_shapes = (((), ()), ((4,), (4,)), ((3, 2), (3, 2)))
 

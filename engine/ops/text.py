@@ -5,7 +5,7 @@ import numpy as np
 
 from ..broadcast import fmt_shape
 from ..errors import ShapeError
-from ..registry import Attr, Op, Port, register
+from ..registry import Attr, LocalRule, Op, Port, register
 
 PAD_ID = 0  # same as engine.data.text.PAD_ID; token id 0 is padding everywhere
 
@@ -91,6 +91,8 @@ class Embedding(Op):
     name = "Embedding"
     category = "Text"
     leibniz = "f(w)"
+    local_rules = {"E": LocalRule("∂out_t/∂E_w = 1 where position t holds word w: row w of ∂L/∂E sums the "
+                                  "gradients of the positions that hold it", ("ids",), "padding, id 0, gets nothing")}
     inputs = (Port("ids", "token ids, 0 = padding", differentiable=False, integer=True), Port("E", "table (vocab × d)"))
 
     def infer(self, shapes, names):
@@ -148,6 +150,8 @@ class Window(Op):
     name = "Window"
     category = "Text"
     leibniz = "[f(w_{i−1}); f(w_i)]"
+    local_rules = {"x": LocalRule("∂out/∂x = 1 where a window copies a position, 0 elsewhere: each position "
+                                  "sums the gradients of the windows it is in", ())}
     inputs = (Port("x", "sequence (… × L × d)"),)
     attr_specs = (Attr("width", "int", 2, "how many neighbouring words form a window", minimum=1),)
     grad_shapes = (((5, 3),), ((2, 4, 3),))
@@ -169,6 +173,12 @@ class SeqConv(Op):
     name = "SeqConv"
     category = "Text"
     leibniz = "w·[f(w_{i−1}); f(w_i)]"
+    local_rules = {
+        "x": LocalRule("∂out_i/∂window_i = W for every window, and each position sums what its windows send back",
+                       ("W",)),
+        "W": LocalRule("∂out_i/∂W = window_i of x, so ∂L/∂W sums windowᵢᵀ · ∂L/∂out_i over the positions i",
+                       ("x",)),
+    }
     inputs = (Port("x", "sequence (… × L × d)"), Port("W", "filters (width·d × k)"))
     attr_specs = (Attr("width", "int", 2, "how many neighbouring words each filter sees", minimum=1),)
     grad_shapes = (((5, 3), (6, 4)), ((2, 4, 3), (6, 2)))
@@ -227,6 +237,7 @@ class MaxPoolTime(Op):
     name = "MaxPoolTime"
     category = "Text"
     leibniz = "maxᵢ aᵢ"
+    local_rules = {"x": LocalRule("∂out/∂x = 1 at the winning position of each feature, 0 everywhere else", ())}
     inputs = (Port("x", "per-position features (… × T × k)"),
               Port("ids", "token ids (optional): windows made only of padding do not compete",
                    differentiable=False, integer=True, optional=True))
