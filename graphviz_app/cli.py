@@ -13,6 +13,7 @@ COMMANDS = {
     "train": "engine.cli.train",
     "predict": "engine.cli.predict",
     "export": "engine.cli.export",
+    "grade": "engine.cli.grade",
     "render": "graphviz_app.render_cli",
 }
 

@@ -100,8 +100,15 @@ def _view(v: Any, where: str) -> None:
             expect_number(c, f"{where}.center[{k}]", -1e9, 1e9)
 
 
+def _practice(v: Any, where: str) -> None:
+    from ..practice.section import check_section  # practice mode owns its section and its checks
+
+    check_section(v, where)
+
+
 _KNOWN = {"title": _title, "description": _description, "dataset": _dataset, "bindings": _bindings,
-          "sample": _sample, "sample_text": _sample_text, "training": _training, "view": _view}
+          "sample": _sample, "sample_text": _sample_text, "training": _training, "view": _view,
+          "practice": _practice}
 
 
 def check_meta(meta: Any, where: str = "meta") -> dict:
