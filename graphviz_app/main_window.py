@@ -24,6 +24,7 @@ from .document import Document, graph_from_dict, graph_to_dict
 from .explain import ExplainMode
 from .inspector import InspectorWidget
 from .palette import ICON_DIR, PaletteWidget
+from .practice import PracticeMode
 from .recovery import Autosaver, RecoveryStore
 from .theme import get_theme
 from .training import TrainingExtension
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self.explain = ExplainMode(self)
         self.training = TrainingExtension(self)
+        self.practice = PracticeMode(self, self.explain)
         self._arrange_feature_docks()
         self._connect()
         self.inspector.set_graph(self.graph, self.undo_stack)
@@ -121,6 +123,7 @@ class MainWindow(QMainWindow):
         """One wide bottom area: explain in front at first; the dashboard comes forward when training starts."""
         self.tabifyDockWidget(self.inspector_dock, self.explain.wiggle_dock)
         self.tabifyDockWidget(self.explain.timeline_dock, self.training.dashboard_dock)
+        self.tabifyDockWidget(self.explain.timeline_dock, self.practice.dock)
         self.inspector_dock.raise_()
         self.explain.timeline_dock.raise_()
 

@@ -70,7 +70,8 @@ def test_chosen_steps_that_cannot_be_asked_are_explained_by_place():
     g = mlp()
     y_loss = edge(g, "y", "L")
     spec = PracticeSpec((Ask("product", "e999"), Ask("value", "n999"), Ask("product", y_loss),
-                         Ask("value", g.find("x").id), Ask("update", g.find("a").id), Ask("product", edge(g, "b", "θᵀb"))))
+                         Ask("value", g.find("x").id), Ask("update", g.find("a").id),
+                         Ask("product", edge(g, "b", "θᵀb"))))
     practice = prepare(g, spec)
     assert [q.kind for q in practice.questions] == ["product"]
     assert practice.notes == [

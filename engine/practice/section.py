@@ -47,7 +47,7 @@ class Ask:
 
 @dataclass(frozen=True)
 class Tolerance:
-    """An answer is right within `relative` of the true value, or when it agrees with it to `digits` significant digits."""
+    """Right within `relative` of the true value, or when agreeing with it to `digits` significant digits."""
 
     relative: float = 1e-3
     digits: int = 4
