@@ -159,3 +159,13 @@ def _unrunnable():
     g = chain_rule()
     g.disconnect(next(e.id for e in g.edges.values() if e.dst == g.find("b").id))
     return g
+
+
+def test_a_name_or_answer_that_looks_like_a_formula_is_quoted_in_the_table(tmp_path, capsys):
+    practice = prepare(practised_graph())
+    write_attempt(answer(practice, [["=0.1667"], ["-0.5"], [], []], "=HYPERLINK(\"http://x\")"), tmp_path / "a.json")
+    assert main(["grade", str(tmp_path / "a.json"), "--out", str(tmp_path / "t.csv")]) == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "t.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[0]["student"] == "'=HYPERLINK(\"http://x\")"
+    assert rows[0]["answers"] == "'=0.1667" and rows[0]["right"] == "1"
+    assert rows[1]["answers"] == "-0.5"  # a plain number stays as it is

@@ -27,12 +27,24 @@ class Report:
     counts: dict[str, int] = field(default_factory=lambda: {"ok": 0, "tampered": 0, "unreadable": 0})
 
     def csv_text(self) -> str:
-        """The rows as CSV text (a header line first)."""
+        """The rows as CSV text (a header line first); text a spreadsheet would run as a formula is quoted."""
         out = io.StringIO()
         writer = csv.DictWriter(out, COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(self.rows)
+        writer.writerows({key: _cell(value) for key, value in row.items()} for row in self.rows)
         return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    """A text that starts like a formula (=, +, −, @) gets a leading ' unless it is a plain number: a name or
+    an answer typed by a student must not run in the lecturer's spreadsheet."""
+    if not isinstance(value, str) or not value or value[0] not in "=+-@\t\r":
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value
 
 
 def attempt_files(paths: Iterable[str | os.PathLike]) -> list[Path]:

@@ -99,7 +99,7 @@ class PracticeMode:
         self.window.settings.setValue("practice/student", student)
         graph_path = self.window.document.path or ""
         folder = Path(graph_path).parent if graph_path else Path.home()
-        stem = Path(graph_path).stem if graph_path else "practice"
+        stem = Path(graph_path).stem if graph_path else (self.window.document.example or "practice")
         suggested = str(folder / f"{stem}-{re.sub(r'[^A-Za-z0-9]+', '_', student).strip('_') or 'attempt'}.json")
         path = self.window.prompts.export_path("Save attempt", suggested, ATTEMPT_FILTER)
         if not path:

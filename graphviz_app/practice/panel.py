@@ -56,13 +56,13 @@ class PracticePanel(QWidget):
 
     def _make_buttons(self, save_attempt: Callable[[], None]) -> dict[str, QPushButton]:
         c = self.controller
-        specs = {"start": ("&Start", c.start, "Start (again) from the first question"),
+        specs = {"start": ("Start", c.start, "Start (again) from the first question"),
                  "check": ("Check ⏎", lambda: c.submit(self.answer.text()), "Check the answer (Enter)"),
                  "hint": ("Hint (H)", c.hint, "The op's own rule for this step, with the numbers it needs"),
                  "skip": ("Skip (S)", c.skip, "Leave this question open and go on"),
                  "previous": ("◀ Back", c.previous, "The question before (PgUp)"),
                  "next": ("Next ▶", c.next, "The next question (PgDn)"),
-                 "save": ("Save &Attempt…", save_attempt, "Save your answers as a file for your lecturer")}
+                 "save": ("Save Atte&mpt…", save_attempt, "Save your answers as a file for your lecturer")}
         out = {}
         for key, (text, slot, tip) in specs.items():
             button = QPushButton(text)
@@ -102,6 +102,9 @@ class PracticePanel(QWidget):
         layout.addLayout(left, 3)
         layout.addSpacing(24)
         layout.addLayout(right, 1)
+        # Tab from the answer goes to the name, then to Save Attempt (H, S and Enter are the other buttons' keys)
+        QWidget.setTabOrder(self.answer, self.student)
+        QWidget.setTabOrder(self.student, b["save"])
 
     def _connect(self) -> None:
         c, a = self.controller, self.answer
@@ -132,7 +135,7 @@ class PracticePanel(QWidget):
         for key in ("check", "hint", "skip", "previous", "next", "save"):
             self.buttons[key].setEnabled(running)
         self.answer.setEnabled(running)
-        self.buttons["start"].setText("&Start Again" if running else "&Start")
+        self.buttons["start"].setText("Start Again" if running else "Start")
         if not running or practice is None:
             self._show_idle()
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
@@ -44,6 +45,7 @@ class SetupPanel(QWidget):
         self.window = window
         self.graph: Graph | None = None
         self._chosen: list[Ask] = []  # the file's own chosen steps, kept when nothing is selected
+        self._stale = True  # the preview waits until the form is shown
         self.title = QLineEdit()
         self.title.setPlaceholderText("e.g. Backward by hand: b = log(w·x)")
         self.instructions = QLineEdit()
@@ -58,9 +60,9 @@ class SetupPanel(QWidget):
         self.relative, self.lr = _double(6, 0.000001, 0.5, 0.0005), _double(4, 0.0, 100.0, 0.01, "the graph's α")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.save = QPushButton("Save into the &Graph")
+        self.save = QPushButton("Save int&o the Graph")
         self.save.setToolTip("Store these questions in the graph (undoable); File ▸ Save writes them to the file")
-        self.remove = QPushButton("&Remove from the Graph")
+        self.remove = QPushButton("Re&move from the Graph")
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PREVIEW_DELAY_MS)
@@ -113,7 +115,7 @@ class SetupPanel(QWidget):
         self.window.scene.selectionChanged.connect(self._selection_changed)
 
     def _selection_changed(self) -> None:
-        if self.selected.isChecked():
+        if self.selected.isChecked() and self.isVisible():
             self._timer.start()
 
     # ----- the graph
@@ -140,7 +142,17 @@ class SetupPanel(QWidget):
             spec = DEFAULT_SPEC
         self._fill(spec)
         self.remove.setEnabled(section is not None)
-        self.preview()
+        if self.isVisible():
+            self.preview()
+        else:
+            self.summary.setText("")
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt name)
+        """The preview runs the graph: only when the lecturer looks at the form (not at every start-up)."""
+        super().showEvent(event)
+        if self._stale:
+            self.preview()
 
     def _fill(self, spec: PracticeSpec) -> None:
         widgets = [self.title, self.instructions, self.tries, self.relative, self.digits, self.lr,
@@ -206,6 +218,7 @@ class SetupPanel(QWidget):
 
     def preview(self) -> None:
         """Say how many questions the form asks (or what is wrong with it)."""
+        self._stale = False
         checked = self._checked()
         self.summary.setText(checked if isinstance(checked, str) else checked[1])
         self.save.setEnabled(not isinstance(checked, str))

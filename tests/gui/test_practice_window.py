@@ -134,8 +134,11 @@ def test_save_attempt_writes_a_sealed_file_with_the_answers(window, qtbot, tmp_p
     type_answer(qtbot, panel.answer, "1/6")
     qtbot.keyClick(panel.answer, Qt.Key.Key_Return)
     type_answer(qtbot, panel.answer, "0.5")
-    panel.student.setText("Ada Lovelace")
-    qtbot.mouseClick(panel.buttons["save"], Qt.MouseButton.LeftButton)
+    qtbot.keyClick(panel.answer, Qt.Key.Key_Tab)  # keyboard only: on to the name box, then Alt+M saves
+    qtbot.keyClicks(QApplication.focusWidget(), "Ada Lovelace")
+    assert panel.student.text() == "Ada Lovelace"
+    qtbot.keyClick(panel.student, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: (tmp_path / "ada.json").exists())  # a mnemonic clicks the button after a moment
     attempt = read_attempt(tmp_path / "ada.json")
     assert attempt.tampered is None and attempt.student == "Ada Lovelace"
     assert [q["answers"] for q in attempt.questions] == [["0.2", "1/6"], ["0.5"], []]
@@ -228,5 +231,6 @@ def test_a_new_graph_ends_the_session_and_loads_its_questions(window):
     w.practice.start()
     w.set_graph(chain_rule(), None)
     assert not w.practice.controller.running
+    w.practice.tabs.setCurrentWidget(w.practice.setup)  # the preview runs when the form is shown
     assert w.practice.setup.kinds["product"].isChecked()
     assert w.practice.setup.summary.text() == "Asks 3 questions: 3 products."
