@@ -11,6 +11,7 @@ COMMANDS = {
     "train": "engine.cli.train",
     "predict": "engine.cli.predict",
     "export": "engine.cli.export",
+    "new": "engine.cli.new",
     "render": "graphviz_app.render_cli",
 }
 
