@@ -33,7 +33,9 @@ def read_formula(args: argparse.Namespace) -> str:
     try:
         return Path(source).read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise ValueError(f"{source} is not UTF-8 text") from None
+        raise ValueError(f"cannot read {source}: it is not UTF-8 text") from None
+    except OSError as exc:
+        raise ValueError(f"cannot read {source}: {exc.strerror or 'it cannot be opened'}") from None
 
 
 def run(args: argparse.Namespace) -> int:
