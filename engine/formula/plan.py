@@ -112,7 +112,7 @@ class Planner:
             op = OPS[spec.op](spec.attrs)
         except AttrError as exc:
             raise fail(decl.type.loc, f"{decl.name}: {exc}") from None
-        index = self.add(PlannedNode(spec.op, decl.name, spec.attrs, {}, tuple(op.infer([], [])), op.out_dtype,
+        index = self.add(PlannedNode(spec.op, decl.name, dict(op.attrs), {}, tuple(op.infer([], [])), op.out_dtype,
                                      decl.loc, type_text(decl.type), value=spec.value, decl=decl))
         self.scope[decl.name] = index
         if spec.vocab is not None:

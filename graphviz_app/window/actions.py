@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from .. import formula_dialog
+
 if TYPE_CHECKING:
     from ..main_window import MainWindow
 
@@ -47,6 +49,8 @@ def file_actions(w: "MainWindow") -> dict[str, QAction]:
     f = w.files
     return {
         "new": make_action(w, "&New", f.new_graph, [Keys.New], "Start an empty graph"),
+        "new_formula": make_action(w, "New from &Formula…", lambda: formula_dialog.new_from_formula(w, w),
+                                   ["Ctrl+Shift+N"], "Type a formula such as a = σ(W x) and get its graph"),
         "open": make_action(w, "&Open…", f.open_dialog, [Keys.Open], "Open a graph file (.json or .onnx)"),
         "open_example": make_action(w, "Open &Example…", f.open_example, ["Ctrl+Shift+O"],
                                     "Open a graph from the lecture's example library"),
@@ -70,6 +74,8 @@ def edit_actions(w: "MainWindow") -> dict[str, QAction]:
         "cut": make_action(w, "Cu&t", e.cut, [Keys.Cut], "Cut the selected nodes"),
         "copy": make_action(w, "&Copy", e.copy, [Keys.Copy], "Copy the selected nodes"),
         "paste": make_action(w, "&Paste", e.paste, [Keys.Paste], "Paste nodes from the clipboard"),
+        "copy_formula": make_action(w, "Copy as F&ormula", lambda: formula_dialog.copy_as_formula(w),
+                                    ["Ctrl+Shift+C"], "Copy the graph as a formula (x: R^3 … a = σ(W x))"),
         "duplicate": make_action(w, "D&uplicate", e.duplicate, ["Ctrl+D"], "Duplicate the selected nodes"),
         "select_all": make_action(w, "Select &All", e.select_all, [Keys.SelectAll], "Select every node"),
         "find_op": make_action(w, "&Find Op…", lambda: w.find_op(), [Keys.Find],

@@ -37,8 +37,8 @@ def build_menus(w: "MainWindow") -> dict[str, QMenu]:
               ("help", "&Help"))}
     _file_menu(w, menus["file"])
     edit = menus["edit"]
-    _add(edit, a, "undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all",
-         "find_op", None, "group", "ungroup", "expand", "collapse", None, "layout")
+    _add(edit, a, "undo", "redo", None, "cut", "copy", "copy_formula", "paste", "duplicate", "delete", None,
+         "select_all", "find_op", None, "group", "ungroup", "expand", "collapse", None, "layout")
     view = menus["view"]
     _add(view, a, "fit", "zoom_in", "zoom_out", None, "snap", "dark", None)
     w.panels_menu = view.addMenu("&Panels")
@@ -59,7 +59,7 @@ def _add(menu: QMenu, actions: dict[str, QAction], *keys: str | None) -> None:
 
 def _file_menu(w: "MainWindow", menu: QMenu) -> None:
     a = w.actions
-    _add(menu, a, "new", "open", "open_example")
+    _add(menu, a, "new", "new_formula", "open", "open_example")
     w.recent_menu = menu.addMenu("Open &Recent")
     w.recent_menu.aboutToShow.connect(w.files.fill_recent_menu)
     menu.addSeparator()
