@@ -79,6 +79,7 @@ class Planner:
 
     # ----- statements
     def run(self) -> Plan:
+        """Plan every statement in order; FormulaError at the first that does not fit."""
         self._collect_names()
         for statement in self.plan.formula.statements:
             if isinstance(statement, Decl):
@@ -105,6 +106,7 @@ class Planner:
         self.taken = set(self.defined_at)
 
     def declare(self, decl: Decl) -> None:
+        """One source node for a declaration (with its sample, vocabulary or class names)."""
         spec = source_spec(decl, self.random_params + 1)
         self.random_params += spec.random_init
         self._check_int_attrs(OPS[spec.op](), spec.attrs, decl.loc, decl.option_locs)
@@ -123,6 +125,7 @@ class Planner:
             self.plan.class_names[decl.name] = spec.class_names
 
     def assign(self, statement: Assign) -> None:
+        """The nodes of one line; its top node takes the line's name, and the line becomes a region."""
         if isinstance(statement.expr, (Name, Number)):
             raise fail(statement.loc, f"{statement.target} = {expr_text(statement.expr)} makes no new node; an "
                                       "assignment needs an op, e.g. a = σ(W x) (a constant is declared: c: R = 2, "
@@ -147,6 +150,7 @@ class Planner:
         return index
 
     def join_line(self, index: int) -> None:
+        """Put a node not yet in a region into the current line's region (sources join where first used)."""
         node = self.plan.nodes[index]
         if node.line is None and self.line is not None:
             node.line = self.line
@@ -184,6 +188,7 @@ class Planner:
         return self.call(e, name)
 
     def lookup(self, e: Name) -> int:
+        """The node a name stands for; FormulaError if it is not defined (yet)."""
         if e.id in self.scope:
             index = self.scope[e.id]
             self.join_line(index)
@@ -194,6 +199,7 @@ class Planner:
         raise fail(e.loc, f"{e.id} is not defined: declare it (e.g. {e.id}: R^3) or assign it ({e.id} = …) first")
 
     def constant(self, e: Number) -> int:
+        """A Constant node for a number, one per value."""
         value = float(e.value)
         if not math.isfinite(value):
             raise fail(e.loc, "this number is too large to compute with")
@@ -215,6 +221,7 @@ class Planner:
         return self.op_node(TRANSPOSE, {}, [base], [text], e.loc, self.name_for(e, name))
 
     def call(self, e: Call, name: str | None) -> int:
+        """An op applied to its inputs; the call is rewritten in canonical form (positional, no defaults)."""
         op = OPS[e.op]
         ports = op.port_names()
         fn = print_name(e.op)
