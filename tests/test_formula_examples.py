@@ -100,7 +100,8 @@ def _graph(*nodes, edges=()):
 
 
 @pytest.mark.parametrize("graph,node,words", [
-    (_graph(("Input", "x", {"shape": [3]}), ("Sigmoid", "a", {}), ("Add", "h", {}), edges=[("x", "a", "x"), ("a", "h", "a")]),
+    (_graph(("Input", "x", {"shape": [3]}), ("Sigmoid", "a", {}), ("Add", "h", {}),
+            edges=[("x", "a", "x"), ("a", "h", "a")]),
      "h", "input 'b' is not connected"),
     (_graph(("Input", "x", {"shape": [3]}), ("Tanh", "h(x)", {}), ("Add", "s", {}),
             edges=[("x", "h(x)", "x"), ("h(x)", "s", "a"), ("h(x)", "s", "b")]),

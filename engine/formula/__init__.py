@@ -48,5 +48,6 @@ def canonical_formula(text: str) -> str:
     return formula_text(parse_formula(text))
 
 
-__all__ = ["ROLE_WORDS", "Formula", "FormulaError", "NotAFormulaError", "Plan", "PlannedNode", "canonical_formula", "declarations",
-           "formula_to_graph", "graph_to_formula", "parse_formula", "plan_formula"]
+__all__ = ["ROLE_WORDS", "Formula", "FormulaError", "NotAFormulaError", "Plan", "PlannedNode",
+           "canonical_formula", "declarations", "formula_to_graph", "graph_to_formula", "parse_formula",
+           "plan_formula"]

@@ -1,23 +1,20 @@
-"""Recursive-descent parser for declarations and a Pratt parser for expressions; no eval, no Python ast."""
+"""Recursive-descent parser for lines and declarations, a Pratt parser for expressions; no eval, no Python ast."""
 from __future__ import annotations
 
 import re
 from typing import Any
 
 from ..registry import OPS
-from .errors import FormulaError
 from .lexer import Token, tokenize
+from .parse_decls import DeclParser
 from .syntax import (
-    BATCH, INFIX_OPS, NEGATE, POWER, POWER_ATTR, PREFIX_FUNCTIONS, REAL_TYPES, RESERVED, ROLE_FLAGS, SUM,
-    TOKENS_TYPE, TRANSPOSE_LETTER, WORDS, function_table, normal_name,
+    INFIX_OPS, NEGATE, POWER, POWER_ATTR, PREFIX_FUNCTIONS, RESERVED, SUM, TRANSPOSE_LETTER, function_table,
+    normal_name,
 )
-from .tree import Assign, Call, Decl, Expr, Formula, Loc, Name, Number, Product, Transposed, TypeSpec
+from .tree import Assign, Call, Expr, Formula, Loc, Name, Number, Product, Transposed
 
-MAX_DEPTH = 100
 # binding powers: + − < × / < −x < product (juxtaposition, ·, @) < Σ x < postfix ᵀ ^
 ADD, MUL, NEG, PROD, PREFIX, POSTFIX = 10, 20, 25, 30, 40, 50
-_DIM_CHUNK = re.compile(r"[^×xX*,\s]+")
-_DIM_SEPARATOR = re.compile(r"[×xX*,]")
 
 
 def parse_formula(text: str) -> Formula:
@@ -25,48 +22,8 @@ def parse_formula(text: str) -> Formula:
     return _Parser(tokenize(text)).formula()
 
 
-def parse_expression(text: str) -> Expr:
-    """One expression, e.g. "σ(W x)" (used to read region titles back)."""
-    parser = _Parser(tokenize(text))
-    expr = parser.expr()
-    parser.end_of_line()
-    return expr
-
-
-class _Parser:
-    def __init__(self, tokens: list[Token]):
-        self.toks, self.k, self.depth = tokens, 0, 0
-
-    # ----- token helpers
-    def peek(self, k: int = 0) -> Token:
-        return self.toks[min(self.k + k, len(self.toks) - 1)]
-
-    def take(self) -> Token:
-        tok = self.peek()
-        self.k = min(self.k + 1, len(self.toks) - 1)
-        return tok
-
-    def at(self, sym: str, k: int = 0) -> bool:
-        tok = self.peek(k)
-        return tok.kind == "sym" and tok.value == sym
-
-    def expect(self, sym: str, what: str) -> Token:
-        if not self.at(sym):
-            raise self.unexpected(self.peek(), f"expected {what}")
-        return self.take()
-
-    def unexpected(self, tok: Token, hint: str = "") -> FormulaError:
-        if tok.kind in ("newline", "eof"):
-            return tok.fail(f"{hint or 'unexpected'} but the line ends here")
-        shown = {"sup": "^"}.get(tok.kind, tok.value)
-        if tok.kind == "sym" and tok.value in ")]}":
-            return tok.fail(f"this {tok.value} closes nothing that was opened")
-        return tok.fail(f"{hint or 'unexpected'} {shown!r}" if hint else f"unexpected {shown!r} here")
-
-    def enter(self, tok: Token) -> None:
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise tok.fail(f"the formula nests more than {MAX_DEPTH} levels deep here")
+class _Parser(DeclParser):
+    """Lines of declarations or one assignment; expressions by binding power."""
 
     # ----- statements
     def formula(self) -> Formula:
@@ -94,132 +51,11 @@ class _Parser:
                 raise tok.fail("one line holds one assignment; start a new line for the next")
             raise self.unexpected(tok)
 
-    def new_name(self, tok: Token, what: str) -> str:
-        name = normal_name(tok.value)
-        if tok.value in function_table() or name in function_table():
-            raise tok.fail(f"{tok.value} is the name of an op; pick another name for {what}")
-        if name in RESERVED:
-            raise tok.fail(f"{tok.value} is a word of the formula language; pick another name for {what}")
-        return name
-
     def assignment(self) -> Assign:
         tok = self.take()
         target = self.new_name(tok, "this result")
         self.take()  # "="
         return Assign(target, self.expr(), Loc(tok.line, tok.col))
-
-    def decl_line(self) -> list[Decl]:
-        decls = [self.decl()]
-        while True:
-            if self.at(",") or self.at(";"):
-                if not (self.peek(1).kind == "name" and self.at(":", 2)):
-                    raise self.unexpected(self.peek(1), "expected another declaration (name: type)")
-                self.take()
-            elif not (self.peek().kind == "name" and self.at(":", 1)):
-                return decls
-            decls.append(self.decl())
-
-    def decl(self) -> Decl:
-        tok = self.take()
-        name = self.new_name(tok, "a declaration")
-        self.take()  # ":"
-        decl = Decl(name, self.type_spec(), loc=Loc(tok.line, tok.col))
-        if self.at("="):
-            self.take()
-            decl.literal_loc = Loc(self.peek().line, self.peek().col)
-            decl.literal = self.literal(words=True)
-        while self.at(",") and not (self.peek(1).kind == "name" and self.at(":", 2)):
-            self.take()
-            self.option(decl)
-        if self.at("="):
-            raise self.peek().fail("a value comes right after the type, before any option: "
-                                   "x: R^3 = [1, 2, 3], input")
-        return decl
-
-    def option(self, decl: Decl) -> None:
-        tok = self.take()
-        if tok.kind != "name":
-            raise self.unexpected(tok, "expected an option such as seed=1, or a role (input, param, const)")
-        if self.at("="):
-            self.take()
-            if tok.value in decl.options:
-                raise tok.fail(f"{tok.value} is given twice")
-            decl.option_locs[tok.value] = Loc(tok.line, tok.col)
-            decl.options[tok.value] = self.literal(words=True)
-        elif tok.value in ROLE_FLAGS:
-            decl.flags += (tok.value,)
-            decl.option_locs[tok.value] = Loc(tok.line, tok.col)
-        else:
-            raise tok.fail(f"unknown option '{tok.value}': write key=value (e.g. seed=1) or a role "
-                           f"({', '.join(sorted(set(ROLE_FLAGS)))})")
-
-    # ----- types and literals
-    def type_spec(self) -> TypeSpec:
-        tok = self.take()
-        loc = Loc(tok.line, tok.col)
-        if tok.kind == "name" and tok.value in REAL_TYPES:
-            return TypeSpec("real", self.dims(), loc=loc)
-        if tok.kind == "name" and tok.value == TOKENS_TYPE:
-            return TypeSpec("tokens", self.dims(), loc=loc)
-        if tok.kind == "sym" and tok.value == "{":
-            classes = self.class_set(tok)
-            dims = self.dims()
-            if dims not in ((), (None,)):
-                raise tok.fail("class labels take no shape; write {0,1} for one label or {0,1}^B for a batch")
-            return TypeSpec("labels", dims, classes, loc)
-        raise self.unexpected(tok, "expected a type (R, R^3, R^{4×3}, {0,1} or tokens^{24}), found")
-
-    def class_set(self, opening: Token) -> tuple[str, ...]:
-        classes: list[str] = []
-        while True:
-            tok = self.take()
-            if tok.kind not in ("name", "number"):
-                raise self.unexpected(tok, "expected a class (a number or a name)")
-            if tok.value in classes:
-                raise tok.fail(f"class {tok.value} is listed twice")
-            classes.append(tok.value)
-            if self.at("}"):
-                self.take()
-                break
-            if not self.at(","):
-                raise self.unexpected(self.peek(), f"expected , or }} to close the {{ at col {opening.col}")
-            self.take()
-        numbered = [str(k) for k in range(len(classes))]
-        if any(c[0].isdigit() for c in classes) and classes != numbered:
-            raise opening.fail(f"numbered classes count from 0: write {{{','.join(numbered)}}}")
-        return tuple(classes)
-
-    def dims(self) -> tuple:
-        tok = self.peek()
-        if tok.kind == "sup":
-            self.take()
-            return _dims_from_text(tok)
-        if not self.at("^"):
-            return ()
-        self.take()
-        tok = self.take()
-        if tok.kind == "number" or (tok.kind == "name" and tok.value == BATCH):
-            return _dims_from_text(tok)
-        raise self.unexpected(tok, "expected a size after ^, such as R^3, R^B or R^{4×3}; found")
-
-    def literal(self, words: bool = False, depth: int = 0) -> Any:
-        tok = self.take()
-        if depth > 6:
-            raise tok.fail("a list of numbers nests at most 6 deep")
-        if tok.kind == "number":
-            return _number(tok.value)
-        if tok.kind == "sym" and tok.value == "-" and self.peek().kind == "number":
-            return -_number(self.take().value)
-        if tok.kind == "name" and words:
-            return WORDS.get(tok.value, tok.value)
-        if tok.kind == "sym" and tok.value == "[":
-            items = [self.literal(words, depth + 1)]
-            while self.at(","):
-                self.take()
-                items.append(self.literal(words, depth + 1))
-            self.expect("]", f"',' or ']' to close the [ at col {tok.col}")
-            return items
-        raise self.unexpected(tok, "expected a number or a list such as [1, 2, 3]; found")
 
     # ----- expressions (Pratt)
     def expr(self, rbp: int = 0) -> Expr:
@@ -265,7 +101,7 @@ class _Parser:
             if nxt.kind == "sym" and nxt.value == "-" and self.peek().kind == "number":
                 text = "-" + self.take().value
             elif nxt.kind not in ("name", "number"):
-                raise self.unexpected(nxt, "after ^ write T (transpose) or a number (a power); found")
+                raise self.unexpected(nxt, "after ^ write T (transpose) or a number (a power)")
         else:
             text = tok.value.strip().replace("−", "-")
         if text == TRANSPOSE_LETTER:
@@ -286,23 +122,27 @@ class _Parser:
                 return Number(-float(self.take().value), loc)
             return Call(NEGATE, [self.expr(NEG - 1)], loc=loc)
         if tok.kind == "sym" and tok.value == "(":
+            self.never_closed(tok)
             inner = self.expr()
-            self.expect(")", f"')' to close the ( at line {tok.line}, col {tok.col}")
+            self.never_closed(tok)
+            self.expect(")", f"')' to close the ( {self.where(tok)}")
             return inner
         if tok.kind == "sym" and tok.value == "[":
             return self.stack(tok)
         if tok.kind == "sym" and tok.value == "Σ":
             return self.call_or_prefix(tok, SUM)
-        raise self.unexpected(tok, "expected a name, a number, ( or [; found")
+        raise self.unexpected(tok, "expected a name, a number, ( or [")
 
     def stack(self, opening: Token) -> Expr:
+        self.never_closed(opening)
         items = [self.expr()]
         while self.at(";"):
             self.take()
             items.append(self.expr())
+        self.never_closed(opening)
         if self.at(","):
             raise self.peek().fail("write [a; b] with ; to stack two arrays")
-        self.expect("]", f"';' or ']' to close the [ at col {opening.col}")
+        self.expect("]", f"';' or ']' to close the [ {self.where(opening)}")
         if len(items) < 2:
             raise opening.fail("[a; b] stacks two or more arrays; one alone needs no brackets")
         out = items[0]
@@ -331,6 +171,7 @@ class _Parser:
         call = Call(op_name, [], loc=Loc(tok.line, tok.col))
         op = OPS[op_name]
         while not self.at(")"):
+            self.never_closed(opening)
             key = self.peek()
             if key.kind == "name" and self.at("=", 1):
                 self.keyword(call, op, key)
@@ -341,7 +182,8 @@ class _Parser:
             if self.at(","):
                 self.take()
             elif not self.at(")"):
-                raise self.unexpected(self.peek(), f"expected ',' or ')' to close the ( at col {opening.col}")
+                self.never_closed(opening)
+                raise self.unexpected(self.peek(), f"expected ',' or ')' to close the ( {self.where(opening)}")
         self.take()
         return call
 
@@ -359,34 +201,3 @@ class _Parser:
             ports = ", ".join(op.port_names()) or "none"
             attrs = ", ".join(a.name for a in op.attr_specs) or "none"
             raise key.fail(f"{key.value} is neither an input ({ports}) nor an attribute ({attrs}) of this op")
-
-
-def _number(text: str) -> int | float:
-    """Whole numbers stay ints (sizes, seeds), the rest are floats."""
-    return int(text) if re.fullmatch(r"[0-9]+", text) else float(text)
-
-
-def _dims_from_text(tok: Token) -> tuple:
-    """3, B, 4×3, B×24 (also 4x3, 4,3, 4*3, 4 \\times 3) with B only first; sizes from 1 to 1000000."""
-    text = tok.value.replace("\\times", "×     ")  # same length, so columns stay right
-    dims: list[int | None] = []
-    end = 0
-    for k, chunk in enumerate(_DIM_CHUNK.finditer(text)):
-        col = tok.col + chunk.start()
-        gap = text[end:chunk.start()]
-        if (k and len(_DIM_SEPARATOR.findall(gap)) != 1) or (not k and gap.strip()):
-            raise FormulaError(tok.line, col, "write sizes with × between them, such as {4×3}")
-        end = chunk.end()
-        if chunk.group() == BATCH:
-            if k:
-                raise FormulaError(tok.line, col, "B (the batch axis) can only come first")
-            dims.append(None)
-        elif re.fullmatch(r"[0-9]{1,7}", chunk.group()) and 1 <= int(chunk.group()) <= 1_000_000:
-            dims.append(int(chunk.group()))
-        else:
-            raise FormulaError(tok.line, col, f"expected a size from 1 to 1000000 or B, found {chunk.group()!r}")
-    if not dims or text[end:].strip():
-        raise FormulaError(tok.line, tok.col + end, "expected a size such as 3, or sizes such as 4×3")
-    if len(dims) > 5 or len([d for d in dims if d is not None]) > 4:
-        raise tok.fail("a shape has at most 4 sizes (and B)")
-    return tuple(dims)
