@@ -77,3 +77,12 @@ def test_an_unreadable_formula_file_is_named_in_words(tmp_path):
     binary.write_bytes(b"x: R\xff\xfe")
     result = new("--file", str(binary), "--out", str(tmp_path / "o.json"))
     assert result.stderr == f"error: cannot read {binary}: it is not UTF-8 text\n"
+
+
+def test_the_formula_engine_and_its_command_import_no_gui():
+    code = ("import sys, engine.formula, engine.cli.new; "
+            "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=ROOT).stdout.split()
+    assert "engine" in loaded
+    assert not {"PySide6", "pyqtgraph", "graphviz_app", "shiboken6"} & set(loaded)
