@@ -118,3 +118,18 @@ def test_a_graph_that_does_not_fit_names_the_first_node_that_does_not(graph, nod
     assert caught.value.node_id == nodes[-1].id
     assert str(caught.value).startswith(f"'{node}' ({nodes[-1].op_name}) does not fit a formula: ")
     assert words in str(caught.value)
+
+
+def test_the_issue_formula_comes_back_canonically_and_builds_the_same_graph_again():
+    issue = ("x: R^3        W: R^{4×3}    V: R^{4×4}    θ: R^4    y: {0,1}\n"
+             "a = σ(W x)\nb = σ(V a)\nc = σ(θᵀ b)\nL = bce(c, y)\n")
+    graph = formula_to_graph(issue)
+    written = graph_to_formula(graph)
+    assert written == ("x: R^3   W: R^{4×3}   V: R^{4×4}   θ: R^4   y: {0,1}\n"
+                       "a = σ(W x)\nb = σ(V a)\nc = σ(θᵀb)\nL = bce(c, y)\n")
+    again = formula_to_graph(written)
+    assert [(n.id, n.name, n.op_name, dict(n.attrs)) for n in again.nodes.values()] == \
+        [(n.id, n.name, n.op_name, dict(n.attrs)) for n in graph.nodes.values()]
+    edges = [[(e.src, e.dst, e.port) for e in g.edges.values()] for g in (graph, again)]
+    regions = [[(r.title, r.node_ids) for r in g.regions.values()] for g in (graph, again)]
+    assert edges[0] == edges[1] and regions[0] == regions[1]
