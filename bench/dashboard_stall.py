@@ -73,7 +73,6 @@ def headless_rate(name: str, epochs: int) -> tuple[float, float, int]:
 
 
 def open_app(app: QApplication, folder: str):
-    from graphviz_app.app import install_extensions
     from graphviz_app.main_window import MainWindow
     from graphviz_app.recovery import RecoveryStore
 
@@ -81,7 +80,6 @@ def open_app(app: QApplication, folder: str):
     window = MainWindow(settings=settings, recovery=RecoveryStore(Path(folder) / "recovery"))
     window.resize(1600, 1000)
     window.show()
-    install_extensions(window)
     return window
 
 

@@ -27,7 +27,7 @@ from engine import Graph, explain  # noqa: E402
 from engine.serialization import load_graph  # noqa: E402
 from graphviz_app.canvas import GraphScene, GraphView  # noqa: E402
 from graphviz_app.explain.overlay import Overlay, options_for  # noqa: E402
-from graphviz_app.explain.samples import file_feeds  # noqa: E402
+from engine.replay.samples import file_feeds  # noqa: E402
 from graphviz_app.theme import get_theme  # noqa: E402
 
 WIDTH, HEIGHT = 1600, 1000

@@ -37,4 +37,4 @@ r $G/text_cnn.json --out $OUT/cnn_forward.png --step forward --scale 0.8
 r $G/text_cnn.json --out $OUT/cnn_maxpool.png --step 9 --crop "zᵢ,aᵢ,a,U,Ua" --scale 1.2
 r $G/text_cnn.json --out $OUT/cnn_backward.png --step 24 --crop "zᵢ,aᵢ,a,U,Ua" --scale 1.2
 # the app itself: explain mode (README), the wiggle check, presentation mode
-"$PY" -m graphviz_app.explain.screenshots $OUT --spread "$SPREAD"
+"$PY" -m graphviz_app.screenshots $OUT --spread "$SPREAD"

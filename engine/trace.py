@@ -149,20 +149,3 @@ class Trace:
     def steps_of(self, kind: str) -> list[Step]:
         """All steps of one kind: forward, seed, sum, nograd, backward or update."""
         return [s for s in self.steps if s.kind == kind]
-
-    def state_at(self, k: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        """Values and gradients known after steps 0..k (what the canvas shows when scrubbed to k)."""
-        values: dict[str, np.ndarray] = {}
-        grads: dict[str, np.ndarray] = {}
-        for step in self.steps[: k + 1]:
-            if isinstance(step, ForwardStep):
-                values[step.node] = step.value
-            elif isinstance(step, SeedStep):
-                grads[step.node] = step.grad
-            elif isinstance(step, SumStep):
-                grads[step.node] = step.total
-            elif isinstance(step, BackwardStep):
-                grads.setdefault(step.src, step.product)
-            elif isinstance(step, UpdateStep):
-                values[step.node] = step.after
-        return values, grads

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Protocol
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFontDatabase, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
@@ -14,6 +13,8 @@ from engine.errors import EngineError
 from engine.formula import (ROLE_WORDS, FormulaError, NotAFormulaError, Plan, PlannedNode, declarations,
                             formula_to_graph, graph_to_formula, parse_formula, plan_formula)
 from engine.graph import Graph
+
+from .window.contract import Workbench
 
 EXAMPLE = """x: R^3        W: R^{4×3}    V: R^{4×4}    θ: R^4    y: {0,1}
 a = σ(W x)
@@ -210,78 +211,42 @@ def _line_row(title: str, plan: Plan) -> list[str]:
     return [target, "= " + rhs, node.describe, node.op]
 
 
-# ----- the window's side: typed seams, so the window's contract stays small
-class FileHost(Protocol):
-    """The window's file controller, as far as a new graph needs it."""
-
-    def maybe_save(self) -> bool:
-        """True when the current graph may be replaced."""
-
-
-class PromptHost(Protocol):
-    """The window's dialogs."""
-
-    def error(self, title: str, text: str) -> None:
-        """Tell the user something failed."""
-
-
-class SceneHost(Protocol):
-    """The canvas scene."""
-
-    def select_nodes(self, node_ids, add: bool = False) -> None:
-        """Select these nodes."""
-
-
-class FormulaHost(Protocol):
-    """What the formula actions use of the main window."""
-
-    graph: Graph
-    files: FileHost
-    prompts: PromptHost
-    scene: SceneHost
-
-    def set_graph(self, graph: Graph, path: str | None, dirty: bool = False, example: str | None = None) -> None:
-        """Show a new graph."""
-
-    def show_status(self, text: str, ms: int = 4000) -> None:
-        """A message in the status bar."""
-
-
-def new_from_formula(window: FormulaHost, parent: QWidget | None = None) -> FormulaDialog | None:
-    """File ▸ New from Formula…: after the unsaved-changes question, open the dialog (modal to `parent`)."""
-    if not window.files.maybe_save():
+# ----- the window's side, through its typed seam
+def new_from_formula(bench: Workbench) -> FormulaDialog | None:
+    """File ▸ New from Formula…: after the unsaved-changes question, open the dialog (modal to the window)."""
+    if not bench.maybe_save():
         return None
-    dialog = FormulaDialog(parent)
+    dialog = FormulaDialog(bench.host)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.accepted.connect(lambda: _open_built_graph(window, dialog))
+    dialog.accepted.connect(lambda: _open_built_graph(bench, dialog))
     dialog.open()
     return dialog
 
 
-def _open_built_graph(window: FormulaHost, dialog: FormulaDialog) -> None:
+def _open_built_graph(bench: Workbench, dialog: FormulaDialog) -> None:
     graph = dialog.graph
     if graph is None:
         return
-    window.set_graph(graph, None, dirty=True)  # a new document: Save asks where
+    bench.set_graph(graph, None, dirty=True)  # a new document: Save asks where
     lines = len(graph.regions)
-    window.show_status(f"New graph from a formula: {len(graph.nodes)} nodes, {lines} line{'s' * (lines != 1)} "
-                       "(unsaved)")
+    bench.show_status(f"New graph from a formula: {len(graph.nodes)} nodes, {lines} line{'s' * (lines != 1)} "
+                      "(unsaved)")
 
 
-def copy_as_formula(window: FormulaHost) -> bool:
+def copy_as_formula(bench: Workbench) -> bool:
     """Edit ▸ Copy as Formula: the graph's formula on the clipboard, or a message naming the node that does not fit."""
-    if not window.graph.nodes:
-        window.show_status("The graph is empty: there is no formula to copy")
+    if not bench.graph.nodes:
+        bench.show_status("The graph is empty: there is no formula to copy")
         return False
     try:
-        text = graph_to_formula(window.graph)
+        text = graph_to_formula(bench.graph)
     except NotAFormulaError as exc:
         if exc.node_id is not None:
-            window.scene.select_nodes([exc.node_id])
-        window.prompts.error("Cannot copy as a formula", str(exc))
+            bench.scene.select_nodes([exc.node_id])
+        bench.prompts.error("Cannot copy as a formula", str(exc))
         return False
     QApplication.clipboard().setText(text)
     lines = text.count("\n")
-    window.show_status(f"Copied the graph as a formula ({lines} line{'s' * (lines != 1)}); paste it into "
-                       "New from Formula… or onto a slide")
+    bench.show_status(f"Copied the graph as a formula ({lines} line{'s' * (lines != 1)}); paste it into "
+                      "New from Formula… or onto a slide")
     return True

@@ -1,10 +1,7 @@
 """The main window: canvas in the middle, palette left, inspector right, menus, status bar, autosave.
 
-Extensions (explain mode, training dashboard) use: `graph`, `scene`, `view`, `undo_stack`, `document`,
-`menus` ("file", "edit", "view", "run", "train", "help"), `toolbar`, `add_dock(title, widget, area)`,
-`graph_replaced` (emitted with the new graph after New/Open/recovery), `set_theme(name)`, `theme_changed`
-(emitted with the theme's name by set_theme), `theme_name`,
-`show_status(text, ms)` and `inspector` (see graphviz_app/inspector.py for its hooks).
+It builds its features (explain mode, training) itself and hands them a `Workbench`
+(graphviz_app/window/contract.py): the typed list of what a feature may use of the window.
 """
 from __future__ import annotations
 
@@ -13,31 +10,33 @@ import traceback
 
 import shiboken6
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QIcon, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QMessageBox, QScrollArea, QUndoView, QWidget
 
 from engine.errors import EngineError
 from engine.graph import Graph
+from engine.trace import Trace
 
 from . import settings as prefs
 from .canvas.scene import GraphScene
 from .canvas.view import GraphView
-from .document import Document, graph_to_dict
+from .document import Document, graph_from_dict, graph_to_dict
+from .explain import ExplainMode
 from .inspector import InspectorWidget
 from .palette import ICON_DIR, PaletteWidget
 from .recovery import Autosaver, RecoveryStore
 from .theme import get_theme
+from .training import TrainingExtension
 from .window import actions as acts
 from .window.edit_ops import EditController
 from .window.files import FileController
-from .window.run import ForwardController
 from .window.menus import build_menus, build_toolbar
 from .window.prompts import Prompts
+from .window.run import ForwardController
 from .window.view_controls import ViewControls, apply_widget_palette
 
 APP_NAME = prefs.APPLICATION
-BOTTOM_SHARE = 0.24
-BOTTOM_SHARE_TRAINING = 0.33
+BOTTOM_SHARE = 0.33  # the training plots need room to be read
 DOCK_TITLE_HEIGHT = 30
 
 
@@ -50,7 +49,7 @@ def _wanted_height(dock: QDockWidget) -> int:
 
 
 class MainWindow(QMainWindow):
-    """One window editing one graph; every edit goes through `undo_stack`."""
+    """One window editing one graph; every edit goes through `undo_stack`. It is a `Workbench`."""
 
     graph_replaced = Signal(object)
     theme_changed = Signal(str)  # the new theme's name, after set_theme
@@ -71,15 +70,24 @@ class MainWindow(QMainWindow):
         self.scene = GraphScene(self.graph, self.undo_stack, get_theme(self.theme_name), parent=self)
         self.view = GraphView(self.scene)
         self.setCentralWidget(self.view)
-        self.files, self.edit = FileController(self), EditController(self)
-        self.view_controls, self.forward = ViewControls(self), ForwardController(self)
-        self.actions = {**acts.file_actions(self), **acts.edit_actions(self), **acts.view_actions(self),
-                        **acts.run_actions(self)}
-        self.menus = build_menus(self)
-        self.toolbar = build_toolbar(self)
-        self._build_docks()
         self.recovery = recovery if recovery is not None else RecoveryStore()
         self.autosaver = Autosaver(self.recovery, self._recovery_snapshot, parent=self)
+        self.files = FileController(self, self.autosaver)
+        self.edit = EditController(self)
+        self.view_controls, self.forward = ViewControls(self), ForwardController(self)
+        self.actions: dict[str, QAction] = {
+            **acts.file_actions(self, self.files),
+            **acts.edit_actions(self, self.undo_stack, self.edit, self.find_op),
+            **acts.view_actions(self, self.view_controls), **acts.run_actions(self, self.run_forward)}
+        menus = build_menus(self, self.actions, self.files,
+                            {"&Keyboard Shortcuts": self.show_shortcuts, "&About": self.show_about})
+        self.menus, self.panels_menu = menus.by_key, menus.panels
+        self.recent_menu, self.export_menu = menus.recent, menus.export
+        self.toolbar = build_toolbar(self, self.actions)
+        self._build_docks()
+        self.explain = ExplainMode(self)
+        self.training = TrainingExtension(self)
+        self._arrange_feature_docks()
         self._connect()
         self.inspector.set_graph(self.graph, self.undo_stack)
         self.view_controls.restore()
@@ -108,6 +116,39 @@ class MainWindow(QMainWindow):
         self.menus["edit"].addSeparator()
         self.menus["edit"].addAction(history)
         self.resizeDocks([self.palette_dock, self.inspector_dock], [270, 360], Qt.Orientation.Horizontal)
+
+    def _arrange_feature_docks(self) -> None:
+        """One wide bottom area: explain in front at first; the dashboard comes forward when training starts."""
+        self.tabifyDockWidget(self.inspector_dock, self.explain.wiggle_dock)
+        self.tabifyDockWidget(self.explain.timeline_dock, self.training.dashboard_dock)
+        self.inspector_dock.raise_()
+        self.explain.timeline_dock.raise_()
+
+    @property
+    def host(self) -> QMainWindow:
+        """This window (the `Workbench` way to reach what only a top-level window can do)."""
+        return self
+
+    def add_actions(self, prefix: str, actions: dict[str, QAction]) -> None:
+        """A feature's actions: shortcuts work with the menu bar hidden (F5), and Help lists them."""
+        self.addActions(list(actions.values()))
+        self.actions.update({f"{prefix}_{key}": action for key, action in actions.items()})
+
+    def maybe_save(self) -> bool:
+        """True when the current graph may be replaced (asks about unsaved changes)."""
+        return self.files.maybe_save()
+
+    def settle(self) -> None:
+        """A running training run pauses, so its weights and history are in the graph."""
+        self.training.controller.pause()
+
+    def show_trace(self, trace: Trace) -> None:
+        """Replay a trace in explain mode, at its last step."""
+        self.explain.show_trace(trace)
+
+    def shown_trace(self) -> tuple[Trace | None, int | None]:
+        """The explain trace and the step on screen, or (None, None)."""
+        return self.explain.shown_trace()
 
     def add_dock(self, title: str, widget: QWidget,
                  area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
@@ -165,7 +206,7 @@ class MainWindow(QMainWindow):
         self.theme_changed.emit(name)
 
     def finish_setup(self) -> None:
-        """After the extensions are installed: hide menus nobody filled, restore or balance the docks."""
+        """Once shown: hide menus nobody filled, restore or balance the docks."""
         for menu in self.menus.values():
             menu.menuAction().setVisible(not menu.isEmpty())
         state = self.settings.value("window/state")
@@ -181,16 +222,11 @@ class MainWindow(QMainWindow):
                 found.append(dock)
         return found
 
-    def bottom_share(self) -> float:
-        """Fraction of the height the bottom docks get on first start."""
-        # the training plots need room to be read; explain's timeline alone needs less
-        return BOTTOM_SHARE_TRAINING if getattr(self, "training", None) is not None else BOTTOM_SHARE
-
     def _balance_docks(self) -> None:
         """First start: the canvas keeps most of the height; right-hand docks share theirs equally."""
         bottom = self._docks_in(Qt.DockWidgetArea.BottomDockWidgetArea)
         if bottom:
-            height = int(self.height() * self.bottom_share())
+            height = int(self.height() * BOTTOM_SHARE)
             self.resizeDocks(bottom, [height] * len(bottom), Qt.Orientation.Vertical)
         right = self._docks_in(Qt.DockWidgetArea.RightDockWidgetArea)
         if len(right) > 1:
@@ -276,8 +312,6 @@ class MainWindow(QMainWindow):
         if not restore:
             return False
         try:
-            from .document import graph_from_dict
-
             graph = graph_from_dict(newest.graph_dict)
         except EngineError as exc:
             self.prompts.error("Cannot restore", f"The autosaved work could not be read:\n\n{exc}")
@@ -302,7 +336,7 @@ class MainWindow(QMainWindow):
         box.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
-        if not self.files.maybe_save():
+        if not self.maybe_save():
             event.ignore()
             return
         self.settings.setValue("window/geometry", self.saveGeometry())

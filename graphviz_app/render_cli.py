@@ -56,8 +56,8 @@ def _class_index(data, label: str | None, default: int) -> int:
 
 
 def sample_for(graph, args: argparse.Namespace):
-    """The example to explain: --text, --row, or the file's sample (an explain.samples.Sample)."""
-    from .explain import samples
+    """The example to explain: --text, --row, or the file's sample (an engine.replay.samples.Sample)."""
+    from engine.replay import samples
 
     if args.text is not None or args.row is not None:
         data = samples.dataset_of(graph)
@@ -111,7 +111,7 @@ def _narrated_trace(graph, args: argparse.Namespace):
     from engine.data import tokenize
     from engine.executor import explain
 
-    from .explain.narration import Narrator
+    from engine.replay.narration import Narrator
     from .explain.overlay import options_for
 
     sample = sample_for(graph, args)

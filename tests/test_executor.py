@@ -119,11 +119,13 @@ def test_wrong_feed_shape_is_named():
 
 
 def test_state_at_scrubs_through_the_trace():
+    from engine.replay.state import state_at
+
     trace = explain(log_wx(), {"x": 3.0})
-    values, grads = trace.state_at(1)
-    assert len(values) == 2 and not grads
-    values, grads = trace.state_at(len(trace) - 1)
-    assert len(values) == 4 and len(grads) == 4
+    state = state_at(trace, 1)
+    assert len(state.values) == 2 and not state.grads
+    state = state_at(trace, len(trace) - 1)
+    assert len(state.values) == 4 and len(state.grads) == 4
 
 
 def test_max_pool_winner_is_recorded_and_only_it_gets_gradient():
@@ -169,3 +171,22 @@ def test_bad_token_id_is_named_with_its_position():
     g.connect(ids.id, bow.id, "ids")
     with pytest.raises(ExecutionError, match=r"token id -3 at position \[1, 0\] is outside the vocabulary of 10"):
         forward(g, {"x": [[2, 3, 4], [-3, 1, 1]]})
+
+
+@pytest.mark.parametrize("mode", ["central", "one-sided"])
+def test_both_gradient_check_modes_catch_a_wrong_vjp(monkeypatch, mode):
+    from engine.gradcheck import check_parameters
+    from engine.registry import get_op
+
+    g = lecture_mlp()
+    feeds = {"x": np.array([[1.0, -2.0, 0.5]]), "y": np.array([1.0])}
+    sigmoid = get_op("Sigmoid")
+    right = sigmoid.vjp
+    monkeypatch.setattr(sigmoid, "vjp", lambda self, *a: 1.2 * right(self, *a))
+    eps = 1e-6 if mode == "central" else 1e-4
+    nudges = check_parameters(g, feeds, picks=3, eps=eps, central=mode == "central")
+    assert all(n.mode == mode for ns in nudges.values() for n in ns)
+    assert not all(n.ok for ns in nudges.values() for n in ns)
+    monkeypatch.setattr(sigmoid, "vjp", right)
+    nudges = check_parameters(g, feeds, picks=3, eps=eps, central=mode == "central")
+    assert all(n.ok for ns in nudges.values() for n in ns)

@@ -4,10 +4,10 @@ import pytest
 
 from engine import Graph, explain
 from engine.examples.small import chain_rule, mlp
-from graphviz_app.explain.labels import Labeller, fmt_num, forward_formula, math_name, space_of
-from graphviz_app.explain.samples import default_texts, parse_value, typed_sample
-from graphviz_app.explain.state import state_at
-from graphviz_app.explain.wiggle import check_all, wiggle
+from engine.replay.labels import Labeller, fmt_num, forward_formula, math_name, space_of
+from engine.replay.samples import default_texts, parse_value, typed_sample
+from engine.replay.state import state_at
+from engine.gradcheck import check_all, wiggle
 
 
 def chain_trace(lr=None):

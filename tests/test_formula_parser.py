@@ -23,7 +23,7 @@ OP_CALLS = {
     "Concat": ("x, v", ""), "Softmax": ("X", ""), "LogSoftmax": ("X", ""), "CrossEntropy": ("softmax(P), y", ""),
     "SoftmaxCrossEntropy": ("P, y", ""), "BinaryCrossEntropy": ("σ(s), yb", ""), "MeanSquaredError": ("x, v", ""),
     "BagOfWords": ("t", ""), "BagOfBigrams": ("t", ", buckets=16"), "Embedding": ("t, E", ""),
-    "Window": ("seq", ", width=2"), "SeqConv": ("seq, F", ""), "MaxPoolTime": ("seq", ""),
+    "Window": ("seq", ", width=2"), "SeqConv": ("seq, F", ""), "MaxPoolTime": ("seq", ""),  # ids: optional
 }
 
 
@@ -207,3 +207,12 @@ def test_planning_checks_everything_building_does_without_making_arrays():
     assert plan.node_named("W").describe == "R^{3000×4000}" and plan.node_named("W").value is None
     with pytest.raises(FormulaError, match="line 2, col 9"):
         plan_formula("x: R^{B×3000}  W: R^{4000×3000}\na = σ(Wᵀx)\n")
+
+
+def test_an_optional_last_input_may_be_left_open_or_fed_by_position_or_name():
+    decls = "t: tokens^{B×5}, vocab=7  E: R^{7×3}  F: R^{6×4}\nh = conv(embedding(t, E), F)\n"
+    graph = formula_to_graph(decls + "a = max_over_time(h)\nb = max_over_time(h, t)\nc = max_over_time(x=h, ids=t)\n")
+    ports = {n: sorted(graph.incoming(graph.find(n).id)) for n in "abc"}
+    assert ports == {"a": ["x"], "b": ["ids", "x"], "c": ["ids", "x"]}
+    with pytest.raises(FormulaError, match="max_over_time needs 1 input \\(x\\); x is missing"):
+        formula_to_graph(decls + "a = max_over_time(ids=t)\n")

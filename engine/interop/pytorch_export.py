@@ -20,8 +20,8 @@ from .names import identifier
 from .pytorch_ops import EXPRESSIONS, HELPERS, NOTES, USES_HELPER
 from .pytorch_template import HEADER, TRAINING_CODE, model_code
 
-RESERVED = {"out", "values", "path", "model", "windows", "bag_of_words", "bag_of_bigrams", "DTYPE", "WEIGHTS",
-            "train", "main", "feeds", "accuracy", "batch", "sys"}
+RESERVED = {"out", "values", "path", "model", "windows", "bag_of_words", "bag_of_bigrams", "max_over_time",
+            "DTYPE", "WEIGHTS", "train", "main", "feeds", "accuracy", "batch", "sys"}
 INLINE_CONSTANT = 16  # constants up to this many entries are written into the code
 
 
@@ -188,7 +188,7 @@ def _depends_on(graph: Graph, sources: set[str]) -> set[str]:
 def _statement(plan: Plan, node: Node) -> str:
     incoming = plan.graph.incoming(node.id)
     args, shapes = [], []
-    for port in node.op.inputs:
+    for port in node.op.connected_ports(incoming):
         src = incoming[port.name].src
         name = f"self.{plan.names[src]}" if plan.graph.nodes[src].op_name in ("Parameter", "Constant") \
             else plan.names[src]

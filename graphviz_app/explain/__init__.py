@@ -1,16 +1,19 @@
 """Explain mode: replay a trace on the canvas — values forward, upstream × local gradients backward.
 
-`install(window)` adds the Explain dock (example picker, run buttons, timeline, caption), the wiggle
+`ExplainMode(workbench)` adds the Explain dock (example picker, run buttons, timeline, caption), the wiggle
 check dock, the Jacobian panel in the inspector, Run-menu and toolbar actions, Space on the canvas,
 and presentation mode (F5). `overlay.apply_trace_state(scene, trace, step)` paints a trace on any scene
 (used by graphviz_app.render for `main.py render --step K`).
 """
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 
+from engine.graph import Graph
+from engine.replay.state import state_at
+from engine.trace import Trace
+
+from ..window.contract import Workbench
 from .controller import ExplainController
 from .presentation import Presentation, space_shortcut
 from .timeline import TimelineWidget
@@ -21,9 +24,9 @@ TOOLBAR_ORDER = ("forward", "backward", "step", "play", "sgd", "present")
 
 
 class ExplainMode:
-    """Everything explain mode adds to one window (kept on the window as `window.explain`)."""
+    """Everything explain mode adds to one window (the window keeps it as `explain`)."""
 
-    def __init__(self, window: Any):
+    def __init__(self, window: Workbench):
         self.window = window
         self.controller = ExplainController(window.scene, window.undo_stack, parent=window)
         self.controller.message.connect(window.show_status)
@@ -45,13 +48,8 @@ class ExplainMode:
         w = self.window
         self.timeline_dock = w.add_dock("Explain", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.wiggle_dock = w.add_dock("Wiggle Check", self.controller.wiggle)
-        if hasattr(w, "inspector_dock"):
-            w.tabifyDockWidget(w.inspector_dock, self.wiggle_dock)
-            w.inspector_dock.raise_()
-        inspector = getattr(w, "inspector", None)
-        if inspector is not None and hasattr(inspector, "set_edge_widget"):
-            inspector.set_edge_widget(self.controller.jacobian)
-            inspector.edge_shown.connect(self.controller.select_edge)
+        w.inspector.set_edge_widget(self.controller.jacobian)
+        w.inspector.edge_shown.connect(self.controller.select_edge)
 
     def _fill_menus(self) -> None:
         w = self.window
@@ -62,33 +60,33 @@ class ExplainMode:
         w.toolbar.addSeparator()
         for key in TOOLBAR_ORDER:
             w.toolbar.addAction(self.actions[key])
-        w.addActions(list(self.actions.values()))  # shortcuts keep working with the menu bar hidden (F5)
-        if hasattr(w, "actions") and isinstance(w.actions, dict):
-            w.actions.update({f"explain_{k}": a for k, a in self.actions.items()})
+        w.add_actions("explain", self.actions)
 
-    def _graph_replaced(self, graph: Any) -> None:
+    def _graph_replaced(self, graph: Graph) -> None:
         self.presentation.leave()
         self.controller.set_graph(graph)
 
-    def _trace_changed(self, trace: Any) -> None:
-        inspector = getattr(self.window, "inspector", None)
-        if trace is None and inspector is not None and hasattr(inspector, "clear_arrays"):
-            inspector.clear_arrays()
+    def _trace_changed(self, trace: Trace | None) -> None:
+        if trace is None:
+            self.window.inspector.clear_arrays()
 
     def _push_arrays(self, k: int) -> None:
         """The inspector shows the value and gradient of the inspected node as they stand at step k."""
-        inspector = getattr(self.window, "inspector", None)
         overlay = self.controller.overlay
-        if inspector is None or overlay is None or not hasattr(inspector, "show_arrays"):
+        if overlay is None:
             return
-        from .state import state_at
-
         state = state_at(overlay.trace, k)
         for node_id in overlay.trace.names:
-            inspector.show_arrays(node_id, state.values.get(node_id), state.grads.get(node_id))
+            self.window.inspector.show_arrays(node_id, state.values.get(node_id), state.grads.get(node_id))
 
+    def show_trace(self, trace: Trace) -> None:
+        """Replay a trace made elsewhere (the predict box's headline) at its last step, with the dock in front."""
+        self.controller.load(trace)
+        self.controller.player.seek(len(trace) - 1)
+        self.timeline_dock.show()
+        self.timeline_dock.raise_()
 
-def install(window: Any) -> ExplainMode:
-    """Add explain mode to a MainWindow (called by graphviz_app.app.run_app)."""
-    window.explain = ExplainMode(window)
-    return window.explain
+    def shown_trace(self) -> tuple[Trace | None, int | None]:
+        """The trace on the canvas and its step, or (None, None) when nothing is being explained."""
+        trace, step = self.controller.trace, self.controller.player.step
+        return (None, None) if trace is None or step < 0 else (trace, step)

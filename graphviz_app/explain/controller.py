@@ -16,7 +16,7 @@ from .jacobian_panel import JacobianPanel
 from .overlay import Overlay, options_for
 from .player import TracePlayer
 from .sample_picker import SamplePicker
-from .samples import Sample
+from engine.replay.samples import Sample
 from .wiggle_panel import WigglePanel
 
 STRUCTURE_EVENTS = ("node_added", "node_removed", "edge_added", "edge_removed", "attr_changed", "node_renamed")

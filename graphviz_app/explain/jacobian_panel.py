@@ -10,7 +10,7 @@ import pyqtgraph as pg  # after PySide6, so pyqtgraph binds to it
 
 from engine.trace import BackwardStep, NoGradStep, Trace
 
-from .labels import Labeller, jacobian_space, partial, space_of
+from engine.replay.labels import Labeller, jacobian_space, partial, space_of
 
 MAX_CELLS = 250_000
 

@@ -10,9 +10,9 @@ from engine.data import tokenize
 from engine.graph import Graph
 from engine.trace import BackwardStep, ForwardStep, NoGradStep, SumStep, Trace, UpdateStep
 
-from .narration import Narrator
-from .state import TraceState, state_at
-from .winners import winner_cells
+from engine.replay.narration import Narrator
+from engine.replay.state import TraceState, state_at
+from engine.replay.winners import winner_cells
 
 DECADES = 5.0  # gradient magnitudes spanning this many powers of ten map onto the edge widths
 MIN_WIDTH, MAX_WIDTH = 0.8, 5.0
@@ -35,7 +35,7 @@ class OverlayOptions:
 
 def options_for(graph: Graph) -> OverlayOptions:
     """Options from the graph's meta: the data set's vocabulary and classes, Softmax outputs as bars."""
-    from .samples import dataset_of  # reads the data set only when the overlay is made
+    from engine.replay.samples import dataset_of  # reads the data set only when the overlay is made
 
     probs = {n.id for n in graph.nodes.values() if n.op_name == "Softmax"}
     try:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QLabel, QToolBar, QWidget
 
+from ..window.contract import Workbench
 from .controller import ExplainController
 
 CAPTION_STYLE = ("QLabel { background: rgba(255, 255, 255, 235); color: #000000; border: 2px solid #303030;"
@@ -20,8 +21,8 @@ class Presentation(QObject):
 
     changed = Signal(bool)
 
-    def __init__(self, window: Any, controller: ExplainController, caption_of: Callable[[int], str]):
-        super().__init__(window)
+    def __init__(self, window: Workbench, controller: ExplainController, caption_of: Callable[[int], str]):
+        super().__init__(window.host)
         self.window = window
         self.controller = controller
         self.caption_of = caption_of
@@ -36,7 +37,7 @@ class Presentation(QObject):
         self.caption.setFont(font)
         self.caption.hide()
         window.view.installEventFilter(self)
-        self.shortcuts = {key: QShortcut(QKeySequence(code), window) for key, code in KEYS.items()}
+        self.shortcuts = {key: QShortcut(QKeySequence(code), window.host) for key, code in KEYS.items()}
         self.shortcuts["next"].activated.connect(self._next)
         self.shortcuts["back"].activated.connect(controller.step_back)
         self.shortcuts["leave"].activated.connect(self.leave)
@@ -54,43 +55,41 @@ class Presentation(QObject):
         """Full screen, docks, toolbars and menus hidden, projector theme, caption shown."""
         if self.active:
             return
-        w = self.window
+        w, host = self.window, self.window.host
         self._saved = {
-            "state": w.windowState(), "theme": w.theme_name,
-            "widgets": [x for x in w.findChildren(QDockWidget) + w.findChildren(QToolBar)
-                        if x.isVisible() and x.parent() is w],
-            "menubar": w.menuBar().isVisible(), "statusbar": w.statusBar().isVisible(),
-            "view": w.view.zoom_state() if hasattr(w.view, "zoom_state") else None,
+            "state": host.windowState(), "theme": w.theme_name,
+            "widgets": [x for x in host.findChildren(QDockWidget) + host.findChildren(QToolBar)
+                        if x.isVisible() and x.parent() is host],
+            "menubar": host.menuBar().isVisible(), "statusbar": host.statusBar().isVisible(),
+            "view": w.view.zoom_state(),
         }
         for widget in self._saved["widgets"]:
             widget.hide()
-        w.menuBar().hide()
-        w.statusBar().hide()
+        host.menuBar().hide()
+        host.statusBar().hide()
         w.set_theme("projector")
         self.controller.player.refresh()  # edge colours follow the theme
-        w.showFullScreen()
+        host.showFullScreen()
         self._set_active(True)
         self.controller.ensure_trace()
         w.view.setFocus()
         self._update_caption(self.controller.player.step)
-        if hasattr(w.view, "fit_all"):
-            w.view.fit_all()
+        w.view.fit_all()
 
     def leave(self) -> None:
         """Everything back as it was before F5."""
         if not self.active:
             return
-        w, saved = self.window, self._saved
+        w, host, saved = self.window, self.window.host, self._saved
         self._set_active(False)
         w.set_theme(saved["theme"])
         self.controller.player.refresh()
-        w.setWindowState(saved["state"])
+        host.setWindowState(saved["state"])
         for widget in saved["widgets"]:
             widget.show()
-        w.menuBar().setVisible(saved["menubar"])
-        w.statusBar().setVisible(saved["statusbar"])
-        if saved["view"] is not None:
-            w.view.set_zoom_state(saved["view"])
+        host.menuBar().setVisible(saved["menubar"])
+        host.statusBar().setVisible(saved["statusbar"])
+        w.view.set_zoom_state(saved["view"])
 
     def _set_active(self, on: bool) -> None:
         self.active = on

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLin
 from engine.data import DataError, PreparedData
 from engine.graph import Graph
 
-from . import samples
-from .samples import Sample
+from engine.replay import samples
+from engine.replay.samples import Sample
 
 MODES = ("dataset row", "typed headline", "typed values")
 

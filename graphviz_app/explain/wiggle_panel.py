@@ -12,8 +12,8 @@ from engine.errors import EngineError
 from engine.executor import Feeds
 from engine.graph import Graph
 
-from .labels import fmt_num, partial
-from .wiggle import WiggleResult, check_all, wiggle
+from engine.replay.labels import fmt_num, partial
+from engine.gradcheck import WiggleResult, check_all, wiggle
 
 EPSILONS = ("0.01", "0.001", "0.0001", "1e-05", "1e-06")
 

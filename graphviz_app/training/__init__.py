@@ -1,4 +1,4 @@
-"""The live training dashboard: `install(window)` adds the Training dock (data, features, optimizer and the
+"""The live training dashboard: `TrainingExtension(workbench)` adds the Training dock (data, features, optimizer and the
 buttons), the Training Dashboard dock (curves, confusion matrix, weights, gradient norms, decision regions, and
 the predict box beside them), the Train menu, and Train/Pause (F9) in the toolbar.
 
@@ -8,14 +8,17 @@ diverges.
 """
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QCheckBox, QFrame, QGroupBox, QScrollArea, QSplitter, QVBoxLayout, QWidget,
 )
 
+from engine.examples import build_example
+from engine.graph import Graph
+from engine.trace import Trace
+
+from ..window.contract import Workbench
 from .canvas_tint import CanvasTint
 from .controller import TrainingController
 from .dashboard import TrainingDashboard
@@ -27,10 +30,10 @@ TINT_INTERVAL_MS = 400  # the canvas follows the weights a few times per second
 
 
 class TrainingExtension(QObject):
-    """Everything the dashboard adds to one window (kept on the window as `window.training`)."""
+    """Everything the dashboard adds to one window (the window keeps it as `training`)."""
 
-    def __init__(self, window: Any):
-        super().__init__(window)
+    def __init__(self, window: Workbench):
+        super().__init__(window.host)
         self.window = window
         self.controller = TrainingController(window.undo_stack, self)
         self.controls = TrainingControls(self.controller)
@@ -86,11 +89,6 @@ class TrainingExtension(QObject):
         w = self.window
         self.controls_dock = w.add_dock("Training", scroll, Qt.DockWidgetArea.RightDockWidgetArea)
         self.dashboard_dock = w.add_dock("Training Dashboard", bottom, Qt.DockWidgetArea.BottomDockWidgetArea)
-        explain_dock = getattr(getattr(w, "explain", None), "timeline_dock", None)
-        if explain_dock is not None:
-            # one wide bottom area: the dashboard comes forward when training starts, explain mode when explaining
-            w.tabifyDockWidget(explain_dock, self.dashboard_dock)
-            self.dashboard_dock.raise_()
 
     def _make_actions(self) -> dict[str, QAction]:
         c, w = self.controller, self.window
@@ -101,7 +99,7 @@ class TrainingExtension(QObject):
         }
         actions = {}
         for key, (text, slot, keys, tip) in specs.items():
-            action = QAction(text, w)
+            action = QAction(text, w.host)
             if keys:
                 action.setShortcut(QKeySequence(keys))
             action.setStatusTip(tip)
@@ -111,13 +109,9 @@ class TrainingExtension(QObject):
         w.menus["train"].addSeparator()
         w.menus["train"].addAction(self.controls_dock.toggleViewAction())
         w.menus["train"].addAction(self.dashboard_dock.toggleViewAction())
-        toolbar = getattr(w, "toolbar", None)
-        if toolbar is not None:
-            toolbar.addSeparator()
-            toolbar.addAction(actions["train"])
-        w.addActions(list(actions.values()))
-        if isinstance(getattr(w, "actions", None), dict):
-            w.actions.update({f"training_{k}": a for k, a in actions.items()})
+        w.toolbar.addSeparator()
+        w.toolbar.addAction(actions["train"])
+        w.add_actions("training", actions)
         return actions
 
     def _connect(self) -> None:
@@ -133,11 +127,9 @@ class TrainingExtension(QObject):
         self.predict.explain_requested.connect(self.explain)
         self.controls.dataset_chosen.connect(self.choose_dataset)
         self.controls.features_chosen.connect(self.choose_features)
-        w.installEventFilter(self)
-        theme_changed = getattr(w, "theme_changed", None)
-        if theme_changed is not None:
-            theme_changed.connect(lambda name: self.dashboard.set_light(name != "dark"))
-        self.dashboard.set_light(getattr(w, "theme_name", "light") != "dark")
+        w.host.installEventFilter(self)
+        w.theme_changed.connect(lambda name: self.dashboard.set_light(name != "dark"))
+        self.dashboard.set_light(w.theme_name != "dark")
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.controller.close)
@@ -147,18 +139,16 @@ class TrainingExtension(QObject):
         self.actions["train"].setText("&Pause" if running else "&Train")
         if running:
             self.dashboard_dock.raise_()
-            document = getattr(self.window, "document", None)
-            if document is not None and hasattr(document, "mark_dirty"):
-                document.mark_dirty()  # the run's weights reach the graph when it pauses: unsaved work
+            self.window.document.mark_dirty()  # the run's weights reach the graph when it pauses: unsaved work
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         """Closing the window pauses training first, so the run is in the graph when the window asks to save."""
-        if watched is self.window and event.type() == QEvent.Type.Close:
+        if watched is self.window.host and event.type() == QEvent.Type.Close:
             self.controller.pause()
         return False
 
     # ----- graph and canvas
-    def _graph_replaced(self, graph) -> None:
+    def _graph_replaced(self, graph: Graph) -> None:
         self.tint.clear()
         self.controller.set_graph(graph)
         self._show_graph_kind()
@@ -202,22 +192,11 @@ class TrainingExtension(QObject):
             self.tint.show_example(model, x)
 
     # ----- explain, data set, features
-    def explain(self, trace) -> None:
-        """Show the trace in explain mode (or, without it, paint its last step on the canvas)."""
+    def explain(self, trace: Trace) -> None:
+        """Show the trace in explain mode."""
         # explain mode takes over the canvas: the training tint would paint over its values and gradients
         self.show_on_canvas.setChecked(False)
-        mode = getattr(self.window, "explain", None)
-        if mode is not None and hasattr(mode, "controller"):
-            mode.controller.load(trace)
-            mode.controller.player.seek(len(trace) - 1)
-            dock = getattr(mode, "timeline_dock", None)
-            if dock is not None:
-                dock.show()
-                dock.raise_()
-            return
-        from graphviz_app.explain.overlay import apply_trace_state
-
-        apply_trace_state(self.window.scene, trace, len(trace) - 1)
+        self.window.show_trace(trace)
 
     def choose_dataset(self, spec: dict) -> None:
         """Train on another data set: adapt this graph, or offer the example built for it."""
@@ -236,24 +215,15 @@ class TrainingExtension(QObject):
         self._show_graph_kind()
 
     def _ask(self, outcome: Outcome) -> bool:
-        from engine.examples import build_example
-
         title = build_example(outcome.example).meta.get("title", outcome.example)
         return self.confirm(f"{outcome.message}\n\nOpen the example “{title}” instead?")
 
     def confirm(self, question: str) -> bool:
         """Ask yes or no through the window's prompts (tests inject the answer there)."""
-        ask = getattr(getattr(self.window, "prompts", None), "ask_yes_no", None)
-        if ask is None:  # a window without the question: no dialog of our own that could block
-            self.window.show_status(question.replace("\n\n", " "), 8000)
-            return False
-        return bool(ask("Open the matching example?", question))
+        return bool(self.window.prompts.ask_yes_no("Open the matching example?", question))
 
     def _open_example(self, outcome: Outcome) -> None:
-        from engine.examples import build_example
-
-        files = getattr(self.window, "files", None)
-        if files is not None and hasattr(files, "maybe_save") and not files.maybe_save():
+        if not self.window.maybe_save():
             return
         graph = build_example(outcome.example)
         self.window.set_graph(graph, None, example=outcome.example)
@@ -262,8 +232,3 @@ class TrainingExtension(QObject):
             if not result.done:
                 self.window.show_status(result.message, 8000)
 
-
-def install(window: Any) -> TrainingExtension:
-    """Add the training dashboard to a MainWindow (called by graphviz_app.app.run_app)."""
-    window.training = TrainingExtension(window)
-    return window.training

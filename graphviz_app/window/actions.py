@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QWidget
 
 from .. import formula_dialog
 
 if TYPE_CHECKING:
-    from ..main_window import MainWindow
+    from .edit_ops import EditController
+    from .files import FileController
+    from .view_controls import ViewControls
 
 Keys = QKeySequence.StandardKey
 
@@ -44,12 +47,11 @@ def make_action(parent, text: str, slot: Callable | None = None, shortcuts: Iter
     return action
 
 
-def file_actions(w: "MainWindow") -> dict[str, QAction]:
+def file_actions(w: QWidget, f: "FileController") -> dict[str, QAction]:
     """New, Open, Open Example, Save, Save As, Quit."""
-    f = w.files
     return {
         "new": make_action(w, "&New", f.new_graph, [Keys.New], "Start an empty graph"),
-        "new_formula": make_action(w, "New from &Formula…", lambda: formula_dialog.new_from_formula(w, w),
+        "new_formula": make_action(w, "New from &Formula…", lambda: formula_dialog.new_from_formula(f.w),
                                    ["Ctrl+Shift+N"], "Type a formula such as a = σ(W x) and get its graph"),
         "open": make_action(w, "&Open…", f.open_dialog, [Keys.Open], "Open a graph file (.json or .onnx)"),
         "open_example": make_action(w, "Open &Example…", f.open_example, ["Ctrl+Shift+O"],
@@ -60,13 +62,13 @@ def file_actions(w: "MainWindow") -> dict[str, QAction]:
     }
 
 
-def edit_actions(w: "MainWindow") -> dict[str, QAction]:
+def edit_actions(w: QWidget, undo_stack: QUndoStack, e: "EditController",
+                 find_op: Callable[[], None]) -> dict[str, QAction]:
     """Undo, Redo, clipboard, selection, regions, blocks, layout."""
-    e = w.edit
-    undo = w.undo_stack.createUndoAction(w, "&Undo")
+    undo = undo_stack.createUndoAction(w, "&Undo")
     undo.setShortcuts(_sequences([Keys.Undo]))
     undo.setToolTip(with_shortcut("Undo the last edit", undo))
-    redo = w.undo_stack.createRedoAction(w, "&Redo")
+    redo = undo_stack.createRedoAction(w, "&Redo")
     redo.setShortcuts(_sequences(["Ctrl+Shift+Z", "Ctrl+Y", Keys.Redo]))
     redo.setToolTip(with_shortcut("Redo the edit just undone", redo))
     return {
@@ -74,11 +76,11 @@ def edit_actions(w: "MainWindow") -> dict[str, QAction]:
         "cut": make_action(w, "Cu&t", e.cut, [Keys.Cut], "Cut the selected nodes"),
         "copy": make_action(w, "&Copy", e.copy, [Keys.Copy], "Copy the selected nodes"),
         "paste": make_action(w, "&Paste", e.paste, [Keys.Paste], "Paste nodes from the clipboard"),
-        "copy_formula": make_action(w, "Copy as F&ormula", lambda: formula_dialog.copy_as_formula(w),
+        "copy_formula": make_action(w, "Copy as F&ormula", lambda: formula_dialog.copy_as_formula(e.w),
                                     ["Ctrl+Shift+C"], "Copy the graph as a formula (x: R^3 … a = σ(W x))"),
         "duplicate": make_action(w, "D&uplicate", e.duplicate, ["Ctrl+D"], "Duplicate the selected nodes"),
         "select_all": make_action(w, "Select &All", e.select_all, [Keys.SelectAll], "Select every node"),
-        "find_op": make_action(w, "&Find Op…", lambda: w.find_op(), [Keys.Find],
+        "find_op": make_action(w, "&Find Op…", find_op, [Keys.Find],
                                "Search the palette; Enter adds the first match"),
         "delete": make_action(w, "&Delete", e.delete, [Keys.Delete, "Del", "Backspace"],
                               "Delete the selection (edges of deleted nodes go too)"),
@@ -94,9 +96,8 @@ def edit_actions(w: "MainWindow") -> dict[str, QAction]:
     }
 
 
-def view_actions(w: "MainWindow") -> dict[str, QAction]:
+def view_actions(w: QWidget, v: "ViewControls") -> dict[str, QAction]:
     """Fit, zoom, snap, theme."""
-    v = w.view_controls
     return {
         "fit": make_action(w, "&Fit to Window", v.fit, ["F", "Ctrl+0"], "Show the whole graph"),
         "zoom_in": make_action(w, "Zoom &In", v.zoom_in, [Keys.ZoomIn, "Ctrl+="], "Zoom in"),
@@ -108,7 +109,7 @@ def view_actions(w: "MainWindow") -> dict[str, QAction]:
     }
 
 
-def run_actions(w: "MainWindow") -> dict[str, QAction]:
+def run_actions(w: QWidget, run_forward: Callable[[], bool]) -> dict[str, QAction]:
     """Run ▸ Forward."""
-    return {"forward": make_action(w, "&Forward", w.run_forward, ["Ctrl+R"],
+    return {"forward": make_action(w, "&Forward", run_forward, ["Ctrl+R"],
                                    "Run the graph forward on its sample input and show the values")}

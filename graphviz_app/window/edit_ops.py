@@ -6,7 +6,6 @@ the questions (region title and colour) and the status messages.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QApplication
@@ -15,15 +14,14 @@ from engine import blocks as block_model
 
 from ..commands import MIME_TYPE as CLIPBOARD_MIME
 from ..commands import check_clipboard
+from .contract import Workbench
 
-if TYPE_CHECKING:
-    from ..main_window import MainWindow
 
 
 class EditController:
     """Slots of the Edit menu; every change goes through the scene's undo-command helpers."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: Workbench):
         self.w = window
 
     def _nodes(self) -> list[str]:
@@ -159,3 +157,15 @@ def clipboard_fragment() -> dict | None:
     except ValueError:  # includes json's decode error: any other text is simply not nodes
         return None
     return fragment
+
+
+def release_clipboard() -> None:
+    """Before the app quits: drop nodes we put on the clipboard.
+
+    Qt destroys the clipboard's data after Python has shut down, and data made from Python then crashes the
+    process on its way out (a segmentation fault at exit).
+    """
+    clipboard = QApplication.clipboard()
+    data = clipboard.mimeData()
+    if data is not None and data.hasFormat(CLIPBOARD_MIME):
+        clipboard.clear()

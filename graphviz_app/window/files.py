@@ -2,34 +2,30 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Callable
+
+from PySide6.QtWidgets import QMenu
 
 from engine.graph import Graph
 
 from .. import settings as prefs
 from ..document import load_errors, load_graph_file, save_graph_file
-from .menus import interop_function
-
-if TYPE_CHECKING:
-    from ..main_window import MainWindow
+from ..recovery import Autosaver
+from ..render import render_to_file
+from .contract import Workbench
 
 
 class FileController:
     """Opens and saves the window's graph; asks before unsaved changes are lost."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: Workbench, autosaver: Autosaver):
         self.w = window
-
-    def pause_training(self) -> None:
-        """Pause a running training run: its weights and history reach the graph before it is saved or dropped."""
-        training = getattr(self.w, "training", None)
-        if training is not None:
-            training.controller.pause()
+        self.autosaver = autosaver  # saving drops the recovery copy
 
     # ----- asking
     def maybe_save(self) -> bool:
         """True when it is fine to drop the current graph (saved, discarded, or nothing unsaved)."""
-        self.pause_training()
+        self.w.settle()  # a training run's weights and history reach the graph before it is saved or dropped
         doc = self.w.document
         if not doc.dirty:
             return True
@@ -71,7 +67,7 @@ class FileController:
         """Pick an example of the lecture library and open it as a new, unsaved graph."""
         if not self.maybe_save():
             return False
-        entry = self.w.prompts.example()
+        entry = self.w.prompts.example(self.w.document.example)
         if entry is None:
             return False
         try:
@@ -91,9 +87,8 @@ class FileController:
             return False
         return self.open_path(path)
 
-    def fill_recent_menu(self) -> None:
+    def fill_recent_menu(self, menu: QMenu) -> None:
         """Rebuild Open Recent (missing files are removed, with a status message)."""
-        menu = self.w.recent_menu
         menu.clear()
         kept, removed = prefs.prune_missing(self.w.settings)
         if removed:
@@ -125,7 +120,7 @@ class FileController:
 
     def write(self, path: str) -> bool:
         """Save the graph and the view to `path`; a failure shows a dialog and keeps the document dirty."""
-        self.pause_training()
+        self.w.settle()
         try:
             save_graph_file(self.w.graph, path, self.w.view.zoom_state())
         except load_errors() as exc:
@@ -133,7 +128,7 @@ class FileController:
             return False
         self.w.document.mark_saved(path)
         prefs.add_recent_file(self.w.settings, path)
-        self.w.autosaver.save_now()  # nothing unsaved any more: drops the recovery file
+        self.autosaver.save_now()  # nothing unsaved any more: drops the recovery file
         self.w.show_status(f"Saved {path}")
         return True
 
@@ -154,29 +149,23 @@ class FileController:
         if not path:
             return False
         try:
-            from ..render import render_to_file
-
-            trace, step = self.shown_trace()
+            trace, step = self.w.shown_trace()
             render_to_file(self.w.graph, path, theme=self.w.theme_name, trace=trace, step=step)
-        except (ImportError, *load_errors()) as exc:
+        except load_errors() as exc:
             self.w.prompts.error("Export failed", f"Could not write {Path(path).name}:\n\n{exc}")
             return False
         self.w.show_status(f"Exported {path}")
         return True
 
-    def export_interop(self, module: str, function: str, file_filter: str) -> bool:
-        """Export ▸ DOT/TikZ/ONNX/PyTorch through engine.interop."""
-        export = interop_function(module, function)
-        if export is None:
-            self.w.show_status(f"Not available: {module}.{function}")
-            return False
+    def export_interop(self, export: Callable, file_filter: str, with_trace: bool) -> bool:
+        """Export ▸ DOT/TikZ/ONNX/PyTorch through engine.interop (pictures carry the explained values)."""
         suffix = file_filter.split("*")[1].split()[0].rstrip(")")
         path = self.w.prompts.export_path("Export", self._export_name(suffix), file_filter)
         if not path:
             return False
-        trace, _ = self.shown_trace()
+        trace, _ = self.w.shown_trace()
         try:
-            if trace is not None and function in ("write_dot", "write_tikz"):
+            if trace is not None and with_trace:
                 export(self.w.graph, path, trace=trace)
             else:
                 export(self.w.graph, path)
@@ -185,15 +174,6 @@ class FileController:
             return False
         self.w.show_status(f"Exported {path}")
         return True
-
-    def shown_trace(self):
-        """The explain-mode trace and step on screen, so exports carry the values and gradients shown."""
-        explain = getattr(self.w, "explain", None)
-        player = getattr(getattr(explain, "controller", None), "player", None)
-        display = getattr(player, "display", None)
-        if display is None or player.step < 0:
-            return None, None
-        return display.trace, player.step
 
     def _export_name(self, suffix: str) -> str:
         return str(Path(self._suggested_path()).with_suffix(suffix))

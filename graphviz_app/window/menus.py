@@ -1,52 +1,56 @@
 """Menus and the main toolbar, built from the window's actions."""
 from __future__ import annotations
 
-import importlib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QToolBar
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
+
+from engine.interop import export_onnx, export_pytorch, write_dot, write_tikz
 
 if TYPE_CHECKING:
-    from ..main_window import MainWindow
+    from .files import FileController
 
-# Export ▸ entries served by the engine's interop package: (label, module, function, file filter)
-INTEROP_EXPORTS = (
-    ("DOT…", "engine.interop", "write_dot", "Graphviz DOT (*.dot *.gv)"),
-    ("TikZ…", "engine.interop", "write_tikz", "TikZ picture (*.tex)"),
-    ("ONNX…", "engine.interop", "export_onnx", "ONNX model (*.onnx)"),
-    ("PyTorch…", "engine.interop", "export_pytorch", "PyTorch module (*.py)"),
+# Export ▸ entries served by the engine's interop package: (label, function, file filter, takes the trace)
+INTEROP_EXPORTS: tuple[tuple[str, Callable, str, bool], ...] = (
+    ("DOT…", write_dot, "Graphviz DOT (*.dot *.gv)", True),
+    ("TikZ…", write_tikz, "TikZ picture (*.tex)", True),
+    ("ONNX…", export_onnx, "ONNX model (*.onnx)", False),
+    ("PyTorch…", export_pytorch, "PyTorch module (*.py)", False),
 )
 PICTURE_EXPORTS = (("PNG…", "PNG image (*.png)", ".png"), ("SVG…", "SVG drawing (*.svg)", ".svg"))
 
 
-def interop_function(module: str, function: str) -> Callable | None:
-    """An export function of engine.interop, or None if that part is not installed (yet)."""
-    try:
-        return getattr(importlib.import_module(module), function, None)
-    except Exception:  # a missing or half-written optional module must not break the File menu
-        return None
+@dataclass
+class Menus:
+    """The menu bar's menus by key, and the submenus the window fills later."""
+
+    by_key: dict[str, QMenu]
+    panels: QMenu  # View ▸ Panels: one entry per dock
+    recent: QMenu  # File ▸ Open Recent
+    export: QMenu  # File ▸ Export
 
 
-def build_menus(w: "MainWindow") -> dict[str, QMenu]:
-    """File, Edit, View, Run, Train and Help menus (Train is filled by the training extension)."""
-    a, bar = w.actions, w.menuBar()
+def build_menus(w: QMainWindow, a: dict[str, QAction], files: "FileController",
+                help_items: dict[str, Callable[[], None]]) -> Menus:
+    """File, Edit, View, Run, Train and Help menus (Train is filled by the training feature)."""
+    bar = w.menuBar()
     menus = {key: bar.addMenu(title) for key, title in
              (("file", "&File"), ("edit", "&Edit"), ("view", "&View"), ("run", "&Run"), ("train", "&Train"),
               ("help", "&Help"))}
-    _file_menu(w, menus["file"])
+    recent, export = _file_menu(menus["file"], a, files)
     edit = menus["edit"]
     _add(edit, a, "undo", "redo", None, "cut", "copy", "copy_formula", "paste", "duplicate", "delete", None,
          "select_all", "find_op", None, "group", "ungroup", "expand", "collapse", None, "layout")
     view = menus["view"]
     _add(view, a, "fit", "zoom_in", "zoom_out", None, "snap", "dark", None)
-    w.panels_menu = view.addMenu("&Panels")
+    panels = view.addMenu("&Panels")
     _add(menus["run"], a, "forward")
-    help_menu = menus["help"]
-    help_menu.addAction("&Keyboard Shortcuts", w.show_shortcuts)
-    help_menu.addAction("&About", w.show_about)
-    return menus
+    for text, slot in help_items.items():
+        menus["help"].addAction(text, slot)
+    return Menus(menus, panels, recent, export)
 
 
 def _add(menu: QMenu, actions: dict[str, QAction], *keys: str | None) -> None:
@@ -57,55 +61,40 @@ def _add(menu: QMenu, actions: dict[str, QAction], *keys: str | None) -> None:
             menu.addAction(actions[key])
 
 
-def _file_menu(w: "MainWindow", menu: QMenu) -> None:
-    a = w.actions
+def _file_menu(menu: QMenu, a: dict[str, QAction], files: "FileController") -> tuple[QMenu, QMenu]:
     _add(menu, a, "new", "new_formula", "open", "open_example")
-    w.recent_menu = menu.addMenu("Open &Recent")
-    w.recent_menu.aboutToShow.connect(w.files.fill_recent_menu)
+    recent = menu.addMenu("Open &Recent")
+    recent.aboutToShow.connect(lambda: files.fill_recent_menu(recent))
     menu.addSeparator()
     _add(menu, a, "save", "save_as")
-    w.export_menu = menu.addMenu("&Export")
-    _fill_export_menu(w, w.export_menu)
+    export = menu.addMenu("&Export")
+    _fill_export_menu(export, files)
     menu.addSeparator()
     _add(menu, a, "quit")
+    return recent, export
 
 
-def _fill_export_menu(w: "MainWindow", menu: QMenu) -> None:
+def _fill_export_menu(menu: QMenu, files: "FileController") -> None:
     for label, file_filter, suffix in PICTURE_EXPORTS:
         action = menu.addAction(label)
-        action.triggered.connect(lambda _c=False, f=file_filter, s=suffix: w.files.export_picture(f, s))
+        action.triggered.connect(lambda _c=False, f=file_filter, s=suffix: files.export_picture(f, s))
         action.setToolTip(f"Save a picture of the graph as {suffix[1:].upper()}")
     menu.addSeparator()
-    for label, module, function, file_filter in INTEROP_EXPORTS:
+    for label, function, file_filter, with_trace in INTEROP_EXPORTS:
         action = menu.addAction(label)
-        action.setData((module, function, file_filter))
-        action.triggered.connect(lambda _c=False, act=action: w.files.export_interop(*act.data()))
+        action.triggered.connect(lambda _c=False, f=function, ff=file_filter, t=with_trace:
+                                 files.export_interop(f, ff, t))
     menu.setToolTipsVisible(True)
-    menu.aboutToShow.connect(lambda: _refresh_interop(menu))
-    _refresh_interop(menu)
 
 
-def _refresh_interop(menu: QMenu) -> None:
-    """Enable the interop entries whose export function exists; the others say why not."""
-    for action in menu.actions():
-        data = action.data()
-        if not data:
-            continue
-        module, function, _filter = data
-        available = interop_function(module, function) is not None
-        action.setEnabled(available)
-        action.setToolTip(f"Export with {module}.{function}" if available
-                          else f"Not available yet: needs {module}.{function}")
-
-
-def build_toolbar(w: "MainWindow") -> QToolBar:
+def build_toolbar(w: QMainWindow, actions: dict[str, QAction]) -> QToolBar:
     """The main toolbar: file, undo, view and run actions as text buttons."""
     bar = QToolBar("Main toolbar", w)
     bar.setObjectName("main_toolbar")
     bar.setMovable(False)
     bar.setIconSize(QSize(18, 18))
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-    _add_to_bar(bar, w.actions, "new", "open", "save", None, "undo", "redo", None, "fit", "layout", None,
+    _add_to_bar(bar, actions, "new", "open", "save", None, "undo", "redo", None, "fit", "layout", None,
                 "forward")
     w.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
     return bar

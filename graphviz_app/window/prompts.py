@@ -84,12 +84,11 @@ class Prompts:
         dialog = RegionDialog(self.parent)
         return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
-    def example(self):
-        """An example from the lecture library (an ExampleEntry), or None."""
+    def example(self, current: str | None = None):
+        """An example from the lecture library (an ExampleEntry), or None; `current` is the one open now."""
         from ..examples_dialog import ExamplesDialog
 
-        document = getattr(self.parent, "document", None)
-        dialog = ExamplesDialog(self.parent, current=getattr(document, "example", None))
+        dialog = ExamplesDialog(self.parent, current=current)
         return dialog.selected() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Qt
@@ -12,8 +11,8 @@ from engine.errors import EngineError, ExecutionError
 from engine.executor import forward
 from engine.graph import Graph
 
-if TYPE_CHECKING:
-    from ..main_window import MainWindow
+from .contract import Workbench
+
 
 SAMPLE_SEED = 0
 
@@ -129,7 +128,7 @@ def summary(graph: Graph, result: ForwardResult) -> str:
 class ForwardController:
     """Run ▸ Forward in the window: values go onto the nodes and into the inspector."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: Workbench):
         self.w = window
 
     def run(self) -> bool:

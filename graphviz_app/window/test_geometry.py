@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, QTimer
 
-if TYPE_CHECKING:
-    from ..main_window import MainWindow
+from ..palette import PaletteWidget
+from .contract import Workbench
+
 
 INTERVAL_MS = 500
 
@@ -24,9 +24,9 @@ def _xy(point: QPoint) -> list[int]:
 class GeometryReporter(QObject):
     """Writes palette, node and port positions (global screen pixels) to a JSON file."""
 
-    def __init__(self, window: "MainWindow", path: str):
-        super().__init__(window)
-        self.w, self.path, self._last = window, path, ""
+    def __init__(self, window: Workbench, palette: PaletteWidget, path: str):
+        super().__init__(window.host)
+        self.w, self.palette, self.path, self._last = window, palette, path, ""
         self.timer = QTimer(self, interval=INTERVAL_MS)
         self.timer.timeout.connect(self.write)
         self.timer.start()
@@ -34,9 +34,9 @@ class GeometryReporter(QObject):
     def snapshot(self) -> dict:
         """Everything the test needs, in global coordinates."""
         w = self.w
-        tree = w.palette.tree
+        tree = self.palette.tree
         palette = {}
-        for name, item in w.palette.op_items.items():
+        for name, item in self.palette.op_items.items():
             rect = tree.visualItemRect(item)
             if tree.viewport().rect().contains(rect.center()) and not item.isHidden():
                 palette[name] = _xy(tree.viewport().mapToGlobal(rect.center()))
@@ -51,7 +51,7 @@ class GeometryReporter(QObject):
             nodes[node_id] = {"name": node.name, "op": node.op_name,
                               "center": self._global(item.sceneBoundingRect().center()),
                               "inputs": ports, "output": self._global(item.output.scenePos())}
-        return {"pid": os.getpid(), "title": w.windowTitle(), "active_modal": _modal_title(),
+        return {"pid": os.getpid(), "title": w.host.windowTitle(), "active_modal": _modal_title(),
                 "canvas": [top_left.x(), top_left.y(), viewport.width(), viewport.height()],
                 "palette": palette, "nodes": nodes, "edges": len(w.graph.edges)}
 

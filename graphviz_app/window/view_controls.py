@@ -1,15 +1,13 @@
 """View menu work: fit, zoom, snap to grid, and the light/dark look of the whole window."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from .. import settings as prefs
+from .contract import Workbench
 
-if TYPE_CHECKING:
-    from ..main_window import MainWindow
 
 ZOOM_STEP = 1.25
 
@@ -46,7 +44,7 @@ def apply_widget_palette(theme_name: str) -> None:
 class ViewControls:
     """Slots of the View menu."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: Workbench):
         self.w = window
 
     def fit(self) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtGui import QUndoStack  # noqa: E402
 from engine import Graph, explain  # noqa: E402
 from engine.examples.small import chain_rule  # noqa: E402
 from graphviz_app.canvas.scene import GraphScene  # noqa: E402
-from graphviz_app.explain.labels import fmt_num  # noqa: E402
+from engine.replay.labels import fmt_num  # noqa: E402
 from graphviz_app.explain.overlay import Overlay, OverlayOptions, apply_trace_state  # noqa: E402
 from graphviz_app.explain.player import TracePlayer  # noqa: E402
 from graphviz_app.theme import LIGHT  # noqa: E402

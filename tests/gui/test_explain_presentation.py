@@ -7,7 +7,6 @@ from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QDockWidget  # noqa: E402
 
 from engine.examples.small import chain_rule  # noqa: E402
-from graphviz_app.explain import install  # noqa: E402
 from graphviz_app.main_window import MainWindow  # noqa: E402
 from graphviz_app.recovery import RecoveryStore  # noqa: E402
 
@@ -20,7 +19,7 @@ def shown(qtbot, tmp_path):
     w = MainWindow(chain_rule(), settings=settings, recovery=RecoveryStore(tmp_path / "recovery"),
                    prompts=QuietPrompts())
     qtbot.addWidget(w)
-    install(w).controller.player.instant = True
+    w.explain.controller.player.instant = True
     w.show()
     qtbot.waitExposed(w)
     w.activateWindow()

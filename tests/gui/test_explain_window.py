@@ -9,7 +9,6 @@ from PySide6.QtGui import QKeySequence  # noqa: E402
 
 from engine.examples.small import chain_rule, mlp  # noqa: E402
 from graphviz_app.commands import RenameCommand  # noqa: E402
-from graphviz_app.explain import install  # noqa: E402
 from graphviz_app.main_window import MainWindow  # noqa: E402
 from graphviz_app.recovery import RecoveryStore  # noqa: E402
 
@@ -39,7 +38,7 @@ def window(qtbot, tmp_path):
     w = MainWindow(chain_rule(), settings=settings, recovery=RecoveryStore(tmp_path / "recovery"),
                    prompts=QuietPrompts())
     qtbot.addWidget(w)
-    mode = install(w)
+    mode = w.explain
     mode.controller.player.instant = True
     return w
 
@@ -174,7 +173,9 @@ class SavePrompts(QuietPrompts):
 def test_exports_carry_the_values_and_gradients_explain_mode_shows(window, tmp_path):
     window.explain.controller.backward()
     window.prompts = SavePrompts(tmp_path / "shown.dot")
-    assert window.files.export_interop("engine.interop", "write_dot", "Graphviz DOT (*.dot)")
+    from engine.interop import write_dot
+
+    assert window.files.export_interop(write_dot, "Graphviz DOT (*.dot)", True)
     assert "0.1667" in (tmp_path / "shown.dot").read_text()  # ∂L/∂a of log(w·x) at x = 3, w = 2
     window.prompts = SavePrompts(tmp_path / "shown.png")
     assert window.files.export_picture("PNG image (*.png)", ".png")

@@ -97,7 +97,7 @@ def test_recent_files_newest_first_at_most_ten(window, tmp_path):
         saved_copy(window, p)
     recent = prefs.recent_files(window.settings)
     assert recent == [str(p.resolve()) for p in reversed(paths)][:10]
-    window.files.fill_recent_menu()
+    window.files.fill_recent_menu(window.recent_menu)
     texts = [a.text() for a in window.recent_menu.actions() if a.text()]
     assert texts[0].endswith("g11.json") and len([t for t in texts if t.endswith(".json")]) == 10
 
@@ -105,7 +105,7 @@ def test_recent_files_newest_first_at_most_ten(window, tmp_path):
 def test_missing_recent_file_is_removed_with_a_message(window, tmp_path):
     kept, gone = saved_copy(window, tmp_path / "kept.json"), saved_copy(window, tmp_path / "gone.json")
     gone.unlink()
-    window.files.fill_recent_menu()
+    window.files.fill_recent_menu(window.recent_menu)
     assert str(gone.resolve()) not in prefs.recent_files(window.settings)
     assert "gone.json" in window.statusBar().currentMessage()
     assert str(kept.resolve()) in prefs.recent_files(window.settings)
@@ -205,7 +205,7 @@ def test_starting_on_a_bad_file_reports_it_and_opens_the_default_example(qtbot, 
     bad.write_text("[1, 2")
     prompts = FakePrompts()
     window = start_window(str(bad), settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                          recovery=RecoveryStore(tmp_path / "rec"), prompts=prompts, extensions=())
+                          recovery=RecoveryStore(tmp_path / "rec"), prompts=prompts)
     qtbot.addWidget(window)
     assert loader_message(bad) in prompts.errors[0][1]
     assert window.document.example == "headline_classifier" and len(window.graph.nodes) > 0

@@ -87,7 +87,7 @@ def test_recovery_after_a_simulated_crash_restores_the_same_graph(qtbot, tmp_pat
     prompts.restore_answer = True
     settings = QSettings(str(tmp_path / "next.ini"), QSettings.Format.IniFormat)
     window = start_window(None, settings=settings, recovery=RecoveryStore(tmp_path / "recovery"),
-                          prompts=prompts, extensions=())
+                          prompts=prompts)
     qtbot.addWidget(window)
     assert len(prompts.asked_restore) == 1 and "work.json" in prompts.asked_restore[0]
     assert json.loads(json.dumps(graph_to_dict(window.graph))) == crashed["graph"]
@@ -102,7 +102,7 @@ def test_declining_the_restore_discards_the_file_and_opens_the_default(qtbot, tm
     prompts.restore_answer = False
     settings = QSettings(str(tmp_path / "next.ini"), QSettings.Format.IniFormat)
     window = start_window(None, settings=settings, recovery=RecoveryStore(tmp_path / "recovery"),
-                          prompts=prompts, extensions=())
+                          prompts=prompts)
     qtbot.addWidget(window)
     assert prompts.asked_restore and window.document.example == "headline_classifier"
     assert not list((tmp_path / "recovery").glob("recovery-*.json"))

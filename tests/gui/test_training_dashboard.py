@@ -9,7 +9,6 @@ from PySide6.QtCore import QSettings  # noqa: E402
 from engine.examples import build_example  # noqa: E402
 from graphviz_app.main_window import MainWindow  # noqa: E402
 from graphviz_app.recovery import RecoveryStore  # noqa: E402
-from graphviz_app.training import install  # noqa: E402
 from graphviz_app.training.model import parameter_values  # noqa: E402
 
 WAIT_MS = 30_000
@@ -41,18 +40,13 @@ class QuietPrompts:
         return self.yes_no_answer
 
 
-def open_window(qtbot, tmp_path, graph, extensions=("training",)):
-    """A MainWindow on `graph` with the training dashboard (and optionally explain mode) installed."""
+def open_window(qtbot, tmp_path, graph):
+    """A MainWindow on `graph` (it has the training dashboard and explain mode)."""
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings=settings, recovery=RecoveryStore(tmp_path / "recovery"), prompts=QuietPrompts())
     qtbot.addWidget(window)
     window.show()
     window.set_graph(graph, None)
-    if "explain" in extensions:
-        from graphviz_app.explain import install as install_explain
-
-        install_explain(window)
-    install(window)
     wait_idle(qtbot, window)
     return window
 

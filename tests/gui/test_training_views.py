@@ -79,7 +79,7 @@ def test_buttons_follow_the_training_state(qtbot, moons):
 
 
 def test_explain_this_prediction_hands_the_trace_to_explain_mode(qtbot, tmp_path):
-    window = open_window(qtbot, tmp_path, build_example("text_cnn"), extensions=("explain", "training"))
+    window = open_window(qtbot, tmp_path, build_example("text_cnn"))
     try:
         box = window.training.predict
         box.entry.setText("Chelsea beat Arsenal in the cup final")

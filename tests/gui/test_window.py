@@ -53,7 +53,7 @@ class FakePrompts:
     def region(self):
         return self.region_answer
 
-    def example(self):
+    def example(self, current=None):
         return self.example_entry
 
 
@@ -203,11 +203,11 @@ def test_run_forward_shows_values_on_nodes_and_in_the_inspector(window):
 
 
 def test_run_forward_shows_class_probabilities_with_names(qtbot, tmp_path):
-    from graphviz_app.examples_dialog import EXAMPLES_DIR
+    from engine.examples import example_path
     from engine.serialization import load_graph
 
     w = new_window(qtbot, tmp_path)
-    w.set_graph(load_graph(EXAMPLES_DIR / "toy_2d.json"), None)
+    w.set_graph(load_graph(example_path("toy_2d")), None)
     assert w.run_forward()
     out = w.graph.find(w.graph.meta["bindings"]["output"]).id
     item = w.scene.node_items[out]
@@ -291,27 +291,30 @@ def test_excepthook_routes_errors_to_the_window(window, monkeypatch):
     assert "a slot failed" in window.statusBar().currentMessage()
 
 
-def test_extensions_are_installed_skipped_or_reported(window, monkeypatch):
-    import sys
-    import types
+def test_a_feature_that_fails_to_build_fails_the_window(qtbot, tmp_path, monkeypatch):
+    from graphviz_app import main_window
 
-    from graphviz_app import app
+    def explode(self, window):
+        raise RuntimeError("feature bug")
 
-    calls = []
-    good = types.ModuleType("cge_good_ext")
-    good.install = calls.append
-    bad = types.ModuleType("cge_bad_ext")
+    monkeypatch.setattr(main_window.TrainingExtension, "__init__", explode)
+    with pytest.raises(RuntimeError, match="feature bug"):  # never swallowed into a half-working window
+        new_window(qtbot, tmp_path)
 
-    def explode(w):
-        raise RuntimeError("extension bug")
 
-    bad.install = explode
-    monkeypatch.setitem(sys.modules, "cge_good_ext", good)
-    monkeypatch.setitem(sys.modules, "cge_bad_ext", bad)
-    installed = app.install_extensions(window, ("cge_missing_ext", "cge_bad_ext", "cge_good_ext"))
-    assert installed == ["cge_good_ext"] and calls == [window]
-    assert "extension bug" in window.statusBar().currentMessage()
-    assert window.isVisible()
+def test_features_reach_the_window_only_through_the_workbench():
+    import ast
+    import pathlib
+
+    import graphviz_app
+
+    root = pathlib.Path(graphviz_app.__file__).parent
+    for folder in ("explain", "training", "window"):
+        for path in (root / folder).glob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    assert not node.module.endswith("main_window"), f"{path.name} imports the MainWindow class"
 
 
 def test_first_start_fills_the_available_screen(qtbot, tmp_path):
@@ -334,14 +337,11 @@ def test_saved_geometry_wins_over_filling_the_screen(qtbot, tmp_path):
 
 
 def test_bottom_docks_get_a_third_of_the_height_with_the_training_dashboard(qtbot, tmp_path):
-    from graphviz_app.training import install
-
     window = new_window(qtbot, tmp_path)
     window.resize(1400, 900)
-    install(window)
     try:
         window.finish_setup()
-        dock = window.training.dashboard_dock
+        dock = window.explain.timeline_dock  # in front; the dashboard shares its tab group and its height
         qtbot.waitUntil(lambda: dock.height() > 0.28 * window.height(), timeout=5000)
         assert dock.height() < 0.40 * window.height()
     finally:
@@ -365,9 +365,10 @@ def test_a_form_dock_below_the_inspector_gets_the_height_it_asks_for(qtbot, tmp_
 
     window = new_window(qtbot, tmp_path)
     window.resize(1400, 1000)
+    window.training.controls_dock.hide()  # the inspector and this form alone share the right side
     form = QWidget()
     layout = QFormLayout(form)
-    for k in range(19):
+    for k in range(12):  # more than half of the right side, less than two thirds of it
         layout.addRow(f"field {k}", QLineEdit())
     dock = window.add_dock("Form", form)
     window.finish_setup()

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.graph import Graph
-from engine.trace import Trace
+from ..graph import Graph
+from ..trace import Trace
 
 from .words import TokenReader
 

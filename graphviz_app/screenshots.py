@@ -1,6 +1,6 @@
 """Pictures of the app in explain mode for the README and the teaching guide (offscreen window grabs).
 
-Run: QT_QPA_PLATFORM=offscreen python -m graphviz_app.explain.screenshots docs/img [--spread 1.6,1.9]
+Run: QT_QPA_PLATFORM=offscreen python -m graphviz_app.screenshots docs/img [--spread 1.6,1.9]
 Writes explain.png (the README picture), wiggle.png and presentation.png.
 """
 from __future__ import annotations
@@ -22,10 +22,9 @@ def _window(example: str, spread: str, folder: Path):
 
     from engine.serialization import load_graph
 
-    from ..main_window import MainWindow
-    from ..recovery import RecoveryStore
-    from ..render_cli import spread as spread_nodes
-    from . import install
+    from .main_window import MainWindow
+    from .recovery import RecoveryStore
+    from .render_cli import spread as spread_nodes
 
     class Prompts:  # no dialogs while grabbing pictures
         def __getattr__(self, name: str) -> Callable:
@@ -35,7 +34,7 @@ def _window(example: str, spread: str, folder: Path):
     spread_nodes(graph, spread)
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(graph, settings=settings, recovery=RecoveryStore(folder / "recovery"), prompts=Prompts())
-    mode = install(window)
+    mode = window.explain
     mode.controller.player.instant = True
     window.resize(*SIZE)
     window.show()

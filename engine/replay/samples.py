@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from engine.data import PreparedData, prepare
-from engine.graph import Graph, Node
+from ..data import PreparedData, prepare
+from ..graph import Graph, Node
 
 
 @dataclass

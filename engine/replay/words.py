@@ -5,7 +5,7 @@ from typing import Sequence
 
 import numpy as np
 
-from engine.data import PAD_ID, UNK_ID
+from ..data import PAD_ID, UNK_ID
 
 UNKNOWN_MARK = "*"
 

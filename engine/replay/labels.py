@@ -6,7 +6,7 @@ from typing import Mapping
 
 import numpy as np
 
-from engine.trace import BackwardStep, ForwardStep, NoGradStep, SeedStep, Step, SumStep, Trace, UpdateStep
+from ..trace import BackwardStep, ForwardStep, NoGradStep, SeedStep, Step, SumStep, Trace, UpdateStep
 
 _SUPER = str.maketrans("0123456789×-", "⁰¹²³⁴⁵⁶⁷⁸⁹ˣ⁻")
 _IDENT = r"[A-Za-z0-9\u0370-\u03ff]"  # letters that continue a name (ᵀ, ·, brackets end it)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.graph import Graph
-from engine.trace import BackwardStep, ForwardStep, Trace, UpdateStep
+from ..graph import Graph
+from ..trace import BackwardStep, ForwardStep, Trace, UpdateStep
 
 from .labels import Labeller, forward_formula
 from .winners import pool_winners, winners_text
