@@ -1,8 +1,9 @@
-"""Export a graph file to ONNX, a PyTorch module, a PNG or SVG picture, Graphviz DOT, or LaTeX/TikZ.
+"""Export a graph file to ONNX, a PyTorch module, a PNG or SVG picture, Graphviz DOT, LaTeX/TikZ, or a lesson page.
 
-`python main.py export FILE --to onnx|pytorch|png|svg|dot|tikz --out OUT [--annotated]`; FILE may be a
+`python main.py export FILE --to onnx|pytorch|png|svg|dot|tikz|html --out OUT [--annotated]`; FILE may be a
 graph file (.json) or an .onnx model. --annotated adds values and gradients to the pictures, from the
-file's sample input or else the first test example of its dataset.
+file's sample input or else the first test example of its dataset. --to html writes the interactive
+lesson (engine/cli/export_html.py: one page that replays the explain trace, with --example repeated).
 """
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from ..executor import default_target, explain, forward
 from ..graph import Graph
 from ..interop.errors import InteropError
 from ..trace import Trace
+from .export_html import add_html_arguments, check_html_options, write_html
 
-FORMATS = ("onnx", "pytorch", "png", "svg", "dot", "tikz")
+FORMATS = ("onnx", "pytorch", "png", "svg", "dot", "tikz", "html")
 PICTURES = ("png", "svg", "dot", "tikz")
 
 
@@ -28,12 +30,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="pictures show values and gradients (from meta.sample or the first test example)")
     parser.add_argument("--opset", type=int, default=18, help="ONNX opset (default 18)")
     parser.add_argument("--float64", action="store_true", help="ONNX in double precision (default float32)")
+    add_html_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Load, export, and say what was written; errors reach main.py as EngineError/OSError/ValueError."""
     from ..serialization import load_graph
 
+    check_html_options(args)
     graph = load_graph(args.file)
     out = Path(args.out)
     if args.annotated and args.to not in PICTURES:
@@ -83,7 +87,8 @@ def _image(graph: Graph, out: Path, args: argparse.Namespace, trace: Trace | Non
     return [out]
 
 
-WRITERS = {"onnx": _onnx, "pytorch": _pytorch, "png": _image, "svg": _image, "dot": _dot, "tikz": _tikz}
+WRITERS = {"onnx": _onnx, "pytorch": _pytorch, "png": _image, "svg": _image, "dot": _dot, "tikz": _tikz,
+           "html": write_html}
 
 
 def annotation_trace(graph: Graph) -> Trace:

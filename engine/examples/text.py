@@ -142,8 +142,6 @@ def text_cnn() -> Graph:
     g.add("Label", "y", classes=len(data.class_names))
     g.add("CrossEntropy", "L", {"p": "p", "y": "y"})
     g.layout()
-    for name in ("x", "a"):  # below the main line, so the mask edge x → a runs under the encoder, not through it
-        g.nudge(name, dy=300.0)
     meta = _text_meta(HEADLINES, HEADLINE_TEXT, "Business", _adam(0.005, 12, weight_decay=1e-4),
                       title="Text CNN (Collobert & Weston 2008)",
                       description=(

@@ -4,20 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from engine.data import tokenize
 from engine.graph import Graph
-from engine.trace import BackwardStep, ForwardStep, NoGradStep, SumStep, Trace, UpdateStep
+from engine.trace import Trace
 
+from engine.replay import view
 from engine.replay.narration import Narrator
 from engine.replay.state import TraceState, state_at
 from engine.replay.winners import winner_cells
 
-DECADES = 5.0  # gradient magnitudes spanning this many powers of ten map onto the edge widths
-MIN_WIDTH, MAX_WIDTH = 0.8, 5.0
-FULL_LABEL_EDGES, COMPACT_LABEL_EDGES = 8, 60
-LABEL_POLICIES = ("auto", "full", "compact", "none")  # in theme units (the canvas multiplies by the theme's scale)
+MIN_WIDTH, MAX_WIDTH = 0.8, 5.0  # in theme units (the canvas multiplies by the theme's scale)
 
 
 @dataclass
@@ -87,26 +83,14 @@ class Overlay:
         self._edge_shown: dict[str, list] = {}
         self._styles: dict[tuple[str, str], tuple[str, float]] = {}
         self._pulsing: set[str] = set()
-        self._strength = self._gradient_strengths()
-        self._winners = self.narrator.winners
+        self._strength = view.gradient_strengths(trace)
         self._winner_cells = winner_cells(self.graph, trace)  # a max-pool's input → its winning cells
-        self._past_labels = self._label_policy()
+        self._past_labels = view.label_policy(self.options.labels, len(self.graph.edges))
         for node_id in self.options.probs_nodes & set(scene.node_items):
             scene.node_items[node_id].set_class_names(self.options.class_names)
 
     def __len__(self) -> int:
         return len(self.trace)
-
-    # ----- precomputed facts
-    def _gradient_strengths(self) -> dict[str, float]:
-        """Per edge, |∂L/∂in| (root mean square) mapped to 0..1 on a log scale over the trace."""
-        rms = {s.edge: float(np.sqrt(np.mean(np.square(s.product)))) for s in self.trace.steps_of("backward")}
-        positive = [v for v in rms.values() if v > 0]
-        if not positive:
-            return {e: 0.0 for e in rms}
-        top = np.log10(max(positive))
-        return {e: 0.0 if v <= 0 else float(np.clip((np.log10(v) - top + DECADES) / DECADES, 0, 1))
-                for e, v in rms.items()}
 
     def caption(self, k: int, hidden: bool = False) -> str:
         """Step k in words; `hidden` leaves out the result (predict, then reveal)."""
@@ -117,22 +101,21 @@ class Overlay:
         """Paint the state after step k; `arriving`: step k is under way (its result not shown yet)."""
         conceal = hidden and not arriving  # predict-then-reveal: the step happened, its result is a "?"
         state = state_at(self.trace, k, arriving or hidden)
+        hide_node, hide_edge = view.concealed(state) if conceal else (None, None)
         for node_id, item in self.scene.node_items.items():
-            self._show_node(node_id, item, state, conceal and state.phase == "forward")
+            self._show_node(node_id, item, state, node_id == hide_node)
         for edge_id, item in self.scene.edge_items.items():
-            self._show_edge(edge_id, item, state, conceal)
+            self._show_edge(edge_id, item, state, edge_id == hide_edge)
         if not arriving:
             self.pulse(k, None)
 
     def _show_node(self, node_id: str, item: Any, state: TraceState, hidden: bool) -> None:
-        value = state.values.get(node_id)
-        if value is not None and value.dtype.kind in "iu" and value.size > 4:
-            value = None  # token ids are words, not quantities: the edge label names them instead
+        value = view.shown_value(state, node_id)
         kind = "probs" if node_id in self.options.probs_nodes else "auto"
         badge = self._badge(node_id, state)
         grad = state.grads.get(node_id)
         node_state = state.node_states.get(node_id)
-        conceal = hidden and node_id == state.focus_node
+        conceal = hidden
         shown = self._node_shown.get(node_id)
         if shown is None:  # first paint of this node: set every overlay, in the one re-layout below
             shown = self._node_shown[node_id] = _Shown()
@@ -159,13 +142,8 @@ class Overlay:
 
     def _badge(self, node_id: str, state: TraceState) -> tuple[str | None, str]:
         """(text, tone): the fan-out Σ or the update of this step, else a wiggle-check result."""
-        index = state.badges.get(node_id)
-        if index is not None:
-            step = self.trace.steps[index]
-            if isinstance(step, SumStep):
-                return self.labeller.sum_badge(step), "info"
-            return "updated: " + self._update_badge(step), "ok"
-        return self.options.check_badges.get(node_id, (None, "info"))
+        badge = view.node_badge(self.labeller, state, node_id)
+        return badge if badge is not None else self.options.check_badges.get(node_id, (None, "info"))
 
     def forget_shown(self) -> None:
         """Repaint every item on the next show() (after an option changed)."""
@@ -177,20 +155,10 @@ class Overlay:
         self.options.check_badges = dict(badges)
         self.forget_shown()
 
-    def _update_badge(self, step: UpdateStep) -> str:
-        if np.size(step.before) == 1:
-            return (f"{self.labeller.name(step.node)} {float(np.reshape(step.before, -1)[0]):.4g} → "
-                    f"{float(np.reshape(step.after, -1)[0]):.4g}").replace("-", "−")
-        return "Θ − α∇Θ L"
-
     def _show_edge(self, edge_id: str, item: Any, state: TraceState, hidden: bool) -> None:
-        k = state.edge_steps.get(edge_id)
-        label = None if k is None else self._label(k, state)
-        edge = self.graph.edges.get(edge_id)
-        if label is None and edge is not None:
-            label = self._forward_label(edge, state)
-        conceal = hidden and edge_id == state.focus_edge
-        style = self._style(edge_id) if k is not None and self.trace.steps[k].kind == "backward" else (None, None)
+        label = view.edge_label(self.narrator, state, edge_id, self._past_labels)
+        conceal = hidden
+        style = self._style(edge_id) if view.is_styled(self.trace, state, edge_id) else (None, None)
         shown = self._edge_shown.get(edge_id)
         if shown is None:
             shown = self._edge_shown[edge_id] = [None, False, (None, None)]
@@ -217,45 +185,9 @@ class Overlay:
                                  MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * f)
         return self._styles[key]
 
-    def _label_policy(self) -> str:
-        """full, compact or none for edges already passed (the current edge always gets the full label)."""
-        policy = self.options.labels
-        if policy not in LABEL_POLICIES:
-            raise ValueError(f"edge labels: expected one of {', '.join(LABEL_POLICIES)}, got {policy!r}")
-        if policy != "auto":
-            return policy
-        edges = len(self.graph.edges)
-        # a small graph keeps every chain rule; a lecture-sized one the ∂L/∂in; a large one its colours only
-        return "full" if edges <= FULL_LABEL_EDGES else ("compact" if edges <= COMPACT_LABEL_EDGES else "none")
-
-    def _label(self, k: int, state: TraceState) -> str | None:
-        step = self.trace.steps[k]
-        if k == state.focus_step or self._past_labels == "full":
-            return self.narrator.edge_label(k, True)
-        if self._past_labels == "compact" or isinstance(step, NoGradStep):
-            return self.narrator.edge_label(k, False)
-        return None
-
-    def _forward_label(self, edge: Any, state: TraceState) -> str | None:
-        """Before backward reaches an edge: the headline leaving a token-id node, a max-pool's winner."""
-        if edge.dst in self._winners and edge.dst in state.values:
-            return self._winners[edge.dst]
-        if edge.src in state.values:
-            return self.narrator.words(edge.src)
-        return None
-
     def pulse_edges(self, k: int) -> list[tuple[str, bool]]:
         """(edge id, backward?) along which step k moves something."""
-        if k < 0:
-            return []
-        step = self.trace.steps[k]
-        if isinstance(step, ForwardStep):
-            return [(e.id, False) for e in self.graph.incoming(step.node).values()]
-        if isinstance(step, BackwardStep):
-            return [(step.edge, True)]
-        if isinstance(step, SumStep):
-            return [(edge_id, True) for edge_id, _ in step.parts]
-        return []
+        return view.pulse_edges(self.graph, self.trace, k)
 
     def pulse(self, k: int, t: float | None) -> None:
         """Move the pulse of step k to fraction t of its edges (backward pulses run target → source)."""

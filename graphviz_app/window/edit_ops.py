@@ -165,6 +165,8 @@ def release_clipboard() -> None:
     Qt destroys the clipboard's data after Python has shut down, and data made from Python then crashes the
     process on its way out (a segmentation fault at exit).
     """
+    if QApplication.instance() is None:  # no app, no clipboard
+        return
     clipboard = QApplication.clipboard()
     data = clipboard.mimeData()
     if data is not None and data.hasFormat(CLIPBOARD_MIME):

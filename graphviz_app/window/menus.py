@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
 from engine.interop import export_onnx, export_pytorch, write_dot, write_tikz
 
+from .export_lesson import add_lesson_export
+
 if TYPE_CHECKING:
     from .files import FileController
 
@@ -84,6 +86,8 @@ def _fill_export_menu(menu: QMenu, files: "FileController") -> None:
         action = menu.addAction(label)
         action.triggered.connect(lambda _c=False, f=function, ff=file_filter, t=with_trace:
                                  files.export_interop(f, ff, t))
+    menu.addSeparator()
+    add_lesson_export(menu, files.w)
     menu.setToolTipsVisible(True)
 
 
