@@ -12,7 +12,7 @@ CLASS_NAMES_META = "class_names"  # {label name: [class names]} when the classes
 
 
 def build_graph(plan: Plan) -> Graph:
-    """Add the planned nodes and edges, lay them out left to right, group each line into a region."""
+    """Add the planned nodes and edges, group each line into a region, lay them out to fit a 16:9 slide."""
     graph = Graph()
     ids: list[str] = []
     for planned in plan.nodes:
@@ -20,11 +20,10 @@ def build_graph(plan: Plan) -> Graph:
         ids.append(node.id)
         for port, source in planned.inputs.items():
             graph.connect(ids[source], node.id, port)
-    apply_layout(graph)
-    colours = _line_colours(plan)
-    for (title, members), colour in zip(plan.lines, colours):
+    for (title, members), colour in zip(plan.lines, _line_colours(plan)):
         graph.add_region(title, [ids[i] for i in members], colour)
     graph.meta = _meta(plan)
+    apply_layout(graph)  # after the regions: rows of a wrapped layout end between them
     return graph
 
 
