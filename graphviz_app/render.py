@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -9,11 +10,13 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QUndoStack
 
 from engine import Graph
+from engine.names import printable
 
 from .theme import get_theme
 
 MARGIN = 28.0
 MAX_PIXELS = 16_000  # longest side of a rendered picture
+_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def ensure_app():
@@ -89,8 +92,17 @@ def write_svg(scene, path, source_rect: QRectF | None = None) -> None:
     generator.setFileName(str(path))
     generator.setSize(size)
     generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
-    generator.setTitle(str(scene.graph.meta.get("title", "computation graph")))
+    generator.setTitle(printable(" ".join(str(scene.graph.meta.get("title") or "computation graph").split())))
     _paint_scene(scene, generator, size, source)
+    _drop_xml_illegal(Path(path))
+
+
+def _drop_xml_illegal(path: Path) -> None:
+    """Qt writes text as it is; a control character (from a title, say) would make the SVG unreadable XML."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    clean = _XML_ILLEGAL.sub("\ufffd", text)
+    if clean != text:
+        path.write_text(clean, encoding="utf-8")
 
 
 def build_scene(graph: Graph, theme: str = "light"):

@@ -44,7 +44,7 @@ def test_source_is_valid_python_naming_every_node():
     for node in g.nodes.values():
         if not node.op.is_source:
             assert f"# {node.op_name} '{node.name}'" in source
-    assert "self.E = nn.Parameter" in source and 'WEIGHTS = Path(__file__).with_name("cnn.npz")' in source
+    assert "self.E = nn.Parameter" in source and "WEIGHTS = Path(__file__).with_name('cnn.npz')" in source
 
 
 def test_greek_names_become_ascii_identifiers():

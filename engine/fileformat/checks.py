@@ -5,6 +5,7 @@ import math
 import re
 from typing import Any
 
+from ..names import MAX_NAME_CHARS, name_problem
 from .errors import MAX_DEPTH, MAX_ID_CHARS, MAX_TEXT_CHARS, FileFormatError
 
 _ID = re.compile(r"[A-Za-z0-9_.\-]+")
@@ -76,6 +77,15 @@ def expect_id(value: Any, where: str) -> str:
     text = expect_str(value, where, MAX_ID_CHARS, empty=False)
     if not _ID.fullmatch(text):
         raise fail(where, f"id {text!r} may only use letters, digits, '_', '.' and '-'")
+    return text
+
+
+def expect_name(value: Any, where: str) -> str:
+    """`value` if it is a valid node name (engine.names: printable, one line, visible, not too long)."""
+    text = expect_str(value, where, MAX_NAME_CHARS)
+    problem = name_problem(text)
+    if problem:
+        raise fail(where, problem)
     return text
 
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from ..errors import EngineError
 from .checks import (
-    check_plain, expect_dict, expect_int, expect_list, expect_number, expect_str, fail, kind_of,
+    check_plain, expect_dict, expect_int, expect_list, expect_name, expect_number, expect_str, fail, kind_of,
 )
-from .errors import MAX_NAME_CHARS, FileFormatError
+from .errors import FileFormatError
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 _SAMPLE_ENTRIES = 100_000
@@ -43,7 +43,7 @@ def _bindings(v: Any, where: str) -> None:
     expect_dict(v, where)
     for key in ("inputs", "labels", "output"):
         if key in v:
-            expect_str(v[key], f"{where}.{key}", MAX_NAME_CHARS, empty=False)
+            expect_name(v[key], f"{where}.{key}")
 
 
 def _count_entries(value: Any, where: str, depth: int = 0) -> int:
@@ -59,7 +59,7 @@ def _sample(v: Any, where: str) -> None:
     expect_dict(v, where)
     total = 0
     for key, value in v.items():
-        expect_str(key, where, MAX_NAME_CHARS, empty=False)
+        expect_name(key, where)
         total += _count_entries(value, f"{where}.{key}")
         if total > _SAMPLE_ENTRIES:
             raise fail(where, f"holds more than {_SAMPLE_ENTRIES} numbers")

@@ -14,9 +14,9 @@ from ..errors import AttrError
 from ..graph import Graph
 from ..registry import OPS, Op
 from .arrays import decode_array
-from .checks import expect_dict, expect_id, expect_keys, expect_list, expect_number, expect_str, fail
+from .checks import expect_dict, expect_id, expect_keys, expect_list, expect_name, expect_number, expect_str, fail
 from .errors import (
-    MAX_COORD, MAX_EDGES, MAX_GRAPH_NODES, MAX_INT_ATTR, MAX_NAME_CHARS, MAX_REGIONS, MAX_SEED,
+    MAX_COORD, MAX_EDGES, MAX_GRAPH_NODES, MAX_INT_ATTR, MAX_REGIONS, MAX_SEED,
     MAX_TOTAL_ENTRIES,
 )
 from .meta import check_meta
@@ -79,7 +79,7 @@ def _node(entry: Any, where: str) -> NodeSpec:
     expect_keys(entry, where, ("id", "op"), ("name", "attrs", "pos"))
     node_id = expect_id(entry["id"], f"{where}.id")
     op = _op(entry, where)
-    name = expect_str(entry.get("name", node_id), f"{where}.name", MAX_NAME_CHARS, empty=False)
+    name = expect_name(entry.get("name", node_id), f"{where}.name")
     pos = _pos(entry["pos"], f"{where}.pos") if "pos" in entry else (0.0, 0.0)
     return NodeSpec(node_id, name, op, pos, where)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..graph import Graph
+from ..names import printable
 from ..trace import Trace
 from .picture import describe
 
@@ -11,8 +12,10 @@ POINTS_PER_UNIT = 0.75  # canvas units to points, for `neato -n`, which keeps th
 
 
 def quote(text: str) -> str:
-    """A DOT double-quoted string: backslashes and quotes escaped, newlines as \\n."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    """A DOT double-quoted string: backslashes and quotes escaped, newlines as \\n, other unprintable
+    characters spelled out (\\x00), so no text can end the string or the statement."""
+    lines = (printable(line).replace("\\", "\\\\").replace('"', '\\"') for line in text.split("\n"))
+    return '"' + "\\n".join(lines) + '"'
 
 
 def to_dot(graph: Graph, trace: Trace | None = None) -> str:

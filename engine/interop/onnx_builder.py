@@ -9,6 +9,7 @@ import numpy as np
 from ..broadcast import fmt_shape
 from ..errors import EngineError
 from ..graph import Graph
+from ..names import clean_name
 from .errors import UnsupportedOnnxError
 
 MAX_NAME = 56  # Graph names allow 60 characters; leave room for unique_name's suffix
@@ -131,7 +132,7 @@ class Builder:
         return Value(node.id, tuple(shape), node.op.out_dtype)
 
     def _name(self, base: str) -> str:
-        return self.graph.unique_name(base[:MAX_NAME] or "t")
+        return self.graph.unique_name(clean_name(base, "t", MAX_NAME))
 
     # ----- shape helpers built from Reshape and Transpose
     def reshape(self, value: Value, shape: tuple, name: str) -> Value:

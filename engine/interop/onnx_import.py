@@ -13,10 +13,11 @@ import numpy as np
 
 from ..graph import Graph
 from ..layout import apply_layout
+from ..names import clean_name
 from ..shapes import infer_shapes
 from . import onnx_import_nn  # noqa: F401  (registers the layer handlers)
 from .errors import InteropError, UnsupportedOnnxError, require_onnx
-from .onnx_builder import Builder, GraphInput, Value
+from .onnx_builder import MAX_NAME, Builder, GraphInput, Value
 from .onnx_import_ops import HANDLERS, OnnxNode
 from .onnx_patterns import INTERNAL, fuse_explorer_patterns
 
@@ -144,7 +145,7 @@ def _name_result(b: Builder, value: Value, name: str) -> None:
     """The node made for an ONNX output carries that output's name (helpers keep theirs)."""
     node = b.graph.nodes[value.node]
     if value.node in b.created and node.name != name:
-        b.graph.rename(value.node, b.graph.unique_name(name[:56] or "t"))
+        b.graph.rename(value.node, b.graph.unique_name(clean_name(name, "t", MAX_NAME)))
 
 
 def _finish(b: Builder, model: Any, opset: int) -> None:

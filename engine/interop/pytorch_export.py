@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import EngineError
 from ..graph import Graph, Node
+from ..names import printable
 from ..shapes import infer_shapes
 from .errors import InteropError
 from .names import identifier
@@ -55,7 +56,8 @@ def pytorch_source(graph: Graph, weights_name: str = "model.npz") -> str:
     """The Python source of the exported module (values are read from `weights_name` beside it)."""
     plan = _plan(graph)
     helpers = sorted({USES_HELPER[n.op_name] for n in graph.nodes.values() if n.op_name in USES_HELPER})
-    parts = [HEADER.format(title=_title(graph), description=_description(graph), weights=weights_name)]
+    parts = [HEADER.format(title=_title(graph), description=_description(graph),
+                           weights=docstring_text(weights_name), weights_literal=repr(weights_name))]
     parts += [HELPERS[h] for h in helpers]
     parts.append(model_code(_title(graph), _declarations(plan), _signature(plan), _body(plan)))
     training = _training_settings(graph, plan)
@@ -111,13 +113,18 @@ def _value(node: Node) -> np.ndarray:
     return node.value if node.value is not None else node.op.initial_value()
 
 
+def docstring_text(text: str) -> str:
+    """Text safe inside a generated docstring: on one line, printable, backslashes and quotes escaped."""
+    return printable(" ".join(text.split())).replace("\\", "\\\\").replace('"', '\\"')
+
+
 def _title(graph: Graph) -> str:
-    return str(graph.meta.get("title") or "Computation graph").replace('"""', "'''")
+    return docstring_text(str(graph.meta.get("title") or "Computation graph"))
 
 
 def _description(graph: Graph) -> str:
-    text = str(graph.meta.get("description") or "").replace('"""', "'''").replace("\\", "/")
-    return "\n".join(_wrap(text, 100)) + "\n\n" if text else ""
+    text = str(graph.meta.get("description") or "")
+    return "\n".join(docstring_text(line) for line in _wrap(text, 100)) + "\n\n" if text.strip() else ""
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -142,10 +149,10 @@ def _declarations(plan: Plan) -> list[str]:
         shape = ", ".join(str(d) for d in np.shape(_value(node)))
         zeros = f"torch.zeros(({shape}{',' if np.ndim(_value(node)) == 1 else ''}), dtype=DTYPE)"
         if node.op_name == "Parameter":
-            lines.append(f"self.{name} = nn.Parameter({zeros})  # Parameter '{node.name}', values from the .npz")
+            lines.append(f"self.{name} = nn.Parameter({zeros})  # Parameter {node.name!r}, values from the .npz")
         elif node.op_name == "Constant":
             value = zeros if node_id in stored else f"torch.tensor({np.asarray(_value(node)).tolist()!r}, dtype=DTYPE)"
-            lines.append(f'self.register_buffer("{name}", {value})  # Constant \'{node.name}\'')
+            lines.append(f'self.register_buffer("{name}", {value})  # Constant {node.name!r}')
     return lines
 
 
@@ -198,7 +205,7 @@ def _statement(plan: Plan, node: Node) -> str:
         shapes.append(plan.shapes[src])
     expression = EXPRESSIONS[node.op_name](node, args, shapes)
     note = f": {NOTES[node.op_name]}" if node.op_name in NOTES else ""
-    return f"{plan.names[node.id]} = {expression}  # {node.op_name} '{node.name}'{note}"
+    return f"{plan.names[node.id]} = {expression}  # {node.op_name} {node.name!r}{note}"
 
 
 def _training_settings(graph: Graph, plan: Plan) -> dict[str, str] | None:

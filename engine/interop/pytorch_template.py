@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 DTYPE = torch.float64  # the explorer computes in float64; torch.float32 is faster and usually enough
-WEIGHTS = Path(__file__).with_name("{weights}")
+WEIGHTS = Path(__file__).with_name({weights_literal})
 '''
 
 

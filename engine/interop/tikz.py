@@ -87,7 +87,7 @@ def to_tikz(graph: Graph, trace: Trace | None = None) -> str:
     nodes, edges = describe(graph, trace)
     fills = sorted(set(CATEGORY_FILL.values()) | {DEFAULT_FILL})
     colors = "\n".join(rf"\definecolor{{{_color_name(f)}}}{{HTML}}{{{f}}}" for f in fills)
-    title = latex(str(graph.meta.get("title") or "graph")).replace("\n", " ")
+    title = latex(" ".join(str(graph.meta.get("title") or "graph").split()))
     lines = [PREAMBLE.format(title=title, colors=colors)]
     keys = {n.node_id: f"v{i}" for i, n in enumerate(nodes)}  # TikZ names must not hold odd characters
     scale = UNITS_PER_CM if trace is None else UNITS_PER_CM_ANNOTATED  # values need wider columns
