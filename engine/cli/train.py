@@ -6,6 +6,7 @@ import sys
 import time
 from typing import TextIO
 
+from ..errors import EngineError
 from ..train import EpochResult, StepResult, Trainer, TrainingDiverged
 
 BAR_WIDTH = 30
@@ -75,16 +76,15 @@ def epoch_line(result: EpochResult, first_epoch: int, epochs: int) -> str:
 
 
 def check_writable(path: str) -> None:
-    """Refuse a --save target that cannot be written, before any time is spent training."""
+    """Refuse a --save target that cannot be written (or is not a graph file), before any time is spent training."""
     from pathlib import Path
 
-    from ..errors import EngineError
+    from ..fileformat.safe_io import check_can_write
 
-    target = Path(path)
-    if target.is_dir():
-        raise EngineError(f"--save {path}: that is a folder; give a file name such as {target / 'trained.json'}")
-    if not target.parent.is_dir():
-        raise EngineError(f"--save {path}: the folder {target.parent} does not exist")
+    if Path(path).suffix.lower() == ".onnx":
+        raise EngineError(f"--save {path}: trained graphs are saved as .json; export ONNX afterwards with "
+                          f"`main.py export {Path(path).with_suffix('.json')} --to onnx --out {path}`")
+    check_can_write(path)
 
 
 def run(args: argparse.Namespace) -> int:

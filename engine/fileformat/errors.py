@@ -8,6 +8,7 @@ FORMAT_NAME = "computation-graph-explorer"
 CURRENT_VERSION = 1
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_JSON_VALUES = 2_000_000  # numbers, texts, lists and objects in one file: bounds parse time and memory
 MAX_GRAPH_NODES = MAX_NODES
 MAX_EDGES = 4 * MAX_NODES
 MAX_REGIONS = 200

@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from ..fileformat.errors import MAX_FILE_BYTES
+from ..fileformat.safe_io import read_regular_file
 from ..graph import Graph
 from ..layout import apply_layout
 from ..names import clean_name
@@ -31,12 +33,14 @@ def import_onnx(path: str | Path) -> Graph:
     """Read an .onnx file into a new Graph (see import_onnx_model)."""
     onnx = require_onnx()
     path = Path(path)
+    data = read_regular_file(path, MAX_FILE_BYTES)
     try:
-        model = onnx.load(str(path))
-    except OSError:
-        raise
-    except Exception as exc:  # protobuf raises its own DecodeError for a file that is not ONNX
+        model = onnx.load_model_from_string(data)
+    except Exception as exc:  # noqa: BLE001  (protobuf raises its own DecodeError for a file that is not ONNX)
         raise InteropError(f"{path}: not a readable ONNX model ({type(exc).__name__})") from None
+    if any(t.data_location == onnx.TensorProto.EXTERNAL for t in model.graph.initializer):
+        raise UnsupportedOnnxError(f"{path}: the model keeps its weights in separate files (external data); "
+                                   "save it as one .onnx file first")
     graph = import_onnx_model(model)
     if not model.graph.name:
         graph.meta["title"] = path.stem
