@@ -201,3 +201,22 @@ def test_a_graph_that_would_be_too_big_a_file_is_not_written(tmp_path, monkeypat
     with pytest.raises(FileFormatError, match=r"^cannot save .*g\.json: the graph would be a .* more than"):
         save_graph(g, path)
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("writer", ["dot", "tikz", "onnx", "pytorch"])
+def test_exports_report_failures_in_the_users_words(tmp_path, monkeypatch, writer):
+    from engine.interop import export_onnx, export_pytorch, write_dot, write_tikz
+
+    g = small_graph()
+    g.add_node("Log", "b")
+    g.connect(g.find("a").id, g.find("b").id, "x")
+    write = {"dot": write_dot, "tikz": write_tikz, "onnx": export_onnx, "pytorch": export_pytorch}[writer]
+    target = tmp_path / f"out.{writer}"
+
+    def full_disk(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(safe_io.os, "fsync", full_disk)
+    with pytest.raises(FileFormatError, match=r"^cannot save .*: the disk is full$"):
+        write(g, target)
+    assert list(tmp_path.iterdir()) == []

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..fileformat.safe_io import write_atomic
 from ..graph import Graph
 from ..names import printable
 from ..trace import Trace
@@ -50,4 +51,4 @@ def to_dot(graph: Graph, trace: Trace | None = None) -> str:
 
 def write_dot(graph: Graph, path: str | Path, trace: Trace | None = None) -> None:
     """Write to_dot(graph, trace) to a file (UTF-8)."""
-    Path(path).write_text(to_dot(graph, trace), encoding="utf-8")
+    write_atomic(path, to_dot(graph, trace).encode("utf-8"))

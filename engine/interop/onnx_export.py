@@ -7,6 +7,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from ..fileformat.safe_io import write_atomic
 from ..graph import Graph, Node
 from ..names import printable
 from ..shapes import ShapeReport, infer_shapes
@@ -113,7 +114,7 @@ def graph_to_onnx(graph: Graph, *, opset: int = OPSET, dtype: str = "float32",
 def export_onnx(graph: Graph, path: str | Path, **options: Any) -> None:
     """Write the graph as an .onnx file (see graph_to_onnx for the options)."""
     model = graph_to_onnx(graph, **options)
-    Path(path).write_bytes(model.SerializeToString())
+    write_atomic(path, model.SerializeToString())
 
 
 def _check_options(onnx: Any, opset: int, dtype: str) -> None:

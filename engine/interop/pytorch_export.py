@@ -6,6 +6,7 @@ explorer's project folder must be on the Python path; the module itself needs on
 """
 from __future__ import annotations
 
+import io
 import pprint
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import EngineError
+from ..fileformat.safe_io import write_atomic
 from ..graph import Graph, Node
 from ..names import printable
 from ..shapes import infer_shapes
@@ -46,9 +48,10 @@ def export_pytorch(graph: Graph, path: str | Path) -> Path:
     source = pytorch_source(graph, weights.name)
     plan = _plan(graph)
     arrays = {plan.names[n.id]: np.asarray(_value(n), dtype=np.float64) for n in _stored(graph)}
-    with open(weights, "wb") as handle:
-        np.savez(handle, **arrays)
-    path.write_text(source, encoding="utf-8")
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    write_atomic(weights, buffer.getvalue())
+    write_atomic(path, source.encode("utf-8"))
     return weights
 
 

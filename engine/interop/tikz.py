@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..fileformat.safe_io import write_atomic
 from ..graph import Graph
 from ..trace import Trace
 from .names import latex
@@ -100,4 +101,4 @@ def to_tikz(graph: Graph, trace: Trace | None = None) -> str:
 
 def write_tikz(graph: Graph, path: str | Path, trace: Trace | None = None) -> None:
     """Write to_tikz(graph, trace) to a .tex file (UTF-8)."""
-    Path(path).write_text(to_tikz(graph, trace), encoding="utf-8")
+    write_atomic(path, to_tikz(graph, trace).encode("utf-8"))
