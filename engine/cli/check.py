@@ -14,6 +14,7 @@ import numpy as np
 from ..broadcast import fmt_shape
 from ..errors import EngineError
 from ..executor import explain
+from ..fileformat.sample import sample_feeds
 from ..gradcheck import check_graph
 from ..graph import Graph
 from ..serialization import load_graph
@@ -70,13 +71,17 @@ def _dataset_feeds(graph: Graph, rows: int) -> Feeds:
 
 
 def _feeds(graph: Graph, rows: int = 4) -> Feeds:
-    if "sample" in graph.meta:
-        return Feeds(graph.meta["sample"], "the file's sample")
+    """The file's sample when it feeds every Input and Label, else rows of its dataset."""
+    sample = graph.meta.get("sample") or {}
+    fed = {graph.find(key).id for key in sample}
+    missing = [n.name for n in graph.nodes.values() if n.op_name in ("Input", "Label") and n.id not in fed]
+    if sample and not missing:
+        return Feeds(sample_feeds(graph, sample), "the file's sample")
     if "dataset" in graph.meta:
         return _dataset_feeds(graph, rows)
-    needed = [n.name for n in graph.nodes.values() if n.op_name in ("Input", "Label")]
-    if needed:
-        raise CheckFailed(f"nothing to run on: {', '.join(needed)} need values; add meta.sample or a dataset")
+    if missing:
+        verb = "needs a value" if len(missing) == 1 else "need values"
+        raise CheckFailed(f"nothing to run on: {', '.join(missing)} {verb}; add meta.sample or a dataset")
     return Feeds({}, "no inputs")
 
 
@@ -117,7 +122,10 @@ def _report(path: str, graph: Graph, outputs: list[str], feeds: Feeds, trace: An
 
 def run(args: argparse.Namespace) -> int:
     """Check one file; 0 when everything passes, 1 with one line on stderr when something does not."""
-    graph = load_graph(args.file)
+    notes: list[str] = []
+    graph = load_graph(args.file, notes)
+    for note in notes:
+        print(f"note: {args.file}: {note}", file=sys.stderr)
     try:
         outputs = _check_shapes(graph)
         _check_bindings(graph)

@@ -18,10 +18,10 @@ DTYPES = {"float32": np.dtype("<f4"), "float64": np.dtype("<f8")}
 def encode_array(value: np.ndarray, where: str) -> dict[str, Any]:
     """A JSON-ready dict for an array; refuses NaN and infinity (a file that could not be loaded back).
 
-    Arrays that float32 holds exactly (read from a float32 file, or made of round numbers) are written as
-    float32, so a file keeps its size across a load and a save; other values keep all 64 bits."""
+    Large arrays that float32 holds exactly (read from a float32 file, or made of round numbers) are written
+    as float32 base64, so a file keeps its size across a load and a save; other values keep all 64 bits."""
     arr = np.asarray(value)
-    name = "float32" if arr.dtype == np.float32 or _float32_exact(arr) else "float64"
+    name = "float32" if arr.dtype == np.float32 or arr.size > INLINE_LIMIT and _float32_exact(arr) else "float64"
     arr = arr.astype(DTYPES[name])
     if not np.all(np.isfinite(arr)):
         raise fail(where, "the array contains NaN or infinity and cannot be saved")

@@ -98,13 +98,15 @@ def _load_onnx(path: Path) -> Graph:
         raise FileFormatError(f"{path}: {exc}") from None
 
 
-def load_graph(path: PathLike) -> Graph:
-    """Read a graph file (.json, or .onnx through the importer); FileFormatError says what and where."""
+def load_graph(path: PathLike, notes: list[str] | None = None) -> Graph:
+    """Read a graph file (.json, or .onnx through the importer); FileFormatError says what and where.
+
+    `notes` (when given) receives a line for each thing left out so the file could open (a bad sample entry)."""
     path = Path(path)
     if path.suffix.lower() == ".onnx":
         return _load_onnx(path)
     try:
-        return graph_from_dict(parse_graph_json(read_regular_file(path, MAX_FILE_BYTES)))
+        return graph_from_dict(parse_graph_json(read_regular_file(path, MAX_FILE_BYTES)), notes)
     except FileFormatError as exc:
         message = str(exc)
         if message.startswith("file: "):  # name the file itself, as the other load errors do

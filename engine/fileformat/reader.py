@@ -21,6 +21,7 @@ from .errors import (
 )
 from .meta import check_meta
 from .migrations import upgrade
+from .sample import clean_sample
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 TOP_KEYS = ("format", "version", "nodes", "edges")
@@ -200,8 +201,11 @@ def _build(specs: list[NodeSpec], values: dict, edges: list, regions: list, meta
     return graph
 
 
-def graph_from_dict(d: Any) -> Graph:
-    """Build a Graph from a parsed file dict (any supported version); FileFormatError says what is wrong."""
+def graph_from_dict(d: Any, notes: list[str] | None = None) -> Graph:
+    """Build a Graph from a parsed file dict (any supported version); FileFormatError says what is wrong.
+
+    A meta.sample entry the graph cannot run on is left out rather than refusing the file; `notes`
+    (when given) receives one line per entry left out, for the user to read."""
     d = upgrade(d)
     expect_keys(d, "file", TOP_KEYS, OPTIONAL_TOP_KEYS)
     specs = _nodes(d["nodes"])
@@ -210,4 +214,20 @@ def graph_from_dict(d: Any) -> Graph:
     edges = _edges(d["edges"], by_id)
     regions = _regions(d.get("regions", []), by_id, set(by_id) | {e[0] for e in edges})
     meta = check_meta(d.get("meta", {}))
-    return _build(specs, values, edges, regions, meta)
+    graph = _build(specs, values, edges, regions, meta)
+    _drop_bad_sample_entries(graph, notes)
+    return graph
+
+
+def _drop_bad_sample_entries(graph: Graph, notes: list[str] | None) -> None:
+    if "sample" not in graph.meta:
+        return
+    kept, dropped = clean_sample(graph, graph.meta["sample"])
+    if not dropped:
+        return
+    if kept:
+        graph.meta["sample"] = kept
+    else:
+        del graph.meta["sample"]
+    if notes is not None:
+        notes.extend(dropped)
