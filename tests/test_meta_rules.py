@@ -1,4 +1,4 @@
-"""One rule for meta.sample: an entry the graph cannot run on is left out when the file opens, with a note."""
+"""Rules for meta at load: a bad sample entry is left out with a note; dataset settings have upper bounds."""
 import copy
 import json
 
@@ -58,3 +58,15 @@ def test_check_runs_one_example_of_a_batched_input_as_explain_does(tmp_path):
     done = subprocess.run([sys.executable, "main.py", "check", str(path)], cwd=root, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "forward and backward on the file's sample" in done.stdout
+
+
+@pytest.mark.parametrize("key, value", [("max_len", 1_000_000), ("n", 100_000_000), ("max_size", 10**9),
+                                        ("min_count", 10**9), ("noise", 1e300), ("seed", 2**40)])
+def test_every_dataset_setting_has_an_upper_bound_at_load(key, value):
+    from engine.fileformat import FileFormatError
+
+    d = copy.deepcopy(MLP)
+    name = "negation" if key in ("max_len", "n", "min_count") else "headlines" if key == "max_size" else "xor"
+    d["meta"]["dataset"] = {"name": name, key: value}
+    with pytest.raises(FileFormatError, match=rf"^meta\.dataset\.{key}: .* is more than the limit of"):
+        graph_from_dict(d)
