@@ -100,6 +100,10 @@ def run(args: argparse.Namespace) -> int:
     if args.glove:
         from ..training.pretrained import use_glove
 
+        if trainer.data.vocab is None:
+            raise EngineError(f"--glove: GloVe vectors are word vectors; the {trainer.data.name} data set of this "
+                              "graph holds points, not text")
+
         for name, found in use_glove(graph, trainer.data.vocab):
             print(f"{name}: GloVe vectors for {found} of {len(trainer.data.vocab)} words")
     settings = trainer.settings

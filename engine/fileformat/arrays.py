@@ -21,7 +21,7 @@ def encode_array(value: np.ndarray, where: str) -> dict[str, Any]:
     Large arrays that float32 holds exactly (read from a float32 file, or made of round numbers) are written
     as float32 base64, so a file keeps its size across a load and a save; other values keep all 64 bits."""
     arr = np.asarray(value)
-    name = "float32" if arr.dtype == np.float32 or arr.size > INLINE_LIMIT and _float32_exact(arr) else "float64"
+    name = "float32" if arr.dtype == np.float32 or arr.size > INLINE_LIMIT and float32_exact(arr) else "float64"
     arr = arr.astype(DTYPES[name])
     if not np.all(np.isfinite(arr)):
         raise fail(where, "the array contains NaN or infinity and cannot be saved")
@@ -35,7 +35,7 @@ def encode_array(value: np.ndarray, where: str) -> dict[str, Any]:
     return out
 
 
-def _float32_exact(arr: np.ndarray) -> bool:
+def float32_exact(arr: np.ndarray) -> bool:
     """True when float32 holds every value exactly (e.g. an array read from a float32 file, not yet trained)."""
     if arr.dtype != np.float64 or arr.size == 0:
         return False

@@ -185,10 +185,21 @@ def _regions(value: Any, nodes: dict[str, NodeSpec], used: set[str]) -> list[tup
     return out
 
 
+def _add_node(graph: Graph, spec: NodeSpec, value: np.ndarray | None) -> None:
+    """Add one checked node; an initial value that cannot be drawn (scale 1e308) is refused, not a traceback."""
+    where = f"{spec.where}.attrs"
+    try:
+        node = graph.add_node(spec.op.name, spec.name, dict(spec.op.attrs), spec.pos, spec.id, value)
+    except OverflowError:
+        raise fail(where, "the scale is too large to draw initial values from") from None
+    if node.value is not None and not np.all(np.isfinite(node.value)):
+        raise fail(where, "the initial values are not finite numbers (the scale is too large)")
+
+
 def _build(specs: list[NodeSpec], values: dict, edges: list, regions: list, meta: dict) -> Graph:
     graph = Graph()
     for spec in specs:
-        graph.add_node(spec.op.name, spec.name, dict(spec.op.attrs), spec.pos, spec.id, values.get(spec.id))
+        _add_node(graph, spec, values.get(spec.id))
     flow = nx.DiGraph((src, dst) for _, src, dst, _ in edges)
     order = {n: k for k, n in enumerate(nx.topological_sort(flow))}
     # Connecting in topological order of the target keeps the engine's cycle check from searching far.

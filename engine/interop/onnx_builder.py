@@ -104,6 +104,8 @@ class Builder:
         """A Parameter (trainable, e.g. an initializer) or a Constant node holding `array`."""
         array = np.asarray(array, dtype=np.float64)
         shape = array.shape
+        if not np.all(np.isfinite(array)):
+            raise UnsupportedOnnxError(f"'{name}' holds NaN or infinity; a graph cannot keep such a value")
         try:
             if trainable or array.size > MAX_CONSTANT_ENTRIES:
                 node = self.graph.add_node("Parameter", self._name(name), {"shape": list(shape), "init": "zeros"},

@@ -5,7 +5,6 @@ message that lists every problem, so nothing is ever half-loaded.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from ..graph import Graph
 from ..layout import apply_layout
 from ..names import clean_name
 from ..shapes import infer_shapes
+from . import onnx_import_meta as meta
 from . import onnx_import_nn  # noqa: F401  (registers the layer handlers)
 from .errors import InteropError, UnsupportedOnnxError, require_onnx
 from .onnx_builder import MAX_NAME, Builder, GraphInput, Value
@@ -164,38 +164,31 @@ def _finish(b: Builder, model: Any, opset: int) -> None:
                            + "; ".join(report.messages(graph)))
     names = {name: graph.nodes[v.node].name for name, v in b.values.items() if name in b.inputs}
     out_names = {name: graph.nodes[v.node].name for name, v in outputs.items()}
-    graph.meta["title"] = model.graph.name or "ONNX model"
+    graph.meta["title"] = meta.one_line(model.graph.name, meta.TITLE_CHARS) or "ONNX model"
     producer = f"{model.producer_name} {model.producer_version}".strip() or "an unknown tool"
-    graph.meta["description"] = (model.doc_string or f"Imported from an ONNX model made by {producer}, "
-                                                      f"opset {opset}.")
-    graph.meta["onnx"] = {"opset": opset, "inputs": names, "outputs": out_names, "notes": list(b.notes)}
-    carried = _carried_meta(graph, model)
+    graph.meta["description"] = (model.doc_string[:meta.DESCRIPTION_CHARS]
+                                 or f"Imported from an ONNX model made by {producer}, opset {opset}.")
+    carried = meta.carried_meta(graph, {p.key: p.value for p in model.metadata_props}, b.notes)
     graph.meta.update(carried)
     bindings = carried.get("bindings") or _bindings(graph, list(out_names.values()))
     if bindings:
         graph.meta["bindings"] = bindings
     if "dataset" not in graph.meta:
-        graph.meta["sample"] = sample_feeds(graph)
+        _add_sample(graph, b.notes)
+    graph.meta["onnx"] = {"opset": opset, "inputs": meta.name_map(names), "outputs": meta.name_map(out_names),
+                          "notes": list(b.notes)}
+    meta.check_savable(graph)
     apply_layout(graph)
 
 
-def _carried_meta(graph: Graph, model: Any) -> dict[str, Any]:
-    """Title, bindings, dataset and training settings that our export wrote as metadata_props."""
-    props = {p.key: p.value for p in model.metadata_props}
-    out: dict[str, Any] = {}
-    if props.get("title"):
-        out["title"] = props["title"][:200]
-    for key in ("bindings", "dataset", "training"):
-        try:
-            value = json.loads(props[key]) if key in props else None
-        except ValueError:
-            value = None
-        if isinstance(value, dict):
-            out[key] = value
-    names = {n.name for n in graph.nodes.values()}
-    if "bindings" in out and not all(isinstance(v, str) and v in names for v in out["bindings"].values()):
-        del out["bindings"]  # written for another graph; better none than wrong ones
-    return out
+def _add_sample(graph: Graph, notes: list[str], rows: int = 2) -> None:
+    """Seeded sample values so check and Explain can run, unless they would be too many to keep in a file."""
+    size = meta.sample_size(graph, rows)
+    if size > meta.SAMPLE_ENTRIES:
+        notes.append(f"no sample values were made: the inputs of {rows} examples hold {size:,} numbers, more "
+                     f"than a graph file keeps ({meta.SAMPLE_ENTRIES:,})")
+        return
+    graph.meta["sample"] = sample_feeds(graph, rows)
 
 
 def sample_feeds(graph: Graph, rows: int = 2, seed: int = 0) -> dict[str, Any]:
