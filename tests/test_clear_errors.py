@@ -64,3 +64,34 @@ def test_an_error_quoting_text_with_a_newline_stays_on_one_line(tmp_path):
 def test_a_path_with_a_newline_is_quoted_on_one_line(tmp_path):
     line = one_error_line(main_py("check", tmp_path / "a\nerror: b.json"))
     assert line.endswith("a\\x0aerror: b.json: no such file")
+
+
+# ----- item 11: non-finite values, empty training split, bounded options
+def test_check_fails_when_the_loss_is_not_finite(tmp_path):
+    d = json.loads(example_path("chain_rule").read_text(encoding="utf-8"))
+    d["meta"]["sample"]["x"] = 0.0  # b = log(w · 0) = -inf
+    path = tmp_path / "log0.json"
+    path.write_text(json.dumps(d), encoding="utf-8")
+    line = one_error_line(main_py("check", path))
+    assert line.endswith("the value of Log 'b' is -inf; a graph must compute finite numbers")
+
+
+def test_an_empty_training_split_is_named_before_training(tmp_path):
+    d = json.loads(example_path("toy_2d").read_text(encoding="utf-8"))
+    d["meta"]["dataset"].update(n=4, test_fraction=0.999)
+    path = tmp_path / "empty.json"
+    path.write_text(json.dumps(d), encoding="utf-8")
+    done = main_py("train", path, "--epochs", "1")
+    assert "the training split is empty" in one_error_line(done) and "nan" not in done.stderr
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--epochs", "0", "--epochs: expected a positive whole number, got 0"),
+    ("--epochs", str(10**20), "--epochs: expected a whole number from 1 to 100000, got a huge number"),
+    ("--lr", "1e9", "--lr: expected a number ≤ 100, got 1e+09"),
+    ("--batch-size", "0", "--batch-size: expected a positive whole number, got 0"),
+])
+def test_training_options_are_bounded_and_validated(option, value, message):
+    done = main_py("train", "assets/graphs/toy_2d.json", option, value)
+    assert one_error_line(done) == f"error: {message}"
+    assert "epoch" not in done.stdout

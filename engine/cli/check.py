@@ -88,11 +88,24 @@ def _feeds(graph: Graph, rows: int = 4) -> Feeds:
 def _run(graph: Graph, feeds: Feeds, max_entries: int, tol: float) -> tuple[Any, list]:
     """Forward, backward and the gradient check; any failure inside an op is a finding, not a crash."""
     try:
-        trace = explain(graph, feeds.values)
-        checks = check_graph(graph, feeds.values, tol=tol, max_entries=max_entries)
+        with np.errstate(all="ignore"):  # inf and NaN are reported as findings, not as numpy warnings
+            trace = explain(graph, feeds.values)
+            checks = check_graph(graph, feeds.values, tol=tol, max_entries=max_entries)
     except Exception as exc:  # noqa: BLE001  (whatever an op raises must become one line, never a traceback)
         raise CheckFailed(f"running the graph on {feeds.source}: {exc}") from None
     return trace, checks
+
+
+def _first_non_finite(graph: Graph, trace: Any) -> str | None:
+    """Where the first inf or NaN appears, forward values before gradients, in topological order."""
+    for kind, table in (("value", trace.values), ("gradient ∂L/∂", trace.grads)):
+        for node_id in graph.topo_order():
+            if node_id in table and not np.all(np.isfinite(table[node_id])):
+                node = graph.nodes[node_id]
+                worst = np.asarray(table[node_id], dtype=np.float64).reshape(-1)
+                bad = worst[~np.isfinite(worst)][0]
+                return f"the {kind}{'' if kind == 'value' else node.name} of {node.op_name} '{node.name}' is {bad}"
+    return None
 
 
 def _param_lines(graph: Graph, checks: list) -> list[str]:
@@ -131,6 +144,10 @@ def run(args: argparse.Namespace) -> int:
         _check_bindings(graph)
         feeds = _feeds(graph)
         trace, checks = _run(graph, feeds, args.max_entries, args.tol)
+        problem = _first_non_finite(graph, trace)
+        if problem:
+            raise CheckFailed(f"running the graph on {feeds.source}: {problem}; a graph must compute finite "
+                              "numbers")
     except (CheckFailed, EngineError) as exc:
         print(f"error: {args.file}: {exc}", file=sys.stderr)
         return 1

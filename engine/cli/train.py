@@ -29,10 +29,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def overrides(args: argparse.Namespace) -> dict:
-    """The training settings given on the command line."""
+    """The training settings given on the command line, each checked against the limits a file has."""
+    from ..fileformat.errors import FileFormatError
+    from ..fileformat.meta import TRAINING_RULES
+
     names = {"epochs": "epochs", "lr": "lr", "optimizer": "optimizer", "batch_size": "batch_size",
              "weight_decay": "weight_decay", "seed": "seed"}
-    return {key: getattr(args, attr) for attr, key in names.items() if getattr(args, attr) is not None}
+    given = {key: getattr(args, attr) for attr, key in names.items() if getattr(args, attr) is not None}
+    for key, value in given.items():
+        try:
+            TRAINING_RULES[key](value, f"--{key.replace('_', '-')}")
+        except FileFormatError as exc:
+            raise EngineError(str(exc)) from None
+    return given
 
 
 class Progress:
@@ -108,6 +117,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"{name}: GloVe vectors for {found} of {len(trainer.data.vocab)} words")
     settings = trainer.settings
     print(trainer.data.describe())
+    if len(trainer.data.y_train) == 0:
+        raise EngineError(f"the training split is empty: the {trainer.data.name} data set has "
+                          f"{len(trainer.data.y_test)} examples and test_fraction "
+                          f"{trainer.data.spec['test_fraction']:g} puts all of them in the test split")
     print(f"training: optimizer={settings.optimizer} lr={settings.lr:g} batch_size={settings.batch_size} "
           f"epochs={settings.epochs} seed={settings.seed} weight_decay={settings.weight_decay:g}")
     progress = Progress(sys.stderr, settings.epochs, trainer.steps_per_epoch)

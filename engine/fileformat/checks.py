@@ -115,7 +115,7 @@ def expect_int(value: Any, where: str, low: int = 0, high: int = 2**31) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise fail(where, f"expected a whole number, got {kind_of(value)}")
     if not low <= value <= high:
-        word = "a positive whole number" if low == 1 else f"a whole number from {low} to {high}"
+        word = "a positive whole number" if low == 1 and value < low else f"a whole number from {low} to {high}"
         raise fail(where, f"expected {word}, got {value if abs(value) < 10**20 else 'a huge number'}")
     return value
 

@@ -81,7 +81,7 @@ def _optimizer(v: Any, where: str) -> None:
         raise fail(where, f"expected one of {', '.join(OPTIMIZERS)}, got {kind_of(v)}")
 
 
-_TRAINING = {
+TRAINING_RULES = {
     "optimizer": _optimizer,
     "lr": lambda v, w: expect_number(v, w, positive=True, high=100.0),
     "batch_size": lambda v, w: expect_int(v, w, 1, 1_000_000),
@@ -95,8 +95,8 @@ def _training(v: Any, where: str) -> None:
     expect_dict(v, where)
     check_plain(v, where)
     for key, value in v.items():
-        if key in _TRAINING:
-            _TRAINING[key](value, f"{where}.{key}")
+        if key in TRAINING_RULES:
+            TRAINING_RULES[key](value, f"{where}.{key}")
 
 
 def _view(v: Any, where: str) -> None:
