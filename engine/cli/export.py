@@ -45,8 +45,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _onnx(graph: Graph, out: Path, args: argparse.Namespace, trace: Trace | None) -> list[Path]:
-    from ..interop.onnx_export import export_onnx
+    from ..interop.onnx_export import export_onnx, float64_problems
 
+    blocked = float64_problems(graph) if args.float64 else []
+    if blocked:
+        raise InteropError(f"--float64: onnxruntime has no float64 kernels for {', '.join(blocked)}, so the model "
+                           "would not run there; export without --float64 (float32)")
     export_onnx(graph, out, opset=args.opset, dtype="float64" if args.float64 else "float32")
     return [out]
 

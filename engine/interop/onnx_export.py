@@ -9,7 +9,7 @@ import numpy as np
 
 from ..fileformat.safe_io import write_atomic
 from ..graph import Graph, Node
-from ..names import printable
+from ..names import printable, shown
 from ..shapes import ShapeReport, infer_shapes
 from .errors import InteropError, require_onnx
 
@@ -17,6 +17,15 @@ OPSET = 18  # ReduceMean/ReduceMax take their axes as an input from 18 on; every
 BATCH_DIM = "B"
 DTYPES = ("float32", "float64")
 CARRIED_META = ("title", "bindings", "dataset", "training")  # written as metadata_props, read back on import
+# Ops whose ONNX form uses an ONNX op that onnxruntime runs only in float32 (no double kernel).
+FLOAT32_ONLY_IN_ONNXRUNTIME = {"BagOfWords": "OneHot", "BagOfBigrams": "OneHot", "Window": "Conv",
+                               "SeqConv": "Conv"}
+
+
+def float64_problems(graph: Graph) -> list[str]:
+    """The nodes whose float64 ONNX form onnxruntime cannot run, e.g. "BagOfWords 'f' (OneHot)"."""
+    return [f"{n.op_name} {shown(n.name)} ({FLOAT32_ONLY_IN_ONNXRUNTIME[n.op_name]})" for n in graph.nodes.values()
+            if n.op_name in FLOAT32_ONLY_IN_ONNXRUNTIME]
 
 
 class Emitter:
