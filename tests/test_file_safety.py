@@ -220,3 +220,28 @@ def test_exports_report_failures_in_the_users_words(tmp_path, monkeypatch, write
     with pytest.raises(FileFormatError, match=r"^cannot save .*: the disk is full$"):
         write(g, target)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_acyclic_file_is_checked_without_searching_for_a_cycle(monkeypatch):
+    """find_cycle over a whole graph took 100 s on 5,000 nodes; it now runs only inside a found loop."""
+    import networkx as nx
+
+    from engine.examples import example_path
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("searched the whole graph for a cycle")
+
+    monkeypatch.setattr(nx, "find_cycle", no_search)
+    load_graph(example_path("text_cnn"))
+
+
+def test_a_cycle_in_a_big_file_is_still_named(tmp_path):
+    d = json.loads(json.dumps({"format": "computation-graph-explorer", "version": 1,
+                               "nodes": [{"id": f"n{i}", "op": "Sigmoid"} for i in range(3000)],
+                               "edges": [{"id": f"e{i}", "src": f"n{i}", "dst": f"n{i + 1}", "port": "x"}
+                                         for i in range(2999)]}))
+    d["edges"][0]["src"] = "n2"  # n2 → n1 → n2
+    with pytest.raises(FileFormatError, match=r"the edges make a cycle \(n[12] → n[12] → n[12]\)"):
+        from engine.serialization import graph_from_dict
+
+        graph_from_dict(d)
