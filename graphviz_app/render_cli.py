@@ -134,6 +134,7 @@ def _overlay_options(graph, args: argparse.Namespace, tokens):
 
 def run(args: argparse.Namespace) -> int:
     """Load, explain if asked, render; prints what was written and the step's caption."""
+    from engine.placement import lay_out_if_unplaced
     from engine.serialization import load_graph
 
     from .render import ensure_app, render_to_file
@@ -141,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.out and not args.list_steps:
         raise ValueError("--out: say where to write the picture, e.g. --out graph.png")
     graph = load_graph(args.file)
+    lay_out_if_unplaced(graph)
     spread(graph, args.spread)
     trace, narrator, tokens = _narrated_trace(graph, args)
     if args.list_steps:

@@ -13,6 +13,7 @@ from ..errors import ExecutionError
 from ..executor import default_target, explain, forward
 from ..graph import Graph
 from ..interop.errors import InteropError
+from ..placement import lay_out_if_unplaced
 from ..trace import Trace
 
 FORMATS = ("onnx", "pytorch", "png", "svg", "dot", "tikz")
@@ -83,6 +84,7 @@ def _image(graph: Graph, out: Path, args: argparse.Namespace, trace: Trace | Non
     except ImportError as exc:
         raise InteropError(f"{args.to.upper()} export needs the app's renderer (graphviz_app.render with "
                            f"PySide6), which cannot be imported: {exc}") from None
+    lay_out_if_unplaced(graph)  # a file without positions: thousands of nodes on one spot take minutes to paint
     render_to_file(graph, out, annotated=trace is not None, trace=trace)
     return [out]
 
