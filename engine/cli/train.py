@@ -7,6 +7,7 @@ import time
 from typing import TextIO
 
 from ..errors import EngineError
+from ..graph import Graph
 from ..train import EpochResult, StepResult, Trainer, TrainingDiverged
 
 BAR_WIDTH = 30
@@ -96,13 +97,8 @@ def check_writable(path: str) -> None:
     check_can_write(path)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Load, train, report, and optionally save."""
-    from ..serialization import load_graph, save_graph
-
-    graph = load_graph(args.file)
-    if args.save:
-        check_writable(args.save)
+def start_trainer(graph: Graph, args: argparse.Namespace) -> Trainer:
+    """A trainer with the command line's settings, fresh weights or GloVe vectors if asked, and data to train on."""
     trainer = Trainer(graph, settings=overrides(args))
     if args.fresh:
         trainer.reset()
@@ -112,15 +108,25 @@ def run(args: argparse.Namespace) -> int:
         if trainer.data.vocab is None:
             raise EngineError(f"--glove: GloVe vectors are word vectors; the {trainer.data.name} data set of this "
                               "graph holds points, not text")
-
         for name, found in use_glove(graph, trainer.data.vocab):
             print(f"{name}: GloVe vectors for {found} of {len(trainer.data.vocab)} words")
-    settings = trainer.settings
     print(trainer.data.describe())
     if len(trainer.data.y_train) == 0:
         raise EngineError(f"the training split is empty: the {trainer.data.name} data set has "
                           f"{len(trainer.data.y_test)} examples and test_fraction "
                           f"{trainer.data.spec['test_fraction']:g} puts all of them in the test split")
+    return trainer
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load, train, report, and optionally save."""
+    from ..serialization import load_graph, save_graph
+
+    graph = load_graph(args.file)
+    if args.save:
+        check_writable(args.save)
+    trainer = start_trainer(graph, args)
+    settings = trainer.settings
     print(f"training: optimizer={settings.optimizer} lr={settings.lr:g} batch_size={settings.batch_size} "
           f"epochs={settings.epochs} seed={settings.seed} weight_decay={settings.weight_decay:g}")
     progress = Progress(sys.stderr, settings.epochs, trainer.steps_per_epoch)
