@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
+
 from engine.graph import Graph
 
 from .. import settings as prefs
@@ -66,9 +68,10 @@ class FileController:
         self.w.set_graph(graph, path)
         prefs.add_recent_file(self.w.settings, path)
         self.w.show_status(f"Opened {path}" + (f" (without {len(notes)} bad sample value(s))" if notes else ""))
-        if notes:
-            self.w.prompts.info("Opened with a change", f"{Path(path).name} opened, but not all of it could be "
-                                "used:\n\n" + "\n".join(notes) + "\n\nSave the file to keep it this way.")
+        if notes:  # after start-up has finished, so the box is on top and the window is complete behind it
+            text = (f"{Path(path).name} opened, but not all of it could be used:\n\n" + "\n".join(notes)
+                    + "\n\nSave the file to keep it this way.")
+            QTimer.singleShot(0, lambda: self.w.prompts.info("Opened with a change", text))
         return True
 
     def open_example(self) -> bool:

@@ -63,6 +63,7 @@ def test_command_line_open_drops_the_bad_value_says_so_as_check_does_and_explain
     window, prompts = start(qtbot, tmp_path, path)
     assert window.document.path == str(path)
     assert "x" not in window.graph.meta["sample"] and "y" in window.graph.meta["sample"]
+    qtbot.waitUntil(lambda: bool(prompts.infos))
     (title, text), = prompts.infos
     assert note in text
     assert_explain_works(window, prompts)
@@ -74,6 +75,7 @@ def test_file_open_drops_the_bad_value_with_the_same_note(qtbot, tmp_path):
     prompts.open_from = str(path)
     window.actions["open"].trigger()
     assert window.document.path == str(path)
+    qtbot.waitUntil(lambda: bool(prompts.infos))
     (title, text), = prompts.infos
     assert check_note(path) in text
     assert_explain_works(window, prompts)
