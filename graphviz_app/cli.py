@@ -43,11 +43,12 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(argv[0] if argv else None)
     args = _parser().parse_args(argv)
     from engine.errors import EngineError
+    from engine.names import printable
 
     try:
         return importlib.import_module(COMMANDS[args.command]).run(args)
     except (EngineError, OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)  # one line, whatever text it quotes
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

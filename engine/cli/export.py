@@ -14,6 +14,7 @@ from ..errors import ExecutionError
 from ..executor import default_target, explain, forward
 from ..graph import Graph
 from ..interop.errors import InteropError
+from ..layout import lay_out_if_unplaced
 from ..trace import Trace
 from .export_html import add_html_arguments, check_html_options, write_html
 
@@ -49,8 +50,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _onnx(graph: Graph, out: Path, args: argparse.Namespace, trace: Trace | None) -> list[Path]:
-    from ..interop.onnx_export import export_onnx
+    from ..interop.onnx_export import export_onnx, float64_problems
 
+    blocked = float64_problems(graph) if args.float64 else []
+    if blocked:
+        raise InteropError(f"--float64: onnxruntime has no float64 kernels for {', '.join(blocked)}, so the model "
+                           "would not run there; export without --float64 (float32)")
     export_onnx(graph, out, opset=args.opset, dtype="float64" if args.float64 else "float32")
     return [out]
 
@@ -83,6 +88,7 @@ def _image(graph: Graph, out: Path, args: argparse.Namespace, trace: Trace | Non
     except ImportError as exc:
         raise InteropError(f"{args.to.upper()} export needs the app's renderer (graphviz_app.render with "
                            f"PySide6), which cannot be imported: {exc}") from None
+    lay_out_if_unplaced(graph)  # a file without positions: thousands of nodes on one spot take minutes to paint
     render_to_file(graph, out, annotated=trace is not None, trace=trace)
     return [out]
 
