@@ -12,7 +12,7 @@ COMMANDS = {
     "check": "engine.cli.check",
     "train": "engine.cli.train",
     "predict": "engine.cli.predict",
-    "export": "engine.cli.export",
+    "export": "graphviz_app.export_cli",
     "new": "engine.cli.new",
     "render": "graphviz_app.render_cli",
 }

@@ -102,7 +102,7 @@ def test_missing_renderer_is_a_one_line_error(mlp_file, tmp_path, capsys, monkey
     monkeypatch.setitem(sys.modules, "graphviz_app.render", None)
     assert export(mlp_file, "--to", "svg", "--out", tmp_path / "graph.svg") == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("error: SVG export needs the app's renderer") and "\n" not in err
+    assert err.startswith("error: SVG export needs Qt (PySide6) to draw the picture") and "\n" not in err
 
 
 def test_png_and_svg_are_rendered_headless(mlp_file, tmp_path):
