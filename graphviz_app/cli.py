@@ -12,7 +12,8 @@ COMMANDS = {
     "check": "engine.cli.check",
     "train": "engine.cli.train",
     "predict": "engine.cli.predict",
-    "export": "engine.cli.export",
+    "export": "graphviz_app.export_cli",
+    "new": "engine.cli.new",
     "grade": "engine.cli.grade",
     "render": "graphviz_app.render_cli",
 }
@@ -43,11 +44,12 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(argv[0] if argv else None)
     args = _parser().parse_args(argv)
     from engine.errors import EngineError
+    from engine.names import printable
 
     try:
         return importlib.import_module(COMMANDS[args.command]).run(args)
     except (EngineError, OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)  # one line, whatever text it quotes
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

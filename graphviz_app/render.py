@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from PySide6.QtGui import QColor, QImage, QPainter, QUndoStack
 
 from engine import Graph
 from engine.trace import BackwardStep, NoGradStep
+from engine.layout import unplaced
+from engine.names import printable
 
 from .render_layout import Frame, arrange, framed, place_scene_labels
 from .theme import get_theme
@@ -17,6 +20,7 @@ from .theme import get_theme
 MARGIN = 28.0
 MAX_PIXELS = 16_000  # longest side of a rendered picture
 MAX_AREA = 40_000_000  # pixels in all (160 MB as RGBA): a 5,000-node graph would otherwise take 16000×9000
+_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def ensure_app():
@@ -94,8 +98,17 @@ def write_svg(scene, path, source_rect: QRectF | None = None) -> None:
     generator.setFileName(str(path))
     generator.setSize(size)
     generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
-    generator.setTitle(str(scene.graph.meta.get("title", "computation graph")))
+    generator.setTitle(printable(" ".join(str(scene.graph.meta.get("title") or "computation graph").split())))
     _paint_scene(scene, generator, size, source)
+    _drop_xml_illegal(Path(path))
+
+
+def _drop_xml_illegal(path: Path) -> None:
+    """Qt writes text as it is; a control character (from a title, say) would make the SVG unreadable XML."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    clean = _XML_ILLEGAL.sub("\ufffd", text)
+    if clean != text:
+        path.write_text(clean, encoding="utf-8")
 
 
 def build_scene(graph: Graph, theme: str = "light"):
@@ -126,7 +139,7 @@ def render_to_file(graph: Graph, path, annotated: bool = False, trace=None, step
         raise ValueError(f"cannot render to '{path.name}': use a .png or .svg file name")
     if source_rect is not None and crop:
         raise ValueError("render_to_file: give source_rect or crop, not both")
-    if frame is None and len(graph.nodes) > 1 and len({n.pos for n in graph.nodes.values()}) == 1:
+    if frame is None and unplaced(graph):
         frame = Frame()  # no positions saved (every node on one spot): lay it out rather than draw a pile
     scene = build_scene(graph, theme)
     if trace is None and annotated:

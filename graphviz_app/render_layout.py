@@ -11,7 +11,7 @@ from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsLineItem
 
-from engine.layout import DEFAULT_ASPECT, Extent, plan_layout
+from engine.layout import DEFAULT_ASPECT, Extent, plan_layout, unplaced
 from engine.placement import EdgeLabel, LabelPlace, Point, Rect, place_labels
 
 from .canvas.port_item import PORT_RADIUS
@@ -53,7 +53,7 @@ def arrange(scene, frame: Frame, one_row: bool = False) -> dict[str, tuple[float
     graph = scene.graph
     saved = {n: node.pos for n, node in graph.nodes.items()}
     positions = saved
-    if frame.relayout:
+    if frame.relayout or unplaced(graph):  # a file without positions is laid out even when asked to keep them
         aspect = None if one_row else frame.aspect
         positions = plan_layout(graph, measured_sizes(scene), aspect, labels=measured_labels(scene)).positions
     fx, fy = frame.spread

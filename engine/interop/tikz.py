@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..fileformat.safe_io import write_atomic
 from ..graph import Graph
 from ..placement import LabelPlace
 from ..trace import Trace
@@ -102,7 +103,7 @@ def to_tikz(graph: Graph, trace: Trace | None = None) -> str:
     nodes, edges = describe(graph, trace)
     fills = sorted(set(CATEGORY_FILL.values()) | {DEFAULT_FILL})
     colors = "\n".join(rf"\definecolor{{{_color_name(f)}}}{{HTML}}{{{f}}}" for f in fills)
-    title = latex(str(graph.meta.get("title") or "graph")).replace("\n", " ")
+    title = latex(" ".join(str(graph.meta.get("title") or "graph").split()))
     lines = [PREAMBLE.format(title=title, colors=colors)]
     keys = {n.node_id: f"v{i}" for i, n in enumerate(nodes)}  # TikZ names must not hold odd characters
     scale = UNITS_PER_CM if trace is None else UNITS_PER_CM_ANNOTATED  # values need wider columns
@@ -116,4 +117,4 @@ def to_tikz(graph: Graph, trace: Trace | None = None) -> str:
 
 def write_tikz(graph: Graph, path: str | Path, trace: Trace | None = None) -> None:
     """Write to_tikz(graph, trace) to a .tex file (UTF-8)."""
-    Path(path).write_text(to_tikz(graph, trace), encoding="utf-8")
+    write_atomic(path, to_tikz(graph, trace).encode("utf-8"))

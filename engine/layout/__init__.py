@@ -27,7 +27,7 @@ DEFAULT_ASPECT = 16 / 9
 SLIDE = (1920.0, 1080.0)
 
 __all__ = ["DEFAULT_ASPECT", "Extent", "Gaps", "Layout", "Position", "Size", "apply_layout", "estimate_sizes",
-           "layered_layout", "plan_layout"]
+           "layered_layout", "lay_out_if_unplaced", "plan_layout", "unplaced"]
 
 
 @dataclass
@@ -132,3 +132,19 @@ def apply_layout(graph: Graph, sizes: Mapping[str, Size] | None = None,
     """Move every node to its place in `layered_layout` (one node_moved event per node)."""
     for node_id, pos in layered_layout(graph, sizes, aspect).items():
         graph.move(node_id, pos)
+
+
+def unplaced(graph: Graph) -> bool:
+    """True when two or more nodes all sit on one spot, as in a file written without positions."""
+    return len(graph.nodes) > 1 and len({node.pos for node in graph.nodes.values()}) == 1
+
+
+def lay_out_if_unplaced(graph: Graph) -> bool:
+    """Give an unplaced graph the slide layout (in memory; the file is not changed); True if it did.
+
+    Thousands of nodes painted on top of each other cost Qt minutes and gigabytes; laid out, seconds.
+    """
+    if not unplaced(graph):
+        return False
+    apply_layout(graph)
+    return True

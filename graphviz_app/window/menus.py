@@ -44,8 +44,8 @@ def build_menus(w: QMainWindow, a: dict[str, QAction], files: "FileController",
               ("help", "&Help"))}
     recent, export = _file_menu(menus["file"], a, files)
     edit = menus["edit"]
-    _add(edit, a, "undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all",
-         "find_op", None, "group", "ungroup", "expand", "collapse", None, "layout")
+    _add(edit, a, "undo", "redo", None, "cut", "copy", "copy_formula", "paste", "duplicate", "delete", None,
+         "select_all", "find_op", None, "group", "ungroup", "expand", "collapse", None, "layout")
     view = menus["view"]
     _add(view, a, "fit", "zoom_in", "zoom_out", None, "snap", "dark", None)
     panels = view.addMenu("&Panels")
@@ -64,7 +64,7 @@ def _add(menu: QMenu, actions: dict[str, QAction], *keys: str | None) -> None:
 
 
 def _file_menu(menu: QMenu, a: dict[str, QAction], files: "FileController") -> tuple[QMenu, QMenu]:
-    _add(menu, a, "new", "open", "open_example")
+    _add(menu, a, "new", "new_formula", "open", "open_example")
     recent = menu.addMenu("Open &Recent")
     recent.aboutToShow.connect(lambda: files.fill_recent_menu(recent))
     menu.addSeparator()
