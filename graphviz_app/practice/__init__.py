@@ -36,7 +36,7 @@ class PracticeMode:
         self.controller = PracticeController(window.graph, explain.controller.player, self._show_trace,
                                              parent=window.host)
         self.controller.message.connect(window.show_status)
-        self.panel = PracticePanel(self.controller, self.save_attempt)
+        self.panel = PracticePanel(self.controller, self.start, self.save_attempt)
         self.setup = SetupPanel(window)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.panel, "Practise")
@@ -64,7 +64,7 @@ class PracticeMode:
 
     def start(self) -> bool:
         """Start a session with the dock in front and the focus in the answer box."""
-        started = self.controller.start()
+        started = self.controller.start(self.window.document.path or "")
         self._bring_forward()
         if started:
             target = self.strip.answer if self.explain.presentation.active else self.panel.answer
@@ -104,7 +104,7 @@ class PracticeMode:
         path = self.window.prompts.export_path("Save attempt", suggested, ATTEMPT_FILTER)
         if not path:
             return
-        problem = self.controller.save_attempt(path, student, graph_path)
+        problem = self.controller.save_attempt(path, student)
         if problem:
             self.window.prompts.error("Cannot save the attempt", problem)
         else:

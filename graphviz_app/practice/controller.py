@@ -43,8 +43,10 @@ class PracticeController(QObject):
         self.clock = clock
         self.graph: Graph | None = None
         self.practice: Practice | None = None
-        self.session: PracticeSession | None = None
+        self.session: PracticeSession | None = None  # the session on now
+        self.last: PracticeSession | None = None  # the latest session, on or ended: its answers can be saved
         self.started_at = ""
+        self.graph_file = ""  # the file practised, named in the attempt
         self._predict_before = False
         self._on_canvas = False  # the player is showing our trace (explain mode may have loaded another)
         self._loading = False
@@ -86,8 +88,8 @@ class PracticeController(QObject):
         """True while a session is on."""
         return self.session is not None
 
-    def start(self) -> bool:
-        """A new session on the graph's questions; False (with a message) when practice cannot start."""
+    def start(self, graph_file: str = "") -> bool:
+        """A new session on the graph's questions (from `graph_file`); False, with a message, when it cannot start."""
         assert self.graph is not None
         self.stop()
         try:
@@ -102,8 +104,8 @@ class PracticeController(QObject):
             self.feedback.emit("unreadable", f"Nothing to practise: {why}")
             return False
         self.practice = practice
-        self.session = PracticeSession(practice.questions, practice.spec, self.clock)
-        self.started_at = now_text()
+        self.session = self.last = PracticeSession(practice.questions, practice.spec, self.clock)
+        self.started_at, self.graph_file = now_text(), Path(graph_file).name if graph_file else ""
         self._predict_before = self.player.predict
         self._on_canvas = False
         self.running_changed.emit(True)
@@ -112,7 +114,7 @@ class PracticeController(QObject):
         return True
 
     def stop(self) -> None:
-        """End the session (what was answered is forgotten unless saved)."""
+        """End the session; its answers can still be saved until another one starts."""
         if self.session is None:
             return
         self.session = None
@@ -211,20 +213,20 @@ class PracticeController(QObject):
         self.player.reveal()
 
     # ----- saving
-    def attempt_record(self, student: str, graph_file: str = "") -> dict[str, Any]:
-        """The session as a sealed attempt record."""
-        assert self.session is not None and self.practice is not None
-        return make_record(self.session, student, self.practice.graph_hash, graph_file, self.practice.title,
+    def attempt_record(self, student: str) -> dict[str, Any]:
+        """The latest session as a sealed attempt record."""
+        assert self.last is not None and self.practice is not None
+        return make_record(self.last, student, self.practice.graph_hash, self.graph_file, self.practice.title,
                            self.started_at)
 
-    def save_attempt(self, path: str, student: str, graph_file: str = "") -> str | None:
-        """Write the attempt; None on success, else what went wrong in words."""
-        if self.session is None:
+    def save_attempt(self, path: str, student: str) -> str | None:
+        """Write the latest session's attempt; None on success, else what went wrong in words."""
+        if self.last is None:
             return "start the practice first"
         if not student.strip():
             return "type your name first: the attempt is graded under it"
         try:
-            write_attempt(self.attempt_record(student, Path(graph_file).name if graph_file else ""), path)
+            write_attempt(self.attempt_record(student), path)
         except EngineError as exc:
             return f"cannot save {path}: {exc}"
         except OSError as exc:

@@ -24,7 +24,7 @@ def _label(text: str = "", wrap: bool = True) -> QLabel:
 class PracticePanel(QWidget):
     """Question on the left, progress and saving on the right; every button has a key."""
 
-    def __init__(self, controller: PracticeController, save_attempt: Callable[[], None],
+    def __init__(self, controller: PracticeController, start: Callable[[], bool], save_attempt: Callable[[], None],
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.controller = controller
@@ -41,7 +41,7 @@ class PracticePanel(QWidget):
         self.feedback.setTextFormat(Qt.TextFormat.RichText)
         self.feedback.setFont(scaled_font(self, 1.2))
         self.hint = _label()
-        self.buttons = self._make_buttons(save_attempt)
+        self.buttons = self._make_buttons(start, save_attempt)
         self.score = _label()
         self.score.setFont(scaled_font(self, 1.1, bold=True))
         self.questions = QListWidget()
@@ -54,9 +54,9 @@ class PracticePanel(QWidget):
         self._connect()
         self.refresh()
 
-    def _make_buttons(self, save_attempt: Callable[[], None]) -> dict[str, QPushButton]:
+    def _make_buttons(self, start: Callable[[], bool], save_attempt: Callable[[], None]) -> dict[str, QPushButton]:
         c = self.controller
-        specs = {"start": ("Start", c.start, "Start (again) from the first question"),
+        specs = {"start": ("Start", start, "Start (again) from the first question"),
                  "check": ("Check ⏎", lambda: c.submit(self.answer.text()), "Check the answer (Enter)"),
                  "hint": ("Hint (H)", c.hint, "The op's own rule for this step, with the numbers it needs"),
                  "skip": ("Skip (S)", c.skip, "Leave this question open and go on"),
@@ -132,8 +132,9 @@ class PracticePanel(QWidget):
         """Show the controller's state: the question, the list, the score, which buttons work."""
         session, practice = self.controller.session, self.controller.practice
         running = session is not None
-        for key in ("check", "hint", "skip", "previous", "next", "save"):
+        for key in ("check", "hint", "skip", "previous", "next"):
             self.buttons[key].setEnabled(running)
+        self.buttons["save"].setEnabled(self.controller.last is not None)
         self.answer.setEnabled(running)
         self.buttons["start"].setText("Start Again" if running else "Start")
         if not running or practice is None:
@@ -159,7 +160,10 @@ class PracticePanel(QWidget):
     def _show_idle(self) -> None:
         self._index = -1
         self.title.setText("Practice")
-        self.instructions.setText(IDLE_TEXT)
+        last = self.controller.last
+        kept = "" if last is None else (f" The practice that ended ({last.score().text()}) can still be saved: "
+                                        "type your name and press Save Attempt….")
+        self.instructions.setText(IDLE_TEXT + kept)
         self.instructions.setVisible(True)
         for label in (self.where, self.prompt, self.form, self.score, self.notes):
             label.setText("")

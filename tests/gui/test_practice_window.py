@@ -195,12 +195,20 @@ def test_a_choice_that_asks_nothing_is_not_saved(window, qtbot):
     assert window.undo_stack.count() == 0
 
 
-def test_editing_the_graph_ends_the_session_with_a_message(window, qtbot):
+def test_editing_the_graph_ends_the_session_but_keeps_its_answers_to_save(window, qtbot, tmp_path):
     w = window
-    start_by_keyboard(qtbot, w)
-    w.graph.set_value(w.graph.find("w").id, np.array(3.0))
+    panel = start_by_keyboard(qtbot, w)
+    type_answer(qtbot, panel.answer, "1/6")
+    hash_before = w.practice.controller.practice.graph_hash
+    w.graph.set_value(w.graph.find("w").id, np.array(3.0))  # e.g. an SGD step
     assert not w.practice.controller.running
     assert "The graph changed" in w.statusBar().currentMessage()
+    assert "can still be saved" in panel.instructions.text() and panel.buttons["save"].isEnabled()
+    panel.student.setText("Ada")
+    qtbot.mouseClick(panel.buttons["save"], Qt.MouseButton.LeftButton)
+    attempt = read_attempt(tmp_path / "ada.json")
+    assert attempt.questions[0]["right"] and attempt.graph_hash == hash_before
+    assert attempt.record["graph"]["file"] == ""  # the graph was never saved to a file
 
 
 def test_presentation_mode_shows_the_question_large_and_takes_answers(window, qtbot):
