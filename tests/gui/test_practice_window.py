@@ -221,6 +221,10 @@ def test_presentation_mode_shows_the_question_large_and_takes_answers(window, qt
     assert strip.prompt.text() == "∂L/∂a = ∂b/∂a · ∂L/∂b = ?" and strip.prompt.font().pixelSize() >= 30
     assert strip.geometry().bottom() < w.explain.presentation.caption.geometry().top()
     qtbot.keyClicks(strip.answer, "-1/6")  # the minus key reaches the answer box (it is a zoom key elsewhere)
+    player = w.explain.controller.player
+    step = player.step
+    qtbot.keyClick(strip.answer, Qt.Key.Key_Left)  # ← moves the cursor: it does not scrub (and reveal) the canvas
+    assert player.step == step and not player.revealed and strip.answer.cursorPosition() == 3
     qtbot.keyClick(strip.answer, Qt.Key.Key_Return)
     assert "check the sign" in strip.feedback.text()
     strip.answer.selectAll()
