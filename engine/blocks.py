@@ -53,11 +53,7 @@ def set_block_info(graph: Graph, region_id: str, info: dict[str, Any] | None) ->
         table.pop(region_id, None)
     else:
         table[region_id] = {"kind": str(info.get("kind", BLOCK_KIND)), "collapsed": bool(info.get("collapsed"))}
-    if table:
-        graph.meta[META_KEY] = table
-    else:
-        graph.meta.pop(META_KEY, None)
-    graph.events.meta_changed.emit(META_KEY)
+    graph.set_meta(META_KEY, table or None)
 
 
 def match_parts(graph: Graph, node_ids: list[str]) -> BlockParts:
@@ -104,13 +100,19 @@ def block_parts(graph: Graph, region_id: str) -> BlockParts | None:
         return None
 
 
-def make_block(graph: Graph, node_ids: list[str], collapsed: bool = True,
-               region_id: str | None = None) -> str:
-    """Group a MatMul W → Add b → Sigmoid chain into a Linear + σ block; returns its region id."""
+def check_new_block(graph: Graph, node_ids: list[str]) -> BlockParts:
+    """The parts of a new block made of `node_ids`; GraphError if they do not form one or are in a block already."""
     parts = match_parts(graph, node_ids)
     for rid in blocks(graph):
         if set(graph.regions[rid].node_ids) & set(parts.node_ids):
             raise GraphError(f"'{graph.node(parts.sigmoid).name}' is already part of a block")
+    return parts
+
+
+def make_block(graph: Graph, node_ids: list[str], collapsed: bool = True,
+               region_id: str | None = None) -> str:
+    """Group a MatMul W → Add b → Sigmoid chain into a Linear + σ block; returns its region id."""
+    parts = check_new_block(graph, node_ids)
     region = graph.add_region(BLOCK_TITLE, parts.node_ids, BLOCK_COLOR, region_id=region_id)
     set_block_info(graph, region.id, {"kind": BLOCK_KIND, "collapsed": collapsed})
     return region.id
@@ -118,11 +120,12 @@ def make_block(graph: Graph, node_ids: list[str], collapsed: bool = True,
 
 def add_linear_sigmoid(graph: Graph, in_features: int, out_features: int,
                        pos: tuple[float, float] = (0.0, 0.0), name: str = "h", batched: bool = False,
-                       collapsed: bool = True, seed: int = 0) -> tuple[str, BlockParts]:
+                       collapsed: bool = True, seed: int | None = None) -> tuple[str, BlockParts]:
     """Add W (n×m), b (m), MatMul, Add and Sigmoid as one block centred on `pos`; returns (region id, parts)."""
     del batched  # the block works on x of shape n or B×n alike: MatMul and Add broadcast
     x0, y0 = float(pos[0]), float(pos[1])
     # like engine.layout: each parameter one column before the op it feeds, one row above
+    seed = graph.unused_seed() if seed is None else seed  # a second block must not repeat the first's W
     weight = graph.add_node("Parameter", graph.unique_name("W"),
                             {"shape": [in_features, out_features], "seed": seed}, (x0 - 440, y0 - 120))
     bias = graph.add_node("Parameter", graph.unique_name("b"),

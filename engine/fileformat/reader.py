@@ -11,7 +11,7 @@ import numpy as np
 
 from ..broadcast import fmt_shape
 from ..errors import AttrError
-from ..graph import Graph
+from ..graph import MAX_TITLE_CHARS, Edge, Graph, Node, Region, title_problem
 from ..registry import OPS, Op
 from .arrays import decode_array
 from .checks import expect_dict, expect_id, expect_keys, expect_list, expect_number, expect_str, fail
@@ -172,7 +172,9 @@ def _regions(value: Any, nodes: dict[str, NodeSpec], used: set[str]) -> list[tup
         if region_id in used:
             raise fail(f"{where}.id", f"id {region_id!r} is already used")
         used.add(region_id)
-        title = expect_str(entry["title"], f"{where}.title", 200)
+        title = expect_str(entry["title"], f"{where}.title", MAX_TITLE_CHARS)
+        if title_problem(title):
+            raise fail(f"{where}.title", title_problem(title))
         members = expect_list(entry["nodes"], f"{where}.nodes", MAX_GRAPH_NODES)
         for j, node_id in enumerate(members):
             if not isinstance(node_id, str) or node_id not in nodes or node_id in members[:j]:
@@ -185,19 +187,8 @@ def _regions(value: Any, nodes: dict[str, NodeSpec], used: set[str]) -> list[tup
 
 
 def _build(specs: list[NodeSpec], values: dict, edges: list, regions: list, meta: dict) -> Graph:
-    graph = Graph()
-    for spec in specs:
-        graph.add_node(spec.op.name, spec.name, dict(spec.op.attrs), spec.pos, spec.id, values.get(spec.id))
-    flow = nx.DiGraph((src, dst) for _, src, dst, _ in edges)
-    order = {n: k for k, n in enumerate(nx.topological_sort(flow))}
-    # Connecting in topological order of the target keeps the engine's cycle check from searching far.
-    for edge_id, src, dst, port in sorted(edges, key=lambda e: order[e[2]]):
-        graph.connect(src, dst, port, edge_id)
-    graph.edges = {e[0]: graph.edges[e[0]] for e in edges}  # keep the file's order
-    for region_id, title, members, color in regions:
-        graph.add_region(title, members, color, region_id)
-    graph.meta = meta
-    return graph
+    nodes = [Node(s.id, s.op, s.name, s.pos, values.get(s.id)) for s in specs]
+    return Graph.from_parts(nodes, [Edge(*e) for e in edges], [Region(*r) for r in regions], meta)
 
 
 def graph_from_dict(d: Any) -> Graph:

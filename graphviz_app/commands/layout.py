@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
-from engine import Graph
+from engine import Graph, GraphError
 from engine.layout import layered_layout
 
 from .nodes import MoveNodesCommand
@@ -18,8 +18,11 @@ class AutoLayoutCommand(MoveNodesCommand):
     """Arrange every node left to right by topological layers; undo puts every node back."""
 
     def __init__(self, graph: Graph, parent: QUndoCommand | None = None):
-        new = layered_layout(graph)
-        super().__init__(graph, {n: (graph.nodes[n].pos, pos) for n, pos in new.items()}, parent)
+        moves = {n: (graph.nodes[n].pos, pos) for n, pos in layered_layout(graph).items()
+                 if tuple(graph.nodes[n].pos) != tuple(pos)}
+        if not moves:
+            raise GraphError("the graph is laid out already")
+        super().__init__(graph, moves, parent)
         self.setText("Automatic layout")
 
     def id(self) -> int:

@@ -378,3 +378,40 @@ def test_a_form_dock_below_the_inspector_gets_the_height_it_asks_for(qtbot, tmp_
     assert wanted > total // 2  # more than an equal share would give it
     qtbot.waitUntil(lambda: dock.height() >= wanted, timeout=5000)
     assert window.inspector_dock.height() >= dock.height() // 3
+
+
+# ----- refused edits (issue 13 item 2)
+def _window_with_collapsed_block(qtbot, tmp_path):
+    from engine import blocks as block_model
+
+    graph = lecture_mlp()
+    region_id, parts = block_model.add_linear_sigmoid(graph, 3, 2, pos=(200, 300), collapsed=True)
+    graph.connect(graph.find("x").id, parts.matmul, "x")
+    w = new_window(qtbot, tmp_path)
+    w.set_graph(graph, None)
+    return w, region_id, parts
+
+
+def test_collapsing_a_block_again_is_refused_with_a_reason_and_no_undo_entry(qtbot, tmp_path):
+    w, region_id, parts = _window_with_collapsed_block(qtbot, tmp_path)
+    w.scene.select_nodes([parts.sigmoid])  # selects the collapsed block's box: all five members
+    before = canonical(w.graph)
+    w.actions["collapse"].trigger()  # before the fix: "already part of a block" raised inside redo()
+    assert w.undo_stack.count() == 0 and canonical(w.graph) == before
+    assert "already part of a block" in w.statusBar().currentMessage()
+
+
+def test_a_collapsed_block_whose_wire_is_cut_opens_and_its_members_still_move(qtbot, tmp_path):
+    from graphviz_app import commands as cmd
+
+    w, region_id, parts = _window_with_collapsed_block(qtbot, tmp_path)
+    inner = w.graph.incoming(parts.add)["a"].id
+    assert region_id in w.scene.block_items
+    w.undo_stack.push(cmd.RemoveItemsCommand(w.graph, edge_ids=[inner]))
+    assert region_id not in w.scene.block_items and w.scene.node_items[parts.add].isVisible()
+    old = w.graph.nodes[parts.add].pos
+    w.scene.try_push(lambda: cmd.MoveNodesCommand(w.graph, {parts.add: (old, (old[0] + 40, old[1]))}))
+    assert w.graph.nodes[parts.add].pos == (old[0] + 40, old[1])  # before: _place_block raised on a broken block
+    w.undo_stack.undo()
+    w.undo_stack.undo()
+    assert region_id in w.scene.block_items and not w.scene.node_items[parts.add].isVisible()
