@@ -79,10 +79,10 @@ def load_graph_file(path: str) -> Graph:
 
 
 def save_graph_file(graph: Graph, path: str, view_state: dict | None = None) -> None:
-    """Write the graph as JSON; the view (zoom and centre) goes into meta["view"]."""
+    """Write the graph as JSON; the view (zoom, centre, visible size) goes into meta["view"]."""
     if view_state is not None:
-        graph.meta["view"] = {"zoom": float(view_state["zoom"]),
-                              "center": [float(c) for c in view_state["center"]]}
+        graph.set_meta("view", {key: value for key, value in view_state.items()
+                                if key in ("zoom", "center", "visible")})
     serialization().save_graph(graph, path)
 
 

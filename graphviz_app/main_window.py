@@ -276,13 +276,7 @@ class MainWindow(QMainWindow):
         self.resize(min(1600, int(screen.width() * 0.94)), min(1000, int(screen.height() * 0.92)))
 
     def _restore_view(self) -> None:
-        view_state = self.graph.meta.get("view")
-        if isinstance(view_state, dict) and "zoom" in view_state and "center" in view_state:
-            self.view.set_zoom_state(view_state)
-        else:
-            # the view has its final size only once the window is laid out
-            QTimer.singleShot(0, self.view.fit_all)
-            self.view.fit_all()
+        self.view_controls.show_saved(self.graph.meta.get("view"))
 
     def _recovery_snapshot(self) -> tuple[dict, str | None] | None:
         if not self.document.dirty:

@@ -13,6 +13,7 @@ from ..document import load_errors, load_graph_file, save_graph_file
 from ..recovery import Autosaver
 from ..render import render_to_file
 from .contract import Workbench
+from .view_state import saved_view
 
 
 class FileController:
@@ -122,7 +123,7 @@ class FileController:
         """Save the graph and the view to `path`; a failure shows a dialog and keeps the document dirty."""
         self.w.settle()
         try:
-            save_graph_file(self.w.graph, path, self.w.view.zoom_state())
+            save_graph_file(self.w.graph, path, saved_view(self.w.view))
         except load_errors() as exc:
             self.w.prompts.error("Cannot save the file", f"Could not save {Path(path).name}:\n\n{exc}")
             return False
