@@ -79,6 +79,7 @@ class GraphScene(SceneInteraction, SceneLayers, QGraphicsScene):
             for name, handler in self._handlers.items():
                 getattr(self.graph.events, name).unsubscribe(handler)
         self.clear()
+        self.drop_backdrop()  # the old graph's wires and regions are painted in each view's cached backdrop
         self.node_items, self.edge_items, self.region_items, self.block_items = {}, {}, {}, {}
         self._node_edges, self._edge_ends, self._collapsed_member = {}, {}, {}
         self.graph = graph

@@ -130,6 +130,13 @@ class SceneLayers:
         if not rect.isNull():
             self.invalidate(rect.adjusted(-2, -2, 2, 2), QGraphicsScene.BackgroundLayer)
 
+    def drop_backdrop(self) -> None:
+        """Forget every view's cached backdrop (another graph is shown): it is painted afresh."""
+        self._all_edges_path = None
+        for view in self.views():
+            view.resetCachedContent()
+        self.update()
+
     def draw_backdrop(self, painter: QPainter, rect: QRectF, fast: bool = False) -> None:
         """Paint regions and every plain edge that meet `rect`; `fast` (while zooming) draws edges as one hairline path."""
         lod = painter.worldTransform().m11()

@@ -415,3 +415,17 @@ def test_a_collapsed_block_whose_wire_is_cut_opens_and_its_members_still_move(qt
     w.undo_stack.undo()
     w.undo_stack.undo()
     assert region_id in w.scene.block_items and not w.scene.node_items[parts.add].isVisible()
+
+
+def test_new_leaves_no_wires_or_region_boxes_of_the_old_graph_on_screen(window, qtbot):
+    window.resize(1200, 800)
+    window.view.fit_all()
+    qtbot.waitUntil(lambda: window.view.viewport().width() > 0)
+    window.view.viewport().grab()  # paints, and caches the backdrop: grid, regions and wires
+    window.actions["new"].trigger()
+    qtbot.wait(20)
+    after_new = window.view.viewport().grab().toImage()
+    window.view.resetCachedContent()  # what a pan or zoom did: paint the backdrop afresh
+    fresh = window.view.viewport().grab().toImage()
+    assert not window.graph.nodes
+    assert after_new == fresh  # before the fix the old graph's wires and regions stayed painted
