@@ -33,6 +33,7 @@ from .window.files import FileController
 from .window.menus import build_menus, build_toolbar
 from .window.prompts import Prompts
 from .window.run import ForwardController
+from .window.shortcuts_dialog import shortcut_groups
 from .window.view_controls import ViewControls, apply_widget_palette
 
 APP_NAME = prefs.APPLICATION
@@ -343,10 +344,8 @@ class MainWindow(QMainWindow):
 
     # ----- help
     def show_shortcuts(self) -> None:
-        """A table of every action's shortcut."""
-        rows = [f"<tr><td>{a.text().replace('&', '')}</td><td><b>{a.shortcut().toString()}</b></td></tr>"
-                for a in self.actions.values() if not a.shortcut().isEmpty()]
-        self.prompts.info("Keyboard shortcuts", f"<table cellpadding=3>{''.join(rows)}</table>")
+        """Every action's shortcuts, grouped by menu."""
+        self.prompts.shortcuts(shortcut_groups(self.menus, self.actions))
 
     def show_about(self) -> None:
         """What this app is."""

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
                                QWidget)
 
 from ..document import GRAPH_FILTER, OPEN_FILTER
+from .shortcuts_dialog import Group, ShortcutsDialog
 
 # (title, colour) offered when grouping nodes; the names follow the lecture's slides
 REGION_PRESETS = (("encoder f(x)", "#4c78a8"), ("decoder", "#f58518"), ("loss", "#e45756"))
@@ -58,6 +59,10 @@ class Prompts:
     def info(self, title: str, text: str) -> None:
         """Tell the user something worth knowing."""
         QMessageBox.information(self.parent, title, text)
+
+    def shortcuts(self, groups: list[Group]) -> None:
+        """Show the keyboard shortcuts, grouped by menu, in a dialog that fits the screen."""
+        ShortcutsDialog(self.parent, groups).exec()
 
     def open_path(self, folder: str) -> str | None:
         """A graph file to open."""

@@ -41,6 +41,9 @@ class FakePrompts:
     def info(self, title, text):
         self.infos.append((title, text))
 
+    def shortcuts(self, groups):
+        self.infos.append(("Keyboard shortcuts", groups))
+
     def open_path(self, folder):
         return self.open_from
 
@@ -354,10 +357,23 @@ def test_set_theme_announces_the_new_theme(window, qtbot):
     assert signal.args == ["projector"]
 
 
-def test_shortcut_table_goes_through_the_prompts(window):
+def test_shortcut_table_goes_through_the_prompts_grouped_by_menu(window):
     window.show_shortcuts()
-    title, text = window.prompts.infos[-1]
-    assert title == "Keyboard shortcuts" and "Ctrl+S" in text
+    title, groups = window.prompts.infos[-1]
+    by_menu = dict(groups)
+    assert title == "Keyboard shortcuts" and ("Save", "Ctrl+S") in by_menu["File"]
+    assert any(text == "Explain Forward" for text, _ in sum(by_menu.values(), []))  # features' actions too
+
+
+def test_the_shortcuts_dialog_fits_a_768_pixel_screen(window, qtbot):
+    from graphviz_app.window.shortcuts_dialog import ShortcutsDialog, shortcut_groups
+
+    dialog = ShortcutsDialog(window, shortcut_groups(window.menus, window.actions))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.label.sizeHint().height() <= 0.85 * 768  # in columns, not one long list (was 874 px)
+    assert dialog.height() <= 0.85 * dialog.screen().availableGeometry().height() + 1
+    assert "Ctrl+D" in dialog.label.text() and "F9" in dialog.label.text()
 
 
 def test_a_form_dock_below_the_inspector_gets_the_height_it_asks_for(qtbot, tmp_path):
