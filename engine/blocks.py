@@ -17,6 +17,9 @@ BLOCK_KIND = "linear_sigmoid"
 BLOCK_TITLE = "Linear + σ"
 BLOCK_COLOR = "#72b7b2"
 META_KEY = "blocks"
+# where each member sits, from the block's centre (like engine.layout: parameters one row above)
+LAYOUT = {"weight": (-440.0, -120.0), "bias": (-220.0, -120.0), "matmul": (-220.0, 0.0), "add": (0.0, 0.0),
+          "sigmoid": (220.0, 0.0)}
 
 
 @dataclass(frozen=True)
@@ -123,16 +126,14 @@ def add_linear_sigmoid(graph: Graph, in_features: int, out_features: int,
                        collapsed: bool = True, seed: int | None = None) -> tuple[str, BlockParts]:
     """Add W (n×m), b (m), MatMul, Add and Sigmoid as one block centred on `pos`; returns (region id, parts)."""
     del batched  # the block works on x of shape n or B×n alike: MatMul and Add broadcast
-    x0, y0 = float(pos[0]), float(pos[1])
-    # like engine.layout: each parameter one column before the op it feeds, one row above
+    at = {part: (float(pos[0]) + dx, float(pos[1]) + dy) for part, (dx, dy) in LAYOUT.items()}
     seed = graph.unused_seed() if seed is None else seed  # a second block must not repeat the first's W
     weight = graph.add_node("Parameter", graph.unique_name("W"),
-                            {"shape": [in_features, out_features], "seed": seed}, (x0 - 440, y0 - 120))
-    bias = graph.add_node("Parameter", graph.unique_name("b"),
-                          {"shape": [out_features], "init": "zeros"}, (x0 - 220, y0 - 120))
-    matmul = graph.add_node("MatMul", graph.unique_name("xW"), pos=(x0 - 220, y0))
-    add = graph.add_node("Add", graph.unique_name("z"), pos=(x0, y0))
-    sigmoid = graph.add_node("Sigmoid", graph.unique_name(name), pos=(x0 + 220, y0))
+                            {"shape": [in_features, out_features], "seed": seed}, at["weight"])
+    bias = graph.add_node("Parameter", graph.unique_name("b"), {"shape": [out_features], "init": "zeros"}, at["bias"])
+    matmul = graph.add_node("MatMul", graph.unique_name("xW"), pos=at["matmul"])
+    add = graph.add_node("Add", graph.unique_name("z"), pos=at["add"])
+    sigmoid = graph.add_node("Sigmoid", graph.unique_name(name), pos=at["sigmoid"])
     graph.connect(weight.id, matmul.id, "W")
     graph.connect(matmul.id, add.id, "a")
     graph.connect(bias.id, add.id, "b")

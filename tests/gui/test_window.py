@@ -100,16 +100,61 @@ def test_set_graph_emits_graph_replaced_and_shows_the_new_graph(window, qtbot):
     assert window.graph is graph and list(window.scene.node_items) == list(graph.nodes)
 
 
+def _boxes(window):
+    """Scene boxes of every shown node item, by id."""
+    scene = window.scene
+    return {n: scene._box(item) for n, item in scene._shown_nodes()}
+
+
+def _covers_another(window, node_ids):
+    boxes = _boxes(window)
+    return [(n, m) for n in node_ids for m, box in boxes.items() if m not in node_ids and boxes[n].intersects(box)]
+
+
 def test_palette_double_click_adds_the_op_at_the_view_centre_undoably(window):
+    window.view.center_on(window.scene.to_scene((0.0, 1000.0)))  # empty canvas under the centre
     before = canonical(window.graph)
     window.palette.tree.itemDoubleClicked.emit(window.palette.op_items["Tanh"], 0)
     added = [n for n in window.graph.nodes.values() if n.op_name == "Tanh"]
     assert len(added) == 1
     centre = window.view.mapToScene(window.view.viewport().rect().center())
-    x, y = window.scene.to_model(centre)
-    assert added[0].pos == pytest.approx((x, y), abs=1.0)
+    assert added[0].pos == pytest.approx(window.scene.to_model(centre), abs=1.0)
     window.undo_stack.undo()
     assert canonical(window.graph) == before
+
+
+def test_double_click_to_add_over_a_node_puts_the_new_one_beside_it(window):
+    a = window.graph.find("a")
+    window.view.center_on(window.scene.to_scene(a.pos))  # the centre of the view is on node a
+    window.palette.tree.itemDoubleClicked.emit(window.palette.op_items["Tanh"], 0)
+    tanh = next(n for n in window.graph.nodes.values() if n.op_name == "Tanh")
+    assert not _covers_another(window, [tanh.id])  # before: right on top of a
+    assert abs(tanh.pos[0] - a.pos[0]) + abs(tanh.pos[1] - a.pos[1]) < 400  # and still near where it was asked
+
+
+def test_paste_and_duplicate_put_the_copies_where_they_cover_no_node(window):
+    ids = [window.graph.find(n).id for n in ("θ", "θᵀb", "c")]
+    window.scene.select_nodes(ids)
+    window.actions["copy"].trigger()
+    window.actions["paste"].trigger()
+    pasted = window.scene.selected_node_ids()
+    assert len(pasted) == 3 and not set(pasted) & set(ids)
+    assert not _covers_another(window, pasted)  # before: 40 units down and right, over the originals
+    window.actions["duplicate"].trigger()
+    again = window.scene.selected_node_ids()
+    assert len(again) == 3 and not set(again) & set(pasted) and not _covers_another(window, again)
+    shift = [window.graph.nodes[p].pos[0] - window.graph.nodes[i].pos[0] for p, i in zip(pasted, ids)]
+    assert max(shift) - min(shift) < 1e-6  # the copies keep their arrangement
+
+
+def test_a_dropped_block_takes_free_space(window):
+    from graphviz_app.canvas.interaction import BLOCK_PAYLOAD
+
+    a = window.graph.find("a")
+    sigmoid = window.scene.add_op_at(BLOCK_PAYLOAD, a.pos)
+    window.edit.expand_block()
+    region = next(r for r in window.graph.regions.values() if sigmoid in r.node_ids)
+    assert not _covers_another(window, region.node_ids)
 
 
 def test_selecting_on_the_canvas_fills_the_inspector(window):
