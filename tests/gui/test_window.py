@@ -6,7 +6,7 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QKeySequence  # noqa: E402
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar, QWidget  # noqa: E402
 
 from engine import Graph  # noqa: E402
 from graphviz_app.main_window import MainWindow  # noqa: E402
@@ -490,3 +490,21 @@ def test_new_leaves_no_wires_or_region_boxes_of_the_old_graph_on_screen(window, 
     fresh = window.view.viewport().grab().toImage()
     assert not window.graph.nodes
     assert after_new == fresh  # before the fix the old graph's wires and regions stayed painted
+
+
+def test_toolbar_buttons_stay_put_when_the_undo_text_changes(window, qtbot):
+    bar = window.toolbar
+    window.resize(1400, 900)
+    qtbot.wait(20)
+    later = [bar.widgetForAction(window.actions[key]) for key in ("fit", "layout", "forward")]
+    before = [button.geometry().x() for button in later]
+    undo = bar.findChild(QWidget, "button_undo") or bar.widgetForAction(window.actions["undo"])
+    assert not undo.isEnabled()
+    window.scene.select_nodes([node_named(window.graph, "a")])
+    window.scene.group_selected("a much longer region title than any button should ever show")
+    qtbot.wait(20)
+    assert window.actions["undo"].text().startswith("&Undo Group as a much longer")  # the menu names the edit
+    assert undo.isEnabled() and undo.text() == "Undo" and "Group as" in undo.toolTip()
+    assert [button.geometry().x() for button in later] == before  # before: pushed right by the long text
+    qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
+    assert window.undo_stack.index() == 0
