@@ -99,3 +99,12 @@ def graph_from_dict(data: dict) -> Graph:
 def load_errors() -> tuple[type[BaseException], ...]:
     """Exceptions that mean "this file cannot be opened" (shown in a dialog, never a crash)."""
     return (EngineError, OSError, ValueError)
+
+
+def error_words(exc: BaseException, path: str | Path) -> str:
+    """What went wrong with the user's file `path`: the engine's own words, or for an error of the system
+    a plain reason naming the user's file, never a hidden temporary one ("[Errno 1] …/.x.json.tmp")."""
+    if isinstance(exc, OSError):
+        reason = (exc.strerror or "the system refused").lower()
+        return f"{Path(path).name}: {reason}"
+    return str(exc)

@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.document.changed.connect(self._update_title)
+        self.autosaver.failed.connect(lambda text: self.show_status(text, 10000))
         self.scene.status_message.connect(self.show_status)
         self.scene.node_selected.connect(self.inspector.show_node)
         self.scene.edge_selected.connect(self.inspector.show_edge)
@@ -279,10 +280,10 @@ class MainWindow(QMainWindow):
     def _restore_view(self) -> None:
         self.view_controls.show_saved(self.graph.meta.get("view"))
 
-    def _recovery_snapshot(self) -> tuple[dict, str | None] | None:
+    def _recovery_snapshot(self) -> tuple[dict, str | None, str | None] | None:
         if not self.document.dirty:
             return None
-        return graph_to_dict(self.graph), self.document.path
+        return graph_to_dict(self.graph), self.document.path, self.document.example
 
     def restore_geometry(self) -> None:
         """Window size and position from the last session; on first start, the whole available screen."""
@@ -311,7 +312,7 @@ class MainWindow(QMainWindow):
         except EngineError as exc:
             self.prompts.error("Cannot restore", f"The autosaved work could not be read:\n\n{exc}")
             return False
-        self.set_graph(graph, newest.original_path, dirty=True)
+        self.set_graph(graph, newest.original_path, dirty=True, example=newest.example)
         self.autosaver.save_now()
         self.show_status("Restored the autosaved work: save it to keep it")
         return True
@@ -320,8 +321,8 @@ class MainWindow(QMainWindow):
         """An error escaped a slot: keep the work safe, tell the user, keep running."""
         traceback.print_exception(exc_type, exc, tb)
         try:
-            self.autosaver.save_now()
-        except (EngineError, OSError, ValueError) as save_exc:
+            self.autosaver.save_now()  # a full disk says so in the status bar
+        except (EngineError, ValueError) as save_exc:
             self.show_status(f"Autosave failed too: {save_exc}", 10000)
         message = f"{exc_type.__name__}: {exc}"
         self.show_status(f"Error: {message}", 10000)

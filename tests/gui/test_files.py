@@ -254,3 +254,32 @@ def test_saving_writes_the_view_through_set_meta_so_followers_hear_it(window, tm
     window.graph.events.meta_changed.subscribe(heard.append)
     saved_copy(window, tmp_path / "view.json")
     assert "view" in heard  # before, graph.meta["view"] was written and nobody was told
+
+
+@pytest.mark.parametrize("error, words", [
+    (PermissionError(1, "Operation not permitted", "/tmp/work/.mlp.json.k2j3h.tmp"), "mlp.json: operation not permitted"),
+    (FileFormatError("cannot save /tmp/work/mlp.json: the folder /tmp/work does not exist"),
+     "cannot save /tmp/work/mlp.json: the folder /tmp/work does not exist"),
+])
+def test_a_failed_save_is_told_in_words_naming_the_users_file(window, tmp_path, monkeypatch, error, words):
+    from graphviz_app import document
+
+    def refuse(graph, path):
+        raise error
+    monkeypatch.setattr(document.serialization(), "save_graph", refuse)
+    window.prompts.save_to = str(tmp_path / "mlp.json")
+    window.actions["save_as"].trigger()
+    title, text = window.prompts.errors[-1]
+    assert title == "Cannot save the file" and words in text  # the engine's words, or the system's reason
+    assert "Errno" not in text and ".tmp" not in text  # before: "[Errno 1] … /tmp/work/.mlp.json.k2j3h.tmp"
+    assert window.document.dirty or window.document.path is None
+
+
+def test_an_autosave_that_cannot_write_says_so_in_the_status_bar(window, monkeypatch):
+    def full(*_args):
+        raise OSError(28, "No space left on device", str(window.recovery.path) + ".tmp")
+    monkeypatch.setattr(window.recovery, "write", full)
+    window.edit.add_op("Exp")  # unsaved work, so the autosave writes
+    window.autosaver.timer.timeout.emit()  # before: an OSError escaped the timer into "Something went wrong"
+    message = window.statusBar().currentMessage()
+    assert "Autosave failed" in message and "no space left on device" in message and "Errno" not in message
