@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QToolButton
@@ -125,6 +126,8 @@ def fixed_button(bar: QToolBar, action: QAction, label: str) -> QToolButton:
     button.clicked.connect(action.trigger)
 
     def follow() -> None:
+        if not (shiboken6.isValid(action) and shiboken6.isValid(button)):  # the window is being destroyed
+            return
         button.setEnabled(action.isEnabled())
         keys = action.shortcut().toString()
         button.setToolTip(action.text().replace("&", "") + (f" ({keys})" if keys else ""))
