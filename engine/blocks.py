@@ -60,7 +60,8 @@ def set_block_info(graph: Graph, region_id: str, info: dict[str, Any] | None) ->
 
 
 def match_parts(graph: Graph, node_ids: list[str]) -> BlockParts:
-    """Find MatMul(x, W) → Add(·, b) → Sigmoid among `node_ids`, W and b being Parameters; GraphError says what is missing."""
+    """Find MatMul(x, W) → Add(·, b) → Sigmoid among `node_ids`, W and b being Parameters; GraphError says what
+    is missing."""
     chosen = set(node_ids)
     by_op: dict[str, list[str]] = {}
     for nid in node_ids:

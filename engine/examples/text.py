@@ -71,9 +71,9 @@ def bigrams_unigram_fails() -> Graph:
                       description=(
         "Short reviews are positive when exactly one of the words \"good\" and \"not\" occurs (\"the film "
         "was good\", \"the film was not bad\") and negative otherwise: an XOR of two words. A linear "
-        "classifier on word counts f(x) gives each word one fixed vote, so it cannot tell \"not good\" from \"not bad\" and \"good\" from "
-        "\"bad\" at the same time: training stalls well below 100% accuracy. Compare with the bigram "
-        "features and the hidden-layer versions of this example."))
+        "classifier on word counts f(x) gives each word one fixed vote, so it cannot tell \"not good\" from "
+        "\"not bad\" and \"good\" from \"bad\" at the same time: training stalls well below 100% accuracy. "
+        "Compare with the bigram features and the hidden-layer versions of this example."))
     return g.finish([("encoder f(x): unigrams", ["x", "f(x)"], ENCODER)] + _decoder_regions("f(x)"), meta)
 
 

@@ -280,7 +280,8 @@ class SceneInteraction:
     def select_all(self) -> None:
         """Select every visible node and edge."""
         for item in self.items():
-            if isinstance(item, (NodeItem, EdgeItem)) and item.isVisible() and item.flags() & QGraphicsItem.ItemIsSelectable:
+            selectable = item.flags() & QGraphicsItem.ItemIsSelectable
+            if isinstance(item, (NodeItem, EdgeItem)) and item.isVisible() and selectable:
                 item.setSelected(True)
 
     def group_selected(self, title: str, color: str | None = None) -> str | None:

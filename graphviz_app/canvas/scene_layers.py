@@ -138,7 +138,8 @@ class SceneLayers:
         self.update()
 
     def draw_backdrop(self, painter: QPainter, rect: QRectF, fast: bool = False) -> None:
-        """Paint regions and every plain edge that meet `rect`; `fast` (while zooming) draws edges as one hairline path."""
+        """Paint regions and every plain edge that meet `rect`; `fast` (while zooming) draws edges as one hairline
+        path."""
         lod = painter.worldTransform().m11()
         for item in self.region_items.values():
             if item.isVisible() and item.sceneBoundingRect().intersects(rect):

@@ -56,7 +56,8 @@ class FileController:
         try:
             graph = load_graph_file(path)
         except load_errors() as exc:
-            self.w.prompts.error("Cannot open the file", f"Could not open {Path(path).name}:\n\n{error_words(exc, path)}")
+            self.w.prompts.error("Cannot open the file",
+                                 f"Could not open {Path(path).name}:\n\n{error_words(exc, path)}")
             self.w.show_status(f"Could not open {Path(path).name}")
             return False
         self.w.set_graph(graph, path)
@@ -125,7 +126,8 @@ class FileController:
         try:
             save_graph_file(self.w.graph, path, saved_view(self.w.view))
         except load_errors() as exc:
-            self.w.prompts.error("Cannot save the file", f"Could not save {Path(path).name}:\n\n{error_words(exc, path)}")
+            self.w.prompts.error("Cannot save the file",
+                                 f"Could not save {Path(path).name}:\n\n{error_words(exc, path)}")
             return False
         self.w.document.mark_saved(path)
         prefs.add_recent_file(self.w.settings, path)

@@ -57,7 +57,8 @@ def test_view_is_saved_in_meta_and_restored_on_open(window, tmp_path, qtbot):
     shown = shown_rect(window)
     path = saved_copy(window, tmp_path / "view.json")
     view = json.loads(path.read_text())["meta"]["view"]
-    assert view["zoom"] == pytest.approx(0.5) and view["visible"] == pytest.approx([shown.width(), shown.height()], abs=1)
+    assert view["zoom"] == pytest.approx(0.5)
+    assert view["visible"] == pytest.approx([shown.width(), shown.height()], abs=1)
     other = new_window(qtbot, tmp_path / "second")
     other.files.open_path(str(path))
     state = other.view.zoom_state()
@@ -257,7 +258,8 @@ def test_saving_writes_the_view_through_set_meta_so_followers_hear_it(window, tm
 
 
 @pytest.mark.parametrize("error, words", [
-    (PermissionError(1, "Operation not permitted", "/tmp/work/.mlp.json.k2j3h.tmp"), "mlp.json: operation not permitted"),
+    (PermissionError(1, "Operation not permitted", "/tmp/work/.mlp.json.k2j3h.tmp"),
+     "mlp.json: operation not permitted"),
     (FileFormatError("cannot save /tmp/work/mlp.json: the folder /tmp/work does not exist"),
      "cannot save /tmp/work/mlp.json: the folder /tmp/work does not exist"),
 ])

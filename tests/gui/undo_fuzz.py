@@ -173,7 +173,8 @@ class RandomEdits:
 
     def paste(self):
         g, ids, offset = self.graph(), self._nodes(4), self._pos()
-        return f"paste a copy of {ids} shifted {offset}", lambda: cmd.PasteCommand(g, cmd.copy_selection(g, ids), offset)
+        make = lambda: cmd.PasteCommand(g, cmd.copy_selection(g, ids), offset)  # noqa: E731
+        return f"paste a copy of {ids} shifted {offset}", make
 
     def layout(self):
         g = self.graph()
