@@ -129,6 +129,6 @@ class RegionDialog(QDialog):
             self.color.setCurrentIndex(self.color.findData(REGION_PRESETS[index][1]))
 
     def answer(self) -> tuple[str, str] | None:
-        """(title, colour), or None when the title is empty."""
+        """(title, colour), or None when the title is empty; the title rule (engine.graph) is checked by Group."""
         title = self.title.currentText().strip()
-        return (title[:60], self.color.currentData()) if title else None
+        return (title, self.color.currentData()) if title else None
