@@ -43,6 +43,13 @@ class Node:
         return self.op.attrs
 
     @property
+    def stored_value(self) -> np.ndarray:
+        """The array a parameter or constant holds; GraphError for a node that holds none (an input is fed)."""
+        if self.value is None:
+            raise GraphError(f"{self.op_name} '{self.name}' holds no value")
+        return self.value
+
+    @property
     def trainable(self) -> bool:
         """True for Parameter nodes."""
         return bool(getattr(self.op, "trainable", False))
