@@ -173,8 +173,9 @@ def _regions(value: Any, nodes: dict[str, NodeSpec], used: set[str]) -> list[tup
             raise fail(f"{where}.id", f"id {region_id!r} is already used")
         used.add(region_id)
         title = expect_str(entry["title"], f"{where}.title", MAX_TITLE_CHARS)
-        if title_problem(title):
-            raise fail(f"{where}.title", title_problem(title))
+        problem = title_problem(title)
+        if problem:
+            raise fail(f"{where}.title", problem)
         members = expect_list(entry["nodes"], f"{where}.nodes", MAX_GRAPH_NODES)
         for j, node_id in enumerate(members):
             if not isinstance(node_id, str) or node_id not in nodes or node_id in members[:j]:
