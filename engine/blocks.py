@@ -17,6 +17,9 @@ BLOCK_KIND = "linear_sigmoid"
 BLOCK_TITLE = "Linear + σ"
 BLOCK_COLOR = "#72b7b2"
 META_KEY = "blocks"
+# where each member sits, from the block's centre (like engine.layout: parameters one row above)
+LAYOUT = {"weight": (-440.0, -120.0), "bias": (-220.0, -120.0), "matmul": (-220.0, 0.0), "add": (0.0, 0.0),
+          "sigmoid": (220.0, 0.0)}
 
 
 @dataclass(frozen=True)
@@ -53,15 +56,12 @@ def set_block_info(graph: Graph, region_id: str, info: dict[str, Any] | None) ->
         table.pop(region_id, None)
     else:
         table[region_id] = {"kind": str(info.get("kind", BLOCK_KIND)), "collapsed": bool(info.get("collapsed"))}
-    if table:
-        graph.meta[META_KEY] = table
-    else:
-        graph.meta.pop(META_KEY, None)
-    graph.events.meta_changed.emit(META_KEY)
+    graph.set_meta(META_KEY, table or None)
 
 
 def match_parts(graph: Graph, node_ids: list[str]) -> BlockParts:
-    """Find MatMul(x, W) → Add(·, b) → Sigmoid among `node_ids`, W and b being Parameters; GraphError says what is missing."""
+    """Find MatMul(x, W) → Add(·, b) → Sigmoid among `node_ids`, W and b being Parameters; GraphError says what
+    is missing."""
     chosen = set(node_ids)
     by_op: dict[str, list[str]] = {}
     for nid in node_ids:
@@ -104,13 +104,19 @@ def block_parts(graph: Graph, region_id: str) -> BlockParts | None:
         return None
 
 
-def make_block(graph: Graph, node_ids: list[str], collapsed: bool = True,
-               region_id: str | None = None) -> str:
-    """Group a MatMul W → Add b → Sigmoid chain into a Linear + σ block; returns its region id."""
+def check_new_block(graph: Graph, node_ids: list[str]) -> BlockParts:
+    """The parts of a new block made of `node_ids`; GraphError if they do not form one or are in a block already."""
     parts = match_parts(graph, node_ids)
     for rid in blocks(graph):
         if set(graph.regions[rid].node_ids) & set(parts.node_ids):
             raise GraphError(f"'{graph.node(parts.sigmoid).name}' is already part of a block")
+    return parts
+
+
+def make_block(graph: Graph, node_ids: list[str], collapsed: bool = True,
+               region_id: str | None = None) -> str:
+    """Group a MatMul W → Add b → Sigmoid chain into a Linear + σ block; returns its region id."""
+    parts = check_new_block(graph, node_ids)
     region = graph.add_region(BLOCK_TITLE, parts.node_ids, BLOCK_COLOR, region_id=region_id)
     set_block_info(graph, region.id, {"kind": BLOCK_KIND, "collapsed": collapsed})
     return region.id
@@ -118,18 +124,17 @@ def make_block(graph: Graph, node_ids: list[str], collapsed: bool = True,
 
 def add_linear_sigmoid(graph: Graph, in_features: int, out_features: int,
                        pos: tuple[float, float] = (0.0, 0.0), name: str = "h", batched: bool = False,
-                       collapsed: bool = True, seed: int = 0) -> tuple[str, BlockParts]:
+                       collapsed: bool = True, seed: int | None = None) -> tuple[str, BlockParts]:
     """Add W (n×m), b (m), MatMul, Add and Sigmoid as one block centred on `pos`; returns (region id, parts)."""
     del batched  # the block works on x of shape n or B×n alike: MatMul and Add broadcast
-    x0, y0 = float(pos[0]), float(pos[1])
-    # like engine.layout: each parameter one column before the op it feeds, one row above
+    at = {part: (float(pos[0]) + dx, float(pos[1]) + dy) for part, (dx, dy) in LAYOUT.items()}
+    seed = graph.unused_seed() if seed is None else seed  # a second block must not repeat the first's W
     weight = graph.add_node("Parameter", graph.unique_name("W"),
-                            {"shape": [in_features, out_features], "seed": seed}, (x0 - 440, y0 - 120))
-    bias = graph.add_node("Parameter", graph.unique_name("b"),
-                          {"shape": [out_features], "init": "zeros"}, (x0 - 220, y0 - 120))
-    matmul = graph.add_node("MatMul", graph.unique_name("xW"), pos=(x0 - 220, y0))
-    add = graph.add_node("Add", graph.unique_name("z"), pos=(x0, y0))
-    sigmoid = graph.add_node("Sigmoid", graph.unique_name(name), pos=(x0 + 220, y0))
+                            {"shape": [in_features, out_features], "seed": seed}, at["weight"])
+    bias = graph.add_node("Parameter", graph.unique_name("b"), {"shape": [out_features], "init": "zeros"}, at["bias"])
+    matmul = graph.add_node("MatMul", graph.unique_name("xW"), pos=at["matmul"])
+    add = graph.add_node("Add", graph.unique_name("z"), pos=at["add"])
+    sigmoid = graph.add_node("Sigmoid", graph.unique_name(name), pos=at["sigmoid"])
     graph.connect(weight.id, matmul.id, "W")
     graph.connect(matmul.id, add.id, "a")
     graph.connect(bias.id, add.id, "b")

@@ -34,8 +34,16 @@ class GraphEvents:
              "node_moved", "node_renamed", "value_changed", "region_changed", "meta_changed")
 
     def __init__(self) -> None:
-        for name in self.NAMES:
-            setattr(self, name, Event(name))
+        self.node_added = Event("node_added")  # (node id)
+        self.node_removed = Event("node_removed")  # (node id)
+        self.edge_added = Event("edge_added")  # (edge id)
+        self.edge_removed = Event("edge_removed")  # (edge id)
+        self.attr_changed = Event("attr_changed")  # (node id, attribute name)
+        self.node_moved = Event("node_moved")  # (node id)
+        self.node_renamed = Event("node_renamed")  # (node id)
+        self.value_changed = Event("value_changed")  # (node id)
+        self.region_changed = Event("region_changed")  # (region id)
+        self.meta_changed = Event("meta_changed")  # (meta key)
 
     def all(self) -> list[Event]:
         """Every event, for subscribing a catch-all listener."""

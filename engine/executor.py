@@ -137,7 +137,7 @@ def explain(graph: Graph, feeds: Feeds, target: str | None = None,
         node = graph.nodes[node_id]
         if node.op.is_source:
             # a copy, so that later in-place updates of a parameter do not rewrite this trace
-            values[node_id] = fed[node_id] if node_id in fed else node.value.copy()
+            values[node_id] = fed[node_id] if node_id in fed else node.stored_value.copy()
             steps.append(ForwardStep(node_id, values[node_id]))
             continue
         xs, out, ctx = _eval(graph, node_id, values)
@@ -227,7 +227,7 @@ def _sgd_steps(graph: Graph, grads: dict, lr: float, apply_update: bool, steps: 
     for node in graph.parameters():
         if node.id not in grads:
             continue
-        before = node.value.copy()
+        before = node.stored_value.copy()
         after = before - lr * grads[node.id]
         steps.append(UpdateStep(node.id, before, grads[node.id], after, lr))
         if apply_update:

@@ -1,9 +1,11 @@
 """The graph model: nodes, edges between named ports, regions; every change emits an event."""
 from __future__ import annotations
 
+import copy as _copy
 import itertools
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable, TypeVar
 
 import networkx as nx
 import numpy as np
@@ -11,10 +13,13 @@ import numpy as np
 from . import ops as _ops  # noqa: F401  (registers every op)
 from .errors import AttrError, GraphError
 from .events import GraphEvents
-from .names import MAX_NAME_CHARS, name_problem
+from .names import MAX_NAME_CHARS, MAX_TITLE_CHARS, name_problem, title_problem
 from .registry import Op, get_op
 
 MAX_NODES = 5000
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
+_Item = TypeVar("_Item")
 
 
 @dataclass
@@ -36,6 +41,13 @@ class Node:
     def attrs(self) -> dict[str, Any]:
         """The op's validated attributes."""
         return self.op.attrs
+
+    @property
+    def stored_value(self) -> np.ndarray:
+        """The array a parameter or constant holds; GraphError for a node that holds none (an input is fed)."""
+        if self.value is None:
+            raise GraphError(f"{self.op_name} '{self.name}' holds no value")
+        return self.value
 
     @property
     def trainable(self) -> bool:
@@ -74,6 +86,77 @@ class Graph:
         self.nx = nx.MultiDiGraph()
         self.events = GraphEvents()
         self._ids = itertools.count(1)
+
+    @classmethod
+    def from_parts(cls, nodes: Iterable[Node], edges: Iterable[Edge], regions: Iterable[Region] = (),
+                   meta: dict[str, Any] | None = None) -> Graph:
+        """A graph made at once from its parts, kept in their order (the file reader's constructor).
+
+        Each part is checked as add_node, connect and add_region check it (GraphError says what is wrong);
+        the graph takes the parts themselves. No events are emitted: nobody follows a graph not yet made.
+        """
+        graph = cls()
+        for node in nodes:
+            graph._take_node(node)
+        for edge in edges:
+            graph._take_edge(edge)
+        graph._refuse_cycles()
+        for region in regions:
+            graph._take_region(region)
+        graph.meta = meta if meta is not None else {}
+        return graph
+
+    def copy(self) -> Graph:
+        """An independent copy: the same ids, order, names, values (in new arrays), regions and meta."""
+        nodes = [Node(n.id, type(n.op)(dict(n.attrs)), n.name, n.pos, None if n.value is None else n.value.copy())
+                 for n in self.nodes.values()]
+        regions = [Region(r.id, r.title, list(r.node_ids), r.color) for r in self.regions.values()]
+        return Graph.from_parts(nodes, self.edges.values(), regions, _copy.deepcopy(self.meta))
+
+    def _take_node(self, node: Node) -> None:
+        if len(self.nodes) >= MAX_NODES:
+            raise GraphError(f"a graph holds at most {MAX_NODES} nodes")
+        if node.id in self.nodes:
+            raise GraphError(f"node id '{node.id}' is already used")
+        node.pos = (float(node.pos[0]), float(node.pos[1]))
+        node.value = self._checked_value(node, node.value) if node.value is not None else _initial_value(node.op)
+        self.nodes[node.id] = node
+        self.nx.add_node(node.id)
+
+    def _take_edge(self, edge: Edge) -> None:
+        if edge.id in self.edges or edge.id in self.nodes:
+            raise GraphError(f"edge id '{edge.id}' is already used")
+        for end in (edge.src, edge.dst):
+            self.node(end)
+        target = self.nodes[edge.dst]
+        if edge.port not in target.op.port_names():
+            raise GraphError(f"{target.op_name} '{target.name}' has no input port '{edge.port}'")
+        if edge.port in self.incoming(edge.dst):
+            raise GraphError(f"input '{edge.port}' of '{target.name}' is fed twice")
+        self.edges[edge.id] = edge
+        self.nx.add_edge(edge.src, edge.dst, key=edge.id, edge=edge)
+
+    def _refuse_cycles(self) -> None:
+        """One search over the whole graph, instead of one per edge as connect does."""
+        if nx.is_directed_acyclic_graph(self.nx):  # linear; find_cycle alone takes seconds on thousands of nodes
+            return
+        looped = next(c for c in nx.strongly_connected_components(self.nx)
+                      if len(c) > 1 or self.nx.has_edge(next(iter(c)), next(iter(c))))
+        cycle = nx.find_cycle(self.nx.subgraph(looped))
+        names = " → ".join(self.nodes[a].name for a, *_ in cycle)
+        raise GraphError(f"the edges make a cycle ({names} → {self.nodes[cycle[0][0]].name})")
+
+    def _take_region(self, region: Region) -> None:
+        problem = region_problem(region.title, region.color)
+        if problem:
+            raise GraphError(problem)
+        if region.id in self.regions or region.id in self.nodes or region.id in self.edges:
+            raise GraphError(f"region id '{region.id}' is already used")
+        for nid in region.node_ids:
+            self.node(nid)
+        if len(set(region.node_ids)) != len(region.node_ids):
+            raise GraphError(f"region '{region.title}' lists a node twice")
+        self.regions[region.id] = region
 
     # ----- lookup
     def node(self, node_id: str) -> Node:
@@ -120,11 +203,19 @@ class Graph:
         numbered = (base[:MAX_NAME_CHARS - len(str(i))] + str(i) for i in itertools.count(2))
         return next(name for name in numbered if name not in taken)
 
+    def unused_seed(self) -> int:
+        """The smallest seed ≥ 1 that no node's `seed` attribute uses (new layers start from their own weights)."""
+        taken = {n.attrs["seed"] for n in self.nodes.values() if "seed" in n.attrs}
+        return next(seed for seed in itertools.count(1) if seed not in taken)
+
     # ----- nodes
     def add_node(self, op: str, name: str | None = None, attrs: dict[str, Any] | None = None,
                  pos: tuple[float, float] = (0.0, 0.0), node_id: str | None = None,
-                 value: np.ndarray | None = None) -> Node:
-        """Add a node running `op`; parameters get their initial value unless `value` is given."""
+                 value: np.ndarray | None = None, index: int | None = None) -> Node:
+        """Add a node running `op`; parameters get their initial value unless `value` is given.
+
+        `index` puts the node at that place in the graph's order (undo puts a node back where it was).
+        """
         if len(self.nodes) >= MAX_NODES:
             raise GraphError(f"a graph holds at most {MAX_NODES} nodes")
         node_id = node_id or self.new_id("n")
@@ -136,7 +227,7 @@ class Graph:
         node = Node(node_id, instance, name or self.unique_name(_default_name(instance)),
                     (float(pos[0]), float(pos[1])))
         node.value = self._checked_value(node, value) if value is not None else _initial_value(instance)
-        self.nodes[node_id] = node
+        _put(self.nodes, node_id, node, index)
         self.nx.add_node(node_id)
         self.events.node_added.emit(node_id)
         return node
@@ -154,15 +245,27 @@ class Graph:
         self.nx.remove_node(node_id)
         self.events.node_removed.emit(node_id)
 
-    def set_attr(self, node_id: str, key: str, value: Any) -> None:
-        """Validate and set an attribute; a parameter whose shape or init changes is re-initialised."""
+    def checked_attr(self, node_id: str, key: str, value: Any) -> tuple[Any, np.ndarray | None]:
+        """(the attribute in canonical form, the node's value after it) or AttrError; changes nothing."""
         node = self.node(node_id)
+        trial = type(node.op)(dict(node.attrs))
         try:
-            node.op.set_attr(key, value)
+            trial.set_attr(key, value)
+            fresh = _initial_value(trial)
         except AttrError as exc:
             raise AttrError(f"{node.op_name} '{node.name}'.{key}: {exc}") from None
-        if hasattr(node.op, "initial_value"):
-            node.value = _initial_value(node.op)
+        except (OverflowError, ValueError, MemoryError):  # e.g. a uniform init over ±1e308
+            raise AttrError(f"{node.op_name} '{node.name}'.{key}: the initialiser cannot make values "
+                            f"with {key} = {value!r:.40}") from None
+        return trial.attrs[key], fresh
+
+    def set_attr(self, node_id: str, key: str, value: Any) -> None:
+        """Validate and set an attribute; a parameter whose shape or init changes is re-initialised."""
+        canonical, fresh = self.checked_attr(node_id, key, value)  # nothing changes if this refuses
+        node = self.nodes[node_id]
+        node.op.set_attr(key, canonical)
+        if fresh is not None:
+            node.value = fresh
             self.events.value_changed.emit(node_id)
         self.events.attr_changed.emit(node_id, key)
 
@@ -199,8 +302,9 @@ class Graph:
             return f"connecting '{a.name}' → '{b.name}' would make a cycle ('{b.name}' already feeds '{a.name}')"
         return None
 
-    def connect(self, src: str, dst: str, port: str, edge_id: str | None = None) -> Edge:
-        """Connect src's output to dst's input `port`; GraphError says why if refused."""
+    def connect(self, src: str, dst: str, port: str, edge_id: str | None = None,
+                index: int | None = None) -> Edge:
+        """Connect src's output to dst's input `port` (at `index` in the edge order); GraphError says why if refused."""
         reason = self.can_connect(src, dst, port)
         if reason:
             raise GraphError(reason)
@@ -208,7 +312,7 @@ class Graph:
         if edge_id in self.edges:
             raise GraphError(f"edge id '{edge_id}' is already used")
         edge = Edge(edge_id, src, dst, port)
-        self.edges[edge_id] = edge
+        _put(self.edges, edge_id, edge, index)
         self.nx.add_edge(src, dst, key=edge_id, edge=edge)
         self.events.edge_added.emit(edge_id)
         return edge
@@ -225,9 +329,14 @@ class Graph:
     # ----- regions
     def add_region(self, title: str, node_ids: list[str], color: str = "#4c78a8",
                    region_id: str | None = None) -> Region:
-        """Group nodes into a named region."""
+        """Group nodes into a named region; GraphError if the title breaks the rule or a node is missing."""
+        problem = region_problem(title, color)
+        if problem:
+            raise GraphError(problem)
         for nid in node_ids:
             self.node(nid)
+        if len(set(node_ids)) != len(node_ids):
+            raise GraphError(f"region '{title}' lists a node twice")
         region = Region(region_id or self.new_id("r"), title, list(node_ids), color)
         self.regions[region.id] = region
         self.events.region_changed.emit(region.id)
@@ -238,6 +347,15 @@ class Graph:
         region = self.regions.pop(region_id)
         self.events.region_changed.emit(region_id)
         return region
+
+    # ----- meta
+    def set_meta(self, key: str, value: Any) -> None:
+        """Set graph.meta[key] (None removes the entry) and emit meta_changed(key)."""
+        if value is None:
+            self.meta.pop(key, None)
+        else:
+            self.meta[key] = value
+        self.events.meta_changed.emit(key)
 
     # ----- helpers
     def parameters(self) -> list[Node]:
@@ -258,6 +376,24 @@ def _check_name(name: str) -> str:
     if problem:
         raise GraphError(problem)
     return name
+
+
+def region_problem(title: object, color: object) -> str | None:
+    """Why a region cannot have this title or colour (a colour is written #rrggbb), or None when it can."""
+    if not isinstance(color, str) or not _COLOR.fullmatch(color):
+        return f"a region colour is written like #4c78a8, not {color!r:.20}"
+    return title_problem(title)
+
+
+def _put(table: dict[str, _Item], key: str, item: _Item, index: int | None) -> None:
+    """table[key] = item, placed at `index` in the table's order (at the end when None)."""
+    if index is None or index >= len(table):
+        table[key] = item
+        return
+    items = list(table.items())
+    items.insert(max(index, 0), (key, item))
+    table.clear()
+    table.update(items)
 
 
 def _initial_value(op: Op) -> np.ndarray | None:

@@ -1,4 +1,4 @@
-"""The one rule for node names, used by the file loader, the graph model (so the editor) and the importers.
+"""The rules for node names and region titles, used by the file loader, the graph model (so the editor) and the importers.
 
 A name is what a lecturer reads on the canvas and what the exporters write into code and pictures, so
 it must be printable text on one line: no control or format characters (newlines, NUL, bidi overrides,
@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 
 MAX_NAME_CHARS = 60
+MAX_TITLE_CHARS = 80  # a region title is read on the canvas, above its box
 
 # Letters and signs that print as nothing although Unicode calls them printable (Hangul fillers, the blank
 # braille pattern); a name made only of them, spaces and combining marks would be an invisible box.
@@ -48,6 +49,19 @@ def name_problem(name: object) -> str | None:
         return f"a name must be printable text on one line; it holds {what} ({_escape(bad)})"
     if all(_invisible(ch) for ch in name):
         return "a name needs at least one visible character"
+    return None
+
+
+def title_problem(title: object) -> str | None:
+    """Why `title` cannot title a region (encoder f(x), decoder, loss), in words, or None when it can."""
+    if not isinstance(title, str):
+        return f"a region title must be text, not {type(title).__name__}"
+    if all(_invisible(ch) for ch in title):
+        return "a region title needs at least one visible character"
+    if len(title) > MAX_TITLE_CHARS:
+        return f"a region title has at most {MAX_TITLE_CHARS} characters; this one has {len(title)}"
+    if not title.isprintable():
+        return "a region title must be printable text on one line"
     return None
 
 

@@ -120,7 +120,7 @@ def _shape(attr: Attr, v: Any) -> tuple[int, ...]:
     return parse_shape(v)
 
 
-def _floats(attr: Attr, v: Any) -> tuple:
+def _floats(attr: Attr, v: Any) -> list | float:
     arr = np.asarray(v, dtype=object)
     try:
         out = np.asarray(v, dtype=np.float64)

@@ -49,7 +49,8 @@ def infer_shapes(graph: Graph) -> ShapeReport:
         if wrong:
             port, src = wrong[0]
             report.shapes[node_id] = None
-            report.errors[node_id] = f"{label}: input '{port.name}' needs integer ids, but '{graph.nodes[src].name}' gives numbers"
+            report.errors[node_id] = (f"{label}: input '{port.name}' needs integer ids, "
+                                      f"but '{graph.nodes[src].name}' gives numbers")
             continue
         try:
             report.shapes[node_id] = tuple(node.op.infer(in_shapes, names))

@@ -149,3 +149,7 @@ class Trace:
     def steps_of(self, kind: str) -> list[Step]:
         """All steps of one kind: forward, seed, sum, nograd, backward or update."""
         return [s for s in self.steps if s.kind == kind]
+
+    def forward_steps(self) -> list[ForwardStep]:
+        """The forward steps, in order (typed, unlike steps_of("forward"))."""
+        return [s for s in self.steps if isinstance(s, ForwardStep)]

@@ -81,10 +81,10 @@ def load_graph_file(path: str, notes: list[str] | None = None) -> Graph:
 
 
 def save_graph_file(graph: Graph, path: str, view_state: dict | None = None) -> None:
-    """Write the graph as JSON; the view (zoom and centre) goes into meta["view"]."""
+    """Write the graph as JSON; the view (zoom, centre, visible size) goes into meta["view"]."""
     if view_state is not None:
-        graph.meta["view"] = {"zoom": float(view_state["zoom"]),
-                              "center": [float(c) for c in view_state["center"]]}
+        graph.set_meta("view", {key: value for key, value in view_state.items()
+                                if key in ("zoom", "center", "visible")})
     serialization().save_graph(graph, path)
 
 
@@ -101,3 +101,12 @@ def graph_from_dict(data: dict) -> Graph:
 def load_errors() -> tuple[type[BaseException], ...]:
     """Exceptions that mean "this file cannot be opened" (shown in a dialog, never a crash)."""
     return (EngineError, OSError, ValueError)
+
+
+def error_words(exc: BaseException, path: str | Path) -> str:
+    """What went wrong with the user's file `path`: the engine's own words, or for an error of the system
+    a plain reason naming the user's file, never a hidden temporary one ("[Errno 1] …/.x.json.tmp")."""
+    if isinstance(exc, OSError):
+        reason = (exc.strerror or "the system refused").lower()
+        return f"{Path(path).name}: {reason}"
+    return str(exc)

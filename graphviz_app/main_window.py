@@ -34,6 +34,7 @@ from .window.files import FileController
 from .window.menus import build_menus, build_toolbar
 from .window.prompts import Prompts
 from .window.run import ForwardController
+from .window.shortcuts_dialog import shortcut_groups
 from .window.view_controls import ViewControls, apply_widget_palette
 
 APP_NAME = prefs.APPLICATION
@@ -176,6 +177,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.document.changed.connect(self._update_title)
+        self.autosaver.failed.connect(lambda text: self.show_status(text, 10000))
         self.scene.status_message.connect(self.show_status)
         self.scene.node_selected.connect(self.inspector.show_node)
         self.scene.edge_selected.connect(self.inspector.show_edge)
@@ -279,18 +281,12 @@ class MainWindow(QMainWindow):
         self.resize(min(1600, int(screen.width() * 0.94)), min(1000, int(screen.height() * 0.92)))
 
     def _restore_view(self) -> None:
-        view_state = self.graph.meta.get("view")
-        if isinstance(view_state, dict) and "zoom" in view_state and "center" in view_state:
-            self.view.set_zoom_state(view_state)
-        else:
-            # the view has its final size only once the window is laid out
-            QTimer.singleShot(0, self.view.fit_all)
-            self.view.fit_all()
+        self.view_controls.show_saved(self.graph.meta.get("view"))
 
-    def _recovery_snapshot(self) -> tuple[dict, str | None] | None:
+    def _recovery_snapshot(self) -> tuple[dict, str | None, str | None] | None:
         if not self.document.dirty:
             return None
-        return graph_to_dict(self.graph), self.document.path
+        return graph_to_dict(self.graph), self.document.path, self.document.example
 
     def restore_geometry(self) -> None:
         """Window size and position from the last session; on first start, the whole available screen."""
@@ -319,7 +315,7 @@ class MainWindow(QMainWindow):
         except EngineError as exc:
             self.prompts.error("Cannot restore", f"The autosaved work could not be read:\n\n{exc}")
             return False
-        self.set_graph(graph, newest.original_path, dirty=True)
+        self.set_graph(graph, newest.original_path, dirty=True, example=newest.example)
         self.autosaver.save_now()
         self.show_status("Restored the autosaved work: save it to keep it")
         return True
@@ -328,8 +324,8 @@ class MainWindow(QMainWindow):
         """An error escaped a slot: keep the work safe, tell the user, keep running."""
         traceback.print_exception(exc_type, exc, tb)
         try:
-            self.autosaver.save_now()
-        except (EngineError, OSError, ValueError) as save_exc:
+            self.autosaver.save_now()  # a full disk says so in the status bar
+        except (EngineError, ValueError) as save_exc:
             self.show_status(f"Autosave failed too: {save_exc}", 10000)
         message = f"{exc_type.__name__}: {exc}"
         self.show_status(f"Error: {message}", 10000)
@@ -352,10 +348,8 @@ class MainWindow(QMainWindow):
 
     # ----- help
     def show_shortcuts(self) -> None:
-        """A table of every action's shortcut."""
-        rows = [f"<tr><td>{a.text().replace('&', '')}</td><td><b>{a.shortcut().toString()}</b></td></tr>"
-                for a in self.actions.values() if not a.shortcut().isEmpty()]
-        self.prompts.info("Keyboard shortcuts", f"<table cellpadding=3>{''.join(rows)}</table>")
+        """Every action's shortcuts, grouped by menu."""
+        self.prompts.shortcuts(shortcut_groups(self.menus, self.actions))
 
     def show_about(self) -> None:
         """What this app is."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QObject, QStandardPaths, QTimer
+from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 
 RECOVERY_ENV = "CGE_RECOVERY_DIR"
 FORMAT = "cge-recovery"
@@ -27,17 +27,25 @@ def recovery_dir() -> Path:
 
 @dataclass
 class RecoveryFile:
-    """A recovery file left behind: the graph as a dict and where it was saved before, if anywhere."""
+    """A recovery file left behind: the graph as a dict, where it was saved before or which example it was."""
 
     path: Path
     graph_dict: dict
     original_path: str | None
     saved_at: float
+    example: str | None = None  # the example it was opened from, if it was never saved
 
     def describe(self) -> str:
-        """One line for the restore question."""
+        """One line for the restore question: the file, the example, or the graph's title."""
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.saved_at))
-        name = Path(self.original_path).name if self.original_path else "an unsaved graph"
+        meta = self.graph_dict.get("meta")
+        title = meta.get("title") if isinstance(meta, dict) and isinstance(meta.get("title"), str) else None
+        if self.original_path:
+            name = Path(self.original_path).name
+        elif self.example:
+            name = f"your changes to the example “{title or self.example}”"
+        else:
+            name = f"“{title}”, never saved" if title else "a new graph, never saved"
         return f"{name}, autosaved {when}"
 
 
@@ -59,11 +67,11 @@ class RecoveryStore:
         # pid finds live sessions; the random part keeps two windows of one process apart
         self.path = self.directory / f"recovery-{os.getpid()}-{uuid.uuid4().hex[:8]}.json"
 
-    def write(self, graph_dict: dict, original_path: str | None) -> Path:
+    def write(self, graph_dict: dict, original_path: str | None, example: str | None = None) -> Path:
         """Write the recovery file atomically (a crash mid-write leaves the previous one)."""
         self.directory.mkdir(parents=True, exist_ok=True)
         payload = {"format": FORMAT, "version": 1, "pid": os.getpid(), "saved_at": time.time(),
-                   "original_path": original_path, "graph": graph_dict}
+                   "original_path": original_path, "example": example, "graph": graph_dict}
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(payload), encoding="utf-8")
         os.replace(tmp, self.path)
@@ -87,8 +95,9 @@ class RecoveryStore:
             pid = int(item.get("pid", 0) or 0)
             if pid != os.getpid() and _pid_alive(pid):
                 continue  # another running window owns it
+            example = item.get("example")
             found.append(RecoveryFile(path, item["graph"], item.get("original_path"),
-                                      float(item.get("saved_at", 0))))
+                                      float(item.get("saved_at", 0)), example if isinstance(example, str) else None))
         return sorted(found, key=lambda f: f.saved_at, reverse=True)
 
     @staticmethod
@@ -110,11 +119,14 @@ def _read(path: Path) -> dict | None:
 class Autosaver(QObject):
     """Every `interval_ms`, writes the recovery file if the document has unsaved changes."""
 
-    def __init__(self, store: RecoveryStore, snapshot: Callable[[], tuple[dict, str | None] | None],
+    failed = Signal(str)  # why the recovery file could not be written, in words
+
+    def __init__(self, store: RecoveryStore, snapshot: Callable[[], tuple | None],
                  interval_ms: int = AUTOSAVE_MS, parent: QObject | None = None):
         super().__init__(parent)
         self.store = store
-        self._snapshot = snapshot  # returns (graph dict, original path), or None when nothing is unsaved
+        # returns (graph dict, original path[, example name]), or None when nothing is unsaved
+        self._snapshot = snapshot
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.save_now)
@@ -126,7 +138,12 @@ class Autosaver(QObject):
     def save_now(self) -> Path | None:
         """Write the recovery file now if there is unsaved work; remove it if there is none."""
         snap = self._snapshot()
-        if snap is None:
-            self.store.remove()
+        try:
+            if snap is None:
+                self.store.remove()
+                return None
+            return self.store.write(*snap)
+        except OSError as exc:  # a full disk or a read-only folder must not stop the editing
+            self.failed.emit(f"Autosave failed: cannot write to {self.store.directory} "
+                             f"({(exc.strerror or 'the system refused').lower()})")
             return None
-        return self.store.write(*snap)

@@ -103,3 +103,106 @@ def test_integer_ports_refuse_float_sources():
     bow = g.add_node("BagOfWords", "f(x)", {"vocab_size": 10})
     g.connect(x.id, bow.id, "ids")
     assert "needs integer ids, but 'x' gives numbers" in infer_shapes(g).errors[bow.id]
+
+
+# ----- closing the model API (issue 14 item 5) and keeping order for undo (issue 13 item 2)
+def test_add_node_and_connect_at_an_index_put_them_back_in_their_place():
+    g, x, w, wx, a = chain()
+    order, edges = list(g.nodes), list(g.edges)
+    g.remove_node(w.id)  # also removes the edge W → Wx, the second edge
+    g.add_node("Parameter", "W", {"shape": [3, 4]}, node_id=w.id, index=order.index(w.id))
+    g.connect(w.id, wx.id, "W", edge_id=edges[1], index=1)
+    assert list(g.nodes) == order and list(g.edges) == edges
+    assert g.incoming(wx.id)["W"].src == w.id
+
+
+def test_from_parts_keeps_the_given_order_and_checks_every_part():
+    from engine.graph import Edge, Node, Region
+    from engine.registry import get_op
+
+    def parts():
+        nodes = [Node("n9", get_op("Sigmoid")(), "a"), Node("n2", get_op("Input")({"shape": [2]}), "x")]
+        return nodes, [Edge("e5", "n2", "n9", "x")], [Region("r1", "encoder f(x)", ["n2", "n9"], "#4c78a8")]
+    nodes, edges, regions = parts()
+    g = Graph.from_parts(nodes, edges, regions, {"title": "t"})
+    assert list(g.nodes) == ["n9", "n2"] and g.incoming("n9")["x"].src == "n2"
+    assert g.regions["r1"].title == "encoder f(x)" and g.meta == {"title": "t"}
+    bad = [
+        (lambda n, e, r: (n, e + [Edge("e6", "n2", "n9", "x")], r), "fed twice"),
+        (lambda n, e, r: (n, [Edge("e5", "n2", "n9", "y")], r), "has no input port 'y'"),
+        (lambda n, e, r: (n, e, [Region("r1", "x" * 81, ["n2"], "#4c78a8")]), "at most 80"),
+        (lambda n, e, r: (n, e, [Region("r1", "a\nb", ["n2"], "#4c78a8")]), "one line"),
+        (lambda n, e, r: (n, e, [Region("r1", "t", ["n2"], "blue")]), "#4c78a8"),
+        (lambda n, e, r: (n + [Node("n2", get_op("Exp")(), "e")], e, r), "already used"),
+    ]
+    for change, message in bad:
+        with pytest.raises(GraphError, match=message):
+            Graph.from_parts(*change(*parts()))
+
+
+def test_from_parts_refuses_a_cycle_and_names_it():
+    from engine.graph import Edge, Node
+    from engine.registry import get_op
+
+    nodes = [Node("n1", get_op("Exp")(), "p"), Node("n2", get_op("Exp")(), "q")]
+    with pytest.raises(GraphError, match="cycle"):
+        Graph.from_parts(nodes, [Edge("e1", "n1", "n2", "x"), Edge("e2", "n2", "n1", "x")])
+
+
+def test_copy_keeps_regions_order_values_and_meta_and_shares_nothing():
+    g, x, w, wx, a = chain()
+    g.add_region("encoder f(x)", [x.id, w.id, wx.id, a.id], "#f58518")
+    g.meta["sample"] = {"x": [[1.0, 2.0, 3.0]]}
+    seen = []
+    g.events.node_added.subscribe(seen.append)
+    twin = g.copy()
+    assert list(twin.nodes) == list(g.nodes) and list(twin.edges) == list(g.edges)
+    assert [(r.id, r.title, r.node_ids, r.color) for r in twin.regions.values()] == \
+        [(r.id, r.title, r.node_ids, r.color) for r in g.regions.values()]
+    np.testing.assert_array_equal(twin.nodes[w.id].value, w.value)
+    twin.nodes[w.id].value[0, 0] = 99.0
+    twin.meta["sample"]["x"][0][0] = -1.0
+    twin.regions[next(iter(twin.regions))].node_ids.pop()
+    twin.add_node("Exp", "e")
+    assert w.value[0, 0] != 99.0 and g.meta["sample"]["x"][0][0] == 1.0
+    assert len(next(iter(g.regions.values())).node_ids) == 4 and seen == []
+
+
+def test_set_meta_sets_and_removes_an_entry_and_emits_meta_changed():
+    g = Graph()
+    keys = []
+    g.events.meta_changed.subscribe(keys.append)
+    g.set_meta("view", {"zoom": 1.0})
+    assert g.meta["view"] == {"zoom": 1.0}
+    g.set_meta("view", None)
+    assert "view" not in g.meta and keys == ["view", "view"]
+
+
+def test_an_attribute_the_initialiser_cannot_use_changes_nothing():
+    g, x, w, wx, a = chain()
+    g.set_attr(w.id, "init", "uniform")
+    before = w.value.copy()
+    with pytest.raises(AttrError, match="'W'.scale"):
+        g.set_attr(w.id, "scale", 1e308)  # numpy: "high - low range exceeds valid bounds"
+    assert w.attrs["scale"] == 0.1
+    np.testing.assert_array_equal(w.value, before)
+
+
+def test_new_layers_get_a_seed_no_other_node_uses():
+    g = Graph()
+    assert g.unused_seed() == 1
+    g.add_node("Parameter", "W", {"shape": [2], "seed": 1})
+    g.add_node("Parameter", "V", {"shape": [2], "seed": 3})
+    assert g.unused_seed() == 2
+
+
+def test_regions_follow_one_title_rule():
+    from engine.graph import MAX_TITLE_CHARS
+
+    g, x, *_ = chain()
+    g.add_region("t" * MAX_TITLE_CHARS, [x.id])
+    for title, message in (("t" * (MAX_TITLE_CHARS + 1), "at most"), ("   ", "visible"), ("a\nb", "one line")):
+        with pytest.raises(GraphError, match=message):
+            g.add_region(title, [x.id])
+    with pytest.raises(GraphError, match="twice"):
+        g.add_region("loss", [x.id, x.id])

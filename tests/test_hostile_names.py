@@ -53,7 +53,7 @@ def chain(names):
     g.connect(a.id, b.id, "x")
     for node, name in zip((x, w, a, b), names):
         node.name = name
-    g.add_region(names[0], [x.id, w.id])
+    g.add_region("inputs", [x.id, w.id]).title = names[0]  # set directly too: titles follow a rule of their own
     g.meta.update(title=names[1] + "\n" + names[2], description=names[3])
     return g
 

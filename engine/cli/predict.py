@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         if not tokenize(args.example):
             raise TrainingError("the headline has no words to classify; type one, e.g. \"Stocks fall\"")
         ranked = trainer.predict_text(args.example)
-        if not any(word in trainer.data.vocab for word in tokenize(args.example)):
+        if not any(word in trainer.data.vocabulary for word in tokenize(args.example)):
             print("note: none of these words is in the training vocabulary, so only the biases and the "
                   "unknown-word weights decide", file=sys.stderr)
     else:

@@ -104,7 +104,7 @@ class Plan:
         explain trace's values, see the change.
         """
         for node_id, grad in grads.items():
-            value = self.graph.nodes[node_id].value
+            value = self.graph.nodes[node_id].stored_value
             if isinstance(grad, SparseRows):
                 grad.add_to(value, -lr)
             else:

@@ -136,7 +136,7 @@ class ScalarProgram:
             if vals[slot] is not None:
                 vals[slot] = float(vals[slot])
         for slot, node in self.stored:
-            vals[slot] = float(node.value)
+            vals[slot] = float(node.stored_value)
         grads = [0.0] * self.size
         grads[self.target_slot] = 1.0
         try:

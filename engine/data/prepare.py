@@ -45,6 +45,13 @@ class PreparedData:
         """Padded length of a token row (text sets only)."""
         return self.x_train.shape[1] if self.kind == "text" else None
 
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The vocabulary of a text set; DataError for a set of points, which has none."""
+        if self.vocab is None:
+            raise DataError(f"{self.name} holds 2-D points, not text: it has no vocabulary")
+        return self.vocab
+
     def encode_text(self, text: str) -> np.ndarray:
         """Token ids (1, max_len) of a typed text, ready for a prediction."""
         if self.kind != "text" or self.vocab is None:

@@ -44,8 +44,8 @@ def headline_classifier() -> Graph:
     data = prepare(HEADLINES)
     g = GraphBuilder()
     g.add("Input", "x", shape=[data.max_len], batched=True, dtype="int")
-    g.add("BagOfWords", "f(x)", {"ids": "x"}, vocab_size=len(data.vocab))
-    _softmax_decoder(g, "f(x)", len(data.vocab), len(data.class_names))
+    g.add("BagOfWords", "f(x)", {"ids": "x"}, vocab_size=len(data.vocabulary))
+    _softmax_decoder(g, "f(x)", len(data.vocabulary), len(data.class_names))
     g.layout()
     meta = _text_meta(HEADLINES, HEADLINE_TEXT, "Business", _adam(0.01, 20, weight_decay=1e-4),
                       title="Headline classifier: Sports, Politics or Business",
@@ -63,17 +63,17 @@ def bigrams_unigram_fails() -> Graph:
     data = prepare(NEGATION)
     g = GraphBuilder()
     g.add("Input", "x", shape=[data.max_len], batched=True, dtype="int")
-    g.add("BagOfWords", "f(x)", {"ids": "x"}, vocab_size=len(data.vocab))
-    _softmax_decoder(g, "f(x)", len(data.vocab), 2)
+    g.add("BagOfWords", "f(x)", {"ids": "x"}, vocab_size=len(data.vocabulary))
+    _softmax_decoder(g, "f(x)", len(data.vocabulary), 2)
     g.layout()
     meta = _text_meta(NEGATION, NEGATION_TEXT, "positive", _adam(0.05, 40),
                       title="Bigrams 1: unigram features fail",
                       description=(
         "Short reviews are positive when exactly one of the words \"good\" and \"not\" occurs (\"the film "
         "was good\", \"the film was not bad\") and negative otherwise: an XOR of two words. A linear "
-        "classifier on word counts f(x) gives each word one fixed vote, so it cannot tell \"not good\" from \"not bad\" and \"good\" from "
-        "\"bad\" at the same time: training stalls well below 100% accuracy. Compare with the bigram "
-        "features and the hidden-layer versions of this example."))
+        "classifier on word counts f(x) gives each word one fixed vote, so it cannot tell \"not good\" from "
+        "\"not bad\" and \"good\" from \"bad\" at the same time: training stalls well below 100% accuracy. "
+        "Compare with the bigram features and the hidden-layer versions of this example."))
     return g.finish([("encoder f(x): unigrams", ["x", "f(x)"], ENCODER)] + _decoder_regions("f(x)"), meta)
 
 
@@ -100,8 +100,8 @@ def bigrams_hidden_layer() -> Graph:
     data = prepare(NEGATION)
     g = GraphBuilder()
     g.add("Input", "x", shape=[data.max_len], batched=True, dtype="int")
-    g.add("BagOfWords", "f(x)", {"ids": "x"}, vocab_size=len(data.vocab))
-    g.add("Parameter", "W", shape=[len(data.vocab), 8], seed=1)
+    g.add("BagOfWords", "f(x)", {"ids": "x"}, vocab_size=len(data.vocabulary))
+    g.add("Parameter", "W", shape=[len(data.vocabulary), 8], seed=1)
     g.add("MatMul", "Wf(x)", {"x": "f(x)", "W": "W"})
     g.add("Parameter", "b₁", shape=[8], init="zeros")
     g.add("Add", "Wf(x) + b₁", {"a": "Wf(x)", "b": "b₁"})
@@ -126,7 +126,7 @@ def text_cnn() -> Graph:
     d, k = 50, 64
     g = GraphBuilder()
     g.add("Input", "x", shape=[data.max_len], batched=True, dtype="int")
-    g.add("Parameter", "E", shape=[len(data.vocab), d], init="normal", scale=0.1, seed=1)
+    g.add("Parameter", "E", shape=[len(data.vocabulary), d], init="normal", scale=0.1, seed=1)
     g.add("Embedding", "f(w)", {"ids": "x", "E": "E"})
     g.add("Parameter", "w", shape=[2 * d, k], seed=2)
     g.add("SeqConv", "w·[f(wᵢ₋₁); f(wᵢ)]", {"x": "f(w)", "W": "w"}, width=2)

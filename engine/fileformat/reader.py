@@ -11,7 +11,7 @@ import numpy as np
 
 from ..broadcast import fmt_shape
 from ..errors import AttrError
-from ..graph import Graph
+from ..graph import MAX_TITLE_CHARS, Edge, Graph, Node, Region, title_problem
 from ..registry import OPS, Op
 from .arrays import decode_array
 from .checks import expect_dict, expect_id, expect_keys, expect_list, expect_name, expect_number, expect_str, fail
@@ -178,7 +178,10 @@ def _regions(value: Any, nodes: dict[str, NodeSpec], used: set[str]) -> list[tup
         if region_id in used:
             raise fail(f"{where}.id", f"id {region_id!r} is already used")
         used.add(region_id)
-        title = expect_str(entry["title"], f"{where}.title", 200)
+        title = expect_str(entry["title"], f"{where}.title", MAX_TITLE_CHARS)
+        problem = title_problem(title)
+        if problem:
+            raise fail(f"{where}.title", problem)
         members = expect_list(entry["nodes"], f"{where}.nodes", MAX_GRAPH_NODES)
         for j, node_id in enumerate(members):
             if not isinstance(node_id, str) or node_id not in nodes or node_id in members[:j]:
@@ -190,31 +193,22 @@ def _regions(value: Any, nodes: dict[str, NodeSpec], used: set[str]) -> list[tup
     return out
 
 
-def _add_node(graph: Graph, spec: NodeSpec, value: np.ndarray | None) -> None:
-    """Add one checked node; an initial value that cannot be drawn (scale 1e308) is refused, not a traceback."""
-    where = f"{spec.where}.attrs"
-    try:
-        node = graph.add_node(spec.op.name, spec.name, dict(spec.op.attrs), spec.pos, spec.id, value)
-    except OverflowError:
-        raise fail(where, "the scale is too large to draw initial values from") from None
-    if node.value is not None and not np.all(np.isfinite(node.value)):
-        raise fail(where, "the initial values are not finite numbers (the scale is too large)")
+def _made_node(spec: NodeSpec, value: np.ndarray | None) -> Node:
+    """One checked node; an initial value that cannot be drawn (scale 1e308) is refused, not a traceback."""
+    if value is None and hasattr(spec.op, "initial_value"):
+        where = f"{spec.where}.attrs"
+        try:
+            value = spec.op.initial_value()
+        except OverflowError:
+            raise fail(where, "the scale is too large to draw initial values from") from None
+        if value is not None and not np.all(np.isfinite(value)):
+            raise fail(where, "the initial values are not finite numbers (the scale is too large)")
+    return Node(spec.id, spec.op, spec.name, spec.pos, value)
 
 
 def _build(specs: list[NodeSpec], values: dict, edges: list, regions: list, meta: dict) -> Graph:
-    graph = Graph()
-    for spec in specs:
-        _add_node(graph, spec, values.get(spec.id))
-    flow = nx.DiGraph((src, dst) for _, src, dst, _ in edges)
-    order = {n: k for k, n in enumerate(nx.topological_sort(flow))}
-    # Connecting in topological order of the target keeps the engine's cycle check from searching far.
-    for edge_id, src, dst, port in sorted(edges, key=lambda e: order[e[2]]):
-        graph.connect(src, dst, port, edge_id)
-    graph.edges = {e[0]: graph.edges[e[0]] for e in edges}  # keep the file's order
-    for region_id, title, members, color in regions:
-        graph.add_region(title, members, color, region_id)
-    graph.meta = meta
-    return graph
+    nodes = [_made_node(s, values.get(s.id)) for s in specs]
+    return Graph.from_parts(nodes, [Edge(*e) for e in edges], [Region(*r) for r in regions], meta)
 
 
 def graph_from_dict(d: Any, notes: list[str] | None = None) -> Graph:

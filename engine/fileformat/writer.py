@@ -29,7 +29,7 @@ def graph_to_dict(graph: Graph, weights: bool = True) -> dict[str, Any]:
     params = {}
     for node in graph.nodes.values():
         if _stored_value(node, weights):
-            params[node.id] = encode_array(node.value, f"params.{node.id}")
+            params[node.id] = encode_array(node.stored_value, f"params.{node.id}")
     regions = [{"id": r.id, "title": r.title, "nodes": list(r.node_ids), "color": r.color}
                for r in graph.regions.values()]
     return {"format": FORMAT_NAME, "version": CURRENT_VERSION, "nodes": nodes, "edges": edges,

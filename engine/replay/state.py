@@ -80,7 +80,7 @@ def _mark_nodes(state: TraceState, trace: Trace) -> None:
     else:
         for node_id in state.grads:
             state.node_states[node_id] = "done"
-    for step in trace.steps_of("forward"):
+    for step in trace.forward_steps():
         if "winner" in step.info and step.node in state.values:
             state.node_states[step.node] = "winner"
     if state.focus_node is not None:

@@ -53,7 +53,7 @@ def _upstream_first(graph: Graph, start: str, op_names: tuple[str, ...]) -> str 
 
 def pool_winners(graph: Graph, trace: Trace, node_id: str) -> PoolWinners | None:
     """Winners of the MaxPoolTime node `node_id` in this trace, or None if it has not run."""
-    step = next((s for s in trace.steps_of("forward") if s.node == node_id), None)
+    step = next((s for s in trace.forward_steps() if s.node == node_id), None)
     if step is None or "winner" not in step.info:
         return None
     winner = np.asarray(step.info["winner"])

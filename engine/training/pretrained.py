@@ -15,11 +15,11 @@ def use_glove(graph: Graph, vocab: Vocabulary) -> list[tuple[str, int]]:
             continue
         edge = graph.incoming(node.id).get("E")
         table = graph.nodes[edge.src] if edge else None
-        if table is not None and table.trainable and table.value.shape == (len(vocab), GLOVE_DIM):
+        if table is not None and table.trainable and table.stored_value.shape == (len(vocab), GLOVE_DIM):
             tables.append(table)
     if not tables:
         raise EngineError(f"no Embedding here has a {len(vocab)} × {GLOVE_DIM} table to fill with GloVe vectors")
     matrix, found = glove_matrix(vocab)
     for table in tables:
-        graph.set_value(table.id, matrix.astype(table.value.dtype))
+        graph.set_value(table.id, matrix.astype(table.stored_value.dtype))
     return [(t.name, found) for t in tables]

@@ -7,15 +7,17 @@ from PySide6.QtGui import QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from engine import blocks as block_model
+from engine.free_space import Box, free_offset
 from engine.registry import OPS
 
 from .. import commands as cmd
 from .edge_item import EdgeItem
-from .node_item import NodeItem
+from .node_item import OP_WIDTH, NodeItem
 from .port_item import PortItem
 
 OP_MIME = "application/x-cge-op"
 BLOCK_PAYLOAD = "block:linear_sigmoid"  # palette entry for a whole Linear + σ block
+NEW_NODE_SIZE = (OP_WIDTH, 92.0)  # model units: the box of an op node before it shows any value
 
 
 class SceneInteraction:
@@ -195,8 +197,10 @@ class SceneInteraction:
 
     # ----- edit helpers (the window's menus call these)
     def add_op_at(self, op_name: str, pos: tuple[float, float]) -> str | None:
-        """Add an op (or the Linear + σ block) at a model position through the undo stack; returns the node id."""
+        """Add an op (or the Linear + σ block) at a model position, or the nearest place where it covers no
+        other node, through the undo stack; returns the node id."""
         if op_name == BLOCK_PAYLOAD:
+            pos = self._free_place(pos, list(block_model.LAYOUT.values()))
             command = self.try_push(lambda: cmd.AddBlockCommand(self.graph, 3, 3, pos))
             if command is None:
                 return None
@@ -205,11 +209,38 @@ class SceneInteraction:
         if op_name not in OPS:
             self.status_message.emit(f"Unknown op '{op_name[:60]}'")
             return None
+        pos = self._free_place(pos, [(0.0, 0.0)])
         command = self.try_push(lambda: cmd.AddNodeCommand(self.graph, op_name, pos))
         if command is not None:
             self.select_nodes([command.node_id])
             return command.node_id
         return None
+
+    # ----- free space for new nodes
+    def _occupied(self) -> list[Box]:
+        s = self.theme.scale
+        return [_model_box(self._box(item), s) for _, item in self._shown_nodes()]
+
+    def _free_place(self, pos: tuple[float, float], offsets: list[tuple[float, float]]) -> tuple[float, float]:
+        """`pos`, moved to the nearest place where new nodes at pos + offsets cover no shown node."""
+        w, h = NEW_NODE_SIZE
+        footprint = [(pos[0] + dx - w / 2, pos[1] + dy - h / 2, pos[0] + dx + w / 2, pos[1] + dy + h / 2)
+                     for dx, dy in offsets]
+        dx, dy = free_offset(self._occupied(), footprint)
+        return (round(pos[0] + dx, 1), round(pos[1] + dy, 1))
+
+    def _free_paste_offset(self, nodes: list[dict], offset: tuple[float, float]) -> tuple[float, float]:
+        """The paste offset, moved on until the pasted nodes (as big as their originals) cover no shown node."""
+        s, (w, h) = self.theme.scale, NEW_NODE_SIZE
+        footprint = []
+        for node in nodes:
+            x, y = node.get("pos") or (0.0, 0.0)
+            item = self.node_items.get(node.get("id"))
+            half_w, half_h = (item.body.width() / s / 2, item.body.height() / s / 2) if item else (w / 2, h / 2)
+            cx, cy = x + offset[0], y + offset[1]
+            footprint.append((cx - half_w, cy - half_h, cx + half_w, cy + half_h))
+        dx, dy = free_offset(self._occupied(), footprint)
+        return (round(offset[0] + dx, 1), round(offset[1] + dy, 1))
 
     def delete_selected(self) -> None:
         """Delete the selected nodes (with their edges) and edges."""
@@ -223,13 +254,18 @@ class SceneInteraction:
         return cmd.copy_selection(self.graph, nodes) if nodes else None
 
     def paste(self, data: dict, at: tuple[float, float] | None = None) -> list[str]:
-        """Paste clipboard data (centred on `at` if given, else shifted a little); selects the new nodes."""
-        offset = (40.0, 40.0)
-        nodes = data.get("nodes") if isinstance(data, dict) else None
-        if at is not None and nodes:
+        """Paste clipboard data (centred on `at` if given, else shifted a little) where it covers no node."""
+        try:
+            cmd.check_clipboard(data)
+        except ValueError as exc:
+            self.status_message.emit(str(exc))
+            return []
+        nodes, offset = data["nodes"], (40.0, 40.0)
+        if at is not None:
             cx = sum(n.get("pos", (0, 0))[0] for n in nodes) / len(nodes)
             cy = sum(n.get("pos", (0, 0))[1] for n in nodes) / len(nodes)
             offset = (at[0] - cx, at[1] - cy)
+        offset = self._free_paste_offset(nodes, offset)
         command = self.try_push(lambda: cmd.PasteCommand(self.graph, data, offset))
         if command is None:
             return []
@@ -244,7 +280,8 @@ class SceneInteraction:
     def select_all(self) -> None:
         """Select every visible node and edge."""
         for item in self.items():
-            if isinstance(item, (NodeItem, EdgeItem)) and item.isVisible() and item.flags() & QGraphicsItem.ItemIsSelectable:
+            selectable = item.flags() & QGraphicsItem.ItemIsSelectable
+            if isinstance(item, (NodeItem, EdgeItem)) and item.isVisible() and selectable:
                 item.setSelected(True)
 
     def group_selected(self, title: str, color: str | None = None) -> str | None:
@@ -260,3 +297,8 @@ class SceneInteraction:
     def auto_layout(self) -> None:
         """Arrange every node left to right by layers (undoable)."""
         self.try_push(lambda: cmd.AutoLayoutCommand(self.graph))
+
+
+def _model_box(rect, scale: float) -> Box:
+    """A scene rectangle in model units."""
+    return (rect.left() / scale, rect.top() / scale, rect.right() / scale, rect.bottom() / scale)

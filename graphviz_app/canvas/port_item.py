@@ -89,7 +89,11 @@ class PortItem(QGraphicsItem):
         return self._shape
 
     def _sync_contents(self) -> None:
-        self.setFlag(QGraphicsItem.ItemHasNoContents, not (self.highlight or self._hovered))
+        lit = bool(self.highlight or self._hovered)
+        if not lit and self.scene() is not None:
+            # Qt repaints no part of an item without contents: clear the ring where it was drawn
+            self.scene().update(self.sceneBoundingRect())
+        self.setFlag(QGraphicsItem.ItemHasNoContents, not lit)
         self.update()
 
     def paint(self, painter: QPainter, option, widget=None) -> None:

@@ -79,6 +79,7 @@ class GraphScene(SceneInteraction, SceneLayers, QGraphicsScene):
             for name, handler in self._handlers.items():
                 getattr(self.graph.events, name).unsubscribe(handler)
         self.clear()
+        self.drop_backdrop()  # the old graph's wires and regions are painted in each view's cached backdrop
         self.node_items, self.edge_items, self.region_items, self.block_items = {}, {}, {}, {}
         self._node_edges, self._edge_ends, self._collapsed_member = {}, {}, {}
         self.graph = graph
@@ -92,7 +93,7 @@ class GraphScene(SceneInteraction, SceneLayers, QGraphicsScene):
             self._on_edge_added(edge_id)
         for region_id in graph.regions:
             self._sync_region(region_id, fit=False)  # _refresh_blocks fits them, once
-        self._refresh_blocks()
+        self._refresh_blocks(refit=True)
         self.update_shapes_now()
 
     def set_theme(self, theme: Theme) -> None:
@@ -105,7 +106,7 @@ class GraphScene(SceneInteraction, SceneLayers, QGraphicsScene):
             item.setPos(self.to_scene(self.graph.nodes[node_id].pos))
         for item in list(self.edge_items.values()) + list(self.region_items.values()):
             item.set_theme(theme)
-        self._refresh_blocks()
+        self._refresh_blocks(refit=True)
         self._update_all_edges()
         for region_id in self.region_items:
             self._fit_region(region_id)
@@ -154,6 +155,8 @@ class GraphScene(SceneInteraction, SceneLayers, QGraphicsScene):
         self.addItem(item)
         self._update_edge(edge_id)
         self._set_port_connected(edge.src, edge.dst, edge.port)
+        if self._in_block(edge.src, edge.dst):  # a block's own wire came back: it may be whole again
+            self._refresh_blocks()
         self.schedule_shapes()
 
     def _on_edge_removed(self, edge_id: str) -> None:
@@ -162,10 +165,13 @@ class GraphScene(SceneInteraction, SceneLayers, QGraphicsScene):
             self.invalidate_backdrop(item.boundingRect())
             item.detach()
             self.removeItem(item)
-        for node_id in self._edge_ends.pop(edge_id, ()):
+        ends = self._edge_ends.pop(edge_id, ())
+        for node_id in ends:
             self._node_edges.get(node_id, set()).discard(edge_id)
             if node_id in self.node_items:
                 self._refresh_port_states(node_id)
+        if self._in_block(*ends):  # a block without its own wire is no longer one box
+            self._refresh_blocks()
         self.schedule_shapes()
 
     def _on_attr_changed(self, node_id: str, key: str) -> None:

@@ -73,26 +73,33 @@ class SceneLayers:
             if item.isVisible():
                 yield node_id, item
 
-    def _refresh_blocks(self) -> None:
+    def _refresh_blocks(self, refit: bool = False) -> None:
+        """Show each intact collapsed block as one box; regions and edges are redone when that set changed."""
         collapsed = {rid for rid in block_model.blocks(self.graph) if block_model.is_collapsed(self.graph, rid)}
+        members = {m: rid for rid in collapsed for m in self.graph.regions[rid].node_ids}
+        refit = refit or collapsed != set(self.block_items) or members != self._collapsed_member
         for region_id in list(self.block_items):
             if region_id not in collapsed:
                 self.removeItem(self.block_items.pop(region_id))
-        self._collapsed_member = {}
+        self._collapsed_member = members
         for region_id in collapsed:
-            for member in self.graph.regions[region_id].node_ids:
-                self._collapsed_member[member] = region_id
             if region_id not in self.block_items:
                 item = NodeItem(block_look(self.graph, region_id), self.theme)
                 self.block_items[region_id] = item
                 self.addItem(item)
             self._place_block(region_id)
+        if not refit:  # every region and edge is drawn for these blocks already
+            return
         for node_id, item in self.node_items.items():
             item.setVisible(node_id not in self._collapsed_member)
         for region_id in self.region_items:
             self._fit_region(region_id)
         self._update_all_edges()
         self._apply_block_shapes()
+
+    def _in_block(self, *node_ids: str) -> bool:
+        """True if any of these nodes belongs to a Linear + σ block."""
+        return any(set(node_ids) & set(self.graph.regions[r].node_ids) for r in block_model.blocks(self.graph))
 
     def _place_block(self, region_id: str) -> None:
         parts = block_model.block_parts(self.graph, region_id)
@@ -123,8 +130,16 @@ class SceneLayers:
         if not rect.isNull():
             self.invalidate(rect.adjusted(-2, -2, 2, 2), QGraphicsScene.BackgroundLayer)
 
+    def drop_backdrop(self) -> None:
+        """Forget every view's cached backdrop (another graph is shown): it is painted afresh."""
+        self._all_edges_path = None
+        for view in self.views():
+            view.resetCachedContent()
+        self.update()
+
     def draw_backdrop(self, painter: QPainter, rect: QRectF, fast: bool = False) -> None:
-        """Paint regions and every plain edge that meet `rect`; `fast` (while zooming) draws edges as one hairline path."""
+        """Paint regions and every plain edge that meet `rect`; `fast` (while zooming) draws edges as one hairline
+        path."""
         lod = painter.worldTransform().m11()
         for item in self.region_items.values():
             if item.isVisible() and item.sceneBoundingRect().intersects(rect):

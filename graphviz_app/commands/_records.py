@@ -1,40 +1,57 @@
-"""Exact snapshots of nodes, edges and regions, so an undo restores ids, values and groups as they were."""
+"""Exact snapshots of nodes, edges and regions, so an undo restores ids, values, groups and order as they were."""
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from PySide6.QtGui import QUndoCommand
 
-from engine import Graph
+from engine import Graph, GraphError
 from engine import blocks as block_model
+from engine.graph import MAX_NODES
+
+
+class EdgeRecord(NamedTuple):
+    """An edge and its place in the graph's edge order."""
+
+    id: str
+    src: str
+    dst: str
+    port: str
+    index: int
+
+
+def check_room(graph: Graph, count: int) -> None:
+    """GraphError if `count` more nodes would not fit in the graph."""
+    if len(graph.nodes) + count > MAX_NODES:
+        raise GraphError(f"a graph holds at most {MAX_NODES} nodes; this one has {len(graph.nodes)}")
 
 
 def node_record(graph: Graph, node_id: str) -> dict[str, Any]:
-    """Everything needed to re-create a node with the same id, name, attributes, position and value."""
+    """Everything needed to re-create a node with the same id, name, attributes, position, value and place."""
     node = graph.node(node_id)
     return {"id": node.id, "op": node.op_name, "name": node.name, "attrs": copy.deepcopy(dict(node.attrs)),
-            "pos": tuple(node.pos), "value": None if node.value is None else np.array(node.value, copy=True)}
+            "pos": tuple(node.pos), "value": None if node.value is None else np.array(node.value, copy=True),
+            "index": list(graph.nodes).index(node_id)}
 
 
 def restore_node(graph: Graph, record: dict[str, Any]) -> None:
-    """Re-create a node from its record."""
+    """Re-create a node from its record, at its old place in the node order."""
     value = None if record["value"] is None else np.array(record["value"], copy=True)
     graph.add_node(record["op"], record["name"], copy.deepcopy(record["attrs"]), record["pos"],
-                   node_id=record["id"], value=value)
+                   node_id=record["id"], value=value, index=record["index"])
 
 
-def edge_record(graph: Graph, edge_id: str) -> tuple[str, str, str, str]:
-    """(id, src, dst, port) of an edge."""
+def edge_record(graph: Graph, edge_id: str) -> EdgeRecord:
+    """An edge with its place in the edge order."""
     edge = graph.edges[edge_id]
-    return (edge.id, edge.src, edge.dst, edge.port)
+    return EdgeRecord(edge.id, edge.src, edge.dst, edge.port, list(graph.edges).index(edge_id))
 
 
-def restore_edge(graph: Graph, record: tuple[str, str, str, str]) -> None:
-    """Re-create an edge from its record."""
-    edge_id, src, dst, port = record
-    graph.connect(src, dst, port, edge_id=edge_id)
+def restore_edge(graph: Graph, record: EdgeRecord) -> None:
+    """Re-create an edge from its record, at its old place in the edge order."""
+    graph.connect(record.src, record.dst, record.port, edge_id=record.id, index=record.index)
 
 
 def regions_record(graph: Graph) -> dict[str, Any]:
@@ -59,7 +76,10 @@ def restore_regions(graph: Graph, record: dict[str, Any]) -> None:
 
 
 class InsertCommand(QUndoCommand):
-    """Base of commands that add a group of nodes: the first redo builds it, later redos restore it exactly."""
+    """Base of commands that add a group of nodes: the first redo builds it, later redos restore it exactly.
+
+    A subclass checks in its constructor that build() will succeed: redo() must never raise.
+    """
 
     def __init__(self, graph: Graph, text: str, parent: QUndoCommand | None = None):
         super().__init__(text, parent)
@@ -67,7 +87,7 @@ class InsertCommand(QUndoCommand):
         self.before = regions_record(graph)
         self.after: dict[str, Any] | None = None
         self.nodes: list[dict[str, Any]] = []
-        self.edges: list[tuple[str, str, str, str]] = []
+        self.edges: list[EdgeRecord] = []
 
     @property
     def node_ids(self) -> list[str]:

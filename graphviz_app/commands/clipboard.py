@@ -6,12 +6,12 @@ from typing import Any
 import numpy as np
 from PySide6.QtGui import QUndoCommand
 
-from engine import Graph
+from engine import EngineError, Graph
 from engine import blocks as block_model
 from engine.names import name_problem
 from engine.registry import OPS
 
-from ._records import InsertCommand
+from ._records import InsertCommand, check_room
 
 CLIPBOARD_FORMAT = "cge-selection"
 MIME_TYPE = "application/x-cge-selection"
@@ -46,16 +46,55 @@ def check_clipboard(data: Any) -> None:
     """ValueError naming what is wrong if `data` is not a copied selection."""
     if not isinstance(data, dict) or data.get("format") != CLIPBOARD_FORMAT:
         raise ValueError("the clipboard does not hold copied graph nodes")
+    nodes, edges, regions = data.get("nodes"), data.get("edges") or [], data.get("regions") or []
+    if not isinstance(nodes, list) or not nodes or not isinstance(edges, list) or not isinstance(regions, list):
+        raise ValueError("the clipboard holds no list of copied nodes")
     ids = set()
-    for i, node in enumerate(data.get("nodes") or []):
+    for i, node in enumerate(nodes):
         if not isinstance(node, dict) or node.get("op") not in OPS or not isinstance(node.get("id"), str):
             raise ValueError(f"copied node {i} has no known op or id")
+        if not isinstance(node.get("name", ""), str) or not isinstance(node.get("attrs", {}), dict) \
+                or not _is_point(node.get("pos", (0.0, 0.0))):
+            raise ValueError(f"copied node {i} has a bad name, attributes or position")
         if node.get("name") and name_problem(node["name"]):
             raise ValueError(f"copied node {i}: {name_problem(node['name'])}")
         ids.add(node["id"])
-    for i, edge in enumerate(data.get("edges") or []):
-        if not isinstance(edge, dict) or edge.get("src") not in ids or edge.get("dst") not in ids:
+    for i, edge in enumerate(edges):
+        if not isinstance(edge, dict) or edge.get("src") not in ids or edge.get("dst") not in ids \
+                or not isinstance(edge.get("port"), str):
             raise ValueError(f"copied edge {i} does not join two copied nodes")
+    for i, region in enumerate(regions):
+        if not isinstance(region, dict) or not isinstance(region.get("node_ids", []), list) \
+                or not isinstance(region.get("title", ""), str) or not isinstance(region.get("color", ""), str) \
+                or not isinstance(region.get("block") or {}, dict):
+            raise ValueError(f"copied region {i} is not a region")
+
+
+def _is_point(pos: Any) -> bool:
+    return isinstance(pos, (list, tuple)) and len(pos) == 2 and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v) for v in pos)
+
+
+def _add_copies(graph: Graph, data: dict[str, Any], offset: tuple[float, float]) -> list[str]:
+    """Add the copied nodes, their edges and regions to `graph`; returns the new node ids."""
+    mapping: dict[str, str] = {}
+    for node in data["nodes"]:
+        x, y = node.get("pos") or (0.0, 0.0)
+        value = node.get("value")
+        added = graph.add_node(node["op"], graph.unique_name(str(node.get("name") or node["op"])),
+                               node.get("attrs") or {}, (x + offset[0], y + offset[1]),
+                               value=None if value is None else np.asarray(value, dtype=np.float64))
+        mapping[node["id"]] = added.id
+    for edge in data.get("edges") or []:
+        graph.connect(mapping[edge["src"]], mapping[edge["dst"]], edge["port"])
+    for region in data.get("regions") or []:
+        members = [mapping[n] for n in region.get("node_ids", []) if n in mapping]
+        if not members:
+            continue
+        made = graph.add_region(str(region.get("title", "group")), members, str(region.get("color", "#4c78a8")))
+        if region.get("block"):
+            block_model.set_block_info(graph, made.id, region["block"])
+    return list(mapping.values())
 
 
 class PasteCommand(InsertCommand):
@@ -64,26 +103,15 @@ class PasteCommand(InsertCommand):
     def __init__(self, graph: Graph, data: dict[str, Any], offset: tuple[float, float] = (40.0, 40.0),
                  parent: QUndoCommand | None = None):
         check_clipboard(data)
+        check_room(graph, len(data["nodes"]))
+        offset = (float(offset[0]), float(offset[1]))
+        try:
+            _add_copies(Graph(), data, offset)  # a trial on an empty graph, so that build() cannot fail
+        except (EngineError, ValueError) as exc:
+            raise ValueError(f"the copied nodes cannot be pasted: {exc}") from None
         count = len(data["nodes"])
         super().__init__(graph, f"Paste {count} node{'s' * (count != 1)}", parent)
         self.data, self.offset = data, offset
 
     def build(self) -> list[str]:
-        mapping: dict[str, str] = {}
-        for node in self.data["nodes"]:
-            x, y = node.get("pos") or (0.0, 0.0)
-            value = node.get("value")
-            added = self.graph.add_node(node["op"], self.graph.unique_name(str(node.get("name") or node["op"])),
-                                        node.get("attrs") or {}, (x + self.offset[0], y + self.offset[1]),
-                                        value=None if value is None else np.asarray(value, dtype=np.float64))
-            mapping[node["id"]] = added.id
-        for edge in self.data.get("edges") or []:
-            self.graph.connect(mapping[edge["src"]], mapping[edge["dst"]], edge["port"])
-        for region in self.data.get("regions") or []:
-            members = [mapping[n] for n in region.get("node_ids", []) if n in mapping]
-            if not members:
-                continue
-            made = self.graph.add_region(str(region.get("title", "group")), members, str(region.get("color", "#4c78a8")))
-            if region.get("block"):
-                block_model.set_block_info(self.graph, made.id, region["block"])
-        return list(mapping.values())
+        return _add_copies(self.graph, self.data, self.offset)

@@ -5,6 +5,8 @@ from PySide6.QtGui import QUndoCommand
 
 from engine import Graph, GraphError
 
+from ._records import edge_record, restore_edge
+
 
 class ConnectCommand(QUndoCommand):
     """Wire src's output to dst's input `port`; GraphError (with the model's reason) if refused."""
@@ -26,17 +28,17 @@ class ConnectCommand(QUndoCommand):
 
 
 class DisconnectCommand(QUndoCommand):
-    """Remove one edge; undo puts it back with the same id."""
+    """Remove one edge; undo puts it back with the same id, in the same place of the edge order."""
 
     def __init__(self, graph: Graph, edge_id: str, parent: QUndoCommand | None = None):
         if edge_id not in graph.edges:
             raise GraphError(f"there is no edge '{edge_id}'")
         edge = graph.edges[edge_id]
         super().__init__(f"Disconnect {graph.node(edge.src).name} → {graph.node(edge.dst).name}.{edge.port}", parent)
-        self.graph, self.edge = graph, edge
+        self.graph, self.edge = graph, edge_record(graph, edge_id)
 
     def redo(self) -> None:
         self.graph.disconnect(self.edge.id)
 
     def undo(self) -> None:
-        self.graph.connect(self.edge.src, self.edge.dst, self.edge.port, edge_id=self.edge.id)
+        restore_edge(self.graph, self.edge)

@@ -6,23 +6,28 @@ from typing import Any
 import numpy as np
 from PySide6.QtGui import QUndoCommand
 
-from engine import Graph, GraphError
+from engine import Graph, GraphError, get_op
 from engine import blocks as block_model
 from engine.names import name_problem
 
-from ._records import (edge_record, node_record, regions_record, restore_edge, restore_node,
+from ._records import (check_room, edge_record, node_record, regions_record, restore_edge, restore_node,
                        restore_regions)
 
 MOVE_COMMAND_ID = 1001
 
 
 class AddNodeCommand(QUndoCommand):
-    """Add one node running `op_name` at a model position."""
+    """Add one node running `op_name` at a model position; a new parameter gets a seed of its own."""
 
     def __init__(self, graph: Graph, op_name: str, pos: tuple[float, float], attrs: dict | None = None,
                  name: str | None = None, parent: QUndoCommand | None = None):
+        check_room(graph, 1)
+        op = get_op(op_name)(attrs)  # AttrError here, before anything changes
+        attrs = dict(attrs or {})
+        if "seed" in op.attrs and "seed" not in attrs:  # the same seed would give correlated weights
+            attrs["seed"] = graph.unused_seed()
         super().__init__(f"Add {op_name}", parent)
-        self.graph, self.op_name, self.pos, self.attrs, self.name = graph, op_name, pos, attrs, name
+        self.graph, self.op_name, self.pos, self.attrs, self.name = graph, op_name, _point(pos), attrs, name
         self.record: dict[str, Any] | None = None
 
     @property
@@ -45,6 +50,13 @@ class RemoveItemsCommand(QUndoCommand):
     """Delete nodes (with every edge touching them) and edges; undo puts all back with the same ids."""
 
     def __init__(self, graph: Graph, node_ids=(), edge_ids=(), parent: QUndoCommand | None = None):
+        for node_id in node_ids:
+            graph.node(node_id)  # GraphError naming a missing node
+        for edge_id in edge_ids:
+            if edge_id not in graph.edges:
+                raise GraphError(f"there is no edge '{edge_id}'")
+        if not node_ids and not edge_ids:
+            raise GraphError("nothing is selected to delete")
         super().__init__("Delete", parent)
         self.graph = graph
         order = list(graph.nodes)
@@ -84,10 +96,14 @@ class MoveNodesCommand(QUndoCommand):
 
     def __init__(self, graph: Graph, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]],
                  parent: QUndoCommand | None = None):
+        if not moves:
+            raise GraphError("there is nothing to move")
+        for node_id in moves:
+            graph.node(node_id)
         super().__init__(f"Move {len(moves)} node{'s' * (len(moves) != 1)}", parent)
         self.graph = graph
-        self.old = {k: tuple(v[0]) for k, v in moves.items()}
-        self.new = {k: tuple(v[1]) for k, v in moves.items()}
+        self.old = {k: _point(v[0]) for k, v in moves.items()}
+        self.new = {k: _point(v[1]) for k, v in moves.items()}
 
     def id(self) -> int:
         return MOVE_COMMAND_ID
@@ -134,7 +150,7 @@ class SetAttrCommand(QUndoCommand):
     def __init__(self, graph: Graph, node_id: str, key: str, value: Any, parent: QUndoCommand | None = None):
         node = graph.node(node_id)
         super().__init__(f"Set {node.name}.{key}", parent)
-        self.new = node.op.spec(key).validate(value)  # AttrError here, before anything changes
+        self.new, _ = graph.checked_attr(node_id, key, value)  # AttrError here, before anything changes
         self.graph, self.node_id, self.key = graph, node_id, key
         self.old = node.attrs[key]
         self.old_value = None if node.value is None else np.array(node.value, copy=True)
@@ -162,7 +178,10 @@ class SetValueCommand(QUndoCommand):
         super().__init__(f"Set value of {node.name}", parent)
         if node.value is None:
             raise GraphError(f"{node.op_name} '{node.name}' holds no value to set")
-        new = np.array(value, dtype=np.float64)
+        try:
+            new = np.array(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise GraphError(f"the value of '{node.name}' must be a number or an array of numbers") from None
         if new.shape != node.value.shape:
             raise GraphError(f"value of '{node.name}' has shape {new.shape}, expected {node.value.shape}")
         self.graph, self.node_id, self.new = graph, node_id, new
@@ -173,3 +192,14 @@ class SetValueCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.graph.set_value(self.node_id, self.old)
+
+
+def _point(pos) -> tuple[float, float]:
+    """A position as two finite floats, or GraphError."""
+    try:
+        x, y = (float(v) for v in pos)
+    except (TypeError, ValueError):
+        raise GraphError(f"a position is two numbers, not {pos!r:.40}") from None
+    if not (np.isfinite(x) and np.isfinite(y)):
+        raise GraphError("a position must be finite")
+    return (x, y)

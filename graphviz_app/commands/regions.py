@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
-from engine import Graph, GraphError
+from engine import Graph, GraphError, get_op
 from engine import blocks as block_model
+from engine.graph import region_problem
 
-from ._records import InsertCommand, regions_record, restore_regions
+from ._records import InsertCommand, check_room, regions_record, restore_regions
 
 REGION_PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756", "#72b7b2")
 
@@ -17,15 +18,18 @@ class GroupCommand(QUndoCommand):
     def __init__(self, graph: Graph, title: str, node_ids: list[str], color: str | None = None,
                  parent: QUndoCommand | None = None):
         title = title.strip()
-        if not title or len(title) > 80:
-            raise GraphError("a region title needs 1 to 80 characters")
+        color = color or REGION_PALETTE[len(graph.regions) % len(REGION_PALETTE)]
+        problem = region_problem(title, color)
+        if problem:
+            raise GraphError(problem)
         if not node_ids:
             raise GraphError("select at least one node to group")
         for node_id in node_ids:
             graph.node(node_id)
+        node_ids = list(dict.fromkeys(node_ids))  # a node is listed once
         super().__init__(f"Group as {title}", parent)
         self.graph, self.title, self.node_ids = graph, title, list(node_ids)
-        self.color = color or REGION_PALETTE[len(graph.regions) % len(REGION_PALETTE)]
+        self.color = color
         self.region_id: str | None = None
 
     def redo(self) -> None:
@@ -60,16 +64,16 @@ class ExpandBlockCommand(QUndoCommand):
 
     def __init__(self, graph: Graph, region_id: str, parent: QUndoCommand | None = None):
         block_model.block_interface(graph, region_id)  # GraphError if it is not an intact block
+        if not block_model.is_collapsed(graph, region_id):
+            raise GraphError("this Linear + σ block is expanded already")
         super().__init__("Expand Linear + σ", parent)
         self.graph, self.region_id = graph, region_id
-        self.was_collapsed = block_model.is_collapsed(graph, region_id)
 
     def redo(self) -> None:
         block_model.expand_block(self.graph, self.region_id)
 
     def undo(self) -> None:
-        if self.was_collapsed:
-            block_model.collapse_block(self.graph, self.region_id)
+        block_model.collapse_block(self.graph, self.region_id)
 
 
 class CollapseBlockCommand(QUndoCommand):
@@ -77,12 +81,14 @@ class CollapseBlockCommand(QUndoCommand):
 
     def __init__(self, graph: Graph, region_id: str | None = None, node_ids: list[str] | None = None,
                  parent: QUndoCommand | None = None):
+        if region_id is not None:
+            block_model.block_interface(graph, region_id)  # GraphError if it is not an intact block
+            if block_model.is_collapsed(graph, region_id):
+                raise GraphError("this Linear + σ block is collapsed already")
+        else:
+            self.parts = block_model.check_new_block(graph, list(node_ids or []))
         super().__init__("Collapse Linear + σ", parent)
         self.graph, self.region_id, self.created = graph, region_id, region_id is None
-        if region_id is not None:
-            block_model.block_interface(graph, region_id)
-        else:
-            self.parts = block_model.match_parts(graph, list(node_ids or []))
         self.before = regions_record(graph)
 
     def redo(self) -> None:
@@ -103,10 +109,13 @@ class AddBlockCommand(InsertCommand):
         for label, n in (("inputs", in_features), ("outputs", out_features)):
             if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 100_000:
                 raise GraphError(f"a Linear + σ block needs 1 to 100000 {label}, got {n!r}")
+        check_room(graph, 5)
+        get_op("Parameter")({"shape": [in_features, out_features]})  # AttrError if W would be too big
         super().__init__(graph, f"Add Linear + σ ({in_features}→{out_features})", parent)
         self.sizes, self.pos = (in_features, out_features), pos
+        self.seed = graph.unused_seed()
         self.region_id: str | None = None
 
     def build(self) -> list[str]:
-        self.region_id, parts = block_model.add_linear_sigmoid(self.graph, *self.sizes, pos=self.pos)
+        self.region_id, parts = block_model.add_linear_sigmoid(self.graph, *self.sizes, pos=self.pos, seed=self.seed)
         return parts.node_ids

@@ -17,6 +17,7 @@ from ..window.contract import Workbench
 from .controller import ExplainController
 from .presentation import Presentation, space_shortcut
 from .timeline import TimelineWidget
+from .actions import build_actions  # actions know the controller; the controller does not know them
 
 MENU_ORDER = ("forward", "backward", "step_back", "step", "play", None, "sgd", None, "predict", "grad_width",
               None, "wiggle", "check_all", None, "present")
@@ -31,7 +32,7 @@ class ExplainMode:
         self.controller = ExplainController(window.scene, window.undo_stack, parent=window)
         self.controller.message.connect(window.show_status)
         self.timeline = TimelineWidget(self.controller.player, self.controller.picker, self.controller.caption)
-        self.actions = self.controller.make_actions(window, lambda: self.timeline.lr.value())
+        self.actions = build_actions(self.controller, window, lambda: self.timeline.lr.value())
         self.timeline.add_buttons(self.actions)
         self.presentation = Presentation(window, self.controller, self.controller.caption)
         self.actions["present"].triggered.connect(self.presentation.toggle)

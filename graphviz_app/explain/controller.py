@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction
 
 from engine.data import tokenize
 from engine.errors import EngineError
@@ -212,9 +211,3 @@ class ExplainController(QObject):
             return "Press Forward (Ctrl+Shift+F) to run the example through the graph."
         player = self.player
         return self.overlay.caption(k, hidden=player.predict and not player.revealed and k == player.step)
-
-    def make_actions(self, parent: QObject, lr_of) -> dict[str, QAction]:
-        """The QActions of explain mode, shared by toolbar, menu and timeline buttons."""
-        from .actions import build_actions
-
-        return build_actions(self, parent, lr_of)

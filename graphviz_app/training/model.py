@@ -1,7 +1,6 @@
 """Private copies of the graph for training and for live views, and moving metrics between files and trainers."""
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import numpy as np
@@ -18,15 +17,7 @@ EPOCH_KEYS = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")
 
 def clone_graph(graph: Graph) -> Graph:
     """A copy with the same node and edge ids and its own parameter arrays, followed by nobody."""
-    twin = Graph()
-    for node_id in graph.topo_order():
-        node = graph.nodes[node_id]
-        value = None if node.value is None else node.value.copy()
-        twin.add_node(node.op_name, node.name, dict(node.attrs), node.pos, node_id, value)
-    for edge in sorted(graph.edges.values(), key=lambda e: e.id):
-        twin.connect(edge.src, edge.dst, edge.port, edge.id)
-    twin.meta = copy.deepcopy(graph.meta)
-    return twin
+    return graph.copy()
 
 
 def parameter_values(graph: Graph) -> dict[str, np.ndarray]:

@@ -53,13 +53,8 @@ class TrainingRunCommand(QUndoCommand):
             if node is not None and node.value is not None and node.value.shape == value.shape:
                 self.graph.set_value(node_id, value.copy())
         for key in META_KEYS:
-            if key not in meta:
-                continue
-            if meta[key] is None:
-                self.graph.meta.pop(key, None)
-            else:
-                self.graph.meta[key] = copy.deepcopy(meta[key])
-            self.graph.events.meta_changed.emit(key)
+            if key in meta:
+                self.graph.set_meta(key, copy.deepcopy(meta[key]))
 
 
 class SetMetaCommand(QUndoCommand):
@@ -79,8 +74,4 @@ class SetMetaCommand(QUndoCommand):
         self._apply(self.old)
 
     def _apply(self, value: Any) -> None:
-        if value is None:
-            self.graph.meta.pop(self.key, None)
-        else:
-            self.graph.meta[self.key] = copy.deepcopy(value)
-        self.graph.events.meta_changed.emit(self.key)
+        self.graph.set_meta(self.key, copy.deepcopy(value))

@@ -11,10 +11,11 @@ from PySide6.QtCore import QTimer
 from engine.graph import Graph
 
 from .. import settings as prefs
-from ..document import load_errors, load_graph_file, save_graph_file
+from ..document import error_words, load_errors, load_graph_file, save_graph_file
 from ..recovery import Autosaver
 from ..render import render_to_file
 from .contract import Workbench
+from .view_state import saved_view
 
 
 class FileController:
@@ -58,7 +59,8 @@ class FileController:
         try:
             graph = load_graph_file(path, notes)
         except load_errors() as exc:
-            self.w.prompts.error("Cannot open the file", f"Could not open {Path(path).name}:\n\n{exc}")
+            self.w.prompts.error("Cannot open the file",
+                                 f"Could not open {Path(path).name}:\n\n{error_words(exc, path)}")
             self.w.show_status(f"Could not open {Path(path).name}")
             return False
         self.w.set_graph(graph, path)
@@ -80,7 +82,7 @@ class FileController:
         try:
             graph = entry.load()
         except load_errors() as exc:
-            self.w.prompts.error("Cannot open the example", f"{entry.title}:\n\n{exc}")
+            self.w.prompts.error("Cannot open the example", f"{entry.title}:\n\n{error_words(exc, entry.name)}")
             return False
         self.w.set_graph(graph, None, example=entry.name)
         self.w.show_status(f"Opened example “{entry.title}”")
@@ -129,9 +131,10 @@ class FileController:
         """Save the graph and the view to `path`; a failure shows a dialog and keeps the document dirty."""
         self.w.settle()
         try:
-            save_graph_file(self.w.graph, path, self.w.view.zoom_state())
+            save_graph_file(self.w.graph, path, saved_view(self.w.view))
         except load_errors() as exc:
-            self.w.prompts.error("Cannot save the file", f"Could not save {Path(path).name}:\n\n{exc}")
+            self.w.prompts.error("Cannot save the file",
+                                 f"Could not save {Path(path).name}:\n\n{error_words(exc, path)}")
             return False
         self.w.document.mark_saved(path)
         prefs.add_recent_file(self.w.settings, path)
@@ -159,7 +162,7 @@ class FileController:
             trace, step = self.w.shown_trace()
             render_to_file(self.w.graph, path, theme=self.w.theme_name, trace=trace, step=step)
         except load_errors() as exc:
-            self.w.prompts.error("Export failed", f"Could not write {Path(path).name}:\n\n{exc}")
+            self.w.prompts.error("Export failed", f"Could not write {Path(path).name}:\n\n{error_words(exc, path)}")
             return False
         self.w.show_status(f"Exported {path}")
         return True
@@ -177,7 +180,7 @@ class FileController:
             else:
                 export(self.w.graph, path)
         except load_errors() as exc:
-            self.w.prompts.error("Export failed", f"Could not write {Path(path).name}:\n\n{exc}")
+            self.w.prompts.error("Export failed", f"Could not write {Path(path).name}:\n\n{error_words(exc, path)}")
             return False
         self.w.show_status(f"Exported {path}")
         return True

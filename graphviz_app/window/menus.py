@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QToolButton
 
 from engine.interop import export_onnx, export_pytorch, write_dot, write_tikz
 
@@ -104,9 +105,36 @@ def build_toolbar(w: QMainWindow, actions: dict[str, QAction]) -> QToolBar:
     return bar
 
 
+# The undo stack names the edit ("Undo Add Tanh"); on the toolbar that moved every later button each time,
+# so a click meant for Train could undo a training run. Their buttons keep one short label.
+FIXED_LABELS = {"undo": "Undo", "redo": "Redo"}
+
+
 def _add_to_bar(bar: QToolBar, actions: dict[str, QAction], *keys: str | None) -> None:
     for key in keys:
         if key is None:
             bar.addSeparator()
+        elif key in FIXED_LABELS:
+            bar.addWidget(fixed_button(bar, actions[key], FIXED_LABELS[key]))
         else:
             bar.addAction(actions[key])
+
+
+def fixed_button(bar: QToolBar, action: QAction, label: str) -> QToolButton:
+    """A toolbar button for `action` that always reads `label`; its tooltip names what it will do."""
+    button = QToolButton(bar)
+    button.setObjectName(f"button_{label.lower()}")
+    button.setText(label)
+    button.setAutoRaise(True)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    button.clicked.connect(action.trigger)
+
+    def follow() -> None:
+        if not (shiboken6.isValid(action) and shiboken6.isValid(button)):  # the window is being destroyed
+            return
+        button.setEnabled(action.isEnabled())
+        keys = action.shortcut().toString()
+        button.setToolTip(action.text().replace("&", "") + (f" ({keys})" if keys else ""))
+    action.changed.connect(follow)
+    follow()
+    return button

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
                                QWidget)
 
 from ..document import GRAPH_FILTER, OPEN_FILTER
+from .shortcuts_dialog import Group, ShortcutsDialog
 
 # (title, colour) offered when grouping nodes; the names follow the lecture's slides
 REGION_PRESETS = (("encoder f(x)", "#4c78a8"), ("decoder", "#f58518"), ("loss", "#e45756"))
@@ -58,6 +59,10 @@ class Prompts:
     def info(self, title: str, text: str) -> None:
         """Tell the user something worth knowing."""
         QMessageBox.information(self.parent, title, text)
+
+    def shortcuts(self, groups: list[Group]) -> None:
+        """Show the keyboard shortcuts, grouped by menu, in a dialog that fits the screen."""
+        ShortcutsDialog(self.parent, groups).exec()
 
     def open_path(self, folder: str) -> str | None:
         """A graph file to open."""
@@ -124,6 +129,6 @@ class RegionDialog(QDialog):
             self.color.setCurrentIndex(self.color.findData(REGION_PRESETS[index][1]))
 
     def answer(self) -> tuple[str, str] | None:
-        """(title, colour), or None when the title is empty."""
+        """(title, colour), or None when the title is empty; the title rule (engine.graph) is checked by Group."""
         title = self.title.currentText().strip()
-        return (title[:60], self.color.currentData()) if title else None
+        return (title, self.color.currentData()) if title else None

@@ -1,13 +1,12 @@
 """View menu work: fit, zoom, snap to grid, and the light/dark look of the whole window."""
 from __future__ import annotations
 
-
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from .. import settings as prefs
 from .contract import Workbench
-
+from .view_state import ViewKeeper
 
 ZOOM_STEP = 1.25
 
@@ -46,17 +45,25 @@ class ViewControls:
 
     def __init__(self, window: Workbench):
         self.w = window
+        self.keeper = ViewKeeper(window.view)
+
+    def show_saved(self, state: object) -> None:
+        """Show what a graph's saved view (graph.meta["view"]) had on screen, or the whole graph."""
+        self.keeper.show(state)
 
     def fit(self) -> None:
         """Show the whole graph."""
+        self.keeper.release()
         self.w.view.fit_all()
 
     def zoom_in(self) -> None:
         """Zoom in around the centre of the view."""
+        self.keeper.release()
         self.w.view.zoom_by(ZOOM_STEP)
 
     def zoom_out(self) -> None:
         """Zoom out around the centre of the view."""
+        self.keeper.release()
         self.w.view.zoom_by(1 / ZOOM_STEP)
 
     def set_snap(self, on: bool) -> None:

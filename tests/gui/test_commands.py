@@ -190,3 +190,100 @@ def test_auto_layout_takes_the_items_sizes_so_big_nodes_do_not_overlap():
             assert min(a[2], b[2]) <= max(a[0], b[0]) or min(a[3], b[3]) <= max(a[1], b[1])
     stack.undo()
     assert cmd.needs_layout(g)
+
+
+# ----- every command checks before it is pushed (issue 13 item 2)
+def _chain_in_collapsed_block():
+    g = with_block()
+    block_model.collapse_block(g, _block_region(g))
+    return g, [_node(g, n) for n in ("W2", "b2", "xW", "z", "h")]
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda g, ids: cmd.CollapseBlockCommand(g, node_ids=ids), "already part of a block"),
+    (lambda g, ids: cmd.CollapseBlockCommand(g, _block_region(g)), "collapsed already"),
+    (lambda g, ids: cmd.ExpandBlockCommand(g, next(r for r in g.regions if r != _block_region(g))), "not a"),
+    (lambda g, ids: cmd.AddBlockCommand(g, 100_000, 100_000, (0.0, 0.0)), "20 million"),
+    (lambda g, ids: cmd.SetAttrCommand(g, _node(g, "W2"), "init", "bogus"), "expected one of"),
+    (lambda g, ids: cmd.GroupCommand(g, "t" * 81, ids), "at most 80"),
+    (lambda g, ids: cmd.GroupCommand(g, "loss", ids, "red"), "#4c78a8"),
+    (lambda g, ids: cmd.RemoveItemsCommand(g, edge_ids=["e999"]), "no edge 'e999'"),
+    (lambda g, ids: cmd.RemoveItemsCommand(g), "nothing"),
+    (lambda g, ids: cmd.MoveNodesCommand(g, {"n999": ((0, 0), (1, 1))}), "no node 'n999'"),
+    (lambda g, ids: cmd.SetValueCommand(g, _node(g, "θ"), ["a", "b"]), "numbers"),
+])
+def test_a_command_that_would_fail_is_refused_before_it_is_pushed(make, message):
+    g, ids = _chain_in_collapsed_block()
+    before = canonical(g)
+    with pytest.raises((GraphError, AttrError, ValueError), match=message):
+        make(g, ids)
+    assert canonical(g) == before
+
+
+def test_an_initialiser_that_cannot_run_is_refused_before_the_push():
+    g = lecture_mlp()
+    theta = _node(g, "θ")
+    g.set_attr(theta, "init", "uniform")
+    with pytest.raises(AttrError, match="initialiser"):
+        cmd.SetAttrCommand(g, theta, "scale", 1e308)  # before: OverflowError inside redo()
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda d: d["nodes"][0]["attrs"].update(shape="three"), "shape"),
+    (lambda d: d["nodes"][0].update(value=[1.0, 2.0, 3.0, 4.0, 5.0]), "shape"),
+    (lambda d: d["regions"][0].update(title="x" * 200), "at most 80"),
+    (lambda d: d["regions"][0].update(color="not a colour"), "#4c78a8"),
+    (lambda d: d["regions"][0].update(block="collapsed"), "not a region"),
+    (lambda d: d["edges"][0].update(port="nope"), "no input port"),
+    (lambda d: d["nodes"][0].update(pos=["left", 3]), "position"),
+])
+def test_paste_refuses_damaged_clipboard_data_before_it_is_pushed(damage, message):
+    g = lecture_mlp()
+    data = json.loads(json.dumps(cmd.copy_selection(g, [_node(g, n) for n in ("θ", "θᵀb", "c")])))
+    damage(data)
+    before = canonical(g)
+    with pytest.raises((ValueError, GraphError), match=message):
+        cmd.PasteCommand(g, data)
+    assert canonical(g) == before
+
+
+def _orders(g):
+    return list(g.nodes), list(g.edges), list(g.regions)
+
+
+@pytest.mark.parametrize("make", [
+    lambda g: cmd.RemoveItemsCommand(g, [_node(g, "Wx"), _node(g, "V")]),
+    lambda g: cmd.RemoveItemsCommand(g, edge_ids=list(g.edges)[2:5]),
+    lambda g: cmd.DisconnectCommand(g, list(g.edges)[1]),
+    lambda g: cmd.UngroupCommand(g, next(iter(g.regions))),
+], ids=["delete nodes", "delete edges", "disconnect", "ungroup"])
+def test_undo_puts_nodes_edges_and_regions_back_in_their_order(make):
+    g = lecture_mlp()
+    before = _orders(g)
+    stack = QUndoStack()
+    stack.push(make(g))
+    stack.undo()
+    assert _orders(g) == before  # before the fix a deleted node came back at the end of the file order
+    stack.redo()
+    stack.undo()
+    assert _orders(g) == before
+
+
+def test_new_parameters_and_blocks_start_from_seeds_of_their_own():
+    g = lecture_mlp()  # its parameters use seeds 1, 2 and 3
+    stack = QUndoStack()
+    first = cmd.AddNodeCommand(g, "Parameter", (0.0, 0.0), {"shape": [4, 2]})
+    stack.push(first)
+    second = cmd.AddNodeCommand(g, "Parameter", (0.0, 90.0), {"shape": [4, 2]})
+    stack.push(second)
+    stack.push(cmd.AddBlockCommand(g, 4, 2, (0.0, 400.0)))
+    seeds = [n.attrs["seed"] for n in g.nodes.values() if n.op_name == "Parameter"]
+    assert len(seeds) == len(set(seeds))  # before: every new one had seed 0
+    a, b = g.nodes[first.node_id].value, g.nodes[second.node_id].value
+    assert abs(np.corrcoef(a.ravel(), b.ravel())[0, 1]) < 0.9
+    stack.undo()
+    stack.redo()  # redo gives the same seed back, so the same weights
+    assert [n.attrs["seed"] for n in g.nodes.values() if n.op_name == "Parameter"] == seeds
+    kept = cmd.AddNodeCommand(g, "Parameter", (0.0, 0.0), {"shape": [2], "seed": 7})
+    stack.push(kept)
+    assert g.nodes[kept.node_id].attrs["seed"] == 7  # a seed that was asked for is kept

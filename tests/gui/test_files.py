@@ -46,15 +46,54 @@ def test_save_adds_json_suffix_less_path_through_prompts_and_clears_dirty(window
     assert window.windowTitle().startswith("g.json")
 
 
+def shown_rect(window):
+    """The part of the scene on screen."""
+    view = window.view
+    return view.mapToScene(view.viewport().rect()).boundingRect()
+
+
 def test_view_is_saved_in_meta_and_restored_on_open(window, tmp_path, qtbot):
     window.view.set_zoom_state({"zoom": 0.5, "center": [300.0, 40.0]})
+    shown = shown_rect(window)
     path = saved_copy(window, tmp_path / "view.json")
-    assert json.loads(path.read_text())["meta"]["view"]["zoom"] == pytest.approx(0.5)
+    view = json.loads(path.read_text())["meta"]["view"]
+    assert view["zoom"] == pytest.approx(0.5)
+    assert view["visible"] == pytest.approx([shown.width(), shown.height()], abs=1)
     other = new_window(qtbot, tmp_path / "second")
     other.files.open_path(str(path))
     state = other.view.zoom_state()
-    assert state["zoom"] == pytest.approx(0.5, rel=1e-3)
+    assert state["zoom"] == pytest.approx(0.5, rel=1e-3)  # the same window size: the same zoom
     assert state["center"] == pytest.approx([300.0, 40.0], abs=2.0)
+
+
+@pytest.mark.parametrize("size", [(900, 600), (1500, 950)])
+def test_a_reopened_graph_shows_what_was_on_screen_at_any_window_size(window, tmp_path, qtbot, size):
+    window.resize(1200, 800)
+    qtbot.waitUntil(lambda: window.view.viewport().width() > 0)
+    window.view.fit_all()
+    window.view.zoom_by(1.4)  # a part of the graph, the part the lecturer looked at
+    shown = shown_rect(window)
+    path = saved_copy(window, tmp_path / "view.json")
+    other = new_window(qtbot, tmp_path / "second")
+    other.resize(1300, 900)
+    assert other.files.open_path(str(path))
+    other.resize(*size)  # the window settles (maximised, docks restored) after the file was opened
+    qtbot.waitUntil(lambda: shown_rect(other).contains(shown.adjusted(4, 4, -4, -4)), timeout=3000)
+    again = shown_rect(other)
+    assert again.center().x() == pytest.approx(shown.center().x(), abs=3)
+    assert again.center().y() == pytest.approx(shown.center().y(), abs=3)
+    assert min(again.width() / shown.width(), again.height() / shown.height()) == pytest.approx(1.0, abs=0.01)
+
+
+def test_the_saved_view_is_let_go_once_the_user_zooms(window, tmp_path, qtbot):
+    path = saved_copy(window, tmp_path / "view.json")
+    other = new_window(qtbot, tmp_path / "second")
+    assert other.files.open_path(str(path))
+    other.actions["zoom_in"].trigger()
+    zoom = other.view.zoom()
+    other.resize(other.width() - 200, other.height() - 100)
+    qtbot.wait(50)
+    assert other.view.zoom() == pytest.approx(zoom)  # the user's zoom is kept; the saved view is not forced back
 
 
 @pytest.mark.parametrize("answer, replaced", [("discard", True), ("cancel", False)])
@@ -209,3 +248,40 @@ def test_starting_on_a_bad_file_reports_it_and_opens_the_default_example(qtbot, 
     qtbot.addWidget(window)
     assert loader_message(bad) in prompts.errors[0][1]
     assert window.document.example == "headline_classifier" and len(window.graph.nodes) > 0
+
+
+def test_saving_writes_the_view_through_set_meta_so_followers_hear_it(window, tmp_path):
+    heard = []
+    window.graph.events.meta_changed.subscribe(heard.append)
+    saved_copy(window, tmp_path / "view.json")
+    assert "view" in heard  # before, graph.meta["view"] was written and nobody was told
+
+
+@pytest.mark.parametrize("error, words", [
+    (PermissionError(1, "Operation not permitted", "/tmp/work/.mlp.json.k2j3h.tmp"),
+     "mlp.json: operation not permitted"),
+    (FileFormatError("cannot save /tmp/work/mlp.json: the folder /tmp/work does not exist"),
+     "cannot save /tmp/work/mlp.json: the folder /tmp/work does not exist"),
+])
+def test_a_failed_save_is_told_in_words_naming_the_users_file(window, tmp_path, monkeypatch, error, words):
+    from graphviz_app import document
+
+    def refuse(graph, path):
+        raise error
+    monkeypatch.setattr(document.serialization(), "save_graph", refuse)
+    window.prompts.save_to = str(tmp_path / "mlp.json")
+    window.actions["save_as"].trigger()
+    title, text = window.prompts.errors[-1]
+    assert title == "Cannot save the file" and words in text  # the engine's words, or the system's reason
+    assert "Errno" not in text and ".tmp" not in text  # before: "[Errno 1] … /tmp/work/.mlp.json.k2j3h.tmp"
+    assert window.document.dirty or window.document.path is None
+
+
+def test_an_autosave_that_cannot_write_says_so_in_the_status_bar(window, monkeypatch):
+    def full(*_args):
+        raise OSError(28, "No space left on device", str(window.recovery.path) + ".tmp")
+    monkeypatch.setattr(window.recovery, "write", full)
+    window.edit.add_op("Exp")  # unsaved work, so the autosave writes
+    window.autosaver.timer.timeout.emit()  # before: an OSError escaped the timer into "Something went wrong"
+    message = window.statusBar().currentMessage()
+    assert "Autosave failed" in message and "no space left on device" in message and "Errno" not in message

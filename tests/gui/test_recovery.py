@@ -130,3 +130,21 @@ def test_autosaver_removes_the_file_once_nothing_is_unsaved(tmp_path):
     assert saver.save_now() == store.path and store.path.exists()
     state["dirty"] = False
     assert saver.save_now() is None and not store.path.exists()
+
+
+def test_the_restore_question_names_the_example_that_was_changed(qtbot, tmp_path):
+    from graphviz_app.examples_dialog import DEFAULT_EXAMPLE, default_example_graph
+
+    first = new_window(qtbot, tmp_path)
+    first.set_graph(default_example_graph(), None, example=DEFAULT_EXAMPLE)
+    first.edit.add_op("Exp")
+    first.autosaver.save_now()
+    left = RecoveryStore(tmp_path / "recovery").orphans()  # as the next session sees it
+    assert len(left) == 1
+    words = left[0].describe()
+    assert "Headline classifier" in words and "example" in words  # before: "an unsaved graph"
+    assert "unsaved graph" not in words
+    second = new_window(qtbot, tmp_path / "second", recovery_dir=tmp_path / "recovery")
+    assert second.offer_recovery()
+    assert second.document.example == DEFAULT_EXAMPLE and second.prompts.asked_restore == [words]
+    first.recovery.path.unlink(missing_ok=True)

@@ -6,7 +6,7 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QKeySequence  # noqa: E402
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar, QWidget  # noqa: E402
 
 from engine import Graph  # noqa: E402
 from graphviz_app.main_window import MainWindow  # noqa: E402
@@ -40,6 +40,9 @@ class FakePrompts:
 
     def info(self, title, text):
         self.infos.append((title, text))
+
+    def shortcuts(self, groups):
+        self.infos.append(("Keyboard shortcuts", groups))
 
     def open_path(self, folder):
         return self.open_from
@@ -97,16 +100,61 @@ def test_set_graph_emits_graph_replaced_and_shows_the_new_graph(window, qtbot):
     assert window.graph is graph and list(window.scene.node_items) == list(graph.nodes)
 
 
+def _boxes(window):
+    """Scene boxes of every shown node item, by id."""
+    scene = window.scene
+    return {n: scene._box(item) for n, item in scene._shown_nodes()}
+
+
+def _covers_another(window, node_ids):
+    boxes = _boxes(window)
+    return [(n, m) for n in node_ids for m, box in boxes.items() if m not in node_ids and boxes[n].intersects(box)]
+
+
 def test_palette_double_click_adds_the_op_at_the_view_centre_undoably(window):
+    window.view.center_on(window.scene.to_scene((0.0, 1000.0)))  # empty canvas under the centre
     before = canonical(window.graph)
     window.palette.tree.itemDoubleClicked.emit(window.palette.op_items["Tanh"], 0)
     added = [n for n in window.graph.nodes.values() if n.op_name == "Tanh"]
     assert len(added) == 1
     centre = window.view.mapToScene(window.view.viewport().rect().center())
-    x, y = window.scene.to_model(centre)
-    assert added[0].pos == pytest.approx((x, y), abs=1.0)
+    assert added[0].pos == pytest.approx(window.scene.to_model(centre), abs=1.0)
     window.undo_stack.undo()
     assert canonical(window.graph) == before
+
+
+def test_double_click_to_add_over_a_node_puts_the_new_one_beside_it(window):
+    a = window.graph.find("a")
+    window.view.center_on(window.scene.to_scene(a.pos))  # the centre of the view is on node a
+    window.palette.tree.itemDoubleClicked.emit(window.palette.op_items["Tanh"], 0)
+    tanh = next(n for n in window.graph.nodes.values() if n.op_name == "Tanh")
+    assert not _covers_another(window, [tanh.id])  # before: right on top of a
+    assert abs(tanh.pos[0] - a.pos[0]) + abs(tanh.pos[1] - a.pos[1]) < 400  # and still near where it was asked
+
+
+def test_paste_and_duplicate_put_the_copies_where_they_cover_no_node(window):
+    ids = [window.graph.find(n).id for n in ("θ", "θᵀb", "c")]
+    window.scene.select_nodes(ids)
+    window.actions["copy"].trigger()
+    window.actions["paste"].trigger()
+    pasted = window.scene.selected_node_ids()
+    assert len(pasted) == 3 and not set(pasted) & set(ids)
+    assert not _covers_another(window, pasted)  # before: 40 units down and right, over the originals
+    window.actions["duplicate"].trigger()
+    again = window.scene.selected_node_ids()
+    assert len(again) == 3 and not set(again) & set(pasted) and not _covers_another(window, again)
+    shift = [window.graph.nodes[p].pos[0] - window.graph.nodes[i].pos[0] for p, i in zip(pasted, ids)]
+    assert max(shift) - min(shift) < 1e-6  # the copies keep their arrangement
+
+
+def test_a_dropped_block_takes_free_space(window):
+    from graphviz_app.canvas.interaction import BLOCK_PAYLOAD
+
+    a = window.graph.find("a")
+    sigmoid = window.scene.add_op_at(BLOCK_PAYLOAD, a.pos)
+    window.edit.expand_block()
+    region = next(r for r in window.graph.regions.values() if sigmoid in r.node_ids)
+    assert not _covers_another(window, region.node_ids)
 
 
 def test_selecting_on_the_canvas_fills_the_inspector(window):
@@ -354,10 +402,23 @@ def test_set_theme_announces_the_new_theme(window, qtbot):
     assert signal.args == ["projector"]
 
 
-def test_shortcut_table_goes_through_the_prompts(window):
+def test_shortcut_table_goes_through_the_prompts_grouped_by_menu(window):
     window.show_shortcuts()
-    title, text = window.prompts.infos[-1]
-    assert title == "Keyboard shortcuts" and "Ctrl+S" in text
+    title, groups = window.prompts.infos[-1]
+    by_menu = dict(groups)
+    assert title == "Keyboard shortcuts" and ("Save", "Ctrl+S") in by_menu["File"]
+    assert any(text == "Explain Forward" for text, _ in sum(by_menu.values(), []))  # features' actions too
+
+
+def test_the_shortcuts_dialog_fits_a_768_pixel_screen(window, qtbot):
+    from graphviz_app.window.shortcuts_dialog import ShortcutsDialog, shortcut_groups
+
+    dialog = ShortcutsDialog(window, shortcut_groups(window.menus, window.actions))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.label.sizeHint().height() <= 0.85 * 768  # in columns, not one long list (was 874 px)
+    assert dialog.height() <= 0.85 * dialog.screen().availableGeometry().height() + 1
+    assert "Ctrl+D" in dialog.label.text() and "F9" in dialog.label.text()
 
 
 def test_a_form_dock_below_the_inspector_gets_the_height_it_asks_for(qtbot, tmp_path):
@@ -378,3 +439,72 @@ def test_a_form_dock_below_the_inspector_gets_the_height_it_asks_for(qtbot, tmp_
     assert wanted > total // 2  # more than an equal share would give it
     qtbot.waitUntil(lambda: dock.height() >= wanted, timeout=5000)
     assert window.inspector_dock.height() >= dock.height() // 3
+
+
+# ----- refused edits (issue 13 item 2)
+def _window_with_collapsed_block(qtbot, tmp_path):
+    from engine import blocks as block_model
+
+    graph = lecture_mlp()
+    region_id, parts = block_model.add_linear_sigmoid(graph, 3, 2, pos=(200, 300), collapsed=True)
+    graph.connect(graph.find("x").id, parts.matmul, "x")
+    w = new_window(qtbot, tmp_path)
+    w.set_graph(graph, None)
+    return w, region_id, parts
+
+
+def test_collapsing_a_block_again_is_refused_with_a_reason_and_no_undo_entry(qtbot, tmp_path):
+    w, region_id, parts = _window_with_collapsed_block(qtbot, tmp_path)
+    w.scene.select_nodes([parts.sigmoid])  # selects the collapsed block's box: all five members
+    before = canonical(w.graph)
+    w.actions["collapse"].trigger()  # before the fix: "already part of a block" raised inside redo()
+    assert w.undo_stack.count() == 0 and canonical(w.graph) == before
+    assert "already part of a block" in w.statusBar().currentMessage()
+
+
+def test_a_collapsed_block_whose_wire_is_cut_opens_and_its_members_still_move(qtbot, tmp_path):
+    from graphviz_app import commands as cmd
+
+    w, region_id, parts = _window_with_collapsed_block(qtbot, tmp_path)
+    inner = w.graph.incoming(parts.add)["a"].id
+    assert region_id in w.scene.block_items
+    w.undo_stack.push(cmd.RemoveItemsCommand(w.graph, edge_ids=[inner]))
+    assert region_id not in w.scene.block_items and w.scene.node_items[parts.add].isVisible()
+    old = w.graph.nodes[parts.add].pos
+    w.scene.try_push(lambda: cmd.MoveNodesCommand(w.graph, {parts.add: (old, (old[0] + 40, old[1]))}))
+    assert w.graph.nodes[parts.add].pos == (old[0] + 40, old[1])  # before: _place_block raised on a broken block
+    w.undo_stack.undo()
+    w.undo_stack.undo()
+    assert region_id in w.scene.block_items and not w.scene.node_items[parts.add].isVisible()
+
+
+def test_new_leaves_no_wires_or_region_boxes_of_the_old_graph_on_screen(window, qtbot):
+    window.resize(1200, 800)
+    window.view.fit_all()
+    qtbot.waitUntil(lambda: window.view.viewport().width() > 0)
+    window.view.viewport().grab()  # paints, and caches the backdrop: grid, regions and wires
+    window.actions["new"].trigger()
+    qtbot.wait(20)
+    after_new = window.view.viewport().grab().toImage()
+    window.view.resetCachedContent()  # what a pan or zoom did: paint the backdrop afresh
+    fresh = window.view.viewport().grab().toImage()
+    assert not window.graph.nodes
+    assert after_new == fresh  # before the fix the old graph's wires and regions stayed painted
+
+
+def test_toolbar_buttons_stay_put_when_the_undo_text_changes(window, qtbot):
+    bar = window.toolbar
+    window.resize(1400, 900)
+    qtbot.wait(20)
+    later = [bar.widgetForAction(window.actions[key]) for key in ("fit", "layout", "forward")]
+    before = [button.geometry().x() for button in later]
+    undo = bar.findChild(QWidget, "button_undo") or bar.widgetForAction(window.actions["undo"])
+    assert not undo.isEnabled()
+    window.scene.select_nodes([node_named(window.graph, "a")])
+    window.scene.group_selected("a much longer region title than any button should ever show")
+    qtbot.wait(20)
+    assert window.actions["undo"].text().startswith("&Undo Group as a much longer")  # the menu names the edit
+    assert undo.isEnabled() and undo.text() == "Undo" and "Group as" in undo.toolTip()
+    assert [button.geometry().x() for button in later] == before  # before: pushed right by the long text
+    qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
+    assert window.undo_stack.index() == 0
