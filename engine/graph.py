@@ -237,6 +237,15 @@ class Graph:
         self.events.region_changed.emit(region_id)
         return region
 
+    # ----- meta
+    def set_meta(self, key: str, value: Any) -> None:
+        """Set graph.meta[key] (None removes the entry) and emit meta_changed(key)."""
+        if value is None:
+            self.meta.pop(key, None)
+        else:
+            self.meta[key] = value
+        self.events.meta_changed.emit(key)
+
     # ----- helpers
     def parameters(self) -> list[Node]:
         """Trainable parameter nodes in topological order."""

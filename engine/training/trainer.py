@@ -15,8 +15,10 @@ from ..optim import OptimizerError, check_positive, grad_is_finite, grad_norm
 from ..trace import Trace
 from .errors import TrainingDiverged, TrainingError
 from .guard import ParamBackup, diverged, first_bad_node
-from .metrics import EVAL_CHUNK, EpochResult, History, Metrics, StepResult, evaluate_arrays, predictions, to_probs
-from .settings import TrainingSettings, check_compatible, resolve_bindings
+from .metrics import (
+    EVAL_CHUNK, EpochEnd, EpochResult, History, Metrics, StepResult, evaluate_arrays, predictions, to_probs,
+)
+from .settings import LIVE_SETTINGS, TrainingSettings, check_compatible, check_setting, resolve_bindings
 
 STRUCTURE_EVENTS = ("node_added", "node_removed", "edge_added", "edge_removed", "attr_changed", "value_changed")
 PAUSE_POLL_SECONDS = 0.05
@@ -37,6 +39,10 @@ class Trainer:
             if spec is None:
                 raise TrainingError("the graph has no dataset to train on (graph.meta['dataset'] is missing)")
             data = prepare(spec)
+        if len(data.y_train) == 0:
+            raise TrainingError(f"the training split of {data.name} is empty: with test_fraction "
+                                f"{data.spec.get('test_fraction')} every example went to the test split "
+                                "(lower dataset.test_fraction or use more examples)")
         self.data = data
         if isinstance(settings, TrainingSettings):
             settings.check()
@@ -67,6 +73,33 @@ class Trainer:
         self._order = np.zeros(0, dtype=np.int64)
         self._cursor = 0
         self._epoch_seconds = 0.0
+        self._epoch_end: EpochEnd | None = None  # the evaluation ending an epoch, while it is under way
+
+    def continue_history(self, metrics: dict[str, Any] | None) -> bool:
+        """Continue a saved history (graph.meta["metrics"]): steps and epochs count on from it, and the shuffling
+        goes on as if the epochs before had just run. None, or a history of other classes: start afresh (False)."""
+        with self._lock:
+            self._restart()
+            names = metrics.get("class_names") if isinstance(metrics, dict) else None
+            if names is not None and list(names) != list(self.data.class_names):
+                return False
+            history = History.from_dict(metrics)
+            self.history = history
+            self.step_count = history.step[-1] if history.step else 0
+            self.epoch = history.epoch[-1] if history.epoch else 0
+            for _ in range(self.epoch):  # the shuffles of the epochs already trained
+                self._rng.permutation(len(self.data.y_train))
+            return bool(history.step)
+
+    def take_settings(self, settings: TrainingSettings) -> bool:
+        """Use the live settings (α, epochs) of `settings` from the next step on; False if others differ too
+        (optimizer, batch size, seed…): those need a new Trainer."""
+        settings.check()
+        if settings.changed(self.settings) - set(LIVE_SETTINGS):
+            return False
+        self.set_lr(settings.lr)
+        self.settings.epochs = settings.epochs
+        return True
 
     def reset(self) -> None:
         """Re-initialise every parameter from its seed, forget optimizer state, history and shuffling."""
@@ -170,12 +203,16 @@ class Trainer:
             feeds[self.bindings.labels] = y
         return feeds
 
-    def step(self) -> StepResult:
-        """One minibatch: forward, loss, backward, update. Raises TrainingDiverged on NaN/inf."""
-        with self._lock:
-            return self._step()
+    def step(self, defer_evaluation: bool = False) -> StepResult:
+        """One minibatch: forward, loss, backward, update. Raises TrainingDiverged on NaN/inf.
 
-    def _step(self) -> StepResult:
+        After an epoch's last minibatch both splits are evaluated; with `defer_evaluation` that is left to
+        continue_epoch_end() (a chunk at a time), and it is finished at the latest by the next step."""
+        with self._lock:
+            self._finish_epoch_end()
+            return self._step(defer_evaluation)
+
+    def _step(self, defer_evaluation: bool) -> StepResult:
         started = time.perf_counter()
         plan = self._ready()
         idx = self._batch_indices()
@@ -196,7 +233,9 @@ class Trainer:
         self.history.add_step(result)
         self._epoch_seconds += time.perf_counter() - started
         if self._cursor >= len(self._order):
-            self._finish_epoch()
+            self._start_epoch_end()
+            if not defer_evaluation:
+                self._finish_epoch_end()
             result.epoch_end = True
         return result
 
@@ -223,14 +262,37 @@ class Trainer:
         self.diverged = error
         raise error
 
-    def _finish_epoch(self) -> None:
-        started = time.perf_counter()
-        train, test = self.evaluate("train"), self.evaluate("test")
+    def _start_epoch_end(self) -> None:
+        data = self.data
+        self._epoch_end = EpochEnd(self._ready(), self.graph, self.bindings,
+                                   [(data.x_train, data.y_train), (data.x_test, data.y_test)], self.classes)
+
+    @property
+    def epoch_end_pending(self) -> bool:
+        """True after an epoch's last step taken with defer_evaluation, until its evaluation is complete."""
+        return self._epoch_end is not None
+
+    def continue_epoch_end(self, examples: int = EVAL_CHUNK) -> EpochResult | None:
+        """Evaluate `examples` more examples of a pending epoch end; the EpochResult once the epoch is complete."""
+        with self._lock:
+            if self._epoch_end is None:
+                return None
+            self._epoch_end.advance(examples)
+            return self._complete_epoch() if self._epoch_end.done else None
+
+    def _finish_epoch_end(self) -> None:
+        if self._epoch_end is not None:
+            self._epoch_end.finish()
+            self._complete_epoch()
+
+    def _complete_epoch(self) -> EpochResult:
+        end, self._epoch_end = self._epoch_end, None
+        train, test = end.results()
         self.epoch += 1
-        seconds = self._epoch_seconds + time.perf_counter() - started
-        self.last_epoch = EpochResult(self.epoch, train, test, seconds)
+        self.last_epoch = EpochResult(self.epoch, train, test, self._epoch_seconds + end.seconds)
         self.history.add_epoch(self.last_epoch)
         self._epoch_seconds = 0.0
+        return self.last_epoch
 
     def run_epoch(self) -> EpochResult | None:
         """Train to the end of the current epoch (a full one if none is under way); None if stopped early."""
@@ -242,6 +304,8 @@ class Trainer:
             on_epoch: Callable[[EpochResult], Any] | None = None,
             should_stop: Callable[[], bool] | None = None) -> History:
         """Train for `epochs` more epochs (default: settings.epochs), honouring pause(), stop() and should_stop."""
+        if epochs is not None:
+            check_setting("epochs", epochs)
         target = self.epoch + (self.settings.epochs if epochs is None else epochs)
         self._stop.clear()
         self.diverged = None
@@ -329,10 +393,13 @@ class Trainer:
             return explain(self.graph, self._feeds(x, np.array([y])), target=self.bindings.loss, lr=rate,
                            apply_update=apply_update)
 
-    def save_into_graph(self) -> dict[str, Any]:
-        """Write the history, final test accuracy and confusion into graph.meta["metrics"] (weights are in place)."""
-        final = self.evaluate("test")
-        metrics = {
+    def graph_metrics(self, final: Metrics | None = None) -> dict[str, Any]:
+        """What graph.meta["metrics"] holds for the current weights: the history, and the test accuracy and
+        confusion (`final`, the test metrics of these weights, when the caller has them already)."""
+        with self._lock:
+            self._finish_epoch_end()
+        final = final or self.evaluate("test")
+        return {
             **self.history.to_dict(),
             "test_accuracy": final.accuracy,
             "confusion": final.confusion.tolist(),
@@ -340,7 +407,10 @@ class Trainer:
             "trained_with": self.settings.to_dict(),
             "steps_done": self.step_count,
         }
-        self.graph.meta["metrics"] = metrics
-        self.graph.events.meta_changed.emit("metrics")
+
+    def save_into_graph(self) -> dict[str, Any]:
+        """Write the history, final test accuracy and confusion into graph.meta["metrics"] (weights are in place)."""
+        metrics = self.graph_metrics()
+        self.graph.set_meta("metrics", metrics)
         self.notify_values()
         return metrics

@@ -20,10 +20,10 @@ from engine.trace import Trace
 
 from ..window.contract import Workbench
 from .canvas_tint import CanvasTint
-from .controller import TrainingController
 from .dashboard import TrainingDashboard
 from .dock import TrainingControls
 from .predict_box import PredictBox
+from .session import State, TrainingSession
 from .switching import Outcome, feature_kind, switch_dataset, switch_features
 
 TINT_INTERVAL_MS = 400  # the canvas follows the weights a few times per second
@@ -35,10 +35,10 @@ class TrainingExtension(QObject):
     def __init__(self, window: Workbench):
         super().__init__(window.host)
         self.window = window
-        self.controller = TrainingController(window.undo_stack, self)
-        self.controls = TrainingControls(self.controller)
-        self.predict = PredictBox(self.controller)
-        self.dashboard = TrainingDashboard(self.controller)
+        self.session = TrainingSession(window.undo_stack, self)
+        self.controls = TrainingControls(self.session)
+        self.predict = PredictBox(self.session)
+        self.dashboard = TrainingDashboard(self.session)
         self.tint = CanvasTint(window.scene)
         self.show_on_canvas = QCheckBox("Weights and the example on the canvas")
         self.show_on_canvas.setChecked(True)
@@ -52,7 +52,7 @@ class TrainingExtension(QObject):
         self._build_docks()
         self.actions = self._make_actions()
         self._connect()
-        self.controller.set_graph(window.graph)
+        self.session.set_graph(window.graph)
         self._show_graph_kind()
 
     def _build_docks(self) -> None:
@@ -91,7 +91,7 @@ class TrainingExtension(QObject):
         self.dashboard_dock = w.add_dock("Training Dashboard", bottom, Qt.DockWidgetArea.BottomDockWidgetArea)
 
     def _make_actions(self) -> dict[str, QAction]:
-        c, w = self.controller, self.window
+        c, w = self.session, self.window
         specs = {
             "train": ("&Train", c.toggle, "F9", "Start training (F9), or pause it"),
             "step": ("&Step (one minibatch)", c.step, "Shift+F9", "Train on one minibatch"),
@@ -115,13 +115,14 @@ class TrainingExtension(QObject):
         return actions
 
     def _connect(self) -> None:
-        c, w = self.controller, self.window
+        c, w = self.session, self.window
         w.graph_replaced.connect(self._graph_replaced)
         c.status.connect(lambda text: w.show_status(text, 8000))
         c.diverged_at.connect(self._mark_error)
         c.state_changed.connect(self._state_changed)
         c.redraw_due.connect(lambda _shot: self._schedule_tint())
         c.data_ready.connect(lambda _data: self._show_graph_kind())
+        c.cleared.connect(self.tint.clear)
         self.predict.entry.textChanged.connect(lambda _t: self._schedule_tint())
         self.show_on_canvas.toggled.connect(self._tint_toggled)
         self.predict.explain_requested.connect(self.explain)
@@ -132,11 +133,16 @@ class TrainingExtension(QObject):
         self.dashboard.set_light(w.theme_name != "dark")
         app = QApplication.instance()
         if app is not None:
-            app.aboutToQuit.connect(self.controller.close)
+            app.aboutToQuit.connect(self.session.close)
 
-    def _state_changed(self, state: str) -> None:
-        running = state == "running"
-        self.actions["train"].setText("&Pause" if running else "&Train")
+    def settle(self) -> None:
+        """A running run pauses, so that its weights and history are in the graph (before a save or New)."""
+        self.session.pause()
+
+    def _state_changed(self, state: State) -> None:
+        running = state is State.RUNNING
+        names = {State.RUNNING: "&Pause", State.PAUSED: "&Resume Training"}
+        self.actions["train"].setText(names.get(state, "&Train"))
         if running:
             self.dashboard_dock.raise_()
             self.window.document.mark_dirty()  # the run's weights reach the graph when it pauses: unsaved work
@@ -144,17 +150,17 @@ class TrainingExtension(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         """Closing the window pauses training first, so the run is in the graph when the window asks to save."""
         if watched is self.window.host and event.type() == QEvent.Type.Close:
-            self.controller.pause()
+            self.session.pause()
         return False
 
     # ----- graph and canvas
     def _graph_replaced(self, graph: Graph) -> None:
-        self.tint.clear()
-        self.controller.set_graph(graph)
+        self._error_node = None  # the previous graph's items are gone
+        self.session.set_graph(graph)
         self._show_graph_kind()
 
     def _show_graph_kind(self) -> None:
-        graph = self.controller.graph
+        graph = self.session.graph
         if graph is not None:
             self.controls.show_graph_kind(graph.meta.get("dataset"), feature_kind(graph))
 
@@ -179,11 +185,11 @@ class TrainingExtension(QObject):
 
     def paint_canvas(self) -> None:
         """Weights on the edges and the typed example's values on the nodes."""
-        model, shot = self.controller.model, self.controller.last_snapshot
+        model, shot = self.session.model, self.session.last_snapshot
         if model is None or not self.show_on_canvas.isChecked():
             return
         if shot is not None:
-            self.tint.show_weights(self.controller.graph, shot.values)
+            self.tint.show_weights(self.session.graph, shot.values)
         try:
             x = self.predict.current_input()
         except ValueError:
