@@ -196,6 +196,7 @@ class TrainingExtension(QObject):
             x = None
         if x is not None:
             self.tint.show_example(model, x)
+        self.session.runner.make_room()
 
     # ----- explain, data set, features
     def explain(self, trace: Trace) -> None:

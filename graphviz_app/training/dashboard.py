@@ -57,6 +57,7 @@ class TrainingDashboard(QStackedWidget):
         session.redraw_due.connect(lambda _shot: self.refresh_visible())
         session.state_changed.connect(self._on_state)
         session.cleared.connect(self.clear)
+        session.settings_changed.connect(lambda: self.curves.set_horizon(self.session.run_target))
         self.light = True
         self.set_light(True)
         self._on_state(session.state)
@@ -77,6 +78,7 @@ class TrainingDashboard(QStackedWidget):
         self.light = light
 
     def _on_state(self, state: State) -> None:
+        self.curves.set_horizon(self.session.run_target)
         if state is State.UNTRAINABLE:
             self.why.setText(f"<p style='font-size:13pt'><b>This graph cannot be trained</b></p>"
                              f"<p style='font-size:12pt'>{html.escape(self.session.reason)}</p>"

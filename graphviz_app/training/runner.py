@@ -18,14 +18,15 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from engine.errors import EngineError
 from engine.train import Trainer, TrainingDiverged
 
-SLICE_SECONDS = 0.010  # work per event-loop turn, on the wall clock (a busy machine shows its delays here too)
+SLICE_SECONDS = 0.006  # work per event-loop turn, on the wall clock (a busy machine shows its delays here too)
 EVAL_SECONDS = 0.004  # the part of an epoch-end evaluation done at once
 MIN_EVAL_EXAMPLES, MAX_EVAL_EXAMPLES = 16, 512
 # Python's full garbage collection walks every object of the app (~50 ms here), and would land in the middle of
 # a run; during a run only the young generations are collected, between slices, every this many slices.
 YOUNG_GC_EVERY = 25
-# Snapshots (and so view refreshes) at most 10 times per second: each costs a copy of the weights and a
-# redraw of the plots, paid from the same thread that trains; 10 per second still looks live.
+# A snapshot (new history for the plots, a copy of the weights) after every PUBLISH_INTERVAL of training time on
+# this thread: 10 per second on an idle machine still looks live; on a busy one they come less often, so that
+# they keep costing the same share of the time training gets.
 PUBLISH_INTERVAL = 0.1
 
 
@@ -48,6 +49,7 @@ class Runner(QObject):
         self._seconds_per_example = 0.0  # of the evaluation, measured on the last part
         self._last_publish = 0.0
         self._gc_was_enabled, self._slices = True, 0
+        self._room_wanted = False
 
     @property
     def running(self) -> bool:
@@ -57,10 +59,15 @@ class Runner(QObject):
     def start(self, trainer: Trainer, target: int) -> None:
         """Train `trainer` until it has completed epoch `target`."""
         self.trainer, self.target = trainer, target
-        self._last_publish = time.perf_counter()
+        self._last_publish = time.thread_time()
         self._gc_was_enabled, self._slices = gc.isenabled(), 0
         gc.disable()
         self._timer.start()
+
+    def make_room(self) -> None:
+        """The views just changed: let the event loop paint them before the next slice trains, so that painting
+        and training do not add up to one long wait."""
+        self._room_wanted = True
 
     def stop(self) -> None:
         """Stop after the current unit (at once: units run only inside a slice)."""
@@ -71,6 +78,9 @@ class Runner(QObject):
 
     @Slot()
     def _slice(self) -> None:
+        if self._room_wanted:
+            self._room_wanted = False
+            return  # the paint comes first; this timer fires again at the next turn of the event loop
         trainer = self.trainer
         self._slices += 1
         if self._slices % YOUNG_GC_EVERY == 0:
@@ -90,8 +100,9 @@ class Runner(QObject):
             done = time.perf_counter()
             self._cost[kind] = done - now
             now = done
-        if now - self._last_publish >= PUBLISH_INTERVAL:
-            self._last_publish = now
+        cpu = time.thread_time()
+        if cpu - self._last_publish >= PUBLISH_INTERVAL:
+            self._last_publish = cpu
             self.progressed.emit()
 
     def _unit(self, evaluating: bool) -> bool:

@@ -85,7 +85,7 @@ class TrainingSession(QObject):
         self.runner.failed.connect(self._failed)
         self._sync_timer = _single_shot(self, self._sync)
         self._built.connect(self._on_built)
-        self._views = ViewClock(self.redraw_due.emit, self)
+        self._views = ViewClock(self._redraw)
 
     # ----- the graph
     def set_graph(self, graph: Graph | None) -> None:
@@ -98,7 +98,6 @@ class TrainingSession(QObject):
             self._build.discard()
             self._build = None
         self._pending, self._run_from, self._run_start = None, None, None
-        self._views.forget()
         self.graph, self.reason, self.last_snapshot = graph, "", None
         self.error_node = None
         self.cleared.emit()
@@ -379,6 +378,10 @@ class TrainingSession(QObject):
         self.last_snapshot = shot
         self.snapshot.emit(shot)
         self._views.snapshot_taken(shot)
+
+    def _redraw(self, shot: Snapshot) -> None:
+        self.redraw_due.emit(shot)
+        self.runner.make_room()
 
     def _set_state(self, state: State) -> None:
         if state is not self.state:

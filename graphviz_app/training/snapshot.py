@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer
 
 from engine.train import Metrics, Trainer
 from engine.training.metrics import EPOCH_KEYS
@@ -77,40 +76,26 @@ class SnapshotMaker:
         return shot
 
 
-class ViewClock(QObject):
-    """Tells the views to repaint after a final snapshot at once, otherwise at most 5 times a second.
+class ViewClock:
+    """Says when the views repaint: at once for a final snapshot, otherwise after REDRAW_CPU_SECONDS of this
+    thread's CPU time (or REDRAW_WALL_SECONDS on the clock, whichever comes first).
 
-    A redraw costs ~10-20 ms of the GUI thread, which is also the thread that trains (in slices), so redraws are
-    what the training speed pays for the live view (bench/dashboard_stall.py)."""
+    A redraw costs ~5-15 ms of the GUI thread, which is also the thread that trains (in slices), so redraws are what
+    the training speed pays for the live view (bench/dashboard_stall.py). Counted in CPU time, that price stays the
+    same share when other programs take most of the machine: the views then refresh less often, not the training
+    slows down more."""
 
-    INTERVAL_MS = 200
+    REDRAW_CPU_SECONDS = 0.2
+    REDRAW_WALL_SECONDS = 1.0
 
-    def __init__(self, redraw: Callable[[Snapshot], None], parent: QObject | None = None):
-        super().__init__(parent)
+    def __init__(self, redraw: Callable[[Snapshot], None]):
         self._redraw = redraw
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.redraw)
-        self._last = 0.0
-        self._shot: Snapshot | None = None
+        self._last_cpu = self._last_wall = 0.0
 
     def snapshot_taken(self, shot: Snapshot) -> None:
-        """Schedule a redraw for this snapshot (at once if it is final or restarts the history)."""
-        self._shot = shot
-        if shot.final or shot.restart:
-            self.redraw()
-        elif not self._timer.isActive():
-            since = (time.perf_counter() - self._last) * 1000.0
-            self._timer.start(int(max(0.0, self.INTERVAL_MS - since)))
-
-    def forget(self) -> None:
-        """Another graph: no redraw is due for the previous one's snapshots."""
-        self._timer.stop()
-        self._shot = None
-
-    def redraw(self) -> None:
-        """The views repaint from the latest snapshot now."""
-        self._timer.stop()
-        self._last = time.perf_counter()
-        if self._shot is not None:
-            self._redraw(self._shot)
+        """Redraw for this snapshot if it is final, restarts the history, or a redraw is due."""
+        cpu, wall = time.thread_time(), time.perf_counter()
+        due = cpu - self._last_cpu >= self.REDRAW_CPU_SECONDS or wall - self._last_wall >= self.REDRAW_WALL_SECONDS
+        if shot.final or shot.restart or due:
+            self._last_cpu, self._last_wall = cpu, wall
+            self._redraw(shot)
