@@ -43,8 +43,9 @@ def _plain(number: float) -> str:
     return str(number) if isinstance(number, int) else f"{number:g}"
 
 
-def setting_problem(key: str, value: Any) -> str | None:
-    """What is wrong with `value` for the setting `key` (lr, batch_size, epochs, seed, weight_decay), or None."""
+def setting_problem(key: str, value: Any, typed: str | None = None) -> str | None:
+    """What is wrong with `value` for the setting `key` (lr, batch_size, epochs, seed, weight_decay), or None;
+    `typed` is the value as the user wrote it, quoted instead of the number."""
     low, high = SETTING_RANGES[key]
     whole = key in WHOLE_SETTINGS
     number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
@@ -53,7 +54,7 @@ def setting_problem(key: str, value: Any) -> str | None:
         return f"expected {kind} {setting_range_text(key)}, got {value!r}"
     if not low <= value <= high:
         side = "too large" if value > high else "too small"
-        return f"{value:g} is {side}: {SETTING_NAMES[key]} must be {setting_range_text(key)}"
+        return f"{typed or format(value, 'g')} is {side}: {SETTING_NAMES[key]} must be {setting_range_text(key)}"
     return None
 
 

@@ -37,7 +37,7 @@ class Trainer:
         if data is None:
             spec = graph.meta.get("dataset")
             if spec is None:
-                raise TrainingError("the graph has no dataset to train on (graph.meta['dataset'] is missing)")
+                raise TrainingError("the graph has no data set to train on (its meta.dataset is missing)")
             data = prepare(spec)
         if len(data.y_train) == 0:
             raise TrainingError(f"the training split of {data.name} is empty: with test_fraction "

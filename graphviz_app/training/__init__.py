@@ -93,7 +93,7 @@ class TrainingExtension(QObject):
     def _make_actions(self) -> dict[str, QAction]:
         c, w = self.session, self.window
         specs = {
-            "train": ("&Train", c.toggle, "F9", "Start training (F9), or pause it"),
+            "train": ("&Train", self.toggle, "F9", "Start training (F9), or pause it"),
             "step": ("&Step (one minibatch)", c.step, "Shift+F9", "Train on one minibatch"),
             "reset": ("&Reset Weights", c.reset_weights, "", "Start again from the seeded initial weights"),
         }
@@ -134,6 +134,13 @@ class TrainingExtension(QObject):
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.session.close)
+
+    def toggle(self) -> None:
+        """Train or pause (F9); for a graph that cannot train, the dashboard comes forward to say why."""
+        if self.session.state is State.UNTRAINABLE:
+            self.dashboard_dock.show()
+            self.dashboard_dock.raise_()
+        self.session.toggle()
 
     def settle(self) -> None:
         """A running run pauses, so that its weights and history are in the graph (before a save or New)."""

@@ -57,7 +57,6 @@ class TrainingDashboard(QStackedWidget):
         session.redraw_due.connect(lambda _shot: self.refresh_visible())
         session.state_changed.connect(self._on_state)
         session.cleared.connect(self.clear)
-        session.settings_changed.connect(lambda: self.curves.set_horizon(self.session.run_target))
         self.light = True
         self.set_light(True)
         self._on_state(session.state)
@@ -78,10 +77,9 @@ class TrainingDashboard(QStackedWidget):
         self.light = light
 
     def _on_state(self, state: State) -> None:
-        self.curves.set_horizon(self.session.run_target)
         if state is State.UNTRAINABLE:
             self.why.setText(f"<p style='font-size:13pt'><b>This graph cannot be trained</b></p>"
-                             f"<p style='font-size:12pt'>{html.escape(self.session.reason)}</p>"
+                             f"<p style='font-size:12pt'>{html.escape(_sentence(self.session.reason))}</p>"
                              f"<p style='color:gray'>{html.escape(NEEDS)}</p>")
             self.setCurrentWidget(self.why)
         elif state is State.NO_GRAPH:
@@ -149,3 +147,8 @@ class TrainingDashboard(QStackedWidget):
     def shown_counts(self) -> dict[str, int]:
         """How many points the curves hold (for tests and the status line)."""
         return {key: self.curves.point_count(key) for key in ("step_loss", "train_loss", "test_loss")}
+
+
+def _sentence(text: str) -> str:
+    """The text with a capital first letter, as a sentence on its own."""
+    return text[:1].upper() + text[1:]

@@ -71,7 +71,7 @@ class TrainingControls(QWidget):
             "lr": SettingField("lr", "Learning rate α: a change takes effect at the next step"),
             "batch_size": SettingField("batch_size", "Examples per minibatch (one step)"),
             "epochs": SettingField("epochs", "How many passes over the training set Train runs"),
-            "seed": SettingField("seed", "Seed of the shuffling"),
+            "seed": SettingField("seed", "Seed of the shuffling", show_range=False),  # any number will do
         }
         for combo in (self.dataset, self.features, self.optimizer):
             # long entries must not widen the dock: the combo shrinks, its list still shows them whole

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from engine.train import SETTING_RANGES, setting_problem, setting_range_text
@@ -13,16 +14,18 @@ FIELD_CHARS = 10
 def parse_setting(key: str, text: str) -> tuple[float | int | None, str]:
     """(value, "") for typed text that is a valid value of the setting `key`, else (None, what is wrong)."""
     whole = key in WHOLE_SETTINGS
+    kind = "a whole number" if whole else "a number such as 0.1 or 1e-3"
+    if not text.strip():
+        return None, f"type {kind} {setting_range_text(key)}"
     try:
         number = float(text.strip())
     except ValueError:
-        kind = "a whole number" if whole else "a number such as 0.1 or 1e-3"
         return None, f"“{text.strip()}” is not a number: type {kind} {setting_range_text(key)}"
     if whole and number.is_integer() and abs(number) < 2**63:
         value: float | int = int(number)
     else:
         value = number
-    problem = setting_problem(key, value)
+    problem = setting_problem(key, value, typed=text.strip())
     return (None, problem) if problem else (value, "")
 
 
@@ -31,13 +34,20 @@ def shown(value: float | int) -> str:
     return str(value) if isinstance(value, int) else f"{value:g}"
 
 
+def compact(value: float | int) -> str:
+    """A range end in few characters: 1e-06, 100, 10⁵ (a power of ten from 10 000 on)."""
+    if isinstance(value, int) and value >= 10_000 and str(value).rstrip("0") == "1":
+        return "10" + str(len(str(value)) - 1).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return shown(value)
+
+
 class SettingField(QWidget):
     """A line edit for one numeric setting and its range; `chosen` carries a valid value the user committed."""
 
     chosen = Signal(str, object)  # key, value (float or int)
     refused = Signal(str)  # what was wrong with the typed text (the field shows the value in force again)
 
-    def __init__(self, key: str, tip: str, parent: QWidget | None = None):
+    def __init__(self, key: str, tip: str, show_range: bool = True, parent: QWidget | None = None):
         super().__init__(parent)
         self.key = key
         self.value: float | int | None = None
@@ -45,10 +55,12 @@ class SettingField(QWidget):
         self.edit.setToolTip(f"{tip}\nAllowed: {setting_range_text(key)}")
         self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance("0" * FIELD_CHARS))
         low, high = SETTING_RANGES[key]
-        self.hint = QLabel(f"{shown(low)} … {shown(high)}")
+        self.hint = QLabel(f"{compact(low)} … {compact(high)}")
         self.hint.setToolTip(f"{SETTING_NAMES[key][0].upper()}{SETTING_NAMES[key][1:]} must be "
                              f"{setting_range_text(key)}")
-        self.hint.setEnabled(False)  # drawn greyed: a hint, not a value
+        self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # a hint, not a value
+        self.hint.setMinimumWidth(self.hint.fontMetrics().horizontalAdvance("1e-06 … 100"))
+        self.hint.setVisible(show_range)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit, 1)

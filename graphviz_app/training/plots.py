@@ -131,7 +131,6 @@ class CurvesPanel(QtWidgets.QWidget):
         layout.addWidget(self.legend)
         layout.addLayout(self.plots, 1)
         self._dirty: set[str] = set()
-        self.horizon: int | None = None  # the last epoch of the run under way
         self._ranges: tuple[float, float, float] | None = None
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
@@ -185,16 +184,10 @@ class CurvesPanel(QtWidgets.QWidget):
         self._dirty = set()
         self._set_ranges()
 
-    def set_horizon(self, epochs: int | None) -> None:
-        """Draw the epoch axis up to `epochs` (the end of the run under way), so it stays put while the run grows."""
-        self.horizon = epochs
-        self._set_ranges()
-
     def _set_ranges(self) -> None:
         """Ranges set here, not by pyqtgraph's auto-range (which would repaint every plot a second time), rounded
         up to round numbers and set only when they change: a new range repaints the axes, the costliest part."""
         right = max([self.series[k].x[-1] for k in self.series if self.series[k].count] + [1.0])
-        right = max(right, float(self.horizon or 0))
         losses = [self.series[k].y for k in ("step_loss", "train_loss", "test_loss") if self.series[k].count]
         finite = np.concatenate(losses) if losses else np.zeros(0)
         finite = finite[np.isfinite(finite)]

@@ -69,7 +69,7 @@ def test_a_graph_that_cannot_train_says_why_instead_of_showing_empty_plots(qtbot
         dash = window.training.dashboard
         assert window.training.session.state is State.UNTRAINABLE
         assert dash.currentWidget() is dash.why and dash.why.isVisible()
-        assert "cannot be trained" in dash.why.text() and "no dataset" in dash.why.text()
+        assert "cannot be trained" in dash.why.text() and "no data set to train on" in dash.why.text()
         assert not window.training.controls.train_button.isEnabled()
         window.set_graph(build_example("toy_2d"), None)
         wait_idle(qtbot, window)
