@@ -1,4 +1,4 @@
-"""The Trainer: minibatch training of any graph with a loss, with metrics, pause/stop and a NaN guard."""
+"""The Trainer: minibatch training of any graph with a loss, with a history, pause/stop and a NaN guard."""
 from __future__ import annotations
 
 import threading
@@ -7,24 +7,21 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..compiled import Plan
-from ..data import PreparedData, prepare
+from ..data import PreparedData
 from ..executor import explain
 from ..graph import Graph
 from ..optim import OptimizerError, check_positive, grad_is_finite, grad_norm
 from ..trace import Trace
 from .errors import TrainingDiverged, TrainingError
 from .guard import ParamBackup, diverged, first_bad_node
-from .metrics import (
-    EVAL_CHUNK, EpochEnd, EpochResult, History, Metrics, StepResult, evaluate_arrays, predictions, to_probs,
-)
-from .settings import LIVE_SETTINGS, TrainingSettings, check_compatible, check_setting, resolve_bindings
+from .classifier import GraphClassifier
+from .metrics import EVAL_CHUNK, EpochEnd, EpochResult, History, Metrics, StepResult, predictions
+from .settings import LIVE_SETTINGS, TrainingSettings, check_setting
 
-STRUCTURE_EVENTS = ("node_added", "node_removed", "edge_added", "edge_removed", "attr_changed", "value_changed")
 PAUSE_POLL_SECONDS = 0.05
 
 
-class Trainer:
+class Trainer(GraphClassifier):
     """Trains a graph's parameters on its data set (graph.meta["dataset"]) with graph.meta["training"] settings.
 
     Parameters are updated in place in the graph's nodes. Only run_for, reset and save_into_graph emit
@@ -33,34 +30,18 @@ class Trainer:
 
     def __init__(self, graph: Graph, data: PreparedData | None = None,
                  settings: TrainingSettings | dict[str, Any] | None = None):
-        self.graph = graph
-        if data is None:
-            spec = graph.meta.get("dataset")
-            if spec is None:
-                raise TrainingError("the graph has no data set to train on (its meta.dataset is missing)")
-            data = prepare(spec)
-        if len(data.y_train) == 0:
-            raise TrainingError(f"the training split of {data.name} is empty: with test_fraction "
-                                f"{data.spec.get('test_fraction')} every example went to the test split "
-                                "(lower dataset.test_fraction or use more examples)")
-        self.data = data
+        super().__init__(graph, data)
         if isinstance(settings, TrainingSettings):
             settings.check()
             self.settings = settings
         else:
             self.settings = TrainingSettings.from_dict(graph.meta.get("training"), settings)
-        self.classes = len(data.class_names)
         self.optimizer = self.settings.make_optimizer()
-        self._plan: Plan | None = None
-        self._quiet = False  # True while we emit value_changed ourselves
         self._running = threading.Event()
         self._running.set()
         self._stop = threading.Event()
-        self._lock = threading.RLock()
         self._ready()
         self._restart()
-        for name in STRUCTURE_EVENTS:
-            getattr(graph.events, name).subscribe(self._graph_changed)
 
     # ----- state
     def _restart(self) -> None:
@@ -109,31 +90,6 @@ class Trainer:
             self.optimizer.reset()
             self._restart()
         self.notify_values()
-
-    def close(self) -> None:
-        """Stop following the graph's events (call when the trainer is dropped while the graph lives on)."""
-        for name in STRUCTURE_EVENTS:
-            getattr(self.graph.events, name).unsubscribe(self._graph_changed)
-
-    def _graph_changed(self, *args: Any) -> None:
-        if not self._quiet:
-            self._plan = None  # rebuilt (and the graph re-checked) before the next step
-
-    def _ready(self) -> Plan:
-        if self._plan is None:
-            self.bindings = resolve_bindings(self.graph)
-            check_compatible(self.graph, self.bindings, self.data)
-            self._plan = Plan(self.graph, self.bindings.loss)
-        return self._plan
-
-    def notify_values(self) -> None:
-        """Emit value_changed for every parameter, so views show the trained weights."""
-        self._quiet = True
-        try:
-            for node in self.graph.parameters():
-                self.graph.events.value_changed.emit(node.id)
-        finally:
-            self._quiet = False
 
     @property
     def lr(self) -> float:
@@ -196,12 +152,6 @@ class Trainer:
             self._order = self._rng.permutation(len(self.data.y_train))
             self._cursor = 0
         return self._order[self._cursor:self._cursor + self.settings.batch_size]
-
-    def _feeds(self, x: np.ndarray, y: np.ndarray | None = None) -> dict[str, np.ndarray]:
-        feeds = {self.bindings.inputs: x}
-        if y is not None:
-            feeds[self.bindings.labels] = y
-        return feeds
 
     def step(self, defer_evaluation: bool = False) -> StepResult:
         """One minibatch: forward, loss, backward, update. Raises TrainingDiverged on NaN/inf.
@@ -328,47 +278,6 @@ class Trainer:
         if results:
             self.notify_values()
         return results
-
-    # ----- evaluation and prediction
-    def evaluate(self, split: str = "test") -> Metrics:
-        """Mean loss, accuracy and confusion matrix of the current weights on the "train" or "test" split."""
-        if split not in ("train", "test"):
-            raise TrainingError(f"split: expected 'train' or 'test', got {split!r}")
-        x, y = (self.data.x_train, self.data.y_train) if split == "train" else (self.data.x_test, self.data.y_test)
-        with self._lock:
-            plan = self._ready()
-            return evaluate_arrays(plan, self.graph, self.bindings, x, y, self.classes)
-
-    def predict_proba(self, x_batch: np.ndarray) -> np.ndarray:
-        """Class probabilities (N, classes) for a batch of examples (a single example is also accepted)."""
-        x = np.asarray(x_batch)
-        example = self.data.x_train.shape[1:]
-        if x.shape == example:
-            x = x[None]
-        if x.shape[1:] != example:
-            raise TrainingError(f"predict: expected examples of shape {list(example)}, got {list(x.shape)}")
-        with self._lock:
-            plan, out_id = self._ready(), self.bindings.output
-            parts = [to_probs(self.graph, out_id, plan.outputs(self._feeds(x[s:s + EVAL_CHUNK]), out_id))
-                     for s in range(0, len(x), EVAL_CHUNK)]
-        return np.concatenate(parts) if parts else np.zeros((0, self.classes))
-
-    def predict_text(self, text: str) -> list[tuple[str, float]]:
-        """(class name, probability) for a typed text, most likely first (text data sets only)."""
-        if self.data.kind != "text":
-            raise TrainingError(f"{self.data.name} holds 2-D points, not text: give a point such as 0.5,-1.2")
-        probs = self.predict_proba(self.data.encode_text(text))[0]
-        return sorted(zip(self.data.class_names, (float(p) for p in probs)), key=lambda item: -item[1])
-
-    def class_index(self, label: int | str) -> int:
-        """A class given by index or by (case-insensitive) name, as its index."""
-        names = [n.lower() for n in self.data.class_names]
-        if isinstance(label, str) and label.lower() in names:
-            return names.index(label.lower())
-        if isinstance(label, (int, np.integer)) and not isinstance(label, bool) and 0 <= label < self.classes:
-            return int(label)
-        raise TrainingError(f"label: expected a class index 0..{self.classes - 1} or one of "
-                            f"{', '.join(self.data.class_names)}, got {label!r}")
 
     def explain_step(self, index: int | None = None, text: str | None = None, label: int | str | None = None,
                      lr: float | None = None, apply_update: bool = False) -> Trace:

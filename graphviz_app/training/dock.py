@@ -4,8 +4,6 @@ The fields show graph.meta["training"]; a committed edit is an undo command on i
 """
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -152,7 +150,7 @@ class TrainingControls(QWidget):
         s.status.connect(self.message.setText)
         s.cleared.connect(self._clear)
 
-    def set_setting(self, key: str, value: Any) -> None:
+    def set_setting(self, key: str, value: float | int | str) -> None:
         """Change one training setting of the graph: one undoable edit of graph.meta["training"]."""
         self.refusal.setText("")
         graph = self.session.graph

@@ -29,7 +29,6 @@ from .runner import Runner
 from .snapshot import Snapshot, SnapshotMaker, ViewClock
 from .undo import TrainingRunCommand
 
-STRUCTURE_EVENTS = ("node_added", "node_removed", "edge_added", "edge_removed", "attr_changed", "value_changed")
 WATCHED_META = ("dataset", "bindings", "training", "metrics")
 RECHECK_MS = 300  # an untrainable graph is checked again this long after the last edit (the user may be wiring)
 
@@ -121,8 +120,9 @@ class TrainingSession(QObject):
         return self._run_from + self.trainer.settings.epochs
 
     def _subscribe(self, graph: Graph, on: bool) -> None:
-        events = [getattr(graph.events, name) for name in STRUCTURE_EVENTS]
-        for event in events:
+        ev = graph.events
+        for event in (ev.node_added, ev.node_removed, ev.edge_added, ev.edge_removed, ev.attr_changed,
+                      ev.value_changed):
             (event.subscribe if on else event.unsubscribe)(self._graph_changed)
         (graph.events.meta_changed.subscribe if on else graph.events.meta_changed.unsubscribe)(self._meta_changed)
 

@@ -9,7 +9,6 @@ from typing import Any, Callable
 import numpy as np
 
 from engine.train import Metrics, Trainer
-from engine.training.metrics import EPOCH_KEYS
 
 from .model import parameter_values
 
@@ -66,7 +65,9 @@ class SnapshotMaker:
         steps, epochs = slice(self._sent_steps, None), slice(self._sent_epochs, None)
         new_steps = {"step": history.step[steps], "x": self._xs[steps], "loss": history.loss[steps],
                      "acc": history.acc[steps], "grad_norms": {k: v[steps] for k, v in history.grad_norms.items()}}
-        new_epochs = {k: getattr(history, k)[epochs] for k in EPOCH_KEYS}
+        new_epochs = {"epoch": history.epoch[epochs], "train_loss": history.train_loss[epochs],
+                      "test_loss": history.test_loss[epochs], "train_acc": history.train_acc[epochs],
+                      "test_acc": history.test_acc[epochs]}
         self._sent_steps, self._sent_epochs = len(history.step), len(history.epoch)
         shot = Snapshot(trainer.step_count, trainer.epoch, trainer.steps_per_epoch, trainer.lr,
                         parameter_values(trainer.graph), new_steps, new_epochs, restart=restart, final=final)

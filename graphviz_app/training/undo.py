@@ -34,7 +34,7 @@ class SetMetaCommand(QUndoCommand):
         self.graph.set_meta(self.key, copy.deepcopy(self.old))
 
 
-def training_setting_command(graph: Graph, key: str, value: Any) -> SetMetaCommand:
+def training_setting_command(graph: Graph, key: str, value: float | int | str) -> SetMetaCommand:
     """The command that sets one training setting in graph.meta["training"] (the value is checked already)."""
     settings = dict(graph.meta.get("training") or {})
     settings[key] = value
