@@ -42,10 +42,12 @@ def structure_differs(mine: Graph, theirs: Graph) -> bool:
     return any(mine.meta.get(k) != theirs.meta.get(k) for k in ("dataset", "bindings"))
 
 
-def copy_parameters(source: Graph, target: Graph) -> bool:
-    """Copy into `target` (in place) every parameter of `source` that differs; True if any did."""
+def copy_parameters(source: Graph, target: Graph, ids: list[str] | None = None) -> bool:
+    """Copy into `target` (in place) every parameter of `source` (or those in `ids`) that differs; True if any did."""
     changed = False
     for node in source.parameters():
+        if ids is not None and node.id not in ids:
+            continue
         mine = target.nodes.get(node.id)
         if mine is not None and mine.value.shape == node.value.shape and not np.array_equal(mine.value, node.value):
             mine.value[...] = node.value

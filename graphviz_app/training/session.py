@@ -353,8 +353,13 @@ class TrainingSession(QObject):
     def _push_run(self, text: str, single: bool = False) -> None:
         """The trainer's weights and history into the graph as one command (none if nothing was trained)."""
         trainer = self.trainer
-        test = trainer.evaluate("test")
         before, _, steps_before = self._run_start
+        for node_id, value in before.items():  # a weight edited in the graph during the run keeps the edit
+            node = self.graph.nodes.get(node_id)
+            if node is not None and not np.array_equal(node.value, value):
+                copy_parameters(self.graph, trainer.graph, [node_id])
+                trainer.optimizer.reset(node_id)
+        test = trainer.evaluate("test")
         if trainer.step_count == steps_before:
             self._run_start = None
             self._publish(final=True, test=test)

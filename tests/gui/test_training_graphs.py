@@ -109,3 +109,25 @@ def test_an_edit_of_the_graph_while_training_pauses_the_run_and_resume_continues
     click(qtbot, controls.pause_button)
     metrics = toy.graph.meta["metrics"]
     assert metrics["step"] == list(range(1, metrics["steps_done"] + 1)) and session.run_target == 400
+
+
+def test_a_weight_edited_during_a_run_pauses_it_and_the_edit_is_kept(qtbot, toy):
+    import numpy as np
+
+    from graphviz_app.commands import SetValueCommand
+
+    session, controls = toy.training.session, toy.training.controls
+    type_setting(qtbot, toy, "epochs", "400")
+    click(qtbot, controls.train_button)
+    qtbot.waitUntil(lambda: session.trainer.step_count >= 5, timeout=WAIT_MS)
+    b2 = toy.graph.find("b₂")
+    toy.undo_stack.push(SetValueCommand(toy.graph, b2.id, [5.0, -5.0]))  # typed in the inspector
+    qtbot.waitUntil(lambda: session.state is State.PAUSED, timeout=WAIT_MS)
+    assert np.array_equal(toy.graph.find("b₂").value, [5.0, -5.0])  # the run did not overwrite the edit
+    assert np.array_equal(session.trainer.graph.nodes[b2.id].value, [5.0, -5.0])  # and it trains on from it
+    assert toy.graph.meta["metrics"]["steps_done"] >= 5
+    click(qtbot, controls.train_button)
+    qtbot.waitUntil(lambda: session.trainer.step_count >= toy.graph.meta["metrics"]["steps_done"] + 3,
+                    timeout=WAIT_MS)
+    click(qtbot, controls.pause_button)
+    assert not np.array_equal(toy.graph.find("b₂").value, [5.0, -5.0])  # trained on from the edited value
