@@ -2,9 +2,10 @@
 buttons), the Training Dashboard dock (curves, confusion matrix, weights, gradient norms, decision regions, and
 the predict box beside them), the Train menu, and Train/Pause (F9) in the toolbar.
 
-Training runs in short slices on a copy of the graph (see worker.py for why); the window's graph gets the trained
-weights (and the metrics history, in graph.meta) as one undoable command whenever a run pauses, finishes or
-diverges.
+One `TrainingSession` (session.py) owns the trainer. graph.meta["training"] holds the settings, which the dock changes
+through undo commands. Training runs in short slices on a copy of the graph (see runner.py for why); the window's
+graph gets the trained weights (and the metrics history, in graph.meta) as one undoable command whenever a run
+pauses, finishes or diverges.
 """
 from __future__ import annotations
 

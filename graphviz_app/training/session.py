@@ -189,6 +189,7 @@ class TrainingSession(QObject):
 
     def _untrainable(self, reason: str) -> None:
         self._drop_trainer()
+        self._pending = None  # a Train pressed while preparing does not wait for the graph to be fixed
         self.reason = reason
         self._set_state(State.UNTRAINABLE)
         self.status.emit(f"This graph cannot be trained: {reason}")
@@ -264,8 +265,12 @@ class TrainingSession(QObject):
         self.runner.stop()
         trainer = self.trainer
         self._push_run(f"Training run to step {trainer.step_count}")
-        self._set_state(State.PAUSED if self._run_open() else State.READY)
-        self.status.emit(f"Paused at epoch {trainer.epoch}, step {trainer.step_count}")
+        if not self._run_open():  # the pause came with the run's last epoch
+            self._finish_run()
+            return
+        self._set_state(State.PAUSED)
+        self.status.emit(f"Paused at epoch {trainer.epoch} of {self.run_target}, step {trainer.step_count}: "
+                         "Resume goes on to the end of the run")
 
     def toggle(self) -> None:
         """Train if idle, pause if training."""
@@ -332,7 +337,8 @@ class TrainingSession(QObject):
     def _finish_run(self) -> None:
         trainer = self.trainer
         self._run_from = None
-        self._push_run(f"Training run to step {trainer.step_count}")
+        if self._run_start is not None:  # not pushed yet
+            self._push_run(f"Training run to step {trainer.step_count}")
         self._set_state(State.READY)
         self.status.emit(f"Finished epoch {trainer.epoch}: test accuracy {self.last_snapshot.test_accuracy:.3f}")
 
