@@ -13,7 +13,7 @@ TRAIN_COLOR = "#2b6cb0"
 TEST_COLOR = "#dd6b20"
 STEP_COLOR = "#90b4de"
 SERIES_COLORS = ("#2b6cb0", "#dd6b20", "#2f855a", "#c53030", "#6b46c1", "#b7791f", "#319795", "#97266d")
-MAX_DRAWN_POINTS = 4000  # long per-step curves are thinned to about this many points before drawing
+MAX_DRAWN_POINTS = 1500  # long per-step curves are thinned to about this many points (a plot is < 1500 px wide)
 SMOOTHING = 0.9  # exponential moving average of the noisy minibatch loss
 MAX_MARKED_EPOCHS = 40
 

@@ -33,7 +33,7 @@ PUBLISH_INTERVAL = 0.1
 class Runner(QObject):
     """Trains until an epoch is reached, a slice per event-loop turn; reports through signals."""
 
-    progressed = Signal()  # some steps were done (at most every PUBLISH_INTERVAL)
+    progressed = Signal()  # some steps were done (at most every PUBLISH_INTERVAL, in a turn of its own)
     finished = Signal()  # the target epoch is complete
     diverged = Signal(object)  # TrainingDiverged; the trainer kept the last good weights
     failed = Signal(str)  # a step failed for another reason
@@ -50,6 +50,7 @@ class Runner(QObject):
         self._last_publish = 0.0
         self._gc_was_enabled, self._slices = True, 0
         self._room_wanted = False
+        self._publish_due = False
 
     @property
     def running(self) -> bool:
@@ -78,9 +79,14 @@ class Runner(QObject):
 
     @Slot()
     def _slice(self) -> None:
+        # one kind of work per turn of the event loop: training, or telling the views, or letting them paint
         if self._room_wanted:
             self._room_wanted = False
             return  # the paint comes first; this timer fires again at the next turn of the event loop
+        if self._publish_due:
+            self._publish_due = False
+            self.progressed.emit()
+            return
         trainer = self.trainer
         self._slices += 1
         if self._slices % YOUNG_GC_EVERY == 0:
@@ -103,7 +109,7 @@ class Runner(QObject):
         cpu = time.thread_time()
         if cpu - self._last_publish >= PUBLISH_INTERVAL:
             self._last_publish = cpu
-            self.progressed.emit()
+            self._publish_due = True
 
     def _unit(self, evaluating: bool) -> bool:
         """One step, or one part of the epoch-end evaluation; False if the run ended on an error."""
