@@ -62,6 +62,7 @@ class Runner(QObject):
         self.trainer, self.target = trainer, target
         self._last_publish = time.thread_time()
         self._gc_was_enabled, self._slices = gc.isenabled(), 0
+        self._room_wanted = self._publish_due = False
         gc.disable()
         self._timer.start()
 
