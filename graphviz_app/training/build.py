@@ -5,6 +5,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
+from PySide6.QtCore import QObject, Signal, Slot
+
 from engine.errors import EngineError
 from engine.graph import Graph
 from engine.train import Metrics, Trainer
@@ -40,3 +42,42 @@ class TrainerBuild:
         if self.trainer is not None:
             self.trainer.close()
             self.trainer = None
+
+
+class TrainerBuilder(QObject):
+    """Builds one trainer at a time on a helper thread; a newer start() makes the build under way moot."""
+
+    built = Signal(object)  # the TrainerBuild that finished (its trainer, or its error): only the latest one
+    _done = Signal(object)  # from the helper thread
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.current: TrainerBuild | None = None
+        self._done.connect(self._arrived)
+
+    def start(self, graph: Graph) -> None:
+        """Build a trainer for `graph` (a private copy: it is trained, the caller's graph is not)."""
+        self.cancel()
+        self.current = TrainerBuild(graph, self._done.emit)
+
+    def cancel(self) -> None:
+        """Nobody wants the build under way: its trainer is closed when it arrives."""
+        if self.current is not None:
+            self.current.discard()
+            self.current = None
+
+    def close(self) -> None:
+        """Wait for the build under way (the app is quitting) and drop it."""
+        build = self.current
+        self.cancel()
+        if build is not None:
+            build.thread.join(timeout=10)
+            build.discard()
+
+    @Slot(object)
+    def _arrived(self, build: TrainerBuild) -> None:
+        if build is not self.current:
+            build.discard()
+            return
+        self.current = None
+        self.built.emit(build)

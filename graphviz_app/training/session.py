@@ -23,7 +23,7 @@ from engine.errors import EngineError
 from engine.graph import Graph
 from engine.train import Metrics, Trainer, TrainingDiverged, TrainingError, TrainingSettings
 
-from .build import TrainerBuild
+from .build import TrainerBuild, TrainerBuilder
 from .model import ModelView, clone_graph, copy_parameters, parameter_values, structure_differs
 from .runner import Runner
 from .snapshot import Snapshot, SnapshotMaker, ViewClock
@@ -58,7 +58,6 @@ class TrainingSession(QObject):
     diverged_at = Signal(object)  # node id (or None) where NaN/inf first appeared
     cleared = Signal()  # another graph is shown: views forget everything about the previous one
     settings_changed = Signal()  # graph.meta["training"] changed (an edit, an undo, another graph)
-    _built = Signal(object)  # TrainerBuild, from the helper thread
 
     def __init__(self, undo_stack: QUndoStack, parent: QObject | None = None):
         super().__init__(parent)
@@ -71,7 +70,6 @@ class TrainingSession(QObject):
         self.model: ModelView | None = None
         self.last_snapshot: Snapshot | None = None
         self.error_node: str | None = None
-        self._build: TrainerBuild | None = None
         self._pending: Callable[[], None] | None = None  # Train, Step or Reset pressed while preparing
         self._run_from: int | None = None  # the epoch the run under way (or paused) started at
         self._run_start: tuple[dict[str, np.ndarray], Any, int] | None = None  # graph weights, metrics, steps
@@ -82,8 +80,11 @@ class TrainingSession(QObject):
         self.runner.finished.connect(self._finish_run)
         self.runner.diverged.connect(self._diverged)
         self.runner.failed.connect(self._failed)
-        self._sync_timer = _single_shot(self, self._sync)
-        self._built.connect(self._on_built)
+        self._sync_timer = QTimer(self)
+        self._sync_timer.setSingleShot(True)
+        self._sync_timer.timeout.connect(self._sync)
+        self.builder = TrainerBuilder(self)
+        self.builder.built.connect(self._on_built)
         self._views = ViewClock(self._redraw)
 
     # ----- the graph
@@ -93,9 +94,7 @@ class TrainingSession(QObject):
             self.runner.stop()
             self._subscribe(self.graph, False)
         self._drop_trainer()
-        if self._build is not None:
-            self._build.discard()
-            self._build = None
+        self.builder.cancel()
         self._pending, self._run_from, self._run_start = None, None, None
         self.graph, self.reason, self.last_snapshot = graph, "", None
         self.error_node = None
@@ -149,15 +148,11 @@ class TrainingSession(QObject):
 
     def _start_build(self) -> None:
         self._drop_trainer()
-        self._build = TrainerBuild(clone_graph(self.graph), self._built.emit)
+        self.builder.start(clone_graph(self.graph))
         self._set_state(State.PREPARING)
 
     @Slot(object)
     def _on_built(self, build: TrainerBuild) -> None:
-        if build is not self._build:
-            build.discard()
-            return
-        self._build = None
         if build.trainer is None:
             self._untrainable(build.error)
             return
@@ -401,15 +396,6 @@ class TrainingSession(QObject):
 
     def close(self) -> None:
         """Stop training and drop the trainer (the window is closing)."""
-        build = self._build
+        self.builder.close()  # waits for a trainer being built, then drops it
         self.set_graph(None)
-        if build is not None:
-            build.thread.join(timeout=10)
-            build.discard()
 
-
-def _single_shot(parent: QObject, slot: Callable[[], None]) -> QTimer:
-    timer = QTimer(parent)
-    timer.setSingleShot(True)
-    timer.timeout.connect(slot)
-    return timer
