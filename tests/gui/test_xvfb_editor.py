@@ -63,11 +63,22 @@ class App:
             data = self.wait_geo(lambda d: "Tanh" in d["palette"] and len(d["nodes"]) >= 9
                                  and d["active_modal"] in (None, "Extension failed"), 40, "the default example")
             if data["active_modal"] is None:
-                return data
+                return self.settled(data)
             warnings.warn("an extension failed to start; its warning was dismissed")
             self.xdo("key", "Return")
             time.sleep(0.5)
         raise AssertionError("the window kept showing dialogs at start")
+
+    def settled(self, data: dict) -> dict:
+        """The geometry once it has stopped changing: the docks are balanced just after the window shows, and a
+        drop aimed from an earlier geometry would land in a dock."""
+        for _attempt in range(20):
+            time.sleep(0.6)  # longer than the reporter's interval
+            again = self.geo() or data
+            if again == data:
+                return data
+            data = again
+        return data
 
     def xdo(self, *args) -> None:
         subprocess.run(["xdotool", *map(str, args)], env=self.env, check=True, timeout=20)
