@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
 
     def settle(self) -> None:
         """A running training run pauses, so its weights and history are in the graph."""
-        self.training.controller.pause()
+        self.training.settle()
 
     def show_trace(self, trace: Trace) -> None:
         """Replay a trace in explain mode, at its last step."""

@@ -82,14 +82,14 @@ def test_an_empty_training_split_is_named_before_training(tmp_path):
     path = tmp_path / "empty.json"
     path.write_text(json.dumps(d), encoding="utf-8")
     done = main_py("train", path, "--epochs", "1")
-    assert "the training split is empty" in one_error_line(done) and "nan" not in done.stderr
+    assert "the training split of moons is empty" in one_error_line(done) and "nan" not in done.stderr
 
 
 @pytest.mark.parametrize("option, value, message", [
-    ("--epochs", "0", "--epochs: expected a positive whole number, got 0"),
-    ("--epochs", str(10**20), "--epochs: expected a whole number from 1 to 100000, got a huge number"),
-    ("--lr", "1e9", "--lr: expected a number ≤ 100, got 1e+09"),
-    ("--batch-size", "0", "--batch-size: expected a positive whole number, got 0"),
+    ("--epochs", "0", "--epochs: 0 is too small: the number of epochs must be between 1 and 100000"),
+    ("--epochs", str(10**20), "--epochs: 1e+20 is too large: the number of epochs must be between 1 and 100000"),
+    ("--lr", "1e9", "--lr: 1e+09 is too large: the learning rate α must be between 1e-06 and 100"),
+    ("--batch-size", "0", "--batch-size: 0 is too small: the batch size must be between 1 and 1000000"),
 ])
 def test_training_options_are_bounded_and_validated(option, value, message):
     done = main_py("train", "assets/graphs/toy_2d.json", option, value)

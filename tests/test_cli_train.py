@@ -159,3 +159,43 @@ def test_predict_refuses_an_empty_headline(tmp_path):
                           cwd=root, capture_output=True, text=True)
     assert done.returncode != 0
     assert "no words to classify" in done.stderr and "Traceback" not in done.stderr
+
+
+# ----- the saved history: continued, as the app continues it, unless --fresh
+
+def test_train_continues_the_history_saved_in_the_file_as_if_it_had_never_stopped(tmp_path):
+    start, once, twice, straight = (tmp_path / f"{n}.json" for n in ("start", "once", "twice", "straight"))
+    save_graph(classifier("moons", hidden=4, classes=2), start)
+    assert main_py("train", start, "--epochs", "1", "--save", once).returncode == 0
+    result = main_py("train", once, "--epochs", "1", "--save", twice)
+    assert result.returncode == 0, result.stderr
+    steps = load_graph(once).meta["metrics"]["steps_done"]
+    assert f"continuing the saved history after step {steps}, epoch 1" in result.stdout
+    assert re.search(rf"trained {steps} steps \({2 * steps} in all\)", result.stdout)
+    assert main_py("train", start, "--epochs", "2", "--save", straight).returncode == 0
+    continued, whole = load_graph(twice), load_graph(straight)
+    for key in ("step", "epoch", "loss", "train_loss", "test_acc"):
+        assert continued.meta["metrics"][key] == whole.meta["metrics"][key]
+    assert np.array_equal(continued.find("W").value, whole.find("W").value)
+
+
+def test_fresh_forgets_the_saved_history_and_weights(tmp_path):
+    start, once, fresh = tmp_path / "start.json", tmp_path / "once.json", tmp_path / "fresh.json"
+    save_graph(classifier(), start)
+    assert main_py("train", start, "--epochs", "1", "--save", once).returncode == 0
+    result = main_py("train", once, "--epochs", "1", "--fresh", "--save", fresh)
+    assert result.returncode == 0 and "continuing" not in result.stdout
+    metrics = load_graph(fresh).meta["metrics"]
+    first = load_graph(once).meta["metrics"]
+    assert metrics["epoch"] == [1] and metrics["step"] == first["step"] and metrics["loss"] == first["loss"]
+
+
+@pytest.mark.parametrize("flag, value, words", [
+    ("--lr", "1000", "--lr: 1000 is too large: the learning rate α must be between 1e-06 and 100"),
+    ("--epochs", "0", "--epochs: 0 is too small: the number of epochs must be between 1 and 100000"),
+    ("--epochs", "100000000000000000000", "--epochs: 1e+20 is too large"),
+])
+def test_a_setting_out_of_range_on_the_command_line_gets_the_same_words_as_in_the_app(tmp_path, flag, value, words):
+    path = tmp_path / "blobs.json"
+    save_graph(classifier(), path)
+    assert words in one_error_line(main_py("train", path, flag, value))

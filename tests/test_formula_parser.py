@@ -220,3 +220,13 @@ def test_an_optional_last_input_may_be_left_open_or_fed_by_position_or_name():
     assert ports == {"a": ["x"], "b": ["ids", "x"], "c": ["ids", "x"]}
     with pytest.raises(FormulaError, match="max_over_time needs 1 input \\(x\\); x is missing"):
         formula_to_graph(decls + "a = max_over_time(ids=t)\n")
+
+
+def test_a_line_longer_than_a_region_title_is_cut_in_its_title_and_still_builds():
+    from engine.formula import formula_to_graph
+    from engine.names import MAX_TITLE_CHARS
+
+    line = "h = " + " + ".join(["σ(W x)"] * 14)
+    graph = formula_to_graph(f"x: R^3   W: R^{{3×3}}\n{line}")
+    (title,) = [r.title for r in graph.regions.values()]
+    assert len(line) > MAX_TITLE_CHARS and len(title) == MAX_TITLE_CHARS and title.endswith("…")

@@ -102,7 +102,7 @@ def test_nan_initializers_are_refused_naming_them():
 
 @pytest.mark.parametrize("key, value, reason", [
     ("dataset", json.dumps({"name": "negation", "n": 10**9}), "meta.dataset.n: 1e+09 is more than the limit"),
-    ("training", json.dumps({"lr": -1}), "meta.training.lr: expected a positive number"),
+    ("training", json.dumps({"lr": -1}), "meta.training.lr: -1 is too small"),
     ("dataset", "[" * 100_000 + "]" * 100_000, "not valid JSON, or nested too deeply"),
 ])
 def test_bad_metadata_is_left_out_with_a_note(tmp_path, key, value, reason):

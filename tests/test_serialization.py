@@ -211,7 +211,7 @@ def test_parameter_shape_mismatch_names_both_shapes():
     (lambda d: d["params"].__setitem__("n1", {"dtype": "float64", "shape": [3], "data": [1.0, 2.0, 3.0]}),
      "params.n1: node 'n1' is an Input"),
     (lambda d: d["regions"][0]["nodes"].append("n77"), "regions[0].nodes[2]"),
-    (lambda d: d["meta"]["training"].__setitem__("lr", -1), "meta.training.lr: expected a positive number"),
+    (lambda d: d["meta"]["training"].__setitem__("lr", -1), "meta.training.lr: -1 is too small: the learning rate α must be between 1e-06 and 100"),
     (lambda d: d["meta"].__setitem__("dataset", {"name": "headlines", "classes": 4}),
      "meta.dataset.classes: expected 3 or 5"),
     (lambda d: d["meta"].__setitem__("view", {"zoom": 0}), "meta.view.zoom: expected a positive number"),

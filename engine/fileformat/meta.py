@@ -81,22 +81,18 @@ def _optimizer(v: Any, where: str) -> None:
         raise fail(where, f"expected one of {', '.join(OPTIMIZERS)}, got {kind_of(v)}")
 
 
-TRAINING_RULES = {
-    "optimizer": _optimizer,
-    "lr": lambda v, w: expect_number(v, w, positive=True, high=100.0),
-    "batch_size": lambda v, w: expect_int(v, w, 1, 1_000_000),
-    "epochs": lambda v, w: expect_int(v, w, 1, 100_000),
-    "seed": lambda v, w: expect_int(v, w, 0, 2**32 - 1),
-    "weight_decay": lambda v, w: expect_number(v, w, 0.0, 100.0),
-}
-
-
 def _training(v: Any, where: str) -> None:
+    from ..training.settings import SETTING_RANGES, setting_problem  # the ranges training itself uses
+
     expect_dict(v, where)
     check_plain(v, where)
     for key, value in v.items():
-        if key in TRAINING_RULES:
-            TRAINING_RULES[key](value, f"{where}.{key}")
+        if key == "optimizer":
+            _optimizer(value, f"{where}.{key}")
+        elif key in SETTING_RANGES:
+            problem = setting_problem(key, value)
+            if problem:
+                raise fail(f"{where}.{key}", problem)
 
 
 def _view(v: Any, where: str) -> None:

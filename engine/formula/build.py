@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from ..examples.builder import DECODER, ENCODER, HIDDEN, LOSS
 from ..graph import Graph
+from ..names import MAX_TITLE_CHARS
 from ..layout import apply_layout
 from ..registry import OPS
 from .plan import Plan
 from .printer import MAX_TITLE
 
+CUT = "…"  # ends a region title too long to hold its whole line
 CLASS_NAMES_META = "class_names"  # {label name: [class names]} when the classes have names
 
 
@@ -21,10 +23,15 @@ def build_graph(plan: Plan) -> Graph:
         for port, source in planned.inputs.items():
             graph.connect(ids[source], node.id, port)
     for (title, members), colour in zip(plan.lines, _line_colours(plan)):
-        graph.add_region(title, [ids[i] for i in members], colour)
+        graph.add_region(region_title(title), [ids[i] for i in members], colour)
     graph.meta = _meta(plan)
     apply_layout(graph)  # after the regions: rows of a wrapped layout end between them
     return graph
+
+
+def region_title(line: str) -> str:
+    """The line as its region's title, cut with … where it is longer than a title may be."""
+    return line if len(line) <= MAX_TITLE_CHARS else line[:MAX_TITLE_CHARS - 1] + CUT
 
 
 def _line_colours(plan: Plan) -> list[str]:

@@ -160,7 +160,7 @@ def _region_lines(graph: Graph) -> dict[str, str]:
     out = {}
     for region in graph.regions.values():
         target, sep, rhs = region.title.partition(" = ")
-        if not sep:
+        if not sep or rhs.endswith("…"):  # a line too long for a title was cut: it says nothing exact
             continue
         for node_id in region.node_ids:
             if graph.nodes[node_id].name == target.strip():

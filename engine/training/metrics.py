@@ -1,6 +1,7 @@
 """Metrics of a classifier graph: probabilities from its output, loss, accuracy, confusion; the training history."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,8 @@ from .errors import TrainingError
 from .settings import DISTRIBUTION_OPS, Bindings
 
 EVAL_CHUNK = 512  # examples per forward pass when evaluating a whole split
+STEP_KEYS = ("step", "loss", "acc", "lr")  # per-step lists of a History
+EPOCH_KEYS = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")  # per-epoch lists
 
 
 @dataclass
@@ -83,10 +86,36 @@ class History:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly copy of every list."""
-        out = {k: list(getattr(self, k)) for k in ("step", "loss", "acc", "lr", "epoch", "train_loss",
-                                                   "test_loss", "train_acc", "test_acc")}
+        out = {k: list(getattr(self, k)) for k in STEP_KEYS + EPOCH_KEYS}
         out["grad_norms"] = {k: list(v) for k, v in self.grad_norms.items()}
         return out
+
+
+    @classmethod
+    def from_dict(cls, metrics: Any) -> "History":
+        """A History rebuilt from a saved graph.meta["metrics"] (missing or malformed lists are left empty)."""
+        history = cls()
+        if not isinstance(metrics, dict):
+            return history
+        for key in STEP_KEYS + EPOCH_KEYS:
+            values = metrics.get(key)
+            if isinstance(values, list):
+                setattr(history, key, list(values))
+        norms = metrics.get("grad_norms")
+        if isinstance(norms, dict):
+            history.grad_norms = {str(k): list(v) for k, v in norms.items() if isinstance(v, list)}
+        return history
+
+    def matches(self, metrics: Any) -> bool:
+        """True if `metrics` (a saved history, or None) holds exactly this history's steps and epochs."""
+        other = History.from_dict(metrics)
+        return all(_same_list(getattr(self, k), getattr(other, k)) for k in STEP_KEYS + EPOCH_KEYS)
+
+
+def _same_list(a: list, b: list) -> bool:
+    # saved NaN losses come back as NaN (or None in a file): equal for this purpose
+    return len(a) == len(b) and np.array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float),
+                                               equal_nan=True)
 
 
 def to_probs(graph: Graph, output_id: str, out: np.ndarray) -> np.ndarray:
@@ -121,18 +150,78 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, classes: int) -> np
     return np.bincount(flat, minlength=classes * classes).reshape(classes, classes)
 
 
+class Evaluation:
+    """Loss, accuracy and confusion of the graph on (x, y), computed EVAL_CHUNK examples at a time.
+
+    A caller that must stay responsive (the GUI) calls advance() between other work; evaluate_arrays runs it
+    to the end at once."""
+
+    def __init__(self, plan: Plan, graph: Graph, bindings: Bindings, x: np.ndarray, y: np.ndarray, classes: int):
+        self.plan, self.graph, self.bindings = plan, graph, bindings
+        self.x, self.y, self.classes = x, y, classes
+        self.start = 0
+        self.total_loss = 0.0
+        self.predicted: list[np.ndarray] = []
+
+    @property
+    def done(self) -> bool:
+        """True when every example was evaluated."""
+        return self.start >= len(self.y)
+
+    def advance(self, examples: int = EVAL_CHUNK) -> None:
+        """Evaluate the next `examples` examples (one forward pass of the train-mode plan)."""
+        chunk = slice(self.start, self.start + max(1, examples))
+        feeds = {self.bindings.inputs: self.x[chunk], self.bindings.labels: self.y[chunk]}
+        with np.errstate(all="ignore"):
+            loss, out = self.plan.values(feeds, [self.bindings.loss, self.bindings.output])  # one forward pass
+        self.total_loss += float(loss) * len(feeds[self.bindings.labels])  # losses are batch means
+        self.predicted.append(predictions(self.graph, self.bindings.output, out))
+        self.start = min(len(self.y), chunk.stop)
+
+    def result(self) -> Metrics:
+        """The metrics over every example (call once done)."""
+        y_pred = np.concatenate(self.predicted) if self.predicted else np.zeros(0, dtype=np.int64)
+        count = len(self.y)
+        confusion = confusion_matrix(self.y, y_pred, self.classes)
+        accuracy = float(np.trace(confusion) / count) if count else 0.0
+        return Metrics(self.total_loss / count if count else 0.0, accuracy, confusion, count)
+
+
+class EpochEnd:
+    """The evaluation of both splits that ends an epoch, done at once or a part at a time; it keeps its time."""
+
+    def __init__(self, plan: Plan, graph: Graph, bindings: Bindings, splits: list[tuple[np.ndarray, np.ndarray]],
+                 classes: int):
+        self.parts = [Evaluation(plan, graph, bindings, x, y, classes) for x, y in splits]
+        self.seconds = 0.0
+
+    @property
+    def done(self) -> bool:
+        """True when both splits are evaluated."""
+        return all(part.done for part in self.parts)
+
+    def advance(self, examples: int = EVAL_CHUNK) -> None:
+        """Evaluate `examples` more examples (of the first split not done yet)."""
+        started = time.perf_counter()
+        waiting = [part for part in self.parts if not part.done]
+        if waiting:
+            waiting[0].advance(examples)
+        self.seconds += time.perf_counter() - started
+
+    def finish(self) -> None:
+        """Evaluate everything left."""
+        while not self.done:
+            self.advance()
+
+    def results(self) -> list[Metrics]:
+        """The metrics of each split, in the order given."""
+        return [part.result() for part in self.parts]
+
+
 def evaluate_arrays(plan: Plan, graph: Graph, bindings: Bindings, x: np.ndarray, y: np.ndarray,
                     classes: int) -> Metrics:
     """Loss, accuracy and confusion of the graph on (x, y), computed in chunks by the train-mode plan."""
-    total_loss, predicted = 0.0, []
-    for start in range(0, len(y), EVAL_CHUNK):
-        feeds = {bindings.inputs: x[start:start + EVAL_CHUNK], bindings.labels: y[start:start + EVAL_CHUNK]}
-        with np.errstate(all="ignore"):
-            loss, out = plan.values(feeds, [bindings.loss, bindings.output])  # one forward pass
-        total_loss += float(loss) * len(feeds[bindings.labels])  # losses are batch means
-        predicted.append(predictions(graph, bindings.output, out))
-    y_pred = np.concatenate(predicted) if predicted else np.zeros(0, dtype=np.int64)
-    count = len(y)
-    confusion = confusion_matrix(y, y_pred, classes)
-    accuracy = float(np.trace(confusion) / count) if count else 0.0
-    return Metrics(total_loss / count if count else 0.0, accuracy, confusion, count)
+    evaluation = Evaluation(plan, graph, bindings, x, y, classes)
+    while not evaluation.done:
+        evaluation.advance()
+    return evaluation.result()

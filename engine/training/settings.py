@@ -5,6 +5,7 @@ import math
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+import networkx as nx
 import numpy as np
 
 from ..data import PreparedData
@@ -16,6 +17,52 @@ from ..shapes import infer_shapes
 from .errors import TrainingError
 
 DISTRIBUTION_OPS = ("Softmax", "Sigmoid")
+
+
+# One range per setting, used by the file reader, the Trainer, the command line and the training dock alike.
+SETTING_RANGES: dict[str, tuple[float, float]] = {
+    "lr": (1e-6, 100.0),
+    "batch_size": (1, 1_000_000),
+    "epochs": (1, 100_000),
+    "seed": (0, 2**32 - 1),
+    "weight_decay": (0.0, 100.0),
+}
+SETTING_NAMES = {"lr": "the learning rate α", "batch_size": "the batch size", "epochs": "the number of epochs",
+                 "seed": "the shuffling seed", "weight_decay": "the weight decay λ"}
+WHOLE_SETTINGS = ("batch_size", "epochs", "seed")
+LIVE_SETTINGS = ("lr", "epochs")  # a running trainer takes these at its next step; the others need a new trainer
+
+
+def setting_range_text(key: str) -> str:
+    """The allowed range of a setting in words, e.g. "between 1e-06 and 100"."""
+    low, high = SETTING_RANGES[key]
+    return f"between {_plain(low)} and {_plain(high)}"
+
+
+def _plain(number: float) -> str:
+    return str(number) if isinstance(number, int) else f"{number:g}"
+
+
+def setting_problem(key: str, value: Any, typed: str | None = None) -> str | None:
+    """What is wrong with `value` for the setting `key` (lr, batch_size, epochs, seed, weight_decay), or None;
+    `typed` is the value as the user wrote it, quoted instead of the number."""
+    low, high = SETTING_RANGES[key]
+    whole = key in WHOLE_SETTINGS
+    number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if not number or (whole and not isinstance(value, (int, np.integer))) or not math.isfinite(value):
+        kind = "a whole number" if whole else "a number"
+        return f"expected {kind} {setting_range_text(key)}, got {value!r}"
+    if not low <= value <= high:
+        side = "too large" if value > high else "too small"
+        return f"{typed or format(value, 'g')} is {side}: {SETTING_NAMES[key]} must be {setting_range_text(key)}"
+    return None
+
+
+def check_setting(key: str, value: Any) -> None:
+    """Raise TrainingError "training.<key>: …" if `value` is outside the setting's range."""
+    problem = setting_problem(key, value)
+    if problem:
+        raise TrainingError(f"training.{key}: {problem}")
 
 
 @dataclass
@@ -56,11 +103,8 @@ class TrainingSettings:
         """Raise TrainingError naming the first setting that is not valid."""
         if self.optimizer not in OPTIMIZERS:
             raise TrainingError(f"training.optimizer: expected one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}")
-        for key in ("batch_size", "epochs"):
-            _whole(key, getattr(self, key), 1)
-        _whole("seed", self.seed, 0)
-        _number("lr", self.lr, positive=True)
-        _number("weight_decay", self.weight_decay, positive=False)
+        for key in SETTING_RANGES:
+            check_setting(key, getattr(self, key))
         self.make_optimizer()  # checks momentum, betas and eps
 
     def make_optimizer(self) -> Optimizer:
@@ -81,17 +125,9 @@ class TrainingSettings:
                         out.pop(key, None)
         return out
 
-
-def _whole(key: str, value: Any, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise TrainingError(f"training.{key}: expected an integer ≥ {minimum}, got {value!r}")
-
-
-def _number(key: str, value: Any, positive: bool) -> None:
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    if not ok or not math.isfinite(value) or (value <= 0 if positive else value < 0):
-        raise TrainingError(f"training.{key}: expected a {'positive number' if positive else 'number ≥ 0'}, "
-                            f"got {value!r}")
+    def changed(self, other: "TrainingSettings") -> set[str]:
+        """The names of the settings whose values differ between the two."""
+        return {f.name for f in fields(self) if getattr(self, f.name) != getattr(other, f.name)}
 
 
 @dataclass(frozen=True)
@@ -150,8 +186,6 @@ def _guess_output(graph: Graph, loss: str, found: dict[str, str]) -> str:
 
 
 def _guess_input(graph: Graph, loss: str, found: dict[str, str]) -> str:
-    import networkx as nx
-
     feeding = nx.ancestors(graph.nx, found["output"]) | {found["output"]}
     return _only([graph.nodes[i] for i in feeding if graph.nodes[i].op_name == "Input"],
                  "inputs (the Input fed with examples)")
@@ -159,16 +193,23 @@ def _guess_input(graph: Graph, loss: str, found: dict[str, str]) -> str:
 
 def _guess_label(graph: Graph, loss: str, found: dict[str, str]) -> str:
     labels = [n for n in graph.nodes.values() if n.op_name == "Label"]
+    feeding = nx.ancestors(graph.nx, loss)
+    labels = [n for n in labels if n.id in feeding] or labels  # a Label lying unconnected does not count
     if not labels and len(graph.nodes[loss].op.port_names()) > 1:
         return _loss_input(graph, loss, 1)  # e.g. an Input t of 0/1 targets for BinaryCrossEntropy
     return _only(labels, "labels (the Label node)")
 
 
 def check_compatible(graph: Graph, bindings: Bindings, data: PreparedData) -> None:
-    """Raise TrainingError if the data does not fit the graph (shapes, vocabulary, classes)."""
+    """Raise TrainingError if the data does not fit the graph (shapes, vocabulary, classes).
+
+    Only the nodes that the loss and the prediction are computed from count: a node lying unconnected beside
+    them (being wired, or left over) does not stop training."""
     report = infer_shapes(graph)
-    if not report.ok:
-        raise TrainingError(report.messages(graph)[0])
+    used = _used_nodes(graph, bindings)
+    problems = [report.errors[n] for n in graph.topo_order() if n in report.errors and n in used]
+    if problems:
+        raise TrainingError(problems[0])
     x_node, y_node = graph.nodes[bindings.inputs], graph.nodes[bindings.labels]
     expected = report.shapes[x_node.id]
     if not expected or expected[0] is not None:
@@ -189,11 +230,16 @@ def check_compatible(graph: Graph, bindings: Bindings, data: PreparedData) -> No
         raise TrainingError(f"output '{out.name}' gives {width} numbers per example, but {data.name} has "
                             f"{classes} classes")
     if data.kind == "text":
-        _check_vocabulary(graph, len(data.vocab))
+        _check_vocabulary(graph, used, len(data.vocab))
 
 
-def _check_vocabulary(graph: Graph, size: int) -> None:
-    for node in graph.nodes.values():
+def _used_nodes(graph: Graph, bindings: Bindings) -> set[str]:
+    ends = (bindings.loss, bindings.output)
+    return set(ends).union(*(nx.ancestors(graph.nx, n) for n in ends))
+
+
+def _check_vocabulary(graph: Graph, used: set[str], size: int) -> None:
+    for node in (graph.nodes[n] for n in graph.topo_order() if n in used):
         if node.op_name == "BagOfWords" and node.attrs["vocab_size"] < size:
             raise TrainingError(f"BagOfWords '{node.name}' has vocab_size {node.attrs['vocab_size']}, "
                                 f"but the vocabulary has {size} words")

@@ -1,4 +1,4 @@
-"""The Trainer: minibatch training of any graph with a loss, with metrics, pause/stop and a NaN guard."""
+"""The Trainer: minibatch training of any graph with a loss, with a history, pause/stop and a NaN guard."""
 from __future__ import annotations
 
 import threading
@@ -7,22 +7,21 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..compiled import Plan
-from ..data import PreparedData, prepare
+from ..data import PreparedData
 from ..executor import explain
 from ..graph import Graph
 from ..optim import OptimizerError, check_positive, grad_is_finite, grad_norm
 from ..trace import Trace
 from .errors import TrainingDiverged, TrainingError
 from .guard import ParamBackup, diverged, first_bad_node
-from .metrics import EVAL_CHUNK, EpochResult, History, Metrics, StepResult, evaluate_arrays, predictions, to_probs
-from .settings import TrainingSettings, check_compatible, resolve_bindings
+from .classifier import GraphClassifier
+from .metrics import EVAL_CHUNK, EpochEnd, EpochResult, History, Metrics, StepResult, predictions
+from .settings import LIVE_SETTINGS, TrainingSettings, check_setting
 
-STRUCTURE_EVENTS = ("node_added", "node_removed", "edge_added", "edge_removed", "attr_changed", "value_changed")
 PAUSE_POLL_SECONDS = 0.05
 
 
-class Trainer:
+class Trainer(GraphClassifier):
     """Trains a graph's parameters on its data set (graph.meta["dataset"]) with graph.meta["training"] settings.
 
     Parameters are updated in place in the graph's nodes. Only run_for, reset and save_into_graph emit
@@ -31,30 +30,18 @@ class Trainer:
 
     def __init__(self, graph: Graph, data: PreparedData | None = None,
                  settings: TrainingSettings | dict[str, Any] | None = None):
-        self.graph = graph
-        if data is None:
-            spec = graph.meta.get("dataset")
-            if spec is None:
-                raise TrainingError("the graph has no dataset to train on (graph.meta['dataset'] is missing)")
-            data = prepare(spec)
-        self.data = data
+        super().__init__(graph, data)
         if isinstance(settings, TrainingSettings):
             settings.check()
             self.settings = settings
         else:
             self.settings = TrainingSettings.from_dict(graph.meta.get("training"), settings)
-        self.classes = len(data.class_names)
         self.optimizer = self.settings.make_optimizer()
-        self._plan: Plan | None = None
-        self._quiet = False  # True while we emit value_changed ourselves
         self._running = threading.Event()
         self._running.set()
         self._stop = threading.Event()
-        self._lock = threading.RLock()
         self._ready()
         self._restart()
-        for name in STRUCTURE_EVENTS:
-            getattr(graph.events, name).subscribe(self._graph_changed)
 
     # ----- state
     def _restart(self) -> None:
@@ -67,6 +54,33 @@ class Trainer:
         self._order = np.zeros(0, dtype=np.int64)
         self._cursor = 0
         self._epoch_seconds = 0.0
+        self._epoch_end: EpochEnd | None = None  # the evaluation ending an epoch, while it is under way
+
+    def continue_history(self, metrics: dict[str, Any] | None) -> bool:
+        """Continue a saved history (graph.meta["metrics"]): steps and epochs count on from it, and the shuffling
+        goes on as if the epochs before had just run. None, or a history of other classes: start afresh (False)."""
+        with self._lock:
+            self._restart()
+            names = metrics.get("class_names") if isinstance(metrics, dict) else None
+            if names is not None and list(names) != list(self.data.class_names):
+                return False
+            history = History.from_dict(metrics)
+            self.history = history
+            self.step_count = history.step[-1] if history.step else 0
+            self.epoch = history.epoch[-1] if history.epoch else 0
+            for _ in range(self.epoch):  # the shuffles of the epochs already trained
+                self._rng.permutation(len(self.data.y_train))
+            return bool(history.step)
+
+    def take_settings(self, settings: TrainingSettings) -> bool:
+        """Use the live settings (α, epochs) of `settings` from the next step on; False if others differ too
+        (optimizer, batch size, seed…): those need a new Trainer."""
+        settings.check()
+        if settings.changed(self.settings) - set(LIVE_SETTINGS):
+            return False
+        self.set_lr(settings.lr)
+        self.settings.epochs = settings.epochs
+        return True
 
     def reset(self) -> None:
         """Re-initialise every parameter from its seed, forget optimizer state, history and shuffling."""
@@ -76,31 +90,6 @@ class Trainer:
             self.optimizer.reset()
             self._restart()
         self.notify_values()
-
-    def close(self) -> None:
-        """Stop following the graph's events (call when the trainer is dropped while the graph lives on)."""
-        for name in STRUCTURE_EVENTS:
-            getattr(self.graph.events, name).unsubscribe(self._graph_changed)
-
-    def _graph_changed(self, *args: Any) -> None:
-        if not self._quiet:
-            self._plan = None  # rebuilt (and the graph re-checked) before the next step
-
-    def _ready(self) -> Plan:
-        if self._plan is None:
-            self.bindings = resolve_bindings(self.graph)
-            check_compatible(self.graph, self.bindings, self.data)
-            self._plan = Plan(self.graph, self.bindings.loss)
-        return self._plan
-
-    def notify_values(self) -> None:
-        """Emit value_changed for every parameter, so views show the trained weights."""
-        self._quiet = True
-        try:
-            for node in self.graph.parameters():
-                self.graph.events.value_changed.emit(node.id)
-        finally:
-            self._quiet = False
 
     @property
     def lr(self) -> float:
@@ -164,18 +153,16 @@ class Trainer:
             self._cursor = 0
         return self._order[self._cursor:self._cursor + self.settings.batch_size]
 
-    def _feeds(self, x: np.ndarray, y: np.ndarray | None = None) -> dict[str, np.ndarray]:
-        feeds = {self.bindings.inputs: x}
-        if y is not None:
-            feeds[self.bindings.labels] = y
-        return feeds
+    def step(self, defer_evaluation: bool = False) -> StepResult:
+        """One minibatch: forward, loss, backward, update. Raises TrainingDiverged on NaN/inf.
 
-    def step(self) -> StepResult:
-        """One minibatch: forward, loss, backward, update. Raises TrainingDiverged on NaN/inf."""
+        After an epoch's last minibatch both splits are evaluated; with `defer_evaluation` that is left to
+        continue_epoch_end() (a chunk at a time), and it is finished at the latest by the next step."""
         with self._lock:
-            return self._step()
+            self._finish_epoch_end()
+            return self._step(defer_evaluation)
 
-    def _step(self) -> StepResult:
+    def _step(self, defer_evaluation: bool) -> StepResult:
         started = time.perf_counter()
         plan = self._ready()
         idx = self._batch_indices()
@@ -196,7 +183,9 @@ class Trainer:
         self.history.add_step(result)
         self._epoch_seconds += time.perf_counter() - started
         if self._cursor >= len(self._order):
-            self._finish_epoch()
+            self._start_epoch_end()
+            if not defer_evaluation:
+                self._finish_epoch_end()
             result.epoch_end = True
         return result
 
@@ -223,14 +212,37 @@ class Trainer:
         self.diverged = error
         raise error
 
-    def _finish_epoch(self) -> None:
-        started = time.perf_counter()
-        train, test = self.evaluate("train"), self.evaluate("test")
+    def _start_epoch_end(self) -> None:
+        data = self.data
+        self._epoch_end = EpochEnd(self._ready(), self.graph, self.bindings,
+                                   [(data.x_train, data.y_train), (data.x_test, data.y_test)], self.classes)
+
+    @property
+    def epoch_end_pending(self) -> bool:
+        """True after an epoch's last step taken with defer_evaluation, until its evaluation is complete."""
+        return self._epoch_end is not None
+
+    def continue_epoch_end(self, examples: int = EVAL_CHUNK) -> EpochResult | None:
+        """Evaluate `examples` more examples of a pending epoch end; the EpochResult once the epoch is complete."""
+        with self._lock:
+            if self._epoch_end is None:
+                return None
+            self._epoch_end.advance(examples)
+            return self._complete_epoch() if self._epoch_end.done else None
+
+    def _finish_epoch_end(self) -> None:
+        if self._epoch_end is not None:
+            self._epoch_end.finish()
+            self._complete_epoch()
+
+    def _complete_epoch(self) -> EpochResult:
+        end, self._epoch_end = self._epoch_end, None
+        train, test = end.results()
         self.epoch += 1
-        seconds = self._epoch_seconds + time.perf_counter() - started
-        self.last_epoch = EpochResult(self.epoch, train, test, seconds)
+        self.last_epoch = EpochResult(self.epoch, train, test, self._epoch_seconds + end.seconds)
         self.history.add_epoch(self.last_epoch)
         self._epoch_seconds = 0.0
+        return self.last_epoch
 
     def run_epoch(self) -> EpochResult | None:
         """Train to the end of the current epoch (a full one if none is under way); None if stopped early."""
@@ -242,6 +254,8 @@ class Trainer:
             on_epoch: Callable[[EpochResult], Any] | None = None,
             should_stop: Callable[[], bool] | None = None) -> History:
         """Train for `epochs` more epochs (default: settings.epochs), honouring pause(), stop() and should_stop."""
+        if epochs is not None:
+            check_setting("epochs", epochs)
         target = self.epoch + (self.settings.epochs if epochs is None else epochs)
         self._stop.clear()
         self.diverged = None
@@ -264,47 +278,6 @@ class Trainer:
         if results:
             self.notify_values()
         return results
-
-    # ----- evaluation and prediction
-    def evaluate(self, split: str = "test") -> Metrics:
-        """Mean loss, accuracy and confusion matrix of the current weights on the "train" or "test" split."""
-        if split not in ("train", "test"):
-            raise TrainingError(f"split: expected 'train' or 'test', got {split!r}")
-        x, y = (self.data.x_train, self.data.y_train) if split == "train" else (self.data.x_test, self.data.y_test)
-        with self._lock:
-            plan = self._ready()
-            return evaluate_arrays(plan, self.graph, self.bindings, x, y, self.classes)
-
-    def predict_proba(self, x_batch: np.ndarray) -> np.ndarray:
-        """Class probabilities (N, classes) for a batch of examples (a single example is also accepted)."""
-        x = np.asarray(x_batch)
-        example = self.data.x_train.shape[1:]
-        if x.shape == example:
-            x = x[None]
-        if x.shape[1:] != example:
-            raise TrainingError(f"predict: expected examples of shape {list(example)}, got {list(x.shape)}")
-        with self._lock:
-            plan, out_id = self._ready(), self.bindings.output
-            parts = [to_probs(self.graph, out_id, plan.outputs(self._feeds(x[s:s + EVAL_CHUNK]), out_id))
-                     for s in range(0, len(x), EVAL_CHUNK)]
-        return np.concatenate(parts) if parts else np.zeros((0, self.classes))
-
-    def predict_text(self, text: str) -> list[tuple[str, float]]:
-        """(class name, probability) for a typed text, most likely first (text data sets only)."""
-        if self.data.kind != "text":
-            raise TrainingError(f"{self.data.name} holds 2-D points, not text: give a point such as 0.5,-1.2")
-        probs = self.predict_proba(self.data.encode_text(text))[0]
-        return sorted(zip(self.data.class_names, (float(p) for p in probs)), key=lambda item: -item[1])
-
-    def class_index(self, label: int | str) -> int:
-        """A class given by index or by (case-insensitive) name, as its index."""
-        names = [n.lower() for n in self.data.class_names]
-        if isinstance(label, str) and label.lower() in names:
-            return names.index(label.lower())
-        if isinstance(label, (int, np.integer)) and not isinstance(label, bool) and 0 <= label < self.classes:
-            return int(label)
-        raise TrainingError(f"label: expected a class index 0..{self.classes - 1} or one of "
-                            f"{', '.join(self.data.class_names)}, got {label!r}")
 
     def explain_step(self, index: int | None = None, text: str | None = None, label: int | str | None = None,
                      lr: float | None = None, apply_update: bool = False) -> Trace:
@@ -329,10 +302,13 @@ class Trainer:
             return explain(self.graph, self._feeds(x, np.array([y])), target=self.bindings.loss, lr=rate,
                            apply_update=apply_update)
 
-    def save_into_graph(self) -> dict[str, Any]:
-        """Write the history, final test accuracy and confusion into graph.meta["metrics"] (weights are in place)."""
-        final = self.evaluate("test")
-        metrics = {
+    def graph_metrics(self, final: Metrics | None = None) -> dict[str, Any]:
+        """What graph.meta["metrics"] holds for the current weights: the history, and the test accuracy and
+        confusion (`final`, the test metrics of these weights, when the caller has them already)."""
+        with self._lock:
+            self._finish_epoch_end()
+        final = final or self.evaluate("test")
+        return {
             **self.history.to_dict(),
             "test_accuracy": final.accuracy,
             "confusion": final.confusion.tolist(),
@@ -340,7 +316,10 @@ class Trainer:
             "trained_with": self.settings.to_dict(),
             "steps_done": self.step_count,
         }
-        self.graph.meta["metrics"] = metrics
-        self.graph.events.meta_changed.emit("metrics")
+
+    def save_into_graph(self) -> dict[str, Any]:
+        """Write the history, final test accuracy and confusion into graph.meta["metrics"] (weights are in place)."""
+        metrics = self.graph_metrics()
+        self.graph.set_meta("metrics", metrics)
         self.notify_values()
         return metrics

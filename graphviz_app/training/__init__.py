@@ -2,9 +2,10 @@
 buttons), the Training Dashboard dock (curves, confusion matrix, weights, gradient norms, decision regions, and
 the predict box beside them), the Train menu, and Train/Pause (F9) in the toolbar.
 
-Training runs in short slices on a copy of the graph (see worker.py for why); the window's graph gets the trained
-weights (and the metrics history, in graph.meta) as one undoable command whenever a run pauses, finishes or
-diverges.
+One `TrainingSession` (session.py) owns the trainer. graph.meta["training"] holds the settings, which the dock changes
+through undo commands. Training runs in short slices on a copy of the graph (see runner.py for why); the window's
+graph gets the trained weights (and the metrics history, in graph.meta) as one undoable command whenever a run
+pauses, finishes or diverges.
 """
 from __future__ import annotations
 
@@ -20,10 +21,10 @@ from engine.trace import Trace
 
 from ..window.contract import Workbench
 from .canvas_tint import CanvasTint
-from .controller import TrainingController
 from .dashboard import TrainingDashboard
 from .dock import TrainingControls
 from .predict_box import PredictBox
+from .session import State, TrainingSession
 from .switching import Outcome, feature_kind, switch_dataset, switch_features
 
 TINT_INTERVAL_MS = 400  # the canvas follows the weights a few times per second
@@ -35,10 +36,10 @@ class TrainingExtension(QObject):
     def __init__(self, window: Workbench):
         super().__init__(window.host)
         self.window = window
-        self.controller = TrainingController(window.undo_stack, self)
-        self.controls = TrainingControls(self.controller)
-        self.predict = PredictBox(self.controller)
-        self.dashboard = TrainingDashboard(self.controller)
+        self.session = TrainingSession(window.undo_stack, self)
+        self.controls = TrainingControls(self.session)
+        self.predict = PredictBox(self.session)
+        self.dashboard = TrainingDashboard(self.session)
         self.tint = CanvasTint(window.scene)
         self.show_on_canvas = QCheckBox("Weights and the example on the canvas")
         self.show_on_canvas.setChecked(True)
@@ -52,7 +53,7 @@ class TrainingExtension(QObject):
         self._build_docks()
         self.actions = self._make_actions()
         self._connect()
-        self.controller.set_graph(window.graph)
+        self.session.set_graph(window.graph)
         self._show_graph_kind()
 
     def _build_docks(self) -> None:
@@ -91,9 +92,9 @@ class TrainingExtension(QObject):
         self.dashboard_dock = w.add_dock("Training Dashboard", bottom, Qt.DockWidgetArea.BottomDockWidgetArea)
 
     def _make_actions(self) -> dict[str, QAction]:
-        c, w = self.controller, self.window
+        c, w = self.session, self.window
         specs = {
-            "train": ("&Train", c.toggle, "F9", "Start training (F9), or pause it"),
+            "train": ("&Train", self.toggle, "F9", "Start training (F9), or pause it"),
             "step": ("&Step (one minibatch)", c.step, "Shift+F9", "Train on one minibatch"),
             "reset": ("&Reset Weights", c.reset_weights, "", "Start again from the seeded initial weights"),
         }
@@ -115,13 +116,14 @@ class TrainingExtension(QObject):
         return actions
 
     def _connect(self) -> None:
-        c, w = self.controller, self.window
+        c, w = self.session, self.window
         w.graph_replaced.connect(self._graph_replaced)
         c.status.connect(lambda text: w.show_status(text, 8000))
         c.diverged_at.connect(self._mark_error)
         c.state_changed.connect(self._state_changed)
         c.redraw_due.connect(lambda _shot: self._schedule_tint())
         c.data_ready.connect(lambda _data: self._show_graph_kind())
+        c.cleared.connect(self.tint.clear)
         self.predict.entry.textChanged.connect(lambda _t: self._schedule_tint())
         self.show_on_canvas.toggled.connect(self._tint_toggled)
         self.predict.explain_requested.connect(self.explain)
@@ -132,11 +134,23 @@ class TrainingExtension(QObject):
         self.dashboard.set_light(w.theme_name != "dark")
         app = QApplication.instance()
         if app is not None:
-            app.aboutToQuit.connect(self.controller.close)
+            app.aboutToQuit.connect(self.session.close)
 
-    def _state_changed(self, state: str) -> None:
-        running = state == "running"
-        self.actions["train"].setText("&Pause" if running else "&Train")
+    def toggle(self) -> None:
+        """Train or pause (F9); for a graph that cannot train, the dashboard comes forward to say why."""
+        if self.session.state is State.UNTRAINABLE:
+            self.dashboard_dock.show()
+            self.dashboard_dock.raise_()
+        self.session.toggle()
+
+    def settle(self) -> None:
+        """A running run pauses, so that its weights and history are in the graph (before a save or New)."""
+        self.session.pause()
+
+    def _state_changed(self, state: State) -> None:
+        running = state is State.RUNNING
+        names = {State.RUNNING: "&Pause", State.PAUSED: "&Resume Training"}
+        self.actions["train"].setText(names.get(state, "&Train"))
         if running:
             self.dashboard_dock.raise_()
             self.window.document.mark_dirty()  # the run's weights reach the graph when it pauses: unsaved work
@@ -144,17 +158,17 @@ class TrainingExtension(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         """Closing the window pauses training first, so the run is in the graph when the window asks to save."""
         if watched is self.window.host and event.type() == QEvent.Type.Close:
-            self.controller.pause()
+            self.session.pause()
         return False
 
     # ----- graph and canvas
     def _graph_replaced(self, graph: Graph) -> None:
-        self.tint.clear()
-        self.controller.set_graph(graph)
+        self._error_node = None  # the previous graph's items are gone
+        self.session.set_graph(graph)
         self._show_graph_kind()
 
     def _show_graph_kind(self) -> None:
-        graph = self.controller.graph
+        graph = self.session.graph
         if graph is not None:
             self.controls.show_graph_kind(graph.meta.get("dataset"), feature_kind(graph))
 
@@ -179,17 +193,18 @@ class TrainingExtension(QObject):
 
     def paint_canvas(self) -> None:
         """Weights on the edges and the typed example's values on the nodes."""
-        model, shot = self.controller.model, self.controller.last_snapshot
+        model, shot = self.session.model, self.session.last_snapshot
         if model is None or not self.show_on_canvas.isChecked():
             return
         if shot is not None:
-            self.tint.show_weights(self.controller.graph, shot.values)
+            self.tint.show_weights(self.session.graph, shot.values)
         try:
             x = self.predict.current_input()
         except ValueError:
             x = None
         if x is not None:
             self.tint.show_example(model, x)
+        self.session.runner.make_room()
 
     # ----- explain, data set, features
     def explain(self, trace: Trace) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+import networkx as nx
 import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
@@ -63,9 +64,10 @@ def region_colors(probs: np.ndarray, size: int = GRID) -> np.ndarray:
 
 
 def hidden_layers(graph: Graph, output_id: str) -> list[str]:
-    """Activation nodes (σ, tanh, ReLU) before the output, in topological order: the hidden layers."""
+    """Activation nodes (σ, tanh, ReLU) that the output is computed from, in topological order: the hidden layers."""
+    feeding = nx.ancestors(graph.nx, output_id)
     return [n for n in graph.topo_order()
-            if graph.nodes[n].op_name in ACTIVATIONS and n != output_id][:MAX_LAYERS]
+            if graph.nodes[n].op_name in ACTIVATIONS and n in feeding][:MAX_LAYERS]
 
 
 class BoundaryView(QWidget):
@@ -121,6 +123,17 @@ class BoundaryView(QWidget):
         self.unit_images = {}
         self.units.clear()
         self._fit_plane()
+
+    def show_nothing(self) -> None:
+        """No data, no regions (another graph is being prepared)."""
+        self.bounds, self.grid = None, None
+        self.regions.clear()
+        self.boundary.setData(None)
+        self.train_points.clear()
+        self.test_points.clear()
+        self.plane.getPlotItem().setTitle("Decision regions")
+        self.units.clear()
+        self.unit_images = {}
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         """Keep the plane as wide as its data at equal scales; the hidden-unit maps get the rest."""

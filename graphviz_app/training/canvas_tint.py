@@ -5,12 +5,15 @@ A matrix has no single sign, so the tint is honest about it: the colour says how
 are (RMS, relative to the largest parameter)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtGui import QColor
 
 from .model import ModelView
+
+if TYPE_CHECKING:  # the scene's module imports nothing of training
+    from ..canvas.scene import GraphScene
 
 POSITIVE, NEGATIVE, MIXED = QColor("#c53030"), QColor("#3163b2"), QColor("#a0aec0")
 MIN_WIDTH, MAX_WIDTH = 1.5, 7.0
@@ -35,7 +38,7 @@ def weight_tint(value: np.ndarray, largest_rms: float) -> tuple[str, float]:
 class CanvasTint:
     """Paints weights and example values on a GraphScene through its display API, and takes them back."""
 
-    def __init__(self, scene: Any):
+    def __init__(self, scene: GraphScene):
         self.scene = scene
         self.tinted_edges: set[str] = set()
         self.valued_nodes: set[str] = set()

@@ -1,27 +1,33 @@
-"""The dashboard: tabs of live plots fed by the controller's snapshots; only the visible tab redraws."""
+"""The dashboard: tabs of live plots fed by the session's snapshots (only the visible tab redraws), or, for a graph
+that cannot be trained, a page that says why."""
 from __future__ import annotations
+
+import html
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QTabWidget, QWidget
 
 from engine.data import PreparedData
 
 from .boundary import BoundaryView
-from .controller import TrainingController
-from .model import parameter_names
 from .heatmaps import ConfusionView, WeightsView
+from .model import parameter_names
 from .plots import CurvesPanel, GradNormPlot
-from .worker import Snapshot
+from .session import State, TrainingSession
+from .snapshot import Snapshot
+
+NEEDS = ("Training needs a data set (Training panel ▸ Data), one loss node, and a Label node that feeds the loss "
+         "the true classes.")
 
 
-
-class TrainingDashboard(QTabWidget):
+class TrainingDashboard(QStackedWidget):
     """Progress (curves and confusion), weights, gradient norms, and decision regions for 2-D data."""
 
-    def __init__(self, controller: TrainingController, parent: QWidget | None = None):
+    def __init__(self, session: TrainingSession, parent: QWidget | None = None):
         super().__init__(parent)
-        self.controller = controller
+        self.session = session
+        self.tabs = QTabWidget()
         self.curves = CurvesPanel()
         self.confusion = ConfusionView()
         progress = QSplitter(Qt.Orientation.Horizontal)
@@ -32,18 +38,28 @@ class TrainingDashboard(QTabWidget):
         self.weights = WeightsView()
         self.grads = GradNormPlot()
         self.boundary = BoundaryView()
-        self.addTab(progress, "Loss && accuracy")
-        self.addTab(self.weights, "Weights")
-        self.addTab(self.grads, "Gradient norms")
-        self.boundary_index = self.addTab(self.boundary, "Decision regions")
-        self.setTabEnabled(self.boundary_index, False)
+        self.tabs.addTab(progress, "Loss && accuracy")
+        self.tabs.addTab(self.weights, "Weights")
+        self.tabs.addTab(self.grads, "Gradient norms")
+        self.boundary_index = self.tabs.addTab(self.boundary, "Decision regions")
+        self.tabs.setTabEnabled(self.boundary_index, False)
+        self.why = QLabel("")  # instead of empty plots: why there is nothing to show
+        self.why.setWordWrap(True)
+        self.why.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.why.setTextFormat(Qt.TextFormat.RichText)
+        self.why.setMargin(24)
+        self.addWidget(self.tabs)
+        self.addWidget(self.why)
         self._stale: set[str] = set()
-        self.currentChanged.connect(lambda _i: self.refresh_visible())
-        controller.data_ready.connect(self.on_data)
-        controller.snapshot_applied.connect(self.on_snapshot)
-        controller.redraw_due.connect(lambda _shot: self.refresh_visible())
+        self.tabs.currentChanged.connect(lambda _i: self.refresh_visible())
+        session.data_ready.connect(self.on_data)
+        session.snapshot.connect(self.on_snapshot)
+        session.redraw_due.connect(lambda _shot: self.refresh_visible())
+        session.state_changed.connect(self._on_state)
+        session.cleared.connect(self.clear)
         self.light = True
         self.set_light(True)
+        self._on_state(session.state)
 
     def set_light(self, light: bool) -> None:
         """White plots for the light themes, dark ones for the dark theme."""
@@ -60,22 +76,45 @@ class TrainingDashboard(QTabWidget):
         self.curves.legend.setStyleSheet(f"color: {foreground}")
         self.light = light
 
+    def _on_state(self, state: State) -> None:
+        if state is State.UNTRAINABLE:
+            self.why.setText(f"<p style='font-size:13pt'><b>This graph cannot be trained</b></p>"
+                             f"<p style='font-size:12pt'>{html.escape(_sentence(self.session.reason))}</p>"
+                             f"<p style='color:gray'>{html.escape(NEEDS)}</p>")
+            self.setCurrentWidget(self.why)
+        elif state is State.NO_GRAPH:
+            self.why.setText("<p style='color:gray'>No graph is open.</p>")
+            self.setCurrentWidget(self.why)
+        else:
+            self.setCurrentWidget(self.tabs)
+
+    def clear(self) -> None:
+        """Another graph: forget every curve, matrix and region of the previous one."""
+        self.curves.clear()
+        self.grads.set_parameters({})
+        self.weights.set_parameters({})
+        self.confusion.show_nothing()
+        self.boundary.show_nothing()
+        self.tabs.setTabEnabled(self.boundary_index, False)
+        self.tabs.setCurrentIndex(0)
+        self._stale = set()
+
     def on_data(self, data: PreparedData) -> None:
         """A trainer exists for a (new) graph: lay out the parameter plots and the plane."""
-        names = parameter_names(self.controller.graph)
+        names = parameter_names(self.session.graph)
         self.weights.set_parameters(names)
         self.grads.set_parameters(names)
         self.set_light(self.light)  # new plots take the current colours
         points = data.kind == "points"
-        self.setTabEnabled(self.boundary_index, points)
+        self.tabs.setTabEnabled(self.boundary_index, points)
         if points:  # for points in the plane the decision regions say the most: show them first
             self.boundary.set_data(data)
-            self.setCurrentIndex(self.boundary_index)
-        elif self.currentIndex() == self.boundary_index:
-            self.setCurrentIndex(0)
+            self.tabs.setCurrentIndex(self.boundary_index)
+        elif self.tabs.currentIndex() == self.boundary_index:
+            self.tabs.setCurrentIndex(0)
 
     def on_snapshot(self, shot: Snapshot) -> None:
-        """Append the snapshot's new history (drawn at the controller's next redraw_due)."""
+        """Append the snapshot's new history (drawn at the session's next redraw_due)."""
         if shot.restart:
             self.curves.clear()
             self.grads.clear_points()
@@ -86,21 +125,21 @@ class TrainingDashboard(QTabWidget):
                                epochs["train_acc"], epochs["test_acc"])
         self.grads.add_steps(steps["step"], steps["grad_norms"])
         changed = shot.confusion is not None and not np.array_equal(shot.confusion, self.confusion.counts)
-        if changed and self.controller.data is not None:
-            self.confusion.set_matrix(shot.confusion, self.controller.data.class_names)
+        if changed and self.session.data is not None:
+            self.confusion.set_matrix(shot.confusion, self.session.data.class_names)
         self._stale.update(("weights", "boundary"))
 
     def refresh_visible(self) -> None:
         """Redraw only the current tab (hidden tabs catch up when shown)."""
-        current = self.currentWidget()
-        shot = self.controller.last_snapshot
+        current = self.tabs.currentWidget()
+        shot = self.session.last_snapshot
         if current is self.weights and "weights" in self._stale and shot is not None:
             self.weights.update_values(shot.values)
             self._stale.discard("weights")
         elif current is self.grads:
             self.grads.refresh()
-        elif current is self.boundary and self.controller.model is not None and "boundary" in self._stale:
-            self.boundary.refresh(self.controller.model)
+        elif current is self.boundary and self.session.model is not None and "boundary" in self._stale:
+            self.boundary.refresh(self.session.model)
             self._stale.discard("boundary")
         else:
             self.curves.refresh()
@@ -109,3 +148,7 @@ class TrainingDashboard(QTabWidget):
         """How many points the curves hold (for tests and the status line)."""
         return {key: self.curves.point_count(key) for key in ("step_loss", "train_loss", "test_loss")}
 
+
+def _sentence(text: str) -> str:
+    """The text with a capital first letter, as a sentence on its own."""
+    return text[:1].upper() + text[1:]

@@ -46,11 +46,22 @@ class ConfusionView(pg.PlotWidget):
             label.setText(str(counts[i, j]))
             label.setColor("white" if share[i, j] > 0.55 else "#1a202c")
 
+    def show_nothing(self) -> None:
+        """No matrix (another graph is being prepared)."""
+        self._build_labels(())
+        self.counts = np.zeros((0, 0), dtype=np.int64)
+        self.image.clear()
+
     def _build_labels(self, names: tuple[str, ...]) -> None:
         item = self.getPlotItem()
         for label in self.labels:
             item.removeItem(label)
         self.labels = []
+        self.class_names = names
+        if not names:
+            for axis in ("left", "bottom"):
+                item.getAxis(axis).setTicks(None)
+            return
         for i, j in np.ndindex(len(names), len(names)):
             label = pg.TextItem("", anchor=(0.5, 0.5))
             label.setPos(j + 0.5, i + 0.5)

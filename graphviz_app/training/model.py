@@ -1,23 +1,13 @@
-"""Private copies of the graph for training and for live views, and moving metrics between files and trainers."""
+"""Private copies of the graph for training and for live views."""
 from __future__ import annotations
-
-from typing import Any
 
 import numpy as np
 
 from engine.data import PreparedData
 from engine.executor import forward
 from engine.graph import Graph
-from engine.train import History, Trainer, resolve_bindings, to_probs
+from engine.train import resolve_bindings, to_probs
 from engine.training.settings import Bindings
-
-STEP_KEYS = ("step", "loss", "acc", "lr")
-EPOCH_KEYS = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")
-
-
-def clone_graph(graph: Graph) -> Graph:
-    """A copy with the same node and edge ids and its own parameter arrays, followed by nobody."""
-    return graph.copy()
 
 
 def parameter_values(graph: Graph) -> dict[str, np.ndarray]:
@@ -25,44 +15,42 @@ def parameter_values(graph: Graph) -> dict[str, np.ndarray]:
     return {node.id: node.value.copy() for node in graph.parameters()}
 
 
+def structure_differs(mine: Graph, theirs: Graph) -> bool:
+    """True if the graphs compute different functions: nodes, edges, attributes, constants, data or bindings."""
+    if mine.nodes.keys() != theirs.nodes.keys() or mine.edges != theirs.edges:
+        return True
+    for node_id, node in theirs.nodes.items():
+        other = mine.nodes[node_id]
+        if node.op_name != other.op_name or node.attrs != other.attrs:
+            return True
+        if not node.trainable and node.value is not None and not np.array_equal(node.value, other.value):
+            return True  # a constant is part of the function being trained
+    return any(mine.meta.get(k) != theirs.meta.get(k) for k in ("dataset", "bindings"))
+
+
+def copy_parameters(source: Graph, target: Graph, ids: list[str] | None = None) -> bool:
+    """Copy into `target` (in place) every parameter of `source` (or those in `ids`) that differs; True if any did."""
+    changed = False
+    for node in source.parameters():
+        if ids is not None and node.id not in ids:
+            continue
+        mine = target.nodes.get(node.id)
+        if mine is not None and mine.value.shape == node.value.shape and not np.array_equal(mine.value, node.value):
+            mine.value[...] = node.value
+            changed = True
+    return changed
+
+
 def parameter_names(graph: Graph) -> dict[str, str]:
     """Display name of every parameter, by node id, in topological order."""
     return {node.id: node.name for node in graph.parameters()}
-
-
-def same_values(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> bool:
-    """True if both hold the same ids with bit-identical arrays."""
-    return a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a)
-
-
-def history_from_metrics(metrics: dict | None) -> History:
-    """A History rebuilt from graph.meta["metrics"] (missing or malformed lists are left empty)."""
-    history = History()
-    if not isinstance(metrics, dict):
-        return history
-    for key in STEP_KEYS + EPOCH_KEYS:
-        values = metrics.get(key)
-        if isinstance(values, list):
-            setattr(history, key, list(values))
-    norms = metrics.get("grad_norms")
-    if isinstance(norms, dict):
-        history.grad_norms = {str(k): list(v) for k, v in norms.items() if isinstance(v, list)}
-    return history
-
-
-def restore_history(trainer: Trainer, metrics: dict | None) -> None:
-    """Continue a saved run: the trainer's history, step count and epoch count come from `metrics`."""
-    history = history_from_metrics(metrics)
-    trainer.history = history
-    trainer.step_count = history.step[-1] if history.step else 0
-    trainer.epoch = history.epoch[-1] if history.epoch else 0
 
 
 class ModelView:
     """A GUI-thread copy of the graph whose parameters follow the trainer's snapshots: predictions for views."""
 
     def __init__(self, graph: Graph, data: PreparedData):
-        self.graph = clone_graph(graph)
+        self.graph = graph.copy()  # the same ids, its own arrays, followed by nobody
         self.data = data
         self.bindings: Bindings = resolve_bindings(self.graph)
 
@@ -87,7 +75,3 @@ class ModelView:
         """Token ids (1, max_len) of a typed text."""
         return self.data.encode_text(text)
 
-
-def describe_settings(settings: dict[str, Any]) -> str:
-    """One line for the status bar, e.g. "sgd, α = 0.5, batch 32"."""
-    return f"{settings.get('optimizer', 'sgd')}, α = {settings.get('lr', 0):g}, batch {settings.get('batch_size', 0)}"

@@ -13,7 +13,7 @@ TRAIN_COLOR = "#2b6cb0"
 TEST_COLOR = "#dd6b20"
 STEP_COLOR = "#90b4de"
 SERIES_COLORS = ("#2b6cb0", "#dd6b20", "#2f855a", "#c53030", "#6b46c1", "#b7791f", "#319795", "#97266d")
-MAX_DRAWN_POINTS = 4000  # long per-step curves are thinned to about this many points before drawing
+MAX_DRAWN_POINTS = 1500  # long per-step curves are thinned to about this many points (a plot is < 1500 px wide)
 SMOOTHING = 0.9  # exponential moving average of the noisy minibatch loss
 MAX_MARKED_EPOCHS = 40
 
@@ -131,6 +131,7 @@ class CurvesPanel(QtWidgets.QWidget):
         layout.addWidget(self.legend)
         layout.addLayout(self.plots, 1)
         self._dirty: set[str] = set()
+        self._ranges: tuple[float, float, float] | None = None
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         """Side by side when the panel is wide (a bottom dock), stacked when it is tall (a side dock)."""
@@ -184,15 +185,31 @@ class CurvesPanel(QtWidgets.QWidget):
         self._set_ranges()
 
     def _set_ranges(self) -> None:
-        """Ranges set here, not by pyqtgraph's auto-range, which would repaint every plot a second time."""
+        """Ranges set here, not by pyqtgraph's auto-range (which would repaint every plot a second time), rounded
+        up to round numbers and set only when they change: a new range repaints the axes, the costliest part."""
         right = max([self.series[k].x[-1] for k in self.series if self.series[k].count] + [1.0])
         losses = [self.series[k].y for k in ("step_loss", "train_loss", "test_loss") if self.series[k].count]
         finite = np.concatenate(losses) if losses else np.zeros(0)
         finite = finite[np.isfinite(finite)]
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        self.loss_plot.setRange(xRange=(0.0, right), yRange=(min(0.0, low), high if high > low else low + 1.0),
-                                padding=0.03)
-        self.acc_plot.setRange(xRange=(0.0, right), yRange=(0.0, 1.0), padding=0.03)
+        ranges = (nice_ceiling(right), min(0.0, -nice_ceiling(-low) if low < 0 else 0.0),
+                  nice_ceiling(high) if high > low else low + 1.0)
+        if ranges == self._ranges:
+            return
+        self._ranges = ranges
+        self.loss_plot.setRange(xRange=(0.0, ranges[0]), yRange=ranges[1:], padding=0.03)
+        self.acc_plot.setRange(xRange=(0.0, ranges[0]), yRange=(0.0, 1.0), padding=0.03)
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 or 10 times a power of ten that is at least `value` (> 0)."""
+    if value <= 0 or not math.isfinite(value):
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(value))
+    for step in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
+        if step * power >= value * (1 - 1e-12):
+            return step * power
+    return 10.0 * power
 
 
 def legend_html(entries: list[tuple[str, str, str]]) -> str:

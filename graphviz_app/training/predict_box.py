@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 
 from engine.errors import EngineError
 
-from .controller import TrainingController
 from .explanations import Explanation, explain_bag_of_words, explain_text_cnn, make_trace
 from .plots import SERIES_COLORS
+from .session import TrainingSession
 
 PREDICT_INTERVAL = 0.4  # while training, the prediction follows the weights a few times per second
 POSITIVE, NEGATIVE = "#2f855a", "#c53030"
@@ -70,9 +70,9 @@ class PredictBox(QWidget):
 
     explain_requested = Signal(object)  # Trace of the typed example, labelled with the predicted class
 
-    def __init__(self, controller: TrainingController, parent: QWidget | None = None):
+    def __init__(self, session: TrainingSession, parent: QWidget | None = None):
         super().__init__(parent)
-        self.controller = controller
+        self.session = session
         self.entry = QLineEdit()
         self.entry.setClearButtonEnabled(True)
         self.bars = ProbabilityBars()
@@ -100,8 +100,17 @@ class PredictBox(QWidget):
         layout.addWidget(self.why)
         self.entry.textChanged.connect(lambda _t: self._timer.start())
         self.explain_button.clicked.connect(self.explain)
-        controller.data_ready.connect(self._on_data)
-        controller.redraw_due.connect(self._on_snapshot)
+        session.data_ready.connect(self._on_data)
+        session.redraw_due.connect(self._on_snapshot)
+        session.cleared.connect(self.clear)
+
+    def clear(self) -> None:
+        """Another graph: its own sample will be typed in once its data is ready."""
+        self._timer.stop()
+        self.entry.blockSignals(True)  # no prediction with the previous graph's text
+        self.entry.clear()
+        self.entry.blockSignals(False)
+        self._show_nothing("")
 
     def _on_data(self, data) -> None:
         if data.kind == "text":
@@ -109,7 +118,7 @@ class PredictBox(QWidget):
         else:
             self.entry.setPlaceholderText("Type a point x₁, x₂, e.g. 0.5, -0.2")
         if not self.entry.text():
-            self.entry.setText(sample_input(self.controller.graph, data.kind))
+            self.entry.setText(sample_input(self.session.graph, data.kind))
             self.entry.setCursorPosition(0)  # show the start of a long headline
         self.predict()
 
@@ -120,7 +129,7 @@ class PredictBox(QWidget):
 
     def current_input(self) -> np.ndarray | None:
         """The typed example as model input (token ids or one point), None if empty; ValueError if unreadable."""
-        model, text = self.controller.model, self.entry.text().strip()
+        model, text = self.session.model, self.entry.text().strip()
         if model is None or not text:
             return None
         if model.data.kind == "text":
@@ -141,7 +150,7 @@ class PredictBox(QWidget):
         if x is None:
             self._show_nothing("")
             return
-        model = self.controller.model
+        model = self.session.model
         try:
             probs = model.probs(x)[0]
         except EngineError as exc:
@@ -160,7 +169,7 @@ class PredictBox(QWidget):
         self.why.setText(message)
 
     def _explain_words(self, predicted: int) -> None:
-        model, text = self.controller.model, self.entry.text()
+        model, text = self.session.model, self.entry.text()
         explanation = None
         if model.data.kind == "text":
             explanation = explain_bag_of_words(model, text, predicted)
@@ -180,7 +189,7 @@ class PredictBox(QWidget):
 
     def explain(self) -> None:
         """Hand the trace of the typed input (labelled with the predicted class) to explain mode."""
-        model = self.controller.model
+        model = self.session.model
         try:
             x = self.current_input()
         except ValueError:

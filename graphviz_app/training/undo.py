@@ -1,4 +1,7 @@
-"""Undo for training: a whole run (or a series of single steps) is one command restoring weights and metrics."""
+"""Undo for training: settings edits, and a whole run (or a series of single steps) restoring weights and metrics.
+
+Each command only calls model methods (Graph.set_value, Graph.set_meta); what it sets is checked before it is
+pushed, so redo() and undo() cannot fail."""
 from __future__ import annotations
 
 import copy
@@ -9,52 +12,9 @@ from PySide6.QtGui import QUndoCommand
 
 from engine.graph import Graph
 
-META_KEYS = ("metrics", "training")
 STEP_COMMAND_ID = 7001  # consecutive single steps merge into one command
-
-
-class TrainingRunCommand(QUndoCommand):
-    """Sets every trained parameter (before → after) and graph.meta["metrics"]/["training"] in one step."""
-
-    def __init__(self, graph: Graph, before: dict[str, np.ndarray], after: dict[str, np.ndarray],
-                 meta_after: dict[str, Any], text: str, single_step: bool = False):
-        super().__init__(text)
-        self.graph = graph
-        self.before = {k: v.copy() for k, v in before.items() if k in after}
-        self.after = {k: v.copy() for k, v in after.items() if k in graph.nodes}
-        self.meta_before = {k: copy.deepcopy(graph.meta.get(k)) for k in META_KEYS}
-        self.meta_after = {k: copy.deepcopy(v) for k, v in meta_after.items() if k in META_KEYS}
-        self.single_step = single_step
-        self.steps = 1
-
-    def id(self) -> int:  # noqa: A003 (Qt's name)
-        return STEP_COMMAND_ID if self.single_step else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt's name)
-        """Absorb the next single step: this command now goes from our `before` to its `after`."""
-        if not (isinstance(other, TrainingRunCommand) and other.single_step and self.single_step):
-            return False
-        if other.graph is not self.graph or other.after.keys() != self.after.keys():
-            return False
-        self.after, self.meta_after = other.after, other.meta_after
-        self.steps += other.steps
-        self.setText(f"Training: {self.steps} single steps")
-        return True
-
-    def redo(self) -> None:
-        self._apply(self.after, self.meta_after)
-
-    def undo(self) -> None:
-        self._apply(self.before, self.meta_before)
-
-    def _apply(self, values: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
-        for node_id, value in values.items():
-            node = self.graph.nodes.get(node_id)
-            if node is not None and node.value is not None and node.value.shape == value.shape:
-                self.graph.set_value(node_id, value.copy())
-        for key in META_KEYS:
-            if key in meta:
-                self.graph.set_meta(key, copy.deepcopy(meta[key]))
+SETTING_LABELS = {"lr": "learning rate α", "optimizer": "optimizer", "batch_size": "batch size", "epochs": "epochs",
+                  "seed": "shuffle seed", "weight_decay": "weight decay λ"}
 
 
 class SetMetaCommand(QUndoCommand):
@@ -68,10 +28,61 @@ class SetMetaCommand(QUndoCommand):
         self.new = copy.deepcopy(value)
 
     def redo(self) -> None:
-        self._apply(self.new)
+        self.graph.set_meta(self.key, copy.deepcopy(self.new))
 
     def undo(self) -> None:
-        self._apply(self.old)
+        self.graph.set_meta(self.key, copy.deepcopy(self.old))
 
-    def _apply(self, value: Any) -> None:
-        self.graph.set_meta(self.key, copy.deepcopy(value))
+
+def training_setting_command(graph: Graph, key: str, value: float | int | str) -> SetMetaCommand:
+    """The command that sets one training setting in graph.meta["training"] (the value is checked already)."""
+    settings = dict(graph.meta.get("training") or {})
+    settings[key] = value
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    return SetMetaCommand(graph, "training", settings, f"Training: {SETTING_LABELS.get(key, key)} = {shown}")
+
+
+class TrainingRunCommand(QUndoCommand):
+    """Sets every trained parameter (before → after) and graph.meta["metrics"] in one step."""
+
+    def __init__(self, graph: Graph, before: dict[str, np.ndarray], after: dict[str, np.ndarray],
+                 metrics_after: dict[str, Any] | None, text: str, single_step: bool = False):
+        super().__init__(text)
+        self.graph = graph
+        self.after = {k: v.copy() for k, v in after.items() if k in graph.nodes and _fits(graph, k, v)}
+        self.before = {k: v.copy() for k, v in before.items() if k in self.after}
+        self.metrics_before = copy.deepcopy(graph.meta.get("metrics"))
+        self.metrics_after = copy.deepcopy(metrics_after)
+        self.single_step = single_step
+        self.steps = 1
+
+    def id(self) -> int:  # noqa: A003 (Qt's name)
+        return STEP_COMMAND_ID if self.single_step else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt's name)
+        """Absorb the next single step: this command now goes from our `before` to its `after`."""
+        if not (isinstance(other, TrainingRunCommand) and other.single_step and self.single_step):
+            return False
+        if other.graph is not self.graph or other.after.keys() != self.after.keys():
+            return False
+        self.after, self.metrics_after = other.after, other.metrics_after
+        self.steps += other.steps
+        self.setText(f"Training: {self.steps} single steps")
+        return True
+
+    def redo(self) -> None:
+        self._apply(self.after, self.metrics_after)
+
+    def undo(self) -> None:
+        self._apply(self.before, self.metrics_before)
+
+    def _apply(self, values: dict[str, np.ndarray], metrics: dict[str, Any] | None) -> None:
+        for node_id, value in values.items():
+            if node_id in self.graph.nodes and _fits(self.graph, node_id, value):
+                self.graph.set_value(node_id, value.copy())
+        self.graph.set_meta("metrics", copy.deepcopy(metrics))
+
+
+def _fits(graph: Graph, node_id: str, value: np.ndarray) -> bool:
+    node = graph.nodes[node_id]
+    return node.value is not None and node.value.shape == value.shape

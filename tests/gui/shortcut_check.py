@@ -46,7 +46,7 @@ def main() -> None:
         print(f"platform {app.platformName()}: {len(shortcut_owners(window))} key sequences")
         for line in clashes(window):
             print(f"CLASH {line}")
-        window.training.controller.close()
+        window.training.session.close()
 
 
 if __name__ == "__main__":

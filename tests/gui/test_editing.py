@@ -39,7 +39,7 @@ def window(qtbot, tmp_path):
     qtbot.wait(50)
     w.x = x.id
     yield w
-    w.training.controller.close()
+    w.training.session.close()
 
 
 def test_valid_target_rings_are_cleared_from_the_screen_once_a_wire_is_made(window, qtbot):

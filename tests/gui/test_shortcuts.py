@@ -24,7 +24,7 @@ def window(qtbot, tmp_path):
     w = new_window(qtbot, tmp_path)
     w.set_graph(lecture_mlp(), None)
     yield w
-    w.training.controller.close()
+    w.training.session.close()
 
 
 def test_no_key_is_answered_by_two_actions_of_the_window_or_its_features(window):

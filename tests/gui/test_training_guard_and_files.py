@@ -8,12 +8,13 @@ from engine.examples import build_example  # noqa: E402
 from engine.graph import Graph  # noqa: E402
 from engine.serialization import load_graph, save_graph  # noqa: E402
 from graphviz_app.training.model import parameter_values  # noqa: E402
+from graphviz_app.training.session import State  # noqa: E402
 
-from .test_training_dashboard import open_window, wait_idle  # noqa: E402
+from .test_training_dashboard import click, open_window, type_setting, wait_idle  # noqa: E402
 
 
 def exploding_graph() -> Graph:
-    """p = softmax(exp(xW)) with SGD at α = 5000: step 1 is finite, step 2 overflows in exp."""
+    """p = softmax(exp(xW)) with SGD at α = 20: the scores grow by about α a step; step 4 overflows in exp."""
     g = Graph()
     x = g.add_node("Input", "x", {"shape": [2], "batched": True}, (0, 0))
     w = g.add_node("Parameter", "W", {"shape": [2, 2], "seed": 1}, (0, -100))
@@ -25,42 +26,44 @@ def exploding_graph() -> Graph:
     for src, dst, port in ((x, z, "x"), (w, z, "W"), (z, e, "x"), (e, p, "x"), (p, loss, "p"), (y, loss, "y")):
         g.connect(src.id, dst.id, port)
     g.meta.update(dataset={"name": "moons"}, bindings={"inputs": "x", "labels": "y", "output": "p"},
-                  training={"optimizer": "sgd", "lr": 5000.0, "batch_size": 16, "epochs": 5, "seed": 0})
+                  training={"optimizer": "sgd", "lr": 20.0, "batch_size": 16, "epochs": 5, "seed": 0})
     return g
 
 
 def test_nan_guard_pauses_names_the_node_highlights_it_and_keeps_last_good_weights(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path, exploding_graph())
     try:
-        controller = window.training.controller
+        session = window.training.session
         initial = parameter_values(window.graph)
         messages = []
-        controller.status.connect(messages.append)
-        controller.train(5)
-        wait_idle(qtbot, window, ("diverged",))
+        session.status.connect(messages.append)
+        click(qtbot, window.training.controls.train_button)
+        qtbot.waitUntil(lambda: session.error_node is not None, timeout=30_000)
+        assert session.state is State.READY
         exp_id = window.graph.find("exp").id
         assert "Exp 'exp' produced inf first" in messages[-1]
         assert "Exp 'exp'" in window.training.controls.message.text()
         assert window.scene.node_items[exp_id].display.state == "error"
         weights = window.graph.find("W").value
         assert np.all(np.isfinite(weights)) and not np.array_equal(weights, initial[window.graph.find("W").id])
-        assert window.graph.meta["metrics"]["steps_done"] == 1  # the weights after step 1, the last good one
-        window.undo_stack.undo()
+        assert window.graph.meta["metrics"]["steps_done"] == 3  # the weights after step 3, the last good one
+        window.actions["undo"].trigger()
         assert np.array_equal(window.graph.find("W").value, initial[window.graph.find("W").id])
-        controller.set_lr(0.1)
-        controller.step()
-        wait_idle(qtbot, window)
+        type_setting(qtbot, window, "lr", "0.1")
+        click(qtbot, window.training.controls.step_button)
+        assert window.graph.meta["metrics"]["lr"] == [0.1]
         assert window.scene.node_items[exp_id].display.state is None  # the mark goes when training goes on
     finally:
-        window.training.controller.close()
+        window.training.session.close()
 
 
 def test_saved_weights_and_history_come_back_with_identical_predictions(qtbot, tmp_path):
     headline = "Stocks fall after Morgan Stanley earnings miss"
     window = open_window(qtbot, tmp_path, build_example("headline_classifier"))
     try:
-        window.training.controller.train(1)
-        wait_idle(qtbot, window)
+        type_setting(qtbot, window, "epochs", "1")
+        click(qtbot, window.training.controls.train_button)
+        wait_idle(qtbot, window, (State.READY,))
         window.training.predict.entry.setText(headline)
         window.training.predict.predict()
         before = window.training.predict.last_probs.copy()
@@ -68,7 +71,7 @@ def test_saved_weights_and_history_come_back_with_identical_predictions(qtbot, t
         path = tmp_path / "trained.json"
         save_graph(window.graph, path)
     finally:
-        window.training.controller.close()
+        window.training.session.close()
     reopened = open_window(qtbot, tmp_path, load_graph(path))
     try:
         reopened.training.predict.entry.setText(headline)
@@ -77,8 +80,42 @@ def test_saved_weights_and_history_come_back_with_identical_predictions(qtbot, t
         curves = reopened.training.dashboard.curves
         assert saved_steps > 0 and curves.point_count("step_loss") == saved_steps
         assert curves.point_count("test_acc") == 1
-        reopened.training.controller.step()  # training continues the saved history
-        wait_idle(qtbot, reopened)
+        click(qtbot, reopened.training.controls.step_button)  # training continues the saved history
         assert reopened.graph.meta["metrics"]["step"][-1] == saved_steps + 1
     finally:
-        reopened.training.controller.close()
+        reopened.training.session.close()
+
+
+def test_the_app_and_the_command_line_continue_each_others_saved_history(qtbot, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+
+    def cli_train(path):
+        done = subprocess.run([sys.executable, "main.py", "train", str(path), "--epochs", "1", "--save", str(path)],
+                              cwd=root, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    path = tmp_path / "moons.json"
+    save_graph(build_example("toy_2d"), path)
+    cli_train(path)
+    window = open_window(qtbot, tmp_path, build_example("headline_classifier"))
+    try:
+        window.prompts.open_answer = str(path)
+        window.actions["open"].trigger()
+        wait_idle(qtbot, window)
+        assert window.training.dashboard.curves.point_count("test_acc") == 1  # the command line's epoch
+        type_setting(qtbot, window, "epochs", "1")
+        click(qtbot, window.training.controls.train_button)
+        wait_idle(qtbot, window, (State.READY,))
+        metrics = window.graph.meta["metrics"]
+        assert metrics["epoch"] == [1, 2] and metrics["step"] == list(range(1, metrics["steps_done"] + 1))
+        window.actions["save"].trigger()
+    finally:
+        window.training.session.close()
+    out = cli_train(path)
+    assert "continuing the saved history" in out
+    assert load_graph(path).meta["metrics"]["epoch"] == [1, 2, 3]

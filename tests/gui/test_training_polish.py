@@ -9,32 +9,33 @@ pytest.importorskip("pytestqt")
 from engine.data import prepare  # noqa: E402
 from engine.examples import build_example  # noqa: E402
 from graphviz_app.training.boundary import BoundaryView  # noqa: E402
+from graphviz_app.training.session import State  # noqa: E402
 
-from .test_training_dashboard import WAIT_MS, open_window, wait_idle  # noqa: E402
+from .test_training_dashboard import WAIT_MS, click, open_window, type_setting, wait_idle  # noqa: E402
 
 
 def start_run(qtbot, window, steps=3):
-    controller = window.training.controller
-    controller.train(5000)
-    qtbot.waitUntil(lambda: controller.last_snapshot is not None and controller.last_snapshot.step >= steps,
-                    timeout=WAIT_MS)
-    assert controller.state == "running"
-    return controller
+    session = window.training.session
+    type_setting(qtbot, window, "epochs", "5000")
+    click(qtbot, window.training.controls.train_button)
+    qtbot.waitUntil(lambda: session.trainer.step_count >= steps, timeout=WAIT_MS)
+    assert session.state is State.RUNNING
+    return session
 
 
 @pytest.fixture
 def toy(qtbot, tmp_path):
     w = open_window(qtbot, tmp_path, build_example("toy_2d"))
     yield w
-    w.training.controller.close()
+    w.training.session.close()
 
 
 def test_save_while_training_pauses_and_writes_the_run(qtbot, toy, tmp_path):
     path = tmp_path / "run.json"
     toy.prompts.save_path = lambda suggested: str(path)
-    controller = start_run(qtbot, toy)
+    session = start_run(qtbot, toy)
     assert toy.files.save()
-    assert controller.state != "running"
+    assert session.state is not State.RUNNING
     saved = json.loads(path.read_text(encoding="utf-8"))
     steps = saved["meta"]["metrics"]["steps_done"]
     assert steps >= 3 and steps == toy.graph.meta["metrics"]["steps_done"]
@@ -42,11 +43,11 @@ def test_save_while_training_pauses_and_writes_the_run(qtbot, toy, tmp_path):
 
 
 def test_new_with_a_running_run_pauses_before_asking(qtbot, toy):
-    controller = start_run(qtbot, toy)
+    session = start_run(qtbot, toy)
     toy.prompts.ask_save_changes = lambda name: "cancel"
     assert not toy.files.maybe_save()
-    assert controller.state != "running"
-    assert toy.undo_stack.count() == 1  # the run so far is one undoable step in the graph
+    assert session.state is State.PAUSED
+    assert toy.undo_stack.count() == 2  # the epochs edit, and the run so far as one undoable step
     assert toy.graph.meta["metrics"]["steps_done"] >= 3
 
 
@@ -64,16 +65,16 @@ def test_untrainable_graph_is_checked_again_after_the_missing_edge_is_wired(qtbo
     edge = next(e for e in graph.edges.values() if e.src == x and e.dst == matmul)
     graph.disconnect(edge.id)
     window = open_window(qtbot, tmp_path, graph)
-    controller, controls = window.training.controller, window.training.controls
+    session, controls = window.training.session, window.training.controls
     try:
-        assert controller.state == "untrainable"
+        assert session.state is State.UNTRAINABLE
         assert "cannot be trained" in controls.message.text()
         window.graph.connect(x, matmul, edge.port)
-        qtbot.waitUntil(lambda: controller.state == "ready", timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: session.state is State.READY, timeout=WAIT_MS)
         assert "cannot be trained" not in controls.message.text()
         assert controls.train_button.isEnabled()
     finally:
-        controller.close()
+        session.close()
 
 
 def test_decision_plane_shows_the_data_not_empty_margins(qtbot):
@@ -94,17 +95,17 @@ def test_decision_plane_shows_the_data_not_empty_margins(qtbot):
     assert view.units.width() > view.plane.width() / 3  # the freed width goes to the hidden-unit maps
 
 
-def test_epochs_box_shows_the_graph_setting_and_train_uses_it(qtbot, toy):
+def test_epochs_field_shows_the_graph_setting_and_train_uses_it(qtbot, toy):
     controls = toy.training.controls
-    assert controls.epochs.value() == toy.graph.meta["training"]["epochs"]
+    assert controls.epochs.edit.text() == str(toy.graph.meta["training"]["epochs"])
     headline = build_example("headline_classifier")
     toy.set_graph(headline, None)
-    assert controls.epochs.value() == headline.meta["training"]["epochs"]
+    assert controls.epochs.edit.text() == str(headline.meta["training"]["epochs"])
     toy.set_graph(build_example("toy_2d"), None)
     wait_idle(qtbot, toy)
-    controls.epochs.setValue(2)
-    controls.train_button.click()
-    qtbot.waitUntil(lambda: toy.training.controller.state == "paused", timeout=WAIT_MS)
+    type_setting(qtbot, toy, "epochs", "2")
+    click(qtbot, controls.train_button)
+    qtbot.waitUntil(lambda: toy.training.session.state is State.READY, timeout=WAIT_MS)
     assert len(toy.graph.meta["metrics"]["epoch"]) == 2
 
 

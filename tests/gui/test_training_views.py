@@ -10,31 +10,38 @@ from engine.train import resolve_bindings  # noqa: E402
 from engine.training.settings import check_compatible  # noqa: E402
 from graphviz_app.training.boundary import GRID  # noqa: E402
 from graphviz_app.training.model import parameter_names  # noqa: E402
+from graphviz_app.training.session import State  # noqa: E402
 
-from .test_training_dashboard import open_window, wait_idle  # noqa: E402
+from .test_training_dashboard import click, open_window, type_setting  # noqa: E402
+
+
+def train_epochs(qtbot, window, epochs):
+    """Type the epoch count, press Train, wait for the end of the run."""
+    type_setting(qtbot, window, "epochs", str(epochs))
+    click(qtbot, window.training.controls.train_button)
+    qtbot.waitUntil(lambda: window.training.session.state is State.READY, timeout=30_000)
 
 
 @pytest.fixture
 def moons(qtbot, tmp_path):
     w = open_window(qtbot, tmp_path, build_example("toy_2d"))
     yield w
-    w.training.controller.close()
+    w.training.session.close()
 
 
 def test_decision_regions_and_hidden_units_follow_training(qtbot, moons):
     dash = moons.training.dashboard
-    assert dash.isTabEnabled(dash.boundary_index)
-    dash.setCurrentIndex(dash.boundary_index)
+    assert dash.tabs.isTabEnabled(dash.boundary_index)
+    dash.tabs.setCurrentIndex(dash.boundary_index)
     before = dash.boundary.regions.image.copy()
     assert before.shape == (GRID, GRID, 3)
-    moons.training.controller.train(20)
-    wait_idle(qtbot, moons)
+    train_epochs(qtbot, moons, 20)
     after = dash.boundary.regions.image
     assert not np.array_equal(before, after)
     hidden = moons.graph.find("a").id
     assert list(dash.boundary.unit_images) == [hidden]
     assert len(dash.boundary.unit_images[hidden]) == 8  # a = tanh(Wx + b₁) has eight units
-    model = moons.training.controller.model
+    model = moons.training.session.model
     unit = model.values_for(dash.boundary.grid)[hidden][:, 3].reshape(GRID, GRID)
     assert np.allclose(dash.boundary.unit_images[hidden][3].image, unit)
 
@@ -43,22 +50,21 @@ def test_text_data_has_no_decision_regions_tab(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path, build_example("headline_classifier"))
     try:
         dash = window.training.dashboard
-        assert not dash.isTabEnabled(dash.boundary_index)
+        assert not dash.tabs.isTabEnabled(dash.boundary_index)
     finally:
-        window.training.controller.close()
+        window.training.session.close()
 
 
 def test_weight_heatmaps_and_gradient_norms_show_every_parameter(qtbot, moons):
     dash = moons.training.dashboard
     names = parameter_names(moons.graph)
-    moons.training.controller.train(2)
-    wait_idle(qtbot, moons)
-    dash.setCurrentWidget(dash.weights)
+    train_epochs(qtbot, moons, 2)
+    dash.tabs.setCurrentWidget(dash.weights)
     for node_id in names:
         shown = dash.weights.images[node_id].image
         value = moons.graph.nodes[node_id].value
         assert np.array_equal(shown.reshape(-1), np.asarray(value).reshape(-1))
-    dash.setCurrentWidget(dash.grads)
+    dash.tabs.setCurrentWidget(dash.grads)
     steps = len(moons.graph.meta["metrics"]["step"])
     for node_id in names:
         xs, ys = dash.grads.curves[node_id].getData()
@@ -69,13 +75,14 @@ def test_weight_heatmaps_and_gradient_norms_show_every_parameter(qtbot, moons):
 def test_buttons_follow_the_training_state(qtbot, moons):
     controls = moons.training.controls
     assert controls.train_button.isEnabled() and not controls.pause_button.isEnabled()
-    moons.training.controller.train(500)
+    type_setting(qtbot, moons, "epochs", "500")
+    click(qtbot, controls.train_button)
     assert controls.pause_button.isEnabled() and not controls.step_button.isEnabled()
-    assert not controls.optimizer.isEnabled()  # optimizer and batch size wait for a pause
-    assert controls.lr.isEnabled()  # the learning rate can change while training
-    controls.pause_button.click()
-    wait_idle(qtbot, moons)
-    assert controls.train_button.isEnabled() and not controls.pause_button.isEnabled()
+    assert not controls.optimizer.isEnabled() and not controls.fields["batch_size"].isEnabled()  # they rebuild
+    assert controls.lr.isEnabled() and controls.epochs.isEnabled()  # α and epochs change a run as it goes
+    click(qtbot, controls.pause_button)
+    assert controls.train_button.isEnabled() and controls.train_button.text() == "Resume"
+    assert not controls.pause_button.isEnabled() and controls.optimizer.isEnabled()
 
 
 def test_explain_this_prediction_hands_the_trace_to_explain_mode(qtbot, tmp_path):
@@ -94,7 +101,7 @@ def test_explain_this_prediction_hands_the_trace_to_explain_mode(qtbot, tmp_path
         items = box.last_explanation.items  # the text CNN: which word pairs won the max-pool
         assert sum(int(c.detail.split()[1]) for c in items) == window.graph.find("w").value.shape[1]
     finally:
-        window.training.controller.close()
+        window.training.session.close()
 
 
 def test_switching_to_five_classes_adapts_the_graph_in_one_undoable_step(qtbot, tmp_path):
@@ -109,13 +116,13 @@ def test_switching_to_five_classes_adapts_the_graph_in_one_undoable_step(qtbot, 
         assert graph.find("θ").value.shape == (len(data.vocab), 5)
         assert graph.find("b").value.shape == (5,) and graph.find("y").attrs["classes"] == 5
         assert window.undo_stack.count() == 1 and not asked
-        controller = window.training.controller  # the trainer is rebuilt for the new data in the background
-        qtbot.waitUntil(lambda: controller.data is not None and controller.data.class_names == data.class_names,
+        session = window.training.session  # the trainer is rebuilt for the new data in the background
+        qtbot.waitUntil(lambda: session.data is not None and session.data.class_names == data.class_names,
                         timeout=30_000)
         window.undo_stack.undo()
         assert graph.meta["dataset"]["classes"] == 3 and graph.find("θ").value.shape[1] == 3
     finally:
-        window.training.controller.close()
+        window.training.session.close()
 
 
 def test_data_the_graph_cannot_read_offers_the_matching_example(qtbot, tmp_path):
@@ -128,11 +135,11 @@ def test_data_the_graph_cannot_read_offers_the_matching_example(qtbot, tmp_path)
         graph = window.graph
         assert graph.meta["dataset"]["name"] == "blobs3" and graph.find("p").op_name == "Softmax"
         check_compatible(graph, resolve_bindings(graph), prepare(graph.meta["dataset"]))
-        controller = window.training.controller
-        qtbot.waitUntil(lambda: controller.data is not None and controller.data.class_names == ("A", "B", "C"),
+        session = window.training.session
+        qtbot.waitUntil(lambda: session.data is not None and session.data.class_names == ("A", "B", "C"),
                         timeout=30_000)
     finally:
-        window.training.controller.close()
+        window.training.session.close()
 
 
 def test_unigrams_to_bigrams_swaps_the_featurizer(qtbot, tmp_path):
@@ -143,8 +150,8 @@ def test_unigrams_to_bigrams_swaps_the_featurizer(qtbot, tmp_path):
         ops = {n.op_name for n in graph.nodes.values()}
         assert "BagOfBigrams" in ops and "BagOfWords" not in ops
         check_compatible(graph, resolve_bindings(graph), prepare(graph.meta["dataset"]))
-        window.training.controller.step()
-        wait_idle(qtbot, window)
+        click(qtbot, window.training.controls.step_button)  # the trainer is rebuilt first: the step waits for it
+        qtbot.waitUntil(lambda: "metrics" in window.graph.meta, timeout=30_000)
         assert window.graph.meta["metrics"]["steps_done"] == 1
     finally:
-        window.training.controller.close()
+        window.training.session.close()

@@ -393,7 +393,7 @@ def test_bottom_docks_get_a_third_of_the_height_with_the_training_dashboard(qtbo
         qtbot.waitUntil(lambda: dock.height() > 0.28 * window.height(), timeout=5000)
         assert dock.height() < 0.40 * window.height()
     finally:
-        window.training.controller.close()
+        window.training.session.close()
 
 
 def test_set_theme_announces_the_new_theme(window, qtbot):

@@ -1,9 +1,9 @@
 """The real app under Xvfb: open the default example (set to many epochs), press F9 to train, screenshot while
-it trains, F9 to pause.
+it trains, F9 to pause, F9 to resume, F9 to pause again.
 
-After the screenshot, F9 pauses (the run's weights and history go into the graph) and Ctrl+S saves the file:
-reading it back is how the test sees, from outside the process, that training ran. Set CGE_SCREENSHOT_DIR to
-keep the screenshot.
+After the screenshot, F9 pauses (the run's weights and history go into the graph), F9 resumes the same run and F9
+pauses it again; Ctrl+S saves the file: reading it back is how the test sees, from outside the process, that
+training ran as one history. Set CGE_SCREENSHOT_DIR to keep the screenshot.
 """
 import os
 import shutil
@@ -78,6 +78,10 @@ def test_train_from_the_keyboard_in_a_real_window(xvfb_display, tmp_path):
         assert shot.exists() and distinct_colours(shot) >= 12, "the screenshot is (nearly) blank"
         xdotool(env, "key", "F9")  # pause: the run's weights and history go into the graph
         time.sleep(0.5)
+        xdotool(env, "key", "F9")  # resume the same run
+        time.sleep(1.5)
+        xdotool(env, "key", "F9")  # and pause it again
+        time.sleep(0.5)
         before = path.stat().st_mtime_ns
         xdotool(env, "key", "ctrl+s")
         wait_for(lambda: path.stat().st_mtime_ns != before, 20, "the graph to be saved")
@@ -85,6 +89,8 @@ def test_train_from_the_keyboard_in_a_real_window(xvfb_display, tmp_path):
         metrics = load_graph(path).meta["metrics"]
         assert 0 < metrics["steps_done"] < 5000 * 36, "the run did not train, or was not paused"
         assert len(metrics["step"]) == metrics["steps_done"] and metrics["test_accuracy"] > 0.5
+        assert metrics["step"] == list(range(1, metrics["steps_done"] + 1))  # paused, resumed: one history
+        assert metrics["epoch"] == list(range(1, len(metrics["epoch"]) + 1)) and len(metrics["epoch"]) >= 2
     finally:
         app.kill()
         app.wait(timeout=10)

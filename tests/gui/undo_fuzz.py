@@ -272,7 +272,7 @@ class Window:
 
     def close(self) -> None:
         """Stop training and close the window."""
-        self.window.training.controller.close()
+        self.window.training.session.close()
         self.window.close()
 
 
