@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import op_facts
 from ..broadcast import fmt_shape
 from ..errors import ShapeError
 from ..registry import Attr, Op, Port, register
@@ -44,6 +45,7 @@ class Sum(Reduce):
     """Sum Σx over an axis or over all entries."""
 
     name = "Sum"
+    scalar = op_facts.ScalarRule(lambda x: x, lambda g, x, out: (g,))  # the sum of one number
     leibniz = "Σ x"
 
     def forward(self, x):
@@ -58,6 +60,7 @@ class Mean(Reduce):
     """Mean of x over an axis or over all entries."""
 
     name = "Mean"
+    scalar = op_facts.ScalarRule(lambda x: x, lambda g, x, out: (g / 1,))  # the mean of one number
     leibniz = "mean(x)"
 
     def forward(self, x):
@@ -130,6 +133,7 @@ class Transpose(Op):
     """Transpose: swap the last two axes (Wᵀ)."""
 
     name = "Transpose"
+    rearranges = True
     category = "Arithmetic"
     leibniz = "xᵀ"
     inputs = (Port("x"),)
@@ -153,6 +157,7 @@ class Reshape(Op):
     """Reshape each example to a new shape with the same number of entries."""
 
     name = "Reshape"
+    rearranges = True
     category = "Arithmetic"
     leibniz = "reshape(x)"
     inputs = (Port("x"),)
@@ -241,6 +246,7 @@ class Softmax(Normalise):
     """Softmax: turns scores S into a distribution, exp(S)/Σexp(S) (non-negative, sums to 1)."""
 
     name = "Softmax"
+    output_kind = op_facts.OutputKind.DISTRIBUTION
     leibniz = "softmax(x)"
 
     def forward(self, x):
@@ -256,6 +262,7 @@ class LogSoftmax(Normalise):
     """Log of the softmax, computed stably: x − log Σ exp(x)."""
 
     name = "LogSoftmax"
+    output_kind = op_facts.OutputKind.LOG_DISTRIBUTION
     leibniz = "log softmax(x)"
 
     def forward(self, x):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import op_facts
 from ..broadcast import fmt_shape
 from ..errors import ShapeError
 from ..registry import Attr, Op, Port, register
@@ -27,6 +28,7 @@ class Featurizer(Op):
     """Counts from token ids; ids are integers and carry no gradient."""
 
     category = "Text"
+    output_kind = op_facts.OutputKind.COUNTS
     inputs = (Port("ids", "token ids, 0 = padding", differentiable=False, integer=True),)
 
     def infer(self, shapes, names):
@@ -57,6 +59,9 @@ class BagOfWords(Featurizer):
 
     def size(self) -> int:
         return self.attrs["vocab_size"]
+
+    def id_limit(self, port, shapes):
+        return self.size()  # one count per word of the vocabulary
 
     def forward(self, ids):
         ids = np.asarray(ids, dtype=np.int64)
@@ -89,6 +94,7 @@ class Embedding(Op):
     """Embedding lookup f(w): the row of table E for each token id (padding gives zeros)."""
 
     name = "Embedding"
+    table_port = "E"
     category = "Text"
     leibniz = "f(w)"
     inputs = (Port("ids", "token ids, 0 = padding", differentiable=False, integer=True), Port("E", "table (vocab × d)"))
@@ -115,6 +121,10 @@ class Embedding(Op):
 
     def sample_inputs(self, rng):
         return [[rng.integers(0, 6, size=(2, 4)), rng.normal(size=(6, 3))]]
+
+    def id_limit(self, port, shapes):
+        table = shapes.get("E")
+        return table[0] if port == "ids" and table else None  # one row of E per word
 
 
 def windows(x: np.ndarray, width: int) -> np.ndarray:
@@ -161,6 +171,9 @@ class Window(Op):
     def vjp(self, i, g, xs, out, ctx):
         return unwindow(g, self.attrs["width"], np.shape(xs[0]))
 
+    def window_width(self):
+        return self.attrs["width"]
+
 
 @register
 class SeqConv(Op):
@@ -189,6 +202,9 @@ class SeqConv(Op):
         if i == 0:
             return unwindow(g @ w.T, self.attrs["width"], np.shape(x))
         return ctx.reshape(-1, w.shape[0]).T @ g.reshape(-1, w.shape[1])  # shared filters: sum over positions
+
+    def window_width(self):
+        return self.attrs["width"]
 
 
 def competing_windows(ids: np.ndarray, steps: int) -> np.ndarray:
@@ -225,6 +241,7 @@ class MaxPoolTime(Op):
     """Max over time a = maxᵢ aᵢ: the best position per feature; only the winner gets gradient."""
 
     name = "MaxPoolTime"
+    has_winners = True
     category = "Text"
     leibniz = "maxᵢ aᵢ"
     inputs = (Port("x", "per-position features (… × T × k)"),
