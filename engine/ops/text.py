@@ -128,7 +128,13 @@ class Embedding(Op):
 
 
 def windows(x: np.ndarray, width: int) -> np.ndarray:
-    """[x_{i}; …; x_{i+width−1}] for every position: (…, L, d) → (…, L−width+1, width·d)."""
+    """[x_{i}; …; x_{i+width−1}] for every position: (…, L, d) → (…, L−width+1, width·d).
+
+    ValueError in words when x has fewer than `width` positions (the caller names the node)."""
+    if np.ndim(x) < 2:
+        raise ValueError(f"a sequence of vectors (… × L × d) is needed, got {fmt_shape(np.shape(x))}")
+    if x.shape[-2] < width:
+        raise ValueError(f"{_positions(x.shape[-2])} fewer than the window width {width}")
     view = np.lib.stride_tricks.sliding_window_view(x, width, axis=-2)  # (…, T, d, w)
     view = np.swapaxes(view, -1, -2)  # (…, T, w, d): word order inside a window
     return view.reshape(view.shape[:-2] + (width * x.shape[-1],))
@@ -143,12 +149,21 @@ def unwindow(g: np.ndarray, width: int, shape: tuple) -> np.ndarray:
     return out
 
 
+def _positions(count: int) -> str:
+    return "1 position is" if count == 1 else f"{count} positions are"
+
+
 def _window_shape(shape, width, name) -> tuple:
     _need_rank(shape, 2, name, "a sequence of vectors (… × L × d)")
-    length = shape[-2]
-    if length is not None and length < width:
+    length, size = shape[-2], shape[-1]
+    if length is None or size is None:
+        # the batch axis B holds independent examples: windows across it would mix them
+        axis = "positions L" if length is None else "vector size d"
+        raise ShapeError(f"{name} is {fmt_shape(shape)}: its {axis} would be the batch axis B; "
+                         "windows need a sequence of vectors (… × L × d), e.g. from an Embedding")
+    if length < width:
         raise ShapeError(f"{name} has {length} positions, fewer than the window width {width}")
-    return shape[:-2] + (None if length is None else length - width + 1, width * shape[-1])
+    return shape[:-2] + (length - width + 1, width * size)
 
 
 @register
