@@ -33,6 +33,7 @@ class Attr:
     doc: str = ""
     choices: tuple = ()
     minimum: float | None = None
+    maximum: float | None = None  # also the editor's upper limit
 
     def validate(self, value: Any) -> Any:
         """Return the value in canonical form, or raise AttrError saying what was expected."""
@@ -50,6 +51,8 @@ def _int(attr: Attr, v: Any) -> int:
     if attr.minimum is not None and v < attr.minimum:
         word = "a positive integer" if attr.minimum == 1 else f"an integer ≥ {attr.minimum:g}"
         raise AttrError(f"expected {word}, got {v}")
+    if attr.maximum is not None and v > attr.maximum:
+        raise AttrError(f"expected an integer ≤ {attr.maximum:g}, got {v}")
     return v
 
 
@@ -61,6 +64,8 @@ def _float(attr: Attr, v: Any) -> float:
         raise AttrError(f"expected a finite number, got {v}")
     if attr.minimum is not None and v < attr.minimum:
         raise AttrError(f"expected a number ≥ {attr.minimum:g}, got {v:g}")
+    if attr.maximum is not None and v > attr.maximum:
+        raise AttrError(f"expected a number ≤ {attr.maximum:g}, got {v:g}")
     return v
 
 

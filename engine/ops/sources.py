@@ -84,6 +84,7 @@ class Constant(SourceOp):
 
 
 INITIALISERS = ("zeros", "ones", "normal", "uniform", "xavier", "constant")
+MAX_INIT_SCALE = 1e6  # far beyond any useful start, far below where drawing values overflows (1e308)
 
 
 @register
@@ -98,7 +99,8 @@ class Parameter(SourceOp):
     attr_specs = (
         Attr("shape", "shape", (), "e.g. 3 for a vector θ, 3x4 for a matrix W; empty for a scalar"),
         Attr("init", "choice", "xavier", "how values start", INITIALISERS),
-        Attr("scale", "float", 0.1, "std of normal, half-width of uniform, or the constant", minimum=0.0),
+        Attr("scale", "float", 0.1, "std of normal, half-width of uniform, or the constant", minimum=0.0,
+             maximum=MAX_INIT_SCALE),
         Attr("seed", "int", 0, "random seed of the initialiser", minimum=0),
     )
 
