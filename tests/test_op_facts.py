@@ -50,7 +50,7 @@ EXPECTED = {
     "LogSoftmax": "onnx-export onnx-import pytorch",
     "CrossEntropy": "onnx-export onnx-import pytorch fused",
     "SoftmaxCrossEntropy": "onnx-export onnx-import pytorch fused",
-    "BinaryCrossEntropy": "onnx-export pytorch scalar",
+    "BinaryCrossEntropy": "onnx-export onnx-import pytorch scalar",
     "MeanSquaredError": "onnx-export pytorch scalar",
     "Input": "onnx-export onnx-import",
     "Label": "onnx-export onnx-import",

@@ -25,6 +25,7 @@ from .pytorch_ops import EXPRESSIONS, HELPERS, NOTES, USES_HELPER
 from .pytorch_template import HEADER, TRAINING_CODE, model_code
 
 RESERVED = {"out", "values", "path", "model", "windows", "bag_of_words", "bag_of_bigrams", "max_over_time",
+            "binary_cross_entropy", "weighted_log",
             "DTYPE", "WEIGHTS", "train", "main", "feeds", "evaluate", "accuracy", "batch", "sys"}
 INLINE_CONSTANT = 16  # constants up to this many entries are written into the code
 
