@@ -9,7 +9,7 @@ from ..broadcast import fmt_shape
 from ..data.text import BIGRAM_MULTIPLIER
 from ..graph import Node
 from .errors import InteropError
-from .onnx_export import Emitter
+from .onnx_emitter import Emitter
 
 INT64_MAX = np.iinfo(np.int64).max
 
