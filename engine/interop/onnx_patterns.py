@@ -194,10 +194,10 @@ def _weighted_log(name: str, producer: dict, uses: Counter, constants: dict) -> 
         return None
     equal = _only_use(where.inputs[0], "Equal", producer, uses)
     product = _only_use(where.inputs[2], "Mul", producer, uses)
-    log = _only_use(product.inputs[1], "Log", producer, uses) if product is not None else None
-    if equal is None or log is None or equal.inputs[0] != product.inputs[0]:
+    if equal is None or product is None or equal.inputs[0] != product.inputs[0]:
         return None
-    if _constant_value(constants, equal.inputs[1]) != 0:
+    log = _only_use(product.inputs[1], "Log", producer, uses)
+    if log is None or _constant_value(constants, equal.inputs[1]) != 0:
         return None
     return product.inputs[0], log.inputs[0], [where, equal, product, log]
 
