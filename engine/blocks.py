@@ -12,6 +12,7 @@ from typing import Any
 
 from .errors import GraphError
 from .graph import Graph
+from .op_facts import Role
 
 BLOCK_KIND = "linear_sigmoid"
 BLOCK_TITLE = "Linear + σ"
@@ -70,11 +71,11 @@ def match_parts(graph: Graph, node_ids: list[str]) -> BlockParts:
         if len(by_op.get(name, [])) != 1:
             raise GraphError(f"a Linear + σ block needs exactly one {name} node among the selected nodes")
     matmul, add, sigmoid = by_op["MatMul"][0], by_op["Add"][0], by_op["Sigmoid"][0]
-    weight = _source_of(graph, matmul, "W", "Parameter", chosen)
+    weight = _parameter_of(graph, matmul, "W", chosen)
     add_in = graph.incoming(add)
     if "a" not in add_in or add_in["a"].src != matmul:
         raise GraphError("in a Linear + σ block the MatMul must feed input 'a' of the Add")
-    bias = _source_of(graph, add, "b", "Parameter", chosen)
+    bias = _parameter_of(graph, add, "b", chosen)
     sig_in = graph.incoming(sigmoid).get("x")
     if sig_in is None or sig_in.src != add:
         raise GraphError("in a Linear + σ block the Add must feed the Sigmoid")
@@ -86,10 +87,10 @@ def match_parts(graph: Graph, node_ids: list[str]) -> BlockParts:
     return parts
 
 
-def _source_of(graph: Graph, node_id: str, port: str, op_name: str, chosen: set[str]) -> str:
+def _parameter_of(graph: Graph, node_id: str, port: str, chosen: set[str]) -> str:
     edge = graph.incoming(node_id).get(port)
-    if edge is None or graph.node(edge.src).op_name != op_name or edge.src not in chosen:
-        raise GraphError(f"a Linear + σ block needs a selected {op_name} feeding input '{port}' "
+    if edge is None or graph.node(edge.src).op.role is not Role.PARAMETER or edge.src not in chosen:
+        raise GraphError(f"a Linear + σ block needs a selected Parameter feeding input '{port}' "
                          f"of '{graph.node(node_id).name}'")
     return edge.src
 

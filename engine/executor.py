@@ -8,6 +8,8 @@ import numpy as np
 from .broadcast import fmt_shape
 from .errors import ExecutionError
 from .graph import Graph, Node
+from .op_facts import Role
+from .ops.linalg import Softmax
 from .ops.losses import CrossEntropy
 from .trace import BackwardStep, ForwardStep, NoGradStep, SeedStep, SumStep, Trace, UpdateStep
 
@@ -19,14 +21,14 @@ def resolve_feeds(graph: Graph, feeds: Feeds) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for key, data in feeds.items():
         node = graph.find(key)
-        if node.op_name not in ("Input", "Label"):
+        if not node.op.role.fed:
             raise ExecutionError(f"'{node.name}' is a {node.op_name}, not an Input or Label", node.id)
         integer = node.op.out_dtype == "int"
         arr = np.asarray(data, dtype=np.int64 if integer else np.float64)
         if integer and not np.array_equal(arr, np.asarray(data, dtype=np.float64)):
             raise ExecutionError(f"{node.op_name} '{node.name}' needs whole numbers", node.id)
         _check_fed_shape(node, arr)
-        if node.op_name == "Label" and arr.size:
+        if node.op.role is Role.LABEL and arr.size:
             classes = node.attrs["classes"]
             bad = arr[(arr < 0) | (arr >= classes)]
             if bad.size:
@@ -71,7 +73,7 @@ def stable_softmax(graph: Graph, node_id: str, rank: int | None) -> str | None:
         return None
     edge = graph.incoming(node_id).get("p")
     softmax = graph.nodes[edge.src] if edge is not None else None
-    if softmax is None or softmax.op_name != "Softmax" or len(graph.outgoing(softmax.id)) != 1 or not rank:
+    if softmax is None or not isinstance(softmax.op, Softmax) or len(graph.outgoing(softmax.id)) != 1 or not rank:
         return None
     return softmax.id if softmax.attrs["axis"] % rank == rank - 1 else None
 
@@ -106,7 +108,7 @@ def forward(graph: Graph, feeds: Feeds) -> dict[str, np.ndarray]:
 
 def default_target(graph: Graph) -> str:
     """The node backward starts from: the only loss, else the only scalar-valued sink."""
-    losses = [n.id for n in graph.nodes.values() if n.op.category == "Losses"]
+    losses = [n.id for n in graph.nodes.values() if n.op.role is Role.LOSS]
     if len(losses) == 1:
         return losses[0]
     sinks = [n for n in graph.nodes if graph.nx.out_degree(n) == 0 and not graph.nodes[n].op.is_source]

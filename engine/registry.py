@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Collection
+from typing import Any, Callable, ClassVar, Collection, Mapping
 
 import numpy as np
 
 from .errors import AttrError
+from .op_facts import OutputKind, Role, ScalarRule
 
 Shape = tuple  # ints, with None for the batch axis
 
@@ -46,6 +47,7 @@ class Attr:
     doc: str = ""
     choices: tuple = ()
     minimum: float | None = None
+    maximum: float | None = None  # also the editor's upper limit
 
     def validate(self, value: Any) -> Any:
         """Return the value in canonical form, or raise AttrError saying what was expected."""
@@ -63,6 +65,8 @@ def _int(attr: Attr, v: Any) -> int:
     if attr.minimum is not None and v < attr.minimum:
         word = "a positive integer" if attr.minimum == 1 else f"an integer ≥ {attr.minimum:g}"
         raise AttrError(f"expected {word}, got {v}")
+    if attr.maximum is not None and v > attr.maximum:
+        raise AttrError(f"expected an integer ≤ {attr.maximum:g}, got {v}")
     return v
 
 
@@ -74,6 +78,8 @@ def _float(attr: Attr, v: Any) -> float:
         raise AttrError(f"expected a finite number, got {v}")
     if attr.minimum is not None and v < attr.minimum:
         raise AttrError(f"expected a number ≥ {attr.minimum:g}, got {v:g}")
+    if attr.maximum is not None and v > attr.maximum:
+        raise AttrError(f"expected a number ≤ {attr.maximum:g}, got {v:g}")
     return v
 
 
@@ -160,6 +166,17 @@ class Op:
     inputs: ClassVar[tuple[Port, ...]] = ()
     attr_specs: ClassVar[tuple[Attr, ...]] = ()
     leibniz: ClassVar[str] = ""  # how the output reads in terms of the input ports
+    # Facts the rest of the program reads from the op instead of keeping lists of op names (engine.op_facts).
+    role: ClassVar[Role] = Role.COMPUTE
+    output_kind: ClassVar[OutputKind] = OutputKind.VALUE
+    trainable: ClassVar[bool] = False  # its value is a parameter that training updates
+    # (low, high) of an elementwise, non-decreasing activation (σ, tanh, ReLU); None for every other op.
+    # Max over time may then be taken before it (the compiled fusion relies on that), and the range scales plots.
+    activation_range: ClassVar[tuple[float, float] | None] = None
+    has_winners: ClassVar[bool] = False  # forward picks one winning position per feature (explain() names it)
+    table_port: ClassVar[str | None] = None  # the input holding a table whose rows token ids pick (Embedding's E)
+    rearranges: ClassVar[bool] = False  # the output holds the input's own numbers, moved (Transpose, Reshape)
+    scalar: ClassVar[ScalarRule | None] = None  # its formula on single floats (see scalar_rule)
     is_source: ClassVar[bool] = False
     out_dtype: ClassVar[str] = "float"
     local_rules: ClassVar[dict[str, LocalRule]] = {}  # input port → ∂out/∂port (see local_rule)
@@ -229,6 +246,20 @@ class Op:
     def sample_inputs(self, rng: np.random.Generator) -> list[list[np.ndarray]]:
         """Input sets for the automatic gradient check; ops override where the domain is special."""
         return [[rng.normal(size=s) for s in case] for case in self.grad_shapes]
+
+    def scalar_rule(self) -> ScalarRule | None:
+        """The op on single floats for the compiled scalar path, or None if it has none (ops whose rule
+        depends on an attribute override this; the others set `scalar`)."""
+        return self.scalar
+
+    def window_width(self) -> int | None:
+        """How many neighbouring positions each output position reads (Window, SeqConv), or None."""
+        return None
+
+    def id_limit(self, port: str, shapes: Mapping[str, tuple]) -> int | None:
+        """How many distinct ids the integer input `port` accepts (ids 0 … n−1), given the other inputs'
+        shapes by port name; None if any id will do."""
+        return None
 
 
 OPS: dict[str, type[Op]] = {}

@@ -80,6 +80,15 @@ def test_lecture_mlp_round_trip_keeps_parameters_and_outputs():
     assert set(params) == {"W", "V", "θ"}
     for name, value in params.items():
         np.testing.assert_array_equal(value, g.find(name).value)
+    assert sorted(n.op_name for n in imported.nodes.values()) == sorted(n.op_name for n in g.nodes.values())
+
+
+def test_onnx_constants_become_constant_nodes_that_training_leaves_alone():
+    g = single_op("Multiply", {}, [(None, 3), (3,)])
+    g.remove_node(g.find("b").id)
+    c = g.add_node("Constant", "c", {"value": [1.0, 2.0, 3.0]})
+    g.connect(c.id, g.find("out").id, "b")
+    imported = roundtrip(g, {"a": np.ones((2, 3))})
     constants = [n for n in imported.nodes.values() if n.op_name == "Constant"]
     assert constants and not any(n.trainable for n in constants)
 

@@ -74,7 +74,7 @@ def _feeds(graph: Graph, rows: int = 4) -> Feeds:
     """The file's sample when it feeds every Input and Label, else rows of its dataset."""
     sample = graph.meta.get("sample") or {}
     fed = {graph.find(key).id for key in sample}
-    missing = [n.name for n in graph.nodes.values() if n.op_name in ("Input", "Label") and n.id not in fed]
+    missing = [n.name for n in graph.nodes.values() if n.op.role.fed and n.id not in fed]
     if sample and not missing:
         return Feeds(sample_feeds(graph, sample), "the file's sample")
     if "dataset" in graph.meta:

@@ -53,14 +53,14 @@ class FeedLoader:
         for node in graph.nodes.values():
             names[node.name] = names.get(node.name, 0) + 1
         for node in graph.nodes.values():
-            if node.op_name not in ("Input", "Label"):
+            if not node.op.role.fed:
                 continue
             entry = FeedEntry(node, slots.get(node.id))
             self.entries[node.id] = entry
             if names[node.name] == 1 and node.name not in graph.nodes:
                 self.entries[node.name] = entry
         self.required = [(slot, graph.nodes[node_id]) for node_id, slot in slots.items()
-                         if graph.nodes[node_id].op_name in ("Input", "Label")]
+                         if graph.nodes[node_id].op.role.fed]
 
     def load(self, graph: Graph, feeds: Feeds, vals: list) -> list[Node]:
         """Fill the fed slots; return the needed Input/Label nodes that were not fed."""

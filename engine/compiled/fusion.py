@@ -8,7 +8,7 @@ from ..broadcast import broadcast_shapes
 from ..executor import stable_softmax
 from ..graph import Graph
 from .kernels import EmbeddingKernel, Kernel, SigmoidKernel, SoftmaxCrossEntropyKernel
-from .pool_kernels import ACTIVATIONS, EmbedConvPoolKernel, PoolActKernel
+from .pool_kernels import EmbedConvPoolKernel, PoolActKernel
 from .text_kernels import BagMatMulKernel, EmbedConvKernel
 
 MakeKernel = Callable[[str, tuple, int], Kernel]
@@ -114,9 +114,9 @@ def _split_bias(view: GraphView, add: str) -> tuple[str, str] | None:
 
 def _pool_chain(view: GraphView, node_id: str) -> Fused | None:
     """MaxPoolTime ← [activation] ← [+ bias] ← x, and when x is SeqConv over an Embedding, all of it."""
-    x, kind, absorbed = view.src(node_id, "x"), None, set()
-    if view.op(x) in ACTIVATIONS and view.private(x):
-        kind = view.op(x)
+    x, act, absorbed = view.src(node_id, "x"), None, set()
+    if view.graph.nodes[x].op.activation_range is not None and view.private(x):  # elementwise, non-decreasing
+        act = view.graph.nodes[x].op
         absorbed.add(x)
         x = view.src(x, "x")
     bias: list[str] = []
@@ -130,14 +130,14 @@ def _pool_chain(view: GraphView, node_id: str) -> Fused | None:
         width = view.graph.nodes[x].attrs["width"]
 
         def make_conv(nid, ins, out):
-            return EmbedConvPoolKernel(nid, ins, out, kind, width, bool(bias), bool(mask))
+            return EmbedConvPoolKernel(nid, ins, out, act, width, bool(bias), bool(mask))
         inputs = [view.src(emb, "ids"), view.src(emb, "E"), view.src(x, "W")] + bias + mask
         return Fused(node_id, inputs, make_conv, absorbed | {x, emb})
     if not absorbed:
         return None
 
     def make(nid, ins, out):
-        return PoolActKernel(nid, ins, out, kind, bool(bias), bool(mask))
+        return PoolActKernel(nid, ins, out, act, bool(bias), bool(mask))
     return Fused(node_id, [x] + bias + mask, make, absorbed)
 
 

@@ -11,28 +11,19 @@ import numpy as np
 
 from ..broadcast import unbroadcast
 from ..ops.text import competing_windows, settle_on_competitors
-from .kernels import Kernel, Scratch, check_ids, sigmoid, sigmoid_grad
+from ..registry import Op
+from .kernels import Kernel, Scratch, check_ids
 from .sparse import SparseRows, unique_inverse
 
-ACTIVATIONS = ("Sigmoid", "ReLU", "Tanh")
+
+def activate(act: Op | None, x: np.ndarray) -> np.ndarray:
+    """The activation op's own forward (None: no activation)."""
+    return x if act is None else act.forward(x)[0]
 
 
-def activate(kind: str | None, x: np.ndarray) -> np.ndarray:
-    """The activation ops' forward formulas (None: no activation)."""
-    if kind == "Sigmoid":
-        return sigmoid(x)
-    if kind == "ReLU":
-        return np.maximum(x, 0.0)
-    return np.tanh(x) if kind == "Tanh" else x
-
-
-def activation_grad(kind: str | None, g: np.ndarray, x: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """The activation ops' vjps."""
-    if kind == "Sigmoid":
-        return sigmoid_grad(g, out)
-    if kind == "ReLU":
-        return g * (x > 0)
-    return g * (1.0 - out * out) if kind == "Tanh" else g
+def activation_grad(act: Op | None, g: np.ndarray, x: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """The activation op's own vjp."""
+    return g if act is None else act.vjp(0, g, (x,), out, None)
 
 
 def first_max(x: np.ndarray, scratch: Scratch) -> tuple[np.ndarray, np.ndarray]:
@@ -70,9 +61,9 @@ def pool_keep(ids: np.ndarray | None, rows: tuple, steps: int) -> np.ndarray | N
 class PoolActKernel(Kernel):
     """MaxPoolTime(act(x + b)) as act(maxₜ x + b); inputs: x, the bias if there is one, the pool's ids if masked."""
 
-    def __init__(self, node_id: str, ins: tuple[int, ...], out: int, kind: str | None, bias: bool, mask: bool):
+    def __init__(self, node_id: str, ins: tuple[int, ...], out: int, act: Op | None, bias: bool, mask: bool):
         super().__init__(node_id, ins, out)
-        self.kind = kind
+        self.act = act
         self.bias_at = 1 if bias else None
         self.mask_at = len(ins) - 1 if mask else None
         self.differentiable = tuple(i != self.mask_at for i in range(len(ins)))
@@ -91,12 +82,12 @@ class PoolActKernel(Kernel):
         if keep is not None:
             winner = settle_on_competitors(winner, keep)
         pre = top + time_free(vals[self.ins[self.bias_at]]) if self.bias_at is not None else top
-        vals[self.out] = activate(self.kind, pre)
+        vals[self.out] = activate(self.act, pre)
         if self.keep:
             self.winner, self.pre = winner, pre
 
     def backward(self, vals, grads):
-        g_pre = activation_grad(self.kind, grads[self.out], self.pre, vals[self.out])
+        g_pre = activation_grad(self.act, grads[self.out], self.pre, vals[self.out])
         if self.bias_at in self.grad_to:
             b = vals[self.ins[self.bias_at]]
             self.give(grads, self.bias_at, unbroadcast(g_pre, np.shape(time_free(b))).reshape(b.shape))
@@ -116,10 +107,10 @@ class EmbedConvPoolKernel(Kernel):
     Inputs: ids, E, W, the bias if there is one, and the pool's ids if it masks padding-only windows.
     """
 
-    def __init__(self, node_id: str, ins: tuple[int, ...], out: int, kind: str | None, width: int,
+    def __init__(self, node_id: str, ins: tuple[int, ...], out: int, act: Op | None, width: int,
                  bias: bool, mask: bool):
         super().__init__(node_id, ins, out)
-        self.kind, self.width = kind, width
+        self.act, self.width = act, width
         self.bias_at = 3 if bias else None
         self.mask_at = len(ins) - 1 if mask else None
         self.differentiable = tuple(i not in (0, self.mask_at) for i in range(len(ins)))  # ids carry no gradient
@@ -156,7 +147,7 @@ class EmbedConvPoolKernel(Kernel):
         else:
             top, winner = scores.max(axis=0), None
         pre = top + time_free(vals[self.ins[self.bias_at]]) if self.bias_at is not None else top
-        out = activate(self.kind, pre)
+        out = activate(self.act, pre)
         vals[self.out] = out.reshape(ids.shape[:-1] + (filters.shape[1],))
         if self.keep:
             self.saved = (words, slot, rows, winner, pre, out)
@@ -179,7 +170,7 @@ class EmbedConvPoolKernel(Kernel):
     def backward(self, vals, grads):
         words, slot, rows, winner, pre, out = self.saved
         self.saved = ()
-        g_pre = activation_grad(self.kind, grads[self.out].reshape(out.shape), pre, out)
+        g_pre = activation_grad(self.act, grads[self.out].reshape(out.shape), pre, out)
         if self.bias_at in self.grad_to:
             b = vals[self.ins[self.bias_at]]
             self.give(grads, self.bias_at, unbroadcast(g_pre, np.shape(time_free(b))).reshape(b.shape))

@@ -62,12 +62,12 @@ class Program:
         for node_id in order:
             node = graph.nodes[node_id]
             if node.op.is_source:
-                if node.op_name not in ("Input", "Label"):
+                if not node.op.role.fed:
                     self.stored.append((self.slot[node_id], node))
             elif node_id not in absorbed:
                 self.kernels.append(self._kernel(node, fusions.get(node_id), view))
         self.loader = FeedLoader(graph, {n: self.slot[n] for n in order
-                                         if graph.nodes[n].op_name in ("Input", "Label")})
+                                         if graph.nodes[n].op.role.fed})
         self.nodes = {k.node_id: graph.nodes[k.node_id] for k in self.kernels}
         if train:
             self._plan_backward(graph, order)
@@ -85,7 +85,7 @@ class Program:
             depends[slot] = node.trainable
         for node_id in order:
             node = graph.nodes[node_id]
-            if node.op_name in ("Input", "Label"):
+            if node.op.role.fed:
                 integer[self.slot[node_id]] = node.op.out_dtype == "int"
         for k in self.kernels:
             depends[k.out] = any(k.differentiable[i] and not integer[s] and depends[s] for i, s in enumerate(k.ins))

@@ -111,8 +111,24 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
 }
 
 
+# Upper bounds of the data set settings: within them every data set is prepared in seconds and a few
+# hundred MB at most (n rows × max_len token ids; a vocabulary of max_size words). Graph files, the CLI and
+# the training dock all go through normalize_spec, so this is the one place they live.
+DATASET_LIMITS: dict[str, float] = {"n": 50_000, "max_len": 256, "max_size": 200_000, "min_count": 100_000,
+                                    "noise": 100.0, "seed": 2**32 - 1}
+
+
+def _check_limits(normal: dict[str, Any]) -> None:
+    for key, limit in DATASET_LIMITS.items():
+        value = normal.get(key)
+        if value is not None and value > limit:
+            shown = f"{value:g}" if value < 1e20 else "a huge number"
+            raise DataError(f"dataset.{key}: {shown} is more than the limit of {limit:g}")
+
+
 def normalize_spec(spec: dict) -> dict[str, Any]:
-    """The spec with defaults filled in and every value checked; raises DataError naming the bad field."""
+    """The spec with defaults filled in and every value checked (types, ranges and DATASET_LIMITS);
+    raises DataError naming the bad field."""
     if not isinstance(spec, dict):
         raise DataError(f"dataset: expected a dict such as {DEFAULT_SPECS['headlines']}, got {spec!r}")
     name = spec.get("name")
@@ -124,7 +140,9 @@ def normalize_spec(spec: dict) -> dict[str, Any]:
         allowed = ", ".join(k for k in defaults if k != "name")
         raise DataError(f"dataset.{unknown[0]}: not a setting of {name!r} (allowed: {allowed})")
     merged = {**defaults, **spec}
-    return {k: v if k == "name" else _CHECKS[k](k, v) for k, v in merged.items()}
+    normal = {k: v if k == "name" else _CHECKS[k](k, v) for k, v in merged.items()}
+    _check_limits(normal)
+    return normal
 
 
 def prepare(spec: dict) -> PreparedData:

@@ -9,7 +9,7 @@ from ..broadcast import fmt_shape
 from ..data.text import BIGRAM_MULTIPLIER
 from ..graph import Node
 from .errors import InteropError
-from .onnx_export import Emitter
+from .onnx_emitter import Emitter
 
 INT64_MAX = np.iinfo(np.int64).max
 
@@ -218,12 +218,18 @@ def _softmax_cross_entropy(em: Emitter, node: Node, xs: list[str]) -> None:
 def _binary_cross_entropy(em: Emitter, node: Node, xs: list[str]) -> None:
     p, y = xs
     out = em.tensor[node.id]
-    one = em.const(f"{out}/one", 1.0)
-    hit = em.op("Mul", [y, em.op("Log", [p], f"{out}/log_p")], f"{out}/y_log_p")
+    one, zero = em.const(f"{out}/one", 1.0), em.const(f"{out}/zero", 0.0)
+    hit = _weighted_log(em, y, em.op("Log", [p], f"{out}/log_p"), zero, f"{out}/y_log_p")
     miss_p = em.op("Log", [em.op("Sub", [one, p], f"{out}/1-p")], f"{out}/log_1-p")
-    miss = em.op("Mul", [em.op("Sub", [one, y], f"{out}/1-y"), miss_p], f"{out}/(1-y)_log_1-p")
+    miss = _weighted_log(em, em.op("Sub", [one, y], f"{out}/1-y"), miss_p, zero, f"{out}/(1-y)_log_1-p")
     mean = em.op("ReduceMean", [em.op("Add", [hit, miss], f"{out}/sum")], f"{out}/mean", keepdims=0)
     em.op("Neg", [mean], "", out=out)
+
+
+def _weighted_log(em: Emitter, weight: str, log: str, zero: str, base: str) -> str:
+    """weight · log, and 0 wherever the weight is 0 (as the op: 0 · log 0 = 0, not NaN)."""
+    product = em.op("Mul", [weight, log], f"{base}/product")
+    return em.op("Where", [em.op("Equal", [weight, zero], f"{base}/no_weight"), zero, product], base)
 
 
 def _mean_squared_error(em: Emitter, node: Node, xs: list[str]) -> None:

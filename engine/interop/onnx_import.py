@@ -15,6 +15,7 @@ from ..fileformat.safe_io import read_regular_file
 from ..graph import Graph
 from ..layout import apply_layout
 from ..names import clean_name
+from ..op_facts import Role
 from ..shapes import infer_shapes
 from . import onnx_import_meta as meta
 from . import onnx_import_nn  # noqa: F401  (registers the layer handlers)
@@ -200,7 +201,7 @@ def sample_feeds(graph: Graph, rows: int = 2, seed: int = 0) -> dict[str, Any]:
     shapes = infer_shapes(graph).shapes
     feeds: dict[str, Any] = {}
     for node in graph.nodes.values():
-        if node.op_name not in ("Input", "Label"):
+        if not node.op.role.fed:
             continue
         shape = tuple(rows if d is None else d for d in shapes[node.id])
         if node.op.out_dtype == "int":
@@ -212,25 +213,21 @@ def sample_feeds(graph: Graph, rows: int = 2, seed: int = 0) -> dict[str, Any]:
 
 def _id_limit(graph: Graph, node_id: str, shapes: dict) -> int:
     """One more than the largest id every consumer of this integer input accepts."""
-    limits = [graph.nodes[node_id].attrs["classes"]] if graph.nodes[node_id].op_name == "Label" else []
+    node = graph.nodes[node_id]
+    limits = [node.attrs["classes"]] if node.op.role is Role.LABEL else []
     for edge in graph.outgoing(node_id):
-        consumer = graph.nodes[edge.dst]
-        incoming = graph.incoming(edge.dst)
-        if consumer.op_name == "Embedding":
-            limits.append(shapes[incoming["E"].src][0])
-        elif consumer.op_name == "BagOfWords":
-            limits.append(consumer.attrs["vocab_size"])
-        elif consumer.op.category == "Losses" and edge.port == "y":
-            first = consumer.op.port_names()[0]
-            limits.append(shapes[incoming[first].src][-1])
+        in_shapes = {port: shapes[e.src] for port, e in graph.incoming(edge.dst).items()}
+        limit = graph.nodes[edge.dst].op.id_limit(edge.port, in_shapes)
+        if limit is not None:
+            limits.append(limit)
     return max(1, min(limits, default=2))
 
 
 def _bindings(graph: Graph, outputs: list[str]) -> dict[str, str] | None:
     """inputs/labels/output when the model is clearly one classifier: one input, one label, one prediction."""
-    labels = [n.name for n in graph.nodes.values() if n.op_name == "Label"]
-    data = [n.name for n in graph.nodes.values() if n.op_name == "Input"]
-    predictions = [name for name in outputs if graph.find(name).op.category != "Losses"]
+    labels = [n.name for n in graph.nodes.values() if n.op.role is Role.LABEL]
+    data = [n.name for n in graph.nodes.values() if n.op.role is Role.INPUT]
+    predictions = [name for name in outputs if graph.find(name).op.role is not Role.LOSS]
     if len(labels) == 1 and len(data) == 1 and len(predictions) == 1:
         return {"inputs": data[0], "labels": labels[0], "output": predictions[0]}
     return None

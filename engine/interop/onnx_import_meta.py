@@ -62,7 +62,7 @@ def sample_size(graph: Graph, rows: int) -> int:
     """How many numbers a generated sample of `rows` examples would hold."""
     shapes = infer_shapes(graph).shapes
     return sum(math.prod(rows if d is None else d for d in shapes[n.id])
-               for n in graph.nodes.values() if n.op_name in ("Input", "Label"))
+               for n in graph.nodes.values() if n.op.role.fed)
 
 
 def check_savable(graph: Graph) -> None:

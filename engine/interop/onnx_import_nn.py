@@ -5,7 +5,15 @@ import numpy as np
 
 from .onnx_builder import Builder, Value, normalize_axis
 from .onnx_import_ops import OnnxNode, float_input, handles
-from .onnx_patterns import BAG_OF_WORDS, CROSS_ENTROPY, EMBEDDING, MASKED_MAX_POOL, SEQ_CONV, WINDOW
+from .onnx_patterns import (
+    BAG_OF_WORDS,
+    BINARY_CROSS_ENTROPY,
+    CROSS_ENTROPY,
+    EMBEDDING,
+    MASKED_MAX_POOL,
+    SEQ_CONV,
+    WINDOW,
+)
 
 
 def _scale(b: Builder, x: Value, factor: float, name: str) -> Value:
@@ -268,6 +276,12 @@ def negative_log_likelihood(b: Builder, n: OnnxNode) -> list:
     probs = scores if n.op_type == CROSS_ENTROPY else b.add("Exp", [scores], f"{out}/p")
     loss = b.add("CrossEntropy", [probs, labels], f"{out}/mean")
     return [_reduced(b, loss, labels, reduction, n)]
+
+
+@handles(BINARY_CROSS_ENTROPY)
+def binary_cross_entropy(b: Builder, n: OnnxNode) -> list:
+    """What our export writes for a BinaryCrossEntropy: −mean of the two log terms, each 0 where its weight is."""
+    return [b.add("BinaryCrossEntropy", [float_input(b, n, 0), float_input(b, n, 1)], n.outputs[0])]
 
 
 def _token_ids(b: Builder, n: OnnxNode, i: int = 0) -> Value:

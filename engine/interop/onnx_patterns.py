@@ -1,5 +1,5 @@
-"""Recognise what our ONNX export writes for Embedding, BagOfWords, SeqConv, Window, CrossEntropy and a masked
-MaxPoolTime, so those graphs import as they were."""
+"""Recognise what our ONNX export writes for Embedding, BagOfWords, SeqConv, Window, CrossEntropy,
+BinaryCrossEntropy and a masked MaxPoolTime, so those graphs import as they were."""
 from __future__ import annotations
 
 from collections import Counter
@@ -14,7 +14,8 @@ SEQ_CONV = "ExplorerSeqConv"
 WINDOW = "ExplorerWindow"
 CROSS_ENTROPY = "ExplorerCrossEntropy"
 MASKED_MAX_POOL = "ExplorerMaskedMaxPool"
-INTERNAL = (EMBEDDING, BAG_OF_WORDS, SEQ_CONV, WINDOW, CROSS_ENTROPY, MASKED_MAX_POOL)
+BINARY_CROSS_ENTROPY = "ExplorerBinaryCrossEntropy"
+INTERNAL = (EMBEDDING, BAG_OF_WORDS, SEQ_CONV, WINDOW, CROSS_ENTROPY, MASKED_MAX_POOL, BINARY_CROSS_ENTROPY)
 
 
 def fuse_explorer_patterns(nodes: list[OnnxNode], initializers: dict[str, np.ndarray]) -> list[OnnxNode]:
@@ -166,6 +167,41 @@ def _masked_max_pool(top: OnnxNode, producer: dict, uses: Counter, constants: di
     return fused, [where, *competes, has_word, *empty, *found]
 
 
+def _binary_cross_entropy(neg: OnnxNode, producer: dict, uses: Counter, constants: dict) -> tuple | None:
+    """−mean(w(y, Log p) + w(1 − y, Log(1 − p))), w(a, b) = Where(a = 0, 0, a·b) → BinaryCrossEntropy(p, y)."""
+    terms = _chain(neg.inputs[0], ("ReduceMean", "Add"), producer, uses)
+    if terms is None or len(terms[0].inputs) != 1 or terms[0].attrs.get("keepdims") != 0:
+        return None
+    hit = _weighted_log(terms[1].inputs[0], producer, uses, constants)
+    miss = _weighted_log(terms[1].inputs[1], producer, uses, constants)
+    if hit is None or miss is None:
+        return None
+    (y, p, hit_nodes), (one_minus_y, one_minus_p, miss_nodes) = hit, miss
+    flip_y = producer.get(one_minus_y) if uses[one_minus_y] == 2 else None  # read by the Equal and the Mul
+    flip_p = _only_use(one_minus_p, "Sub", producer, uses)
+    if flip_y is None or flip_y.op_type != "Sub" or flip_p is None or [flip_y.inputs[1], flip_p.inputs[1]] != [y, p]:
+        return None
+    if any(_constant_value(constants, n.inputs[0]) != 1 for n in (flip_y, flip_p)):
+        return None
+    fused = OnnxNode(BINARY_CROSS_ENTROPY, [p, y], list(neg.outputs), {}, neg.opset)
+    return fused, [*terms, *hit_nodes, *miss_nodes, flip_y, flip_p]
+
+
+def _weighted_log(name: str, producer: dict, uses: Counter, constants: dict) -> tuple | None:
+    """(weight, x, nodes) for name = Where(Equal(weight, 0), 0, Mul(weight, Log(x))), as exported."""
+    where = _only_use(name, "Where", producer, uses)
+    if where is None or _constant_value(constants, where.inputs[1]) != 0:
+        return None
+    equal = _only_use(where.inputs[0], "Equal", producer, uses)
+    product = _only_use(where.inputs[2], "Mul", producer, uses)
+    if equal is None or product is None or equal.inputs[0] != product.inputs[0]:
+        return None
+    log = _only_use(product.inputs[1], "Log", producer, uses)
+    if log is None or _constant_value(constants, equal.inputs[1]) != 0:
+        return None
+    return product.inputs[0], log.inputs[0], [where, equal, product, log]
+
+
 def _chain(name: str, op_types: tuple[str, ...], producer: dict, uses: Counter) -> list[OnnxNode] | None:
     """The nodes computing `name` through single-use first inputs, of these types in order (None if not so)."""
     found = []
@@ -205,4 +241,4 @@ def _words_per_window(count: str, producer: dict, uses: Counter, constants: dict
 
 
 MATCHERS = {"Mul": _mul, "Transpose": _conv_over_time, "NegativeLogLikelihoodLoss": _cross_entropy,
-            "ReduceMax": _masked_max_pool}
+            "ReduceMax": _masked_max_pool, "Neg": _binary_cross_entropy}

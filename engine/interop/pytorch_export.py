@@ -17,6 +17,7 @@ from ..errors import EngineError
 from ..fileformat.safe_io import write_atomic
 from ..graph import Graph, Node
 from ..names import printable
+from ..op_facts import Role
 from ..shapes import infer_shapes
 from .errors import InteropError
 from .names import identifier
@@ -24,6 +25,7 @@ from .pytorch_ops import EXPRESSIONS, HELPERS, NOTES, USES_HELPER
 from .pytorch_template import HEADER, TRAINING_CODE, model_code
 
 RESERVED = {"out", "values", "path", "model", "windows", "bag_of_words", "bag_of_bigrams", "max_over_time",
+            "binary_cross_entropy", "weighted_log",
             "DTYPE", "WEIGHTS", "train", "main", "feeds", "evaluate", "accuracy", "batch", "sys"}
 INLINE_CONSTANT = 16  # constants up to this many entries are written into the code
 
@@ -86,9 +88,9 @@ def _plan(graph: Graph) -> Plan:
         # a clash (e.g. "+b" next to the parameter b) reads better with the op than with a number
         plan.names[node_id] = identifier(node.name if plain not in taken else f"{node.name}_{node.op_name.lower()}",
                                          taken)
-    plan.inputs = [n for n in graph.topo_order() if graph.nodes[n].op_name in ("Input", "Label")]
+    plan.inputs = [n for n in graph.topo_order() if graph.nodes[n].op.role.fed]
     labels = (graph.meta.get("bindings") or {}).get("labels")
-    plan.optional = {n for n in plan.inputs if graph.nodes[n].op_name == "Label" or graph.nodes[n].name == labels}
+    plan.optional = {n for n in plan.inputs if graph.nodes[n].op.role is Role.LABEL or graph.nodes[n].name == labels}
     plan.outputs = _outputs(graph)
     return plan
 
@@ -109,7 +111,7 @@ def _outputs(graph: Graph) -> list[str]:
 def _stored(graph: Graph) -> list[Node]:
     """Parameters, and constants too large to write into the code."""
     return [n for n in graph.nodes.values()
-            if n.op_name == "Parameter" or (n.op_name == "Constant" and np.size(_value(n)) > INLINE_CONSTANT)]
+            if n.op.role is Role.PARAMETER or (n.op.role is Role.CONSTANT and np.size(_value(n)) > INLINE_CONSTANT)]
 
 
 def _value(node: Node) -> np.ndarray:
@@ -147,13 +149,13 @@ def _declarations(plan: Plan) -> list[str]:
     stored = {n.id for n in _stored(plan.graph)}
     for node_id in plan.graph.topo_order():
         node, name = plan.graph.nodes[node_id], plan.names[node_id]
-        if node.op_name not in ("Parameter", "Constant"):
+        if not node.op.role.stored:
             continue
         shape = ", ".join(str(d) for d in np.shape(_value(node)))
         zeros = f"torch.zeros(({shape}{',' if np.ndim(_value(node)) == 1 else ''}), dtype=DTYPE)"
-        if node.op_name == "Parameter":
+        if node.op.role is Role.PARAMETER:
             lines.append(f"self.{name} = nn.Parameter({zeros})  # Parameter {node.name!r}, values from the .npz")
-        elif node.op_name == "Constant":
+        else:
             value = zeros if node_id in stored else f"torch.tensor({np.asarray(_value(node)).tolist()!r}, dtype=DTYPE)"
             lines.append(f'self.register_buffer("{name}", {value})  # Constant {node.name!r}')
     return lines
@@ -200,8 +202,7 @@ def _statement(plan: Plan, node: Node) -> str:
     args, shapes = [], []
     for port in node.op.connected_ports(incoming):
         src = incoming[port.name].src
-        name = f"self.{plan.names[src]}" if plan.graph.nodes[src].op_name in ("Parameter", "Constant") \
-            else plan.names[src]
+        name = f"self.{plan.names[src]}" if plan.graph.nodes[src].op.role.stored else plan.names[src]
         if not port.integer and plan.dtypes.get(src) == "int":
             name = f"{name}.to(DTYPE)"
         args.append(name)
@@ -234,7 +235,7 @@ def _training_settings(graph: Graph, plan: Plan) -> dict[str, str] | None:
         "loss": repr(graph.nodes[bindings.loss].name), "output": repr(output.name),
         "predict": ("(scores > (0.5 if PROBABILITIES else 0.0)).long().reshape(-1)" if binary
                     else "scores.argmax(dim=-1)"),
-        "probabilities": repr(output.op_name in ("Softmax", "Sigmoid")),
+        "probabilities": repr(output.op.output_kind.probabilities),
     }
 
 

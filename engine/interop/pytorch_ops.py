@@ -37,6 +37,17 @@ def max_over_time(x: torch.Tensor, ids: torch.Tensor | None = None) -> torch.Ten
     competes = words | ~words.any(-1, keepdim=True)  # a row without any word keeps every window
     return x.masked_fill(~competes.unsqueeze(-1), float("-inf")).max(dim=-2).values
 ''',
+    "binary_cross_entropy": '''
+def weighted_log(w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """w·log x, and 0 wherever w = 0, even at x = 0 (0·log 0 would be nan); its gradient is 0 there too."""
+    zero = w == 0
+    return torch.where(zero, torch.zeros_like(x), w * torch.log(torch.where(zero, torch.ones_like(x), x)))
+
+
+def binary_cross_entropy(p: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """−mean[y log p + (1−y) log(1−p)]; a saturated p (0 or 1) that agrees with y costs 0, not nan."""
+    return -(weighted_log(y, p) + weighted_log(1 - y, 1 - p)).mean()
+''',
 }
 
 
@@ -79,8 +90,7 @@ EXPRESSIONS: dict[str, Expr] = {
     "LogSoftmax": lambda n, a, s: f"torch.log_softmax({a[0]}, dim={n.attrs['axis']})",
     "CrossEntropy": lambda n, a, s: f"-torch.log({_pick(a[0], a[1])}).mean()",
     "SoftmaxCrossEntropy": lambda n, a, s: f"-{_pick(f'torch.log_softmax({a[0]}, dim=-1)', a[1])}.mean()",
-    "BinaryCrossEntropy": lambda n, a, s: (f"-({a[1]} * torch.log({a[0]}) + (1 - {a[1]}) * torch.log(1 - {a[0]}))"
-                                           ".mean()"),
+    "BinaryCrossEntropy": lambda n, a, s: f"binary_cross_entropy({a[0]}, {a[1]})",
     "MeanSquaredError": lambda n, a, s: f"(({a[0]} - {a[1]}) ** 2).mean()",
     "BagOfWords": lambda n, a, s: f"bag_of_words({a[0]}, {n.attrs['vocab_size']})",
     "BagOfBigrams": lambda n, a, s: f"bag_of_bigrams({a[0]}, {n.attrs['buckets']})",
@@ -94,4 +104,4 @@ NOTES = {"Embedding": "id 0 (padding) gives zeros", "MaxPoolTime": "only the win
          "SeqConv": "one filter bank shared by every window"}
 
 USES_HELPER = {"BagOfWords": "bag_of_words", "BagOfBigrams": "bag_of_bigrams", "Window": "windows",
-               "SeqConv": "windows", "MaxPoolTime": "max_over_time"}
+               "SeqConv": "windows", "MaxPoolTime": "max_over_time", "BinaryCrossEntropy": "binary_cross_entropy"}

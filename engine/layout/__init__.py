@@ -95,9 +95,13 @@ def _place(graph: Graph, cols: Columns, ext: dict[str, Extent], gaps: Gaps,
             for node_id in cols.members[c]:
                 positions[node_id] = (centres[c] + shift_x, cols.y[node_id] + shift_y)
     for side, consumer in cols.owner.items():  # in the lane, ending a little left of the column
+        if side in cols.behind:
+            continue
         c = cols.column[consumer]
         x = positions[consumer][0] - cols.spine_width[c] / 2 - gaps.inset - ext[side].width / 2
         positions[side] = (x, cols.y[side] + positions[consumer][1] - cols.y[consumer])
+    for side, (view, dx) in cols.behind.items():  # left of the view of it, at the same height (W → Wᵀ)
+        positions[side] = (positions[view][0] + dx, positions[view][1])
     return {n: (round(positions[n][0], 1), round(positions[n][1], 1)) for n in graph.nodes}
 
 

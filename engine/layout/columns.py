@@ -2,7 +2,9 @@
 
 Data flows in columns (topological generations). Parameters and constants are "side" nodes: they sit
 above the op they feed, labels below it, both in a lane just left of that op, so the main line from x
-to the loss stays straight and each side node's edge drops into its port without a loop.
+to the loss stays straight and each side node's edge drops into its port without a loop. A parameter
+seen another way (Wᵀ: an op that only rearranges stored values) is a side node too, with the parameter
+itself just left of it at the same height.
 """
 from __future__ import annotations
 
@@ -12,10 +14,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from ..graph import Graph
+from ..op_facts import Role
 from .sizes import Extent
-
-ABOVE_OPS = ("Parameter", "Constant")
-BELOW_OPS = ("Label",)
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Gaps:
     inset: float = 40.0  # a side node ends this far left of its op: its edge then bends without a loop
     side: float = 44.0  # between a side node and the op it feeds: that edge's label sits there
     stack: float = 60.0  # between two groups stacked in one column
+    behind: float = 60.0  # between a parameter and its view beside it (W → Wᵀ): that edge's label sits there
     row: float = 110.0  # between two rows of a wrapped layout: the return edge runs there
 
 
@@ -44,6 +45,7 @@ class Columns:
     bottom: list[float]
     members: list[list[str]] = field(default_factory=list)  # spine nodes of each column, top to bottom
     label_room: list[float] = field(default_factory=list)  # width the labels of edges into each column need
+    behind: dict[str, tuple[str, float]] = field(default_factory=dict)  # W → (Wᵀ, x offset from Wᵀ's centre)
 
     @property
     def count(self) -> int:
@@ -59,8 +61,22 @@ def id_key(node_id: str) -> tuple:
 
 
 def is_side(graph: Graph, node_id: str) -> bool:
-    """True for a parameter, constant or label that feeds something."""
-    return graph.nodes[node_id].op_name in ABOVE_OPS + BELOW_OPS and graph.nx.out_degree(node_id) > 0
+    """True for a parameter, constant or label that feeds something, or a view of stored values (Wᵀ)."""
+    if graph.nx.out_degree(node_id) == 0:
+        return False
+    role = graph.nodes[node_id].op.role
+    return role.stored or role is Role.LABEL or _stored_view(graph, node_id)
+
+
+def _stored_view(graph: Graph, node_id: str) -> bool:
+    """True for an op that only rearranges stored values (a parameter transposed)."""
+    sources = [graph.nodes[s].op.role for s in graph.nx.predecessors(node_id)]
+    return graph.nodes[node_id].op.rearranges and bool(sources) and all(role.stored for role in sources)
+
+
+def _above(graph: Graph, node_id: str) -> bool:
+    """True for a side node drawn above its op (stored values); labels go below."""
+    return graph.nodes[node_id].op.role is not Role.LABEL
 
 
 def assign_columns(graph: Graph) -> dict[str, int]:
@@ -69,6 +85,9 @@ def assign_columns(graph: Graph) -> dict[str, int]:
     for depth, generation in enumerate(nx.topological_generations(graph.nx)):
         for node_id in generation:
             column[node_id] = depth
+    for node_id in graph.nodes:  # views first: the parameter behind one then follows it
+        if _stored_view(graph, node_id) and is_side(graph, node_id):
+            column[node_id] = min(column[d] for d in graph.nx.successors(node_id))
     for node_id, node in graph.nodes.items():
         consumers = [column[d] for d in graph.nx.successors(node_id)]
         if node.op.is_source and consumers:
@@ -102,9 +121,8 @@ def _group(graph: Graph, member: str, sides: list[str], ext: dict[str, Extent], 
            labels: Mapping[str, tuple[float, float]]) -> tuple[dict[str, float], float, float]:
     """Offsets (from the member) of a member and its side nodes, and the group's top and bottom."""
     offsets = {member: 0.0}
-    above = sorted((s for s in sides if graph.nodes[s].op_name in ABOVE_OPS),
-                   key=lambda s: (-_port_rank(graph, s, member), id_key(s)))
-    below = sorted((s for s in sides if graph.nodes[s].op_name in BELOW_OPS),
+    above = sorted((s for s in sides if _above(graph, s)), key=lambda s: (-_port_rank(graph, s, member), id_key(s)))
+    below = sorted((s for s in sides if not _above(graph, s)),
                    key=lambda s: (_port_rank(graph, s, member), id_key(s)))
     edge = -ext[member].above
     for side in above:  # nearest first, stacking upward
@@ -147,13 +165,34 @@ def stack_columns(graph: Graph, ext: dict[str, Extent], gaps: Gaps,
     y: dict[str, float] = {}
     cols = Columns(column, owner, y, [0.0] * count, [0.0] * count, [0.0] * count, [0.0] * count, members,
                    [0.0] * count)
+    spans = _behind(graph, cols, sides_of, ext, gaps, labels)
     for c in range(count):
-        _stack_one(graph, cols, c, sides_of, ext, gaps, labels)
+        _stack_one(graph, cols, c, sides_of, {**ext, **spans}, gaps, labels)
+    for node_id, (view, _) in cols.behind.items():
+        y[node_id] = y[view]
     for edge in graph.edges.values():  # a label sits halfway along its edge, between the two columns
         c = column[edge.dst]
         if edge.id in labels and edge.src not in owner and column[edge.src] == c - 1:
             cols.label_room[c] = max(cols.label_room[c], labels[edge.id][0] + 2 * gaps.label_pad)
     return cols
+
+
+def _behind(graph: Graph, cols: Columns, sides_of: dict[str, list[str]], ext: dict[str, Extent], gaps: Gaps,
+            labels: Mapping[str, tuple[float, float]]) -> dict[str, Extent]:
+    """Put each side node whose owner is itself a side (W of Wᵀ) just left of it, at its height; returns
+    the room each such pair takes, which its group and lane make way for."""
+    spans = {}
+    for view in [n for n in cols.owner if n in sides_of]:
+        box, left = ext[view], ext[view].width / 2
+        above, below = box.above, box.below
+        for node_id in sides_of.pop(view):
+            widths = [labels[e.id][0] + 2 * gaps.label_pad for e in graph.outgoing(node_id)
+                      if e.dst == view and e.id in labels]
+            left += max([gaps.behind] + widths) + ext[node_id].width
+            cols.behind[node_id] = (view, -(left - ext[node_id].width / 2))
+            above, below = max(above, ext[node_id].above), max(below, ext[node_id].below)
+        spans[view] = Extent(left + box.width / 2, above, below)
+    return spans
 
 
 def _stack_one(graph: Graph, cols: Columns, c: int, sides_of: dict[str, list[str]],

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..graph import Graph, Node
+from ..op_facts import OutputKind, Role
 from ..shapes import infer_shapes
 
 # The canvas draws nodes at these sizes (theme scale 1, model units): a header with name and op, then
@@ -64,16 +65,16 @@ def _estimate(node: Node, shape: tuple | None, explain: bool) -> Extent:
     width = SOURCE_WIDTH if node.op.is_source else OP_WIDTH
     box = HEADER + ROW * max(1, len(node.op.port_names())) + FOOT
     panel = _panel_height(node, shape) if explain else 0.0
-    if node.op_name == "Parameter":  # a parameter's numbers go above it, where it has free space
+    if node.op.role is Role.PARAMETER:  # a parameter's numbers go above it, where it has free space
         return Extent(width, box / 2 + panel, box / 2)
     return Extent(width, box / 2, box / 2 + panel)
 
 
 def _panel_height(node: Node, shape: tuple | None) -> float:
     """Room the explain panels take: none for word ids, a line for a number, more for arrays."""
-    if node.op_name == "Input" and node.attrs.get("dtype") == "int":
+    if node.op.output_kind is OutputKind.TOKEN_IDS:
         return 0.0
-    if node.op_name == "Label":
+    if node.op.output_kind is OutputKind.CLASS_IDS:
         return PANEL_SCALAR
     if shape is None:
         return PANEL_ARRAY
@@ -81,5 +82,5 @@ def _panel_height(node: Node, shape: tuple | None) -> float:
     if not long_axes:
         return PANEL_SCALAR
     # a parameter vector is drawn as one strip; anything with a batch axis or two axes as a heatmap
-    plain_vector = node.op_name == "Parameter" and len(long_axes) == 1
+    plain_vector = node.op.role is Role.PARAMETER and len(long_axes) == 1
     return PANEL_VECTOR if plain_vector else PANEL_ARRAY

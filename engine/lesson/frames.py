@@ -11,6 +11,7 @@ import numpy as np
 
 from ..data import tokenize
 from ..graph import Graph
+from ..op_facts import OutputKind
 from ..replay import view
 from ..replay.labels import display_shape, fmt_num, is_scalar, partial, space_of, value_part
 from ..replay.narration import READY, Narrator
@@ -19,7 +20,6 @@ from ..trace import Trace
 
 from .table import Table, sampled_grid
 
-PROBS_OPS = ("Softmax",)  # nodes whose value is a distribution: drawn as bars, as on the canvas
 SHORT_NAME = 4  # longer node names are written ∂L/∂· in a node's gradient line
 
 
@@ -76,7 +76,8 @@ class Frames:
         span = f"{fmt_num(finite.min(), 3)} … {fmt_num(finite.max(), 3)}" if finite.size else "nan"
         caption = f"{space_of(np.shape(arr))}  {span}"
         names = self.narrator.class_names
-        if role == "value" and self.graph.nodes[node_id].op_name in PROBS_OPS:
+        # a distribution (softmax) is drawn as probability bars, as on the canvas
+        if role == "value" and self.graph.nodes[node_id].op.output_kind is OutputKind.DISTRIBUTION:
             row = values.reshape(-1, values.shape[-1])[0]
             fit = names is not None and len(names) == row.size
             return self.table.grid(row, caption, list(names) if fit else [str(i) for i in range(row.size)])

@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..graph import Edge, Graph, Node
+from ..op_facts import Role
 
 OP_WIDTH, SIDE_WIDTH, NODE_HEIGHT = 200.0, 176.0, 160.0
 REGION_PAD, MARGIN = 16.0, 70.0
-SIDE_STYLES = {"Parameter": "param", "Input": "source", "Label": "source", "Constant": "source"}
 
 Point = tuple[float, float]
 
@@ -32,8 +32,14 @@ def page_layout(graph: Graph) -> dict[str, Any]:
     return {"nodes": nodes, "edges": edges, "regions": regions, "bounds": _bounds(nodes, regions)}
 
 
+def _style(node: Node) -> str:
+    """How the page draws a node: a parameter, another source (x, y, a constant), or an op."""
+    role = node.op.role
+    return "param" if role is Role.PARAMETER else "source" if role.fed or role.stored else "op"
+
+
 def _node(graph: Graph, node: Node, centre: Point) -> dict[str, Any]:
-    style = SIDE_STYLES.get(node.op_name, "op")
+    style = _style(node)
     width = OP_WIDTH if style == "op" else SIDE_WIDTH
     ports = node.op.port_names()
     top = centre[1] - NODE_HEIGHT / 2

@@ -1,8 +1,11 @@
 """Elementwise ops: arithmetic with broadcasting, and unary functions."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from .. import op_facts
 from ..broadcast import broadcast_shapes, unbroadcast
 from ..errors import ShapeError
 from ..registry import Attr, LocalRule, Op, Port, register
@@ -30,6 +33,7 @@ class Add(Binary):
     """Sum a + b, elementwise with broadcasting."""
 
     name = "Add"
+    scalar = op_facts.ScalarRule(lambda a, b: a + b, lambda g, a, b, out: (g, g))
     leibniz = "a + b"
     local_rules = {"a": LocalRule("∂out/∂a = 1", (), BROADCAST), "b": LocalRule("∂out/∂b = 1", (), BROADCAST)}
 
@@ -46,6 +50,7 @@ class Subtract(Binary):
     """Difference a − b, elementwise with broadcasting."""
 
     name = "Subtract"
+    scalar = op_facts.ScalarRule(lambda a, b: a - b, lambda g, a, b, out: (g, -g))
     leibniz = "a − b"
     local_rules = {"a": LocalRule("∂out/∂a = 1", (), BROADCAST), "b": LocalRule("∂out/∂b = −1", (), BROADCAST)}
 
@@ -62,6 +67,7 @@ class Multiply(Binary):
     """Product a · b, elementwise with broadcasting."""
 
     name = "Multiply"
+    scalar = op_facts.ScalarRule(lambda a, b: a * b, lambda g, a, b, out: (g * b, g * a))
     leibniz = "a · b"
     local_rules = {"a": LocalRule("∂out/∂a = b", ("b",), BROADCAST),
                    "b": LocalRule("∂out/∂b = a", ("a",), BROADCAST)}
@@ -79,6 +85,7 @@ class Divide(Binary):
     """Quotient a / b, elementwise with broadcasting."""
 
     name = "Divide"
+    scalar = op_facts.ScalarRule(lambda a, b: a / b, lambda g, a, b, out: (g * (1.0 / b), g * (-a / (b * b))))
     leibniz = "a / b"
     local_rules = {"a": LocalRule("∂out/∂a = 1/b", ("b",), BROADCAST),
                    "b": LocalRule("∂out/∂b = −a/b²", ("a", "b"), BROADCAST)}
@@ -115,6 +122,7 @@ class Negate(Unary):
     """Negation −x."""
 
     name = "Negate"
+    scalar = op_facts.ScalarRule(lambda x: -x, lambda g, x, out: (-g,))
     leibniz = "−x"
     local_rules = {"x": LocalRule("∂out/∂x = −1", (), ELEMENTWISE)}
 
@@ -148,12 +156,17 @@ class Power(Unary):
     def sample_inputs(self, rng):
         return [[0.5 + np.abs(c[0])] for c in super().sample_inputs(rng)]
 
+    def scalar_rule(self):
+        p = self.attrs["exponent"]
+        return op_facts.ScalarRule(lambda x: math.pow(x, p), lambda g, x, out: (g * p * math.pow(x, p - 1),))
+
 
 @register
 class Exp(Unary):
     """Exponential eˣ."""
 
     name = "Exp"
+    scalar = op_facts.ScalarRule(math.exp, lambda g, x, out: (g * out,))
     leibniz = "exp(x)"
     local_rules = {"x": LocalRule("∂out/∂x = exp(x) = out", ("out",), ELEMENTWISE)}
 
@@ -169,6 +182,7 @@ class Log(Unary):
     """Natural logarithm log(x), for x > 0."""
 
     name = "Log"
+    scalar = op_facts.ScalarRule(math.log, lambda g, x, out: (g / x,))
     leibniz = "log(x)"
     local_rules = {"x": LocalRule("∂out/∂x = 1/x", ("x",), ELEMENTWISE)}
 
@@ -182,6 +196,12 @@ class Log(Unary):
         return [[0.5 + np.abs(c[0])] for c in super().sample_inputs(rng)]
 
 
+def scalar_sigmoid(x: float) -> float:
+    """σ(x) of one float, split by sign as the op's formula is."""
+    e = math.exp(-abs(x))
+    return 1.0 / (1.0 + e) if x >= 0 else e / (1.0 + e)
+
+
 class Activation(Unary):
     """Unary activations live in their own palette category."""
 
@@ -193,6 +213,9 @@ class Sigmoid(Activation):
     """Logistic function σ(x) = 1 / (1 + e⁻ˣ)."""
 
     name = "Sigmoid"
+    scalar = op_facts.ScalarRule(scalar_sigmoid, lambda g, x, out: (g * out * (1.0 - out),))
+    activation_range = (0.0, 1.0)
+    output_kind = op_facts.OutputKind.PROBABILITY
     leibniz = "σ(x)"
     local_rules = {"x": LocalRule("∂out/∂x = σ(x)·(1 − σ(x)) = out·(1 − out)", ("out",), ELEMENTWISE)}
 
@@ -210,6 +233,8 @@ class Tanh(Activation):
     """Hyperbolic tangent tanh(x)."""
 
     name = "Tanh"
+    scalar = op_facts.ScalarRule(math.tanh, lambda g, x, out: (g * (1.0 - out * out),))
+    activation_range = (-1.0, 1.0)
     leibniz = "tanh(x)"
     local_rules = {"x": LocalRule("∂out/∂x = 1 − tanh²(x) = 1 − out²", ("out",), ELEMENTWISE)}
 
@@ -225,6 +250,9 @@ class ReLU(Activation):
     """Rectified linear unit max(0, x)."""
 
     name = "ReLU"
+    scalar = op_facts.ScalarRule(lambda x: 0.0 if x <= 0.0 else x,
+                                 lambda g, x, out: (g * (1.0 if x > 0 else 0.0),))
+    activation_range = (0.0, math.inf)
     leibniz = "max(0, x)"
     local_rules = {"x": LocalRule("∂out/∂x = 1 where x > 0, else 0", ("x",), ELEMENTWISE)}
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import op_facts
 from ..broadcast import fmt_shape
 from ..errors import ShapeError
 from ..registry import Attr, LocalRule, Op, Port, register
@@ -46,6 +47,7 @@ class Sum(Reduce):
     """Sum Σx over an axis or over all entries."""
 
     name = "Sum"
+    scalar = op_facts.ScalarRule(lambda x: x, lambda g, x, out: (g,))  # the sum of one number
     leibniz = "Σ x"
     local_rules = {"x": LocalRule("∂out/∂x = 1 for every summed entry", ())}
 
@@ -61,6 +63,7 @@ class Mean(Reduce):
     """Mean of x over an axis or over all entries."""
 
     name = "Mean"
+    scalar = op_facts.ScalarRule(lambda x: x, lambda g, x, out: (g / 1,))  # the mean of one number
     leibniz = "mean(x)"
     local_rules = {"x": LocalRule("∂out/∂x = 1/n for each of the n averaged entries", ("x",))}
 
@@ -139,6 +142,7 @@ class Transpose(Op):
     """Transpose: swap the last two axes (Wᵀ)."""
 
     name = "Transpose"
+    rearranges = True
     category = "Arithmetic"
     leibniz = "xᵀ"
     local_rules = {"x": LocalRule("∂out_ji/∂x_ij = 1, and 0 for every other pair", (), PERMUTATION)}
@@ -163,6 +167,7 @@ class Reshape(Op):
     """Reshape each example to a new shape with the same number of entries."""
 
     name = "Reshape"
+    rearranges = True
     category = "Arithmetic"
     leibniz = "reshape(x)"
     local_rules = {"x": LocalRule("∂out/∂x = 1 for each entry and its new place: the Jacobian is the identity", ())}
@@ -254,6 +259,7 @@ class Softmax(Normalise):
     """Softmax: turns scores S into a distribution, exp(S)/Σexp(S) (non-negative, sums to 1)."""
 
     name = "Softmax"
+    output_kind = op_facts.OutputKind.DISTRIBUTION
     leibniz = "softmax(x)"
     local_rules = {"x": LocalRule("∂out_j/∂x_i = out_j·(δ_ij − out_i): the Jacobian is diag(out) − out outᵀ",
                                   ("out",))}
@@ -271,6 +277,7 @@ class LogSoftmax(Normalise):
     """Log of the softmax, computed stably: x − log Σ exp(x)."""
 
     name = "LogSoftmax"
+    output_kind = op_facts.OutputKind.LOG_DISTRIBUTION
     leibniz = "log softmax(x)"
     local_rules = {"x": LocalRule("∂out_j/∂x_i = δ_ij − softmax(x)_i, where softmax(x) = exp(out)", ("out",))}
 

@@ -1,8 +1,11 @@
 """Losses: each returns one number, the mean over the examples of a batch."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from .. import op_facts
 from ..broadcast import fmt_shape
 from ..errors import ShapeError
 from ..registry import LocalRule, Op, Port, register
@@ -50,6 +53,7 @@ class Loss(Op):
     """Shared category for the loss ops."""
 
     category = "Losses"
+    role = op_facts.Role.LOSS
 
     def infer(self, shapes, names):
         self.check(shapes, names)
@@ -57,6 +61,12 @@ class Loss(Op):
 
     def check(self, shapes, names) -> None:
         """Raise ShapeError if the inputs do not fit."""
+
+    def id_limit(self, port, shapes):
+        # class ids pick an entry of the last axis of the first input (the probabilities or scores)
+        first = self.inputs[0].name
+        integer = any(p.name == port and p.integer for p in self.inputs)
+        return shapes[first][-1] if integer and shapes.get(first) else None
 
 
 @register
@@ -129,11 +139,30 @@ class SoftmaxCrossEntropy(Loss):
         return cases
 
 
+def _scalar_bce(p: float, y: float) -> float:
+    # as the op: a term whose weight is 0 counts 0, so a saturated p that agrees with y is no loss
+    hit = y * math.log(p) if y != 0 else 0.0
+    miss = (1 - y) * math.log(1 - p) if y != 1 else 0.0
+    return -(hit + miss)
+
+
+def _scalar_bce_vjp(g: float, p: float, y: float, out: float) -> tuple[float, float]:
+    hit = -y / p if y != 0 else 0.0
+    miss = (1 - y) / (1 - p) if y != 1 else 0.0
+    return g * (hit + miss) / 1, 0.0
+
+
+def _scalar_mse_vjp(g: float, p: float, t: float, out: float) -> tuple[float, float]:
+    grad = g * 2.0 * (p - t) / 1
+    return grad, -grad
+
+
 @register
 class BinaryCrossEntropy(Loss):
     """Binary cross-entropy −[y log p + (1−y) log(1−p)] for a probability p of class 1."""
 
     name = "BinaryCrossEntropy"
+    scalar = op_facts.ScalarRule(_scalar_bce, _scalar_bce_vjp)
     leibniz = "−[y log p + (1−y) log(1−p)]"
     local_rules = {"p": LocalRule("∂out/∂p = (−y/p + (1−y)/(1−p))/N", ("p", "y"), BATCH)}
     inputs = (Port("p", "probability of class 1"), Port("y", "0 or 1", differentiable=False))
@@ -175,6 +204,7 @@ class MeanSquaredError(Loss):
     """Mean squared error mean((ŷ − t)²) between a prediction and a target."""
 
     name = "MeanSquaredError"
+    scalar = op_facts.ScalarRule(lambda p, t: (p - t) * (p - t), _scalar_mse_vjp)
     leibniz = "mean((ŷ − t)²)"
     local_rules = {"ŷ": LocalRule("∂out/∂ŷ = 2(ŷ − t)/n", ("ŷ", "t"), "n is the number of entries averaged"),
                    "t": LocalRule("∂out/∂t = −2(ŷ − t)/n", ("ŷ", "t"), "n is the number of entries averaged")}

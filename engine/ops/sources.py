@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..op_facts import OutputKind, Role
 from ..registry import Attr, Op, register
 
 
@@ -10,7 +11,6 @@ class SourceOp(Op):
     """A node whose value is fed or stored rather than computed."""
 
     is_source = True
-    trainable = False
 
     def infer(self, shapes, names):
         return self.value_shape()
@@ -25,6 +25,7 @@ class Input(SourceOp):
     """Data fed into the graph: a scalar, a vector, a matrix, or a batch of them."""
 
     name = "Input"
+    role = Role.INPUT
     category = "Sources"
     leibniz = "x"
     attr_specs = (
@@ -37,6 +38,10 @@ class Input(SourceOp):
     def out_dtype(self) -> str:  # type: ignore[override]
         return self.attrs["dtype"]
 
+    @property
+    def output_kind(self) -> OutputKind:  # type: ignore[override]
+        return OutputKind.TOKEN_IDS if self.attrs["dtype"] == "int" else OutputKind.VALUE
+
     def value_shape(self) -> tuple:
         return ((None,) if self.attrs["batched"] else ()) + tuple(self.attrs["shape"])
 
@@ -46,6 +51,8 @@ class Label(SourceOp):
     """Class targets y: one integer class id per example."""
 
     name = "Label"
+    role = Role.LABEL
+    output_kind = OutputKind.CLASS_IDS
     category = "Sources"
     leibniz = "y"
     out_dtype = "int"
@@ -63,6 +70,7 @@ class Constant(SourceOp):
     """A fixed number or array that never changes and gets no update."""
 
     name = "Constant"
+    role = Role.CONSTANT
     category = "Sources"
     leibniz = "c"
     attr_specs = (Attr("value", "floats", 1.0, "the number, or a nested list of numbers"),)
@@ -76,6 +84,7 @@ class Constant(SourceOp):
 
 
 INITIALISERS = ("zeros", "ones", "normal", "uniform", "xavier", "constant")
+MAX_INIT_SCALE = 1e6  # far beyond any useful start, far below where drawing values overflows (1e308)
 
 
 @register
@@ -83,13 +92,15 @@ class Parameter(SourceOp):
     """A learned array (θ, W, V, w, b) with a seeded initialiser; SGD updates it."""
 
     name = "Parameter"
+    role = Role.PARAMETER
     category = "Sources"
     leibniz = "θ"
     trainable = True
     attr_specs = (
         Attr("shape", "shape", (), "e.g. 3 for a vector θ, 3x4 for a matrix W; empty for a scalar"),
         Attr("init", "choice", "xavier", "how values start", INITIALISERS),
-        Attr("scale", "float", 0.1, "std of normal, half-width of uniform, or the constant", minimum=0.0),
+        Attr("scale", "float", 0.1, "std of normal, half-width of uniform, or the constant", minimum=0.0,
+             maximum=MAX_INIT_SCALE),
         Attr("seed", "int", 0, "random seed of the initialiser", minimum=0),
     )
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import op_facts
 from ..broadcast import fmt_shape
 from ..errors import ShapeError
 from ..registry import Attr, LocalRule, Op, Port, register
@@ -27,6 +28,7 @@ class Featurizer(Op):
     """Counts from token ids; ids are integers and carry no gradient."""
 
     category = "Text"
+    output_kind = op_facts.OutputKind.COUNTS
     inputs = (Port("ids", "token ids, 0 = padding", differentiable=False, integer=True),)
 
     def infer(self, shapes, names):
@@ -57,6 +59,9 @@ class BagOfWords(Featurizer):
 
     def size(self) -> int:
         return self.attrs["vocab_size"]
+
+    def id_limit(self, port, shapes):
+        return self.size()  # one count per word of the vocabulary
 
     def forward(self, ids):
         ids = np.asarray(ids, dtype=np.int64)
@@ -89,6 +94,7 @@ class Embedding(Op):
     """Embedding lookup f(w): the row of table E for each token id (padding gives zeros)."""
 
     name = "Embedding"
+    table_port = "E"
     category = "Text"
     leibniz = "f(w)"
     local_rules = {"E": LocalRule("∂out_t/∂E_w = 1 where position t holds word w: row w of ∂L/∂E sums the "
@@ -118,9 +124,19 @@ class Embedding(Op):
     def sample_inputs(self, rng):
         return [[rng.integers(0, 6, size=(2, 4)), rng.normal(size=(6, 3))]]
 
+    def id_limit(self, port, shapes):
+        table = shapes.get("E")
+        return table[0] if port == "ids" and table else None  # one row of E per word
+
 
 def windows(x: np.ndarray, width: int) -> np.ndarray:
-    """[x_{i}; …; x_{i+width−1}] for every position: (…, L, d) → (…, L−width+1, width·d)."""
+    """[x_{i}; …; x_{i+width−1}] for every position: (…, L, d) → (…, L−width+1, width·d).
+
+    ValueError in words when x has fewer than `width` positions (the caller names the node)."""
+    if np.ndim(x) < 2:
+        raise ValueError(f"a sequence of vectors (… × L × d) is needed, got {fmt_shape(np.shape(x))}")
+    if x.shape[-2] < width:
+        raise ValueError(f"{_positions(x.shape[-2])} fewer than the window width {width}")
     view = np.lib.stride_tricks.sliding_window_view(x, width, axis=-2)  # (…, T, d, w)
     view = np.swapaxes(view, -1, -2)  # (…, T, w, d): word order inside a window
     return view.reshape(view.shape[:-2] + (width * x.shape[-1],))
@@ -135,12 +151,21 @@ def unwindow(g: np.ndarray, width: int, shape: tuple) -> np.ndarray:
     return out
 
 
+def _positions(count: int) -> str:
+    return "1 position is" if count == 1 else f"{count} positions are"
+
+
 def _window_shape(shape, width, name) -> tuple:
     _need_rank(shape, 2, name, "a sequence of vectors (… × L × d)")
-    length = shape[-2]
-    if length is not None and length < width:
+    length, size = shape[-2], shape[-1]
+    if length is None or size is None:
+        # the batch axis B holds independent examples: windows across it would mix them
+        axis = "positions L" if length is None else "vector size d"
+        raise ShapeError(f"{name} is {fmt_shape(shape)}: its {axis} would be the batch axis B; "
+                         "windows need a sequence of vectors (… × L × d), e.g. from an Embedding")
+    if length < width:
         raise ShapeError(f"{name} has {length} positions, fewer than the window width {width}")
-    return shape[:-2] + (None if length is None else length - width + 1, width * shape[-1])
+    return shape[:-2] + (length - width + 1, width * size)
 
 
 @register
@@ -164,6 +189,9 @@ class Window(Op):
 
     def vjp(self, i, g, xs, out, ctx):
         return unwindow(g, self.attrs["width"], np.shape(xs[0]))
+
+    def window_width(self):
+        return self.attrs["width"]
 
 
 @register
@@ -200,6 +228,9 @@ class SeqConv(Op):
             return unwindow(g @ w.T, self.attrs["width"], np.shape(x))
         return ctx.reshape(-1, w.shape[0]).T @ g.reshape(-1, w.shape[1])  # shared filters: sum over positions
 
+    def window_width(self):
+        return self.attrs["width"]
+
 
 def competing_windows(ids: np.ndarray, steps: int) -> np.ndarray:
     """(…, T) True for the windows that may win a max over time: those holding at least one word.
@@ -235,6 +266,7 @@ class MaxPoolTime(Op):
     """Max over time a = maxᵢ aᵢ: the best position per feature; only the winner gets gradient."""
 
     name = "MaxPoolTime"
+    has_winners = True
     category = "Text"
     leibniz = "maxᵢ aᵢ"
     local_rules = {"x": LocalRule("∂out/∂x = 1 at the winning position of each feature, 0 everywhere else", ())}
