@@ -52,6 +52,7 @@ def build_actions(controller: "ExplainController", parent: QObject,
     actions["play"].triggered.connect(controller.play_pause)
     actions["sgd"].triggered.connect(lambda: controller.sgd_step(lr_of()))
     actions["predict"].toggled.connect(player.set_predict)
+    player.predict_changed.connect(actions["predict"].setChecked)  # P in presentation mode, a new graph
     actions["grad_width"].toggled.connect(lambda on: _set_grad_width(controller, on))
     actions["wiggle"].triggered.connect(controller.wiggle.run_selected)
     actions["check_all"].triggered.connect(controller.wiggle.run_all)

@@ -28,6 +28,7 @@ class TracePlayer(QObject):
     playing_changed = Signal(bool)
     loaded = Signal()
     revealed_changed = Signal(bool)  # predict-then-reveal: True once the current step is shown
+    predict_changed = Signal(bool)  # predict-then-reveal switched on or off (the player owns this setting)
 
     def __init__(self, parent: QObject | None = None, instant: bool = False):
         super().__init__(parent)
@@ -81,10 +82,13 @@ class TracePlayer(QObject):
 
     def set_predict(self, on: bool) -> None:
         """Predict-then-reveal: each new step shows '?' until reveal() (or advance()) is called."""
+        changed = bool(on) != self.predict
         self.predict = bool(on)
         self.revealed = True
         self._show(self.step)
         self.revealed_changed.emit(True)
+        if changed:
+            self.predict_changed.emit(self.predict)
 
     # ----- moving
     def seek(self, k: int) -> None:
