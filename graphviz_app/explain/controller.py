@@ -54,16 +54,31 @@ class ExplainController(QObject):
     def set_graph(self, graph: Graph) -> None:
         """Follow a new graph (after Open/New): forget the trace, offer its examples."""
         if self.graph is not None:
-            for name in STRUCTURE_EVENTS + ("value_changed",):
-                getattr(self.graph.events, name).unsubscribe(self._graph_edited)
+            self._subscribe(self.graph, False)
         self.graph = graph
-        for name in STRUCTURE_EVENTS + ("value_changed",):
-            getattr(graph.events, name).subscribe(self._graph_edited)
+        self._subscribe(graph, True)
         self.clear()
+        self.player.set_predict(False)
         self.picker.set_graph(graph)
         self.wiggle.set_graph(graph)
 
-    def _graph_edited(self, *args: Any) -> None:
+    def _subscribe(self, graph: Graph, on: bool) -> None:
+        for name in STRUCTURE_EVENTS:
+            event = getattr(graph.events, name)
+            event.subscribe(self._structure_edited) if on else event.unsubscribe(self._structure_edited)
+        event = graph.events.value_changed
+        event.subscribe(self._values_edited) if on else event.unsubscribe(self._values_edited)
+
+    def _structure_edited(self, *args: Any) -> None:
+        self.picker.follow_graph()
+        self.wiggle.forget()
+        self._graph_edited()
+
+    def _values_edited(self, *args: Any) -> None:
+        self.wiggle.forget()  # the checks were made with the old weights, also when an SGD step moved them
+        self._graph_edited()
+
+    def _graph_edited(self) -> None:
         if self._applying:
             return
         self.fresh = False
