@@ -60,6 +60,7 @@ class Presentation(QObject):
             "state": host.windowState(), "theme": w.theme_name,
             "widgets": [x for x in host.findChildren(QDockWidget) + host.findChildren(QToolBar)
                         if x.isVisible() and x.parent() is host],
+            "layout": host.saveState(),  # which tab of each dock group is in front, and the dock sizes
             "menubar": host.menuBar().isVisible(), "statusbar": host.statusBar().isVisible(),
             "view": w.view.zoom_state(),
         }
@@ -87,6 +88,7 @@ class Presentation(QObject):
         host.setWindowState(saved["state"])
         for widget in saved["widgets"]:
             widget.show()
+        host.restoreState(saved["layout"])
         host.menuBar().setVisible(saved["menubar"])
         host.statusBar().setVisible(saved["statusbar"])
         w.view.set_zoom_state(saved["view"])
