@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from engine import Graph
 from graphviz_app.canvas.edge_item import EdgeLabelItem
-from graphviz_app.canvas.value_panel import cell_colors, color_range, heatmap_image
+from graphviz_app.canvas.heatmap import cell_colors, color_range, heatmap_image
 from graphviz_app.theme import LIGHT
 from tests.gui.test_canvas import images_differ, render_item
 
@@ -137,13 +137,28 @@ def paint_label(label: EdgeLabelItem, zoom: float) -> QImage:
     return image
 
 
-def test_edge_labels_are_cached_and_drop_their_text_when_too_small_to_read(qapp):
+def label_texts(label: EdgeLabelItem, zoom: float) -> list:
+    from graphviz_app.explain.legibility import TextRecorder
+
+    device = TextRecorder(400, 200)
+    painter = QPainter(device)
+    painter.translate(200, 100)
+    painter.scale(zoom, zoom)
+    label.paint(painter, QStyleOptionGraphicsItem(), None)
+    painter.end()
+    return device.engine.texts
+
+
+def test_edge_labels_are_cached_and_show_their_product_large_when_zoomed_out(qapp):
     one, other = EdgeLabelItem(LIGHT), EdgeLabelItem(LIGHT)
-    one.set_text("∂L/∂a = 0.25", False, None)
-    other.set_text("∂L/∂a = 0.75", False, None)
+    one.set_text("∂L/∂a = ∂b/∂a · ∂L/∂b\n= 0.5 · 0.5 = 0.25", False, None, "0.25")
+    other.set_text("∂L/∂a = ∂b/∂a · ∂L/∂b\n= 0.5 · 1.5 = 0.75", False, None, "0.75")
     assert one.cacheMode() == QGraphicsItem.DeviceCoordinateCache
-    assert images_differ(paint_label(one, 1.0), paint_label(other, 1.0))
-    assert not images_differ(paint_label(one, 0.3), paint_label(other, 0.3))
+    assert images_differ(paint_label(one, 0.3), paint_label(other, 0.3))  # never a box without its text
+    near, far = label_texts(one, 1.0), label_texts(one, 0.3)
+    assert [t.text for t in near] == ["∂L/∂a = ∂b/∂a · ∂L/∂b", "= 0.5 · 0.5 = 0.25"]
+    assert [t.text for t in far] == ["0.25"]
+    assert far[0].px > 2 * 0.3 * LIGHT.label_px  # the product alone, in type more than twice as large
 
 
 def test_regions_grow_around_value_panels(make_scene, mlp_graph):
