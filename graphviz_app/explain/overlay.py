@@ -8,11 +8,14 @@ import numpy as np
 
 from engine.data import tokenize
 from engine.graph import Graph
-from engine.trace import BackwardStep, ForwardStep, NoGradStep, SumStep, Trace, UpdateStep
-
+from engine.replay.features import active_features
 from engine.replay.narration import Narrator
 from engine.replay.state import TraceState, state_at
+from engine.replay.update import change_text
 from engine.replay.winners import winner_cells
+from engine.trace import BackwardStep, ForwardStep, NoGradStep, SumStep, Trace, UpdateStep
+
+from ..canvas.label_place import arrange as arrange_labels
 
 DECADES = 5.0  # gradient magnitudes spanning this many powers of ten map onto the edge widths
 MIN_WIDTH, MAX_WIDTH = 0.8, 5.0
@@ -30,6 +33,7 @@ class OverlayOptions:
     tokens: list[str] | None = None  # the typed headline's words (unknown ones keep their text)
     class_names: list[str] | None = None
     probs_nodes: set[str] = field(default_factory=set)  # nodes drawn as probability bars
+    score_nodes: set[str] = field(default_factory=set)  # nodes holding one score per class (a softmax's input)
     check_badges: dict[str, tuple[str, str]] = field(default_factory=dict)  # wiggle check: text, tone
 
 
@@ -38,6 +42,9 @@ def options_for(graph: Graph) -> OverlayOptions:
     from engine.replay.samples import dataset_of  # reads the data set only when the overlay is made
 
     probs = {n.id for n in graph.nodes.values() if n.op_name == "Softmax"}
+    scores = {e.src for e in graph.edges.values()
+              if graph.nodes[e.dst].op_name == "Softmax" or (graph.nodes[e.dst].op_name == "SoftmaxCrossEntropy"
+                                                             and e.port == "z")}
     try:
         data = dataset_of(graph)
     except Exception:  # noqa: BLE001 - a missing data set only costs the words of the winner
@@ -46,19 +53,21 @@ def options_for(graph: Graph) -> OverlayOptions:
     classes = list(data.class_names) if data is not None else None
     text = graph.meta.get("sample_text")
     tokens = tokenize(text) if isinstance(text, str) else None  # used only where it matches the ids
-    return OverlayOptions(vocab_words=words, class_names=classes, probs_nodes=probs, tokens=tokens)
+    return OverlayOptions(vocab_words=words, class_names=classes, probs_nodes=probs, score_nodes=scores,
+                          tokens=tokens)
 
 
 class _Shown:
     """What one node item shows now; arrays compare by identity (a trace never changes them)."""
 
-    __slots__ = ("value", "kind", "grad", "state", "badge", "hidden", "marks")
+    __slots__ = ("value", "kind", "grad", "state", "badge", "hidden", "marks", "words")
 
     def __init__(self) -> None:
         self.value, self.kind, self.grad, self.state = None, "auto", None, None
         self.badge: tuple[str | None, str] = (None, "info")
         self.hidden = False
         self.marks: list | None = None
+        self.words: list | None = None
 
 
 _UNSET = object()  # a _Shown field not yet sent to the item
@@ -91,8 +100,33 @@ class Overlay:
         self._winners = self.narrator.winners
         self._winner_cells = winner_cells(self.graph, trace)  # a max-pool's input → its winning cells
         self._past_labels = self._label_policy()
-        for node_id in self.options.probs_nodes & set(scene.node_items):
+        self._words = {n: w for n in self.graph.nodes
+                       if (w := active_features(self.graph, trace, n, self.narrator.reader)) is not None}
+        self._updates = {s.node: k for k, s in enumerate(trace.steps) if isinstance(s, UpdateStep)}
+        self._update_edges = self._edges_for_updates()
+        classy = (self.options.probs_nodes | self.options.score_nodes) & set(scene.node_items)
+        for node_id in classy:
             scene.node_items[node_id].set_class_names(self.options.class_names)
+
+    def _edges_for_updates(self) -> dict[str, str]:
+        """Edge id → parameter id: the first edge leaving each updated parameter carries its SGD step."""
+        out = {}
+        for node_id in self._updates:
+            edges = sorted(self.graph.outgoing(node_id), key=lambda e: e.id)
+            if edges:
+                out[edges[0].id] = node_id
+        return out
+
+    def label_edge(self, k: int) -> str | None:
+        """The edge whose label explains step k (backward: its edge; update: the parameter's first edge)."""
+        if k < 0:
+            return None
+        step = self.trace.steps[k]
+        if isinstance(step, (BackwardStep, NoGradStep)):
+            return step.edge
+        if isinstance(step, UpdateStep):
+            return next((e for e, n in self._update_edges.items() if n == step.node), None)
+        return None
 
     def __len__(self) -> int:
         return len(self.trace)
@@ -121,6 +155,7 @@ class Overlay:
             self._show_node(node_id, item, state, conceal and state.phase == "forward")
         for edge_id, item in self.scene.edge_items.items():
             self._show_edge(edge_id, item, state, conceal)
+        arrange_labels(self.scene, self.label_edge(k))
         if not arriving:
             self.pulse(k, None)
 
@@ -128,7 +163,9 @@ class Overlay:
         value = state.values.get(node_id)
         if value is not None and value.dtype.kind in "iu" and value.size > 4:
             value = None  # token ids are words, not quantities: the edge label names them instead
-        kind = "probs" if node_id in self.options.probs_nodes else "auto"
+        kind = "probs" if node_id in self.options.probs_nodes else (
+            "scores" if node_id in self.options.score_nodes and self.options.class_names else "auto")
+        words = self._words.get(node_id) if value is not None else None
         badge = self._badge(node_id, state)
         grad = state.grads.get(node_id)
         node_state = state.node_states.get(node_id)
@@ -137,6 +174,7 @@ class Overlay:
         if shown is None:  # first paint of this node: set every overlay, in the one re-layout below
             shown = self._node_shown[node_id] = _Shown()
             shown.value = shown.kind = shown.grad = shown.state = shown.badge = shown.hidden = shown.marks = _UNSET
+            shown.words = _UNSET
         pool = self._winner_cells.get(node_id)
         marks = pool[1] if pool is not None and pool[0] in state.values else None
         # one batched call with only what changed: a re-layout rebuilds the node's pictures
@@ -154,6 +192,8 @@ class Overlay:
             shown.hidden = changes["hidden"] = conceal
         if shown.marks is not marks:
             shown.marks = changes["marks"] = marks
+        if shown.words is not words:
+            shown.words = changes["words"] = words
         if changes:
             item.set_display(**changes)
 
@@ -164,8 +204,17 @@ class Overlay:
             step = self.trace.steps[index]
             if isinstance(step, SumStep):
                 return self.labeller.sum_badge(step), "info"
-            return "updated: " + self._update_badge(step), "ok"
+            return "updated: " + change_text(step, self.labeller.name(step.node)), "ok"
+        if node_id == self.trace.target and self._loss_recomputed(state):
+            change = self.narrator.loss_change()
+            if change:
+                return change, "ok"
         return self.options.check_badges.get(node_id, (None, "info"))
+
+    def _loss_recomputed(self, state: TraceState) -> bool:
+        """True once the last SGD update of the trace is shown: the loss can be given with the new weights."""
+        last = self.narrator.last_update
+        return last is not None and state.badges.get(self.trace.steps[last].node) == last
 
     def forget_shown(self) -> None:
         """Repaint every item on the next show() (after an option changed)."""
@@ -177,19 +226,16 @@ class Overlay:
         self.options.check_badges = dict(badges)
         self.forget_shown()
 
-    def _update_badge(self, step: UpdateStep) -> str:
-        if np.size(step.before) == 1:
-            return (f"{self.labeller.name(step.node)} {float(np.reshape(step.before, -1)[0]):.4g} → "
-                    f"{float(np.reshape(step.after, -1)[0]):.4g}").replace("-", "−")
-        return "Θ − α∇Θ L"
-
     def _show_edge(self, edge_id: str, item: Any, state: TraceState, hidden: bool) -> None:
         k = state.edge_steps.get(edge_id)
-        label = None if k is None else self._label(k, state)
+        label = self._update_label(edge_id, state)
+        if label is None and k is not None:
+            label = self._label(k, state)
         edge = self.graph.edges.get(edge_id)
         if label is None and edge is not None:
-            label = self._forward_label(edge, state)
-        conceal = hidden and edge_id == state.focus_edge
+            forward = self._forward_label(edge, state)
+            label = None if forward is None else (forward, forward)
+        conceal = hidden and edge_id in (state.focus_edge, self.label_edge(state.focus_step))
         style = self._style(edge_id) if k is not None and self.trace.steps[k].kind == "backward" else (None, None)
         shown = self._edge_shown.get(edge_id)
         if shown is None:
@@ -197,7 +243,7 @@ class Overlay:
             item.clear_display()
         if shown[0] != label:
             shown[0] = label
-            item.set_label(label)
+            item.set_label(*(label or (None, None)))
         if shown[1] != conceal:
             shown[1] = conceal
             item.set_label_hidden(conceal)
@@ -228,13 +274,26 @@ class Overlay:
         # a small graph keeps every chain rule; a lecture-sized one the ∂L/∂in; a large one its colours only
         return "full" if edges <= FULL_LABEL_EDGES else ("compact" if edges <= COMPACT_LABEL_EDGES else "none")
 
-    def _label(self, k: int, state: TraceState) -> str | None:
+    def _label(self, k: int, state: TraceState) -> tuple[str, str] | None:
+        """(label, what it shrinks to when zoomed out) of backward step k, by the label policy."""
         step = self.trace.steps[k]
+        compact = self.narrator.product_text(k)
         if k == state.focus_step or self._past_labels == "full":
-            return self.narrator.edge_label(k, True)
+            return self.narrator.edge_label(k, True), compact
         if self._past_labels == "compact" or isinstance(step, NoGradStep):
-            return self.narrator.edge_label(k, False)
+            return self.narrator.edge_label(k, False), compact
         return None
+
+    def _update_label(self, edge_id: str, state: TraceState) -> tuple[str, str] | None:
+        """The SGD step of the parameter this edge leaves, once it happened: in full on its step, else short."""
+        param = self._update_edges.get(edge_id)
+        k = None if param is None else self._updates[param]
+        if k is None or state.badges.get(param) != k:
+            return None
+        if k == state.focus_step or self._past_labels == "full":
+            return self.narrator.update_label(k), self.narrator.product_text(k)
+        short = change_text(self.trace.steps[k], self.labeller.name(param))
+        return short, short
 
     def _forward_label(self, edge: Any, state: TraceState) -> str | None:
         """Before backward reaches an edge: the headline leaving a token-id node, a max-pool's winner."""
