@@ -136,6 +136,13 @@ class ExplainController(QObject):
         """Compute a trace unless the current one is still fresh."""
         return (self.trace is not None and self.fresh) or self.compute() is not None
 
+    def ensure_steps(self) -> bool:
+        """A trace to step through: the one shown while steps are left (an SGD step's, whose update made it
+        stale, included), else a fresh one."""
+        if self.trace is not None and self.player.step < self.player.last:
+            return True
+        return self.ensure_trace()
+
     def _phase_end(self, kind: str) -> int:
         assert self.trace is not None
         indices = [i for i, s in enumerate(self.trace.steps) if s.kind in kind.split()]
@@ -162,7 +169,7 @@ class ExplainController(QObject):
 
     def step(self) -> None:
         """One event of the trace (computing the trace first if needed)."""
-        if self.ensure_trace():
+        if self.ensure_steps():
             self.player.advance()
 
     def step_back(self) -> None:
@@ -172,7 +179,7 @@ class ExplainController(QObject):
 
     def play_pause(self) -> None:
         """Play the whole trace, or pause it."""
-        if self.ensure_trace():
+        if self.ensure_steps():
             self.player.toggle()
 
     def sgd_step(self, lr: float) -> None:

@@ -86,7 +86,7 @@ class Presentation(QObject):
         self.controller.player.refresh()  # edge colours follow the theme
         host.showFullScreen()
         self._set_active(True)
-        self.controller.ensure_trace()
+        self.controller.ensure_steps()
         w.view.setFocus()
         self._update_caption(self.controller.player.step)
         self._frame()
@@ -131,7 +131,7 @@ class Presentation(QObject):
 
     def _next(self) -> None:
         """→ scrubs one step on at once (no animation, nothing hidden)."""
-        if self.controller.ensure_trace():
+        if self.controller.ensure_steps():
             self.controller.player.seek(self.controller.player.step + 1)
 
     def _toggle_predict(self) -> None:

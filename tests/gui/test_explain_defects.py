@@ -185,3 +185,22 @@ def test_esc_from_presentation_keeps_the_dock_tabs(make_window, qtbot):
     key(qtbot, w, Qt.Key.Key_Escape)
     qtbot.wait(10)
     assert current_tabs(w) == before
+
+
+def test_stepping_after_an_sgd_step_walks_through_that_step_instead_of_starting_afresh(make_window, qtbot):
+    w = make_window(chain_rule())
+    controller = w.explain.controller
+    controller.player.instant = False  # as in the app: the SGD step plays, the presenter steps along
+    key(qtbot, w, Qt.Key.Key_F5)
+    w.explain.actions["sgd"].trigger()
+    sgd_trace = controller.trace
+    assert sgd_trace.steps_of("update") and controller.player.playing
+    for _ in range(len(sgd_trace)):
+        if controller.player.step == len(sgd_trace) - 1:
+            break
+        key(qtbot, w, Qt.Key.Key_Right)
+        assert controller.trace is sgd_trace
+    assert controller.player.step == len(sgd_trace) - 1  # the update of w, with the loss recomputed
+    assert "After the update, loss" in w.explain.presentation.caption.text()
+    key(qtbot, w, Qt.Key.Key_Right)  # past the end: a fresh trace with the new weights
+    assert controller.trace is not sgd_trace and not controller.trace.steps_of("update")
