@@ -216,6 +216,14 @@ def test_an_sgd_step_shows_the_entries_it_moves_most_with_alpha_and_the_gradient
     assert lines[4].startswith("… 13 more entries")
 
 
+def test_entries_are_named_with_subscripts_that_cannot_run_together():
+    from engine.replay.update import entry_name
+
+    assert entry_name("w", ()) == "w"
+    assert entry_name("θ", (2,)) == "θ₃" and entry_name("W", (0, 1)) == "W₁,₂"
+    assert entry_name("b₁", (124,)) == "b₁[125]" and entry_name("W", (11, 2)) == "W[12, 3]"
+
+
 def test_the_loss_is_recomputed_with_the_updated_weights():
     from engine.replay.update import loss_after_update
 

@@ -14,10 +14,14 @@ _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def entry_name(name: str, index: tuple[int, ...]) -> str:
-    """The slides' subscripts, counting from one: θ₃, W₁,₂ (a scalar keeps its bare name)."""
+    """The slides' subscripts, counting from one: θ₃, W₁,₂; brackets where subscripts would run together
+    (b₁[125], W[12, 3]); a scalar keeps its bare name."""
     if not index:
         return name
-    return name + ",".join(str(i + 1).translate(_SUB) for i in index)
+    numbers = [str(i + 1) for i in index]
+    if name[-1:] in "₀₁₂₃₄₅₆₇₈₉ᵢⱼ" or any(len(n) > 1 for n in numbers):
+        return f"{name}[{', '.join(numbers)}]"
+    return name + ",".join(n.translate(_SUB) for n in numbers)
 
 
 def moved_entries(step: UpdateStep, limit: int = SHOWN_ENTRIES) -> list[tuple[int, ...]]:

@@ -59,7 +59,7 @@ class Camera(QObject):
         if node_id not in self.scene.node_items:
             return QRectF()
         item = self.scene.visible_item(node_id)
-        return item.mapRectToScene(item.body)
+        return item.sceneBoundingRect()  # the body with its badge and a margin
 
     def _label_rect(self, edge_id: str | None) -> QRectF:
         edge = self.scene.edge_items.get(edge_id) if edge_id is not None else None
