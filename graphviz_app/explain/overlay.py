@@ -60,10 +60,11 @@ def options_for(graph: Graph) -> OverlayOptions:
 class _Shown:
     """What one node item shows now; arrays compare by identity (a trace never changes them)."""
 
-    __slots__ = ("value", "kind", "grad", "state", "badge", "hidden", "marks", "words")
+    __slots__ = ("value", "kind", "grad", "state", "badge", "hidden", "marks", "words", "on_item")
 
     def __init__(self) -> None:
         self.value, self.kind, self.grad, self.state = None, "auto", None, None
+        self.on_item: tuple | None = None  # the item's own arrays right after this overlay set them (by identity)
         self.badge: tuple[str | None, str] = (None, "info")
         self.hidden = False
         self.marks: list | None = None
@@ -171,6 +172,9 @@ class Overlay:
         node_state = state.node_states.get(node_id)
         conceal = hidden and node_id == state.focus_node
         shown = self._node_shown.get(node_id)
+        held = shown.on_item if shown is not None else None
+        if held is not None and (item.display.value is not held[0] or item.display.grad is not held[1]):
+            shown = None  # someone else painted on the node (the training tint): take it back
         if shown is None:  # first paint of this node: set every overlay, in the one re-layout below
             shown = self._node_shown[node_id] = _Shown()
             shown.value = shown.kind = shown.grad = shown.state = shown.badge = shown.hidden = shown.marks = _UNSET
@@ -196,6 +200,7 @@ class Overlay:
             shown.words = changes["words"] = words
         if changes:
             item.set_display(**changes)
+        shown.on_item = (item.display.value, item.display.grad)
 
     def _badge(self, node_id: str, state: TraceState) -> tuple[str | None, str]:
         """(text, tone): the fan-out Σ or the update of this step, else a wiggle-check result."""
@@ -247,7 +252,7 @@ class Overlay:
         if shown[1] != conceal:
             shown[1] = conceal
             item.set_label_hidden(conceal)
-        if shown[2] != style:
+        if shown[2] != style or (item.color, item.width) != style:  # the training tint restyles edges too
             shown[2] = style
             item.set_style(*style)
 

@@ -204,3 +204,17 @@ def test_stepping_after_an_sgd_step_walks_through_that_step_instead_of_starting_
     assert "After the update, loss" in w.explain.presentation.caption.text()
     key(qtbot, w, Qt.Key.Key_Right)  # past the end: a fresh trace with the new weights
     assert controller.trace is not sgd_trace and not controller.trace.steps_of("update")
+
+
+def test_explain_takes_the_canvas_back_from_the_training_tint(make_window, qtbot):
+    from engine.examples.text import headline_classifier
+
+    w = make_window(headline_classifier())
+    x = w.scene.node_items[w.graph.find("x").id]
+    w.explain.actions["sgd"].trigger()
+    w.training.paint_canvas()  # the tint follows the new weights: the example's values on every node
+    assert x.display.value is not None
+    w.explain.controller.player.seek(3)
+    assert x.display.value is None  # token ids: the edge label gives the words, the node no heatmap
+    p = w.scene.node_items[w.graph.find("p").id]
+    assert p.display.value is None  # step 3 is before p is computed
