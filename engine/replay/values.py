@@ -105,7 +105,7 @@ def main_text(value: np.ndarray | None, kind: str = "auto", class_names: Sequenc
         best = int(np.argmax(scores))
         return f"{class_name(class_names, best)} {fmt_value(scores[best])}"
     if words:
-        return f"{len(words)} words: {words[0][0]} …" if len(words) > 1 else f"1 word: {words[0][0]}"
+        return f"{len(words)} words" if len(words) > 1 else f"1 word: {words[0][0]}"
     if arr.size == 1:
         return fmt_value(arr.reshape(-1)[0])
     rows = entry_rows(arr, 4)

@@ -86,7 +86,8 @@ class Presentation(QObject):
         self.controller.player.refresh()  # edge colours follow the theme
         host.showFullScreen()
         self._set_active(True)
-        self.controller.ensure_steps()
+        if self.controller.trace is None:  # a trace on the canvas (an SGD step's, even stale) stays
+            self.controller.ensure_trace()
         w.view.setFocus()
         self._update_caption(self.controller.player.step)
         self._frame()
