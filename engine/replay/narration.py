@@ -27,6 +27,7 @@ class Narrator:
         self.labeller = Labeller(trace, {n.id: n.name for n in graph.nodes.values()})
         self.winners = self._pool_winners()
         self._edge_labels: dict[tuple[int, bool], str] = {}
+        self._products: dict[int, str] = {}
         updates = [k for k, step in enumerate(trace.steps) if isinstance(step, UpdateStep)]
         self.last_update = updates[-1] if updates else None
         self._loss_after: tuple[float | None] | None = None  # computed when first asked for
@@ -130,12 +131,16 @@ class Narrator:
 
     def product_text(self, k: int) -> str:
         """What a label shows when zoomed out: the product alone (or what replaces it on this step)."""
-        step = self.trace.steps[k]
-        if isinstance(step, BackwardStep):
-            return value_part(step.product).removeprefix("= ")
-        if isinstance(step, UpdateStep):
-            return update_lines(step, self.labeller.name(step.node), limit=1)[1].split(": ", 1)[1].split(" = ")[-1]
-        return self.edge_label(k, False)
+        if k not in self._products:
+            step = self.trace.steps[k]
+            if isinstance(step, BackwardStep):
+                text = value_part(step.product).removeprefix("= ")
+            elif isinstance(step, UpdateStep):
+                text = update_lines(step, self.labeller.name(step.node), limit=1)[1].split(" = ")[-1]
+            else:
+                text = self.edge_label(k, False)
+            self._products[k] = text
+        return self._products[k]
 
     def loss_change(self) -> str | None:
         """'loss 0.953 → 0.871': the example's loss before and after the trace's SGD step (None without one)."""

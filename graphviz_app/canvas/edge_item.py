@@ -313,7 +313,8 @@ class EdgeItem(QGraphicsItem):
                 self.scene().addItem(self.label_item)
         self.label_item.set_text(self.label_text or "", self.label_hidden, QColor(self.color) if self.color else None,
                                  self.label_compact)
-        self._place_label()
+        # on the edge for now: whoever shows labels places them all at once (canvas/label_place.py)
+        self.label_item.place(self._path.pointAtPercent(0.5))
         self.label_item.setVisible(self.isVisible())
 
     # ----- geometry

@@ -53,6 +53,7 @@ def _covered(box: Rect, obstacles: list[Rect]) -> float:
 def _escape(anchor: Point, w: float, h: float, obstacles: list[Rect], direction: int, gap: float) -> Point:
     """From `anchor`, move up (−1) or down (+1) past every obstacle the label would cover."""
     x, y = anchor
+    obstacles = [o for o in obstacles if o[2] > x - w / 2 and o[0] < x + w / 2]  # only those in its column
     for _ in range(12):
         hits = [o for o in obstacles if _overlap(_box((x, y), w, h), o) > 0]
         if not hits:
@@ -79,13 +80,18 @@ def place_labels(requests: list[LabelRequest], obstacles: list[Rect], gap: float
     out: dict[str, Placement] = {}
     for request in requests:
         w, h = request.width, request.height
+        xs = [a[0] for a in request.anchors]
+        left, right = min(xs) - w, max(xs) + w
+        near = [o for o in taken if o[2] > left and o[0] < right]  # every candidate lies in this column
         best, best_cost = None, None
-        for center, anchor in _candidates(request, taken, gap):
+        for center, anchor in _candidates(request, near, gap):
             box = _box(center, w, h)
             distance = abs(center[0] - anchor[0]) + abs(center[1] - anchor[1])
-            cost = 1000.0 * _covered(box, taken) + distance
+            cost = 1000.0 * _covered(box, near) + distance
             if best_cost is None or cost < best_cost:
                 best, best_cost = (center, anchor), cost
+            if cost == 0.0:
+                break  # on its edge and covering nothing: nothing is better
         if best is None:
             continue
         center, anchor = best
@@ -101,16 +107,25 @@ def rect_tuple(rect: QRectF, margin: float = 0.0) -> Rect:
     return (rect.left() - margin, rect.top() - margin, rect.right() + margin, rect.bottom() + margin)
 
 
-def arrange(scene, first: str | None = None) -> None:
-    """Place every shown edge label of a scene (the label of edge `first` before the others)."""
+def arrange(scene, first: str | None = None, previous: tuple | None = None) -> tuple | None:
+    """Place every shown edge label of a scene (the label of edge `first` before the others).
+
+    Returns what the labels were placed around; given that as `previous` and nothing moved, it does nothing.
+    """
     s = scene.theme.scale
     shown = [(edge_id, item) for edge_id, item in scene.edge_items.items()
              if item.label_item is not None and item.label_item.isVisible()]
     if not shown:
-        return
+        return None
     shown.sort(key=lambda pair: pair[0] != first)
-    obstacles = [rect_tuple(item.mapRectToScene(item.body), 8 * s)
-                 for item in list(scene.node_items.values()) + list(scene.block_items.values()) if item.isVisible()]
+    nodes = [item for item in list(scene.node_items.values()) + list(scene.block_items.values()) if item.isVisible()]
+    bodies = [item.mapRectToScene(item.body) for item in nodes]
+    # a label whose text changed was put back on its edge by the edge item: the text is part of the signature
+    signature = (first, tuple((e, i.label_item.shown_text(), i.path().boundingRect().getRect()) for e, i in shown),
+                 tuple(b.getRect() for b in bodies))
+    if signature == previous:
+        return signature
+    obstacles = [rect_tuple(body, 8 * s) for body in bodies]
     obstacles += [rect_tuple(item.mapRectToScene(item.title_rect()))
                   for item in scene.region_items.values() if item.isVisible()]
     requests = []
@@ -124,3 +139,4 @@ def arrange(scene, first: str | None = None) -> None:
         if where is not None:
             leader = None if where.leader is None else QPointF(*where.leader)
             item.label_item.place(QPointF(*where.center), leader)
+    return signature

@@ -6,6 +6,7 @@ vector, a class with its probability) in type as large as the box allows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
@@ -65,15 +66,22 @@ class CompactFace:
             painter.drawText(rect, Qt.AlignCenter, text)
 
 
+@lru_cache(maxsize=4096)
+def _size_at_100(family: str, weight: int, text: str) -> tuple[float, float]:
+    """(advance, height) of `text` at 100 px: sizes scale linearly, so one measurement fits every box."""
+    probe = QFont(family)
+    probe.setWeight(QFont.Weight(weight))
+    probe.setPixelSize(100)
+    probe.setHintingPreference(QFont.PreferNoHinting)
+    metrics = QFontMetricsF(probe)
+    return metrics.horizontalAdvance(text), metrics.height()
+
+
 def _fitted(base: QFont, text: str, width: float, height: float) -> QFont:
     """`base` at the largest pixel size at which `text` fits width × height."""
-    probe = QFont(base)
-    probe.setPixelSize(100)
-    metrics = QFontMetricsF(probe)
-    by_width = 100.0 * width / max(1.0, metrics.horizontalAdvance(text))
-    by_height = 100.0 * height / max(1.0, metrics.height())
+    advance, line = _size_at_100(base.family(), base.weight().value, text)
     font = QFont(base)
-    font.setPixelSize(max(4, int(min(by_width, by_height))))
+    font.setPixelSize(max(4, int(min(100.0 * width / max(1.0, advance), 100.0 * height / max(1.0, line)))))
     return font
 
 

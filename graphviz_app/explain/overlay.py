@@ -97,6 +97,7 @@ class Overlay:
         self._edge_shown: dict[str, list] = {}
         self._styles: dict[tuple[str, str], tuple[str, float]] = {}
         self._pulsing: set[str] = set()
+        self._arranged: tuple | None = None  # what the labels were last placed around
         self._strength = self._gradient_strengths()
         self._winners = self.narrator.winners
         self._winner_cells = winner_cells(self.graph, trace)  # a max-pool's input → its winning cells
@@ -156,7 +157,7 @@ class Overlay:
             self._show_node(node_id, item, state, conceal and state.phase == "forward")
         for edge_id, item in self.scene.edge_items.items():
             self._show_edge(edge_id, item, state, conceal)
-        arrange_labels(self.scene, self.label_edge(k))
+        self._arranged = arrange_labels(self.scene, self.label_edge(k), self._arranged)
         if not arriving:
             self.pulse(k, None)
 
@@ -282,11 +283,10 @@ class Overlay:
     def _label(self, k: int, state: TraceState) -> tuple[str, str] | None:
         """(label, what it shrinks to when zoomed out) of backward step k, by the label policy."""
         step = self.trace.steps[k]
-        compact = self.narrator.product_text(k)
         if k == state.focus_step or self._past_labels == "full":
-            return self.narrator.edge_label(k, True), compact
+            return self.narrator.edge_label(k, True), self.narrator.product_text(k)
         if self._past_labels == "compact" or isinstance(step, NoGradStep):
-            return self.narrator.edge_label(k, False), compact
+            return self.narrator.edge_label(k, False), self.narrator.product_text(k)
         return None
 
     def _update_label(self, edge_id: str, state: TraceState) -> tuple[str, str] | None:
