@@ -105,7 +105,7 @@ class NodeItem(NodeDisplay, QGraphicsItem):
 
     def displayed_texts(self) -> list[str]:
         """The texts currently drawn on the node (for tests and accessibility)."""
-        texts = [self.look.name, self.look.op_label, self.shape_text, *self.look.inputs]
+        texts = [self.look.name, self.look.op_label, self.shape_text]
         if self.display.badge:
             texts.append(self.display.badge)
         return [t for t in texts if t]
@@ -169,10 +169,7 @@ class NodeItem(NodeDisplay, QGraphicsItem):
             (QPointF(box.left() + pad, box.top() + 7 * s + name_h), static_text(self.look.op_label, op_font),
              op_font, "sub"),
         ]
-        port_h = f.metrics(f.port).height()
-        for i, name in enumerate(self.look.inputs):
-            y = box.top() + header_h + (i + 0.5) * row_h - port_h / 2
-            self._texts.append((QPointF(box.left() + 9 * s, y), static_text(name, f.port), f.port, "text"))
+        # port names stay off the canvas (they clashed with the lecture's symbols): a hovered port shows its name
         if self.shape_text:
             shape_st = static_text(self.shape_text, f.mono)
             x = box.right() - 10 * s - shape_st.size().width()

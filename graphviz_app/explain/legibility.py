@@ -104,6 +104,7 @@ class TextRecorder(QPaintDevice):
 
 def painted_texts(view) -> list[DrawnText]:
     """Every text the view paints now, in viewport pixels (item caches off, so nothing hides in a bitmap)."""
+    view.finish_zoom()  # the settled picture: while a zoom gesture runs, nodes are drawn as bitmaps
     scene = view.scene()
     area = view.viewport().rect()
     device = TextRecorder(area.width(), area.height())

@@ -215,3 +215,60 @@ def test_while_zooming_the_backdrop_keeps_the_colour_of_styled_edges(make_scene,
     assert tinted_pixels() == 0
     item.set_style(color="#e4572e", width=4.0)
     assert tinted_pixels() > 10
+
+
+def spread_region() -> Graph:
+    """A region whose members sit far apart (diagonally), with a node of no region near them."""
+    g = Graph()
+    x = g.add_node("Input", "x", pos=(0, 0))
+    a = g.add_node("Sigmoid", "a", pos=(700, 320))
+    other = g.add_node("Tanh", "t", pos=(700, -40))
+    g.connect(x.id, a.id, "x")
+    g.connect(x.id, other.id, "x")
+    g.add_region("hidden a = σ(x)", [x.id, a.id])
+    return g
+
+
+def test_a_region_is_one_outline_around_all_its_members_and_leaves_other_nodes_out(make_scene):
+    g = spread_region()
+    scene, _, _ = make_scene(g)
+    region = next(iter(scene.region_items.values()))
+    outline = region.outline().translated(region.pos())
+    assert len(region.outline().toSubpathPolygons()) == 1  # one area, not one box per member
+    for name in ("x", "a"):
+        item = scene.node_items[g.find(name).id]
+        assert outline.contains(item.mapRectToScene(item.body))
+    other = scene.node_items[g.find("t").id]
+    assert not outline.intersects(other.mapRectToScene(other.body))
+
+
+def test_a_region_title_sits_on_the_member_it_names(make_scene):
+    g = spread_region()
+    scene, _, _ = make_scene(g)
+    region = next(iter(scene.region_items.values()))
+    title = region.title_rect().translated(region.pos())
+    a, x = (scene.node_items[g.find(n).id].mapRectToScene(scene.node_items[g.find(n).id].body) for n in ("a", "x"))
+    assert abs(title.left() - a.left()) < abs(title.left() - x.left())  # "hidden a = σ(x)" names a first
+    assert title.bottom() <= a.top() + 20
+
+
+def test_port_names_stay_off_the_canvas_until_a_port_is_hovered(make_scene, qtbot):
+    from PySide6.QtTest import QTest
+
+    from graphviz_app.explain.legibility import painted_texts
+
+    g = Graph()
+    x = g.add_node("Input", "x", pos=(0, 0))
+    w = g.add_node("Parameter", "W", {"shape": [2, 2]}, pos=(0, -200))
+    mm = g.add_node("MatMul", "h", pos=(300, 0))
+    g.connect(x.id, mm.id, "x")
+    g.connect(w.id, mm.id, "W")
+    scene, view, _ = make_scene(g)
+    view.fit_all()
+    texts = {t.text for t in painted_texts(view)}
+    assert "h" in texts and "x" in texts and "W" in texts  # the nodes' names
+    port = scene.node_items[mm.id].inputs["W"]
+    assert sum(t.text == "W" for t in painted_texts(view)) == 1  # the parameter's name, not the port's
+    QTest.mouseMove(view.viewport(), view.mapFromScene(port.scenePos()))
+    qtbot.waitUntil(lambda: port.shown_name() == "W")
+    assert sum(t.text == "W" for t in painted_texts(view)) == 2  # now the hovered port says its name
