@@ -1,13 +1,14 @@
 """Running a graph: forward values, and the explained forward + backward pass as a Trace."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
 from .broadcast import fmt_shape
 from .errors import ExecutionError
 from .graph import Graph, Node
+from .ops.losses import CrossEntropy
 from .trace import BackwardStep, ForwardStep, NoGradStep, SeedStep, SumStep, Trace, UpdateStep
 
 Feeds = Mapping[str, Any]
@@ -52,20 +53,41 @@ def computable(graph: Graph, fed: Mapping[str, np.ndarray]) -> list[str]:
             good = node_id in fed or node.value is not None
         else:
             incoming = graph.incoming(node_id)
-            good = all(p in incoming and incoming[p].src in ok for p in node.op.port_names())
+            good = not node.op.open_ports(incoming) and all(e.src in ok for e in incoming.values())
         if good:
             ok.add(node_id)
             ready.append(node_id)
     return ready
 
 
+def stable_softmax(graph: Graph, node_id: str, rank: int | None) -> str | None:
+    """The Softmax whose probabilities this CrossEntropy reads, when the pair runs as one stable step, else None.
+
+    That is when the Softmax normalises the last axis of its `rank` axes and feeds nothing else: the loss is
+    then −log softmax(z)_y from the scores z, exact where p_y rounds to 0 (explain mode and the compiled
+    plan use the same rule).
+    """
+    if not isinstance(graph.nodes[node_id].op, CrossEntropy):
+        return None
+    edge = graph.incoming(node_id).get("p")
+    softmax = graph.nodes[edge.src] if edge is not None else None
+    if softmax is None or softmax.op_name != "Softmax" or len(graph.outgoing(softmax.id)) != 1 or not rank:
+        return None
+    return softmax.id if softmax.attrs["axis"] % rank == rank - 1 else None
+
+
 def _eval(graph: Graph, node_id: str, values: dict[str, np.ndarray]) -> tuple[tuple, np.ndarray, Any]:
     node = graph.nodes[node_id]
     incoming = graph.incoming(node_id)
-    xs = tuple(values[incoming[p].src] for p in node.op.port_names())
+    xs = tuple(values[incoming[p.name].src] for p in node.op.connected_ports(incoming))
+    softmax = stable_softmax(graph, node_id, np.ndim(xs[0]) if xs else None)
     try:
         with np.errstate(all="ignore"):
-            out, ctx = node.op.forward(*xs)
+            if softmax is not None and isinstance(node.op, CrossEntropy):
+                scores = values[graph.incoming(softmax)["x"].src]
+                out, ctx = node.op.forward_from_scores(scores, xs[1])  # ctx: log p
+            else:
+                out, ctx = node.op.forward(*xs)
     except Exception as exc:  # any numpy failure becomes a message naming the node
         raise ExecutionError(f"{node.op_name} '{node.name}': {exc}", node_id) from exc
     return xs, np.asarray(out, dtype=np.float64), ctx
@@ -142,6 +164,7 @@ def _backward(graph: Graph, order: list[str], target: str, values: dict, saved: 
     grads: dict[str, np.ndarray] = {target: np.ones_like(values[target])}
     parts: dict[str, list[tuple[str, np.ndarray]]] = {}
     steps.append(SeedStep(target, grads[target]))
+    stable = _stable_pairs(graph, order, values)
     for node_id in reversed(order):
         if node_id != target:
             if node_id not in parts:
@@ -154,25 +177,50 @@ def _backward(graph: Graph, order: list[str], target: str, values: dict, saved: 
         node = graph.nodes[node_id]
         if node.op.is_source:
             continue
-        xs, ctx = saved[node_id]
         incoming = graph.incoming(node_id)
-        for i, port in enumerate(node.op.inputs):
+        for i, port in enumerate(node.op.connected_ports(incoming)):
             edge = incoming[port.name]
             if not port.differentiable or values[edge.src].dtype.kind in "iu":
                 reason = "integer ids carry no gradient" if port.integer or values[edge.src].dtype.kind in "iu" \
                     else f"{node.op_name} is not differentiable in '{port.name}'"
                 steps.append(NoGradStep(edge.id, edge.src, node_id, port.name, reason))
                 continue
-            upstream = grads[node_id]
-            product = np.asarray(node.op.vjp(i, upstream, xs, values[node_id], ctx), dtype=np.float64)
-
-            def local(g, op=node.op, i=i, xs=xs, out=values[node_id], ctx=ctx):
-                return op.vjp(i, g, xs, out, ctx)
-
-            steps.append(BackwardStep(edge.id, edge.src, node_id, port.name, upstream, product,
-                                      _vjp=local, _in_shape=np.shape(xs[i])))
+            local, product = _edge_vjp(graph, node_id, i, values, saved, grads, stable)
+            steps.append(BackwardStep(edge.id, edge.src, node_id, port.name, grads[node_id], product,
+                                      _vjp=local, _in_shape=np.shape(saved[node_id][0][i])))
             parts.setdefault(edge.src, []).append((edge.id, product))
     return grads
+
+
+def _stable_pairs(graph: Graph, order: list[str], values: dict) -> dict[str, str]:
+    """{Softmax id: CrossEntropy id} for the pairs computed as one stable step (see stable_softmax)."""
+    pairs = {}
+    for node_id in order:
+        edge = graph.incoming(node_id).get("p")
+        softmax = stable_softmax(graph, node_id, np.ndim(values[edge.src]) if edge is not None else None)
+        if softmax is not None:
+            pairs[softmax] = node_id
+    return pairs
+
+
+def _edge_vjp(graph: Graph, node_id: str, i: int, values: dict, saved: dict, grads: dict,
+              stable: dict[str, str]) -> tuple[Callable[[np.ndarray], np.ndarray], np.ndarray]:
+    """(local vjp for the Jacobian display, product ∂L/∂in) for input i of a node."""
+    op, (xs, ctx), out = graph.nodes[node_id].op, saved[node_id], values[node_id]
+    if isinstance(op, CrossEntropy) and node_id in stable.values():
+        def local(g: np.ndarray) -> np.ndarray:
+            return op.vjp_from_scores(g, ctx, xs[1])  # ctx is log p: −1/(N p_y) even where p_y rounds to 0
+    else:
+        def local(g: np.ndarray) -> np.ndarray:
+            return op.vjp(i, g, xs, out, ctx)
+    loss = stable.get(node_id)
+    if loss is not None:
+        # the Softmax of a stable pair: its product is the loss's (softmax(z) − onehot(y))·g/N, the exact value
+        # of local · upstream where p_y · 1/p_y would be 0 · ∞; its local Jacobian stays the plain one
+        loss_op, (loss_xs, logp) = graph.nodes[loss].op, saved[loss]
+        if isinstance(loss_op, CrossEntropy):
+            return local, np.asarray(loss_op.scores_vjp(grads[loss], logp, loss_xs[1]), dtype=np.float64)
+    return local, np.asarray(local(grads[node_id]), dtype=np.float64)
 
 
 def _sgd_steps(graph: Graph, grads: dict, lr: float, apply_update: bool, steps: list) -> None:

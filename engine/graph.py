@@ -11,6 +11,7 @@ import numpy as np
 from . import ops as _ops  # noqa: F401  (registers every op)
 from .errors import AttrError, GraphError
 from .events import GraphEvents
+from .names import MAX_NAME_CHARS, name_problem
 from .registry import Op, get_op
 
 MAX_NODES = 5000
@@ -112,11 +113,12 @@ class Graph:
                 return candidate
 
     def unique_name(self, base: str) -> str:
-        """`base`, or base2, base3… if taken."""
+        """`base`, or base2, base3… if taken (a long base is shortened so the name stays within the limit)."""
         taken = {n.name for n in self.nodes.values()}
         if base not in taken:
             return base
-        return next(f"{base}{i}" for i in itertools.count(2) if f"{base}{i}" not in taken)
+        numbered = (base[:MAX_NAME_CHARS - len(str(i))] + str(i) for i in itertools.count(2))
+        return next(name for name in numbered if name not in taken)
 
     # ----- nodes
     def add_node(self, op: str, name: str | None = None, attrs: dict[str, Any] | None = None,
@@ -128,6 +130,8 @@ class Graph:
         node_id = node_id or self.new_id("n")
         if node_id in self.nodes:
             raise GraphError(f"node id '{node_id}' is already used")
+        if name:
+            _check_name(name)
         instance = get_op(op)(attrs)
         node = Node(node_id, instance, name or self.unique_name(_default_name(instance)),
                     (float(pos[0]), float(pos[1])))
@@ -170,9 +174,7 @@ class Graph:
 
     def rename(self, node_id: str, name: str) -> None:
         """Give a node a new display name."""
-        name = name.strip()
-        if not name or len(name) > 60:
-            raise GraphError("a name needs 1 to 60 characters")
+        name = _check_name(name.strip())
         self.node(node_id).name = name
         self.events.node_renamed.emit(node_id)
 
@@ -248,6 +250,14 @@ class Graph:
         if expected is not None and tuple(arr.shape) != tuple(expected):
             raise GraphError(f"value of '{node.name}' has shape {arr.shape}, expected {tuple(expected)}")
         return arr
+
+
+def _check_name(name: str) -> str:
+    """`name` if it follows the name rule (engine.names), else GraphError saying why."""
+    problem = name_problem(name)
+    if problem:
+        raise GraphError(problem)
+    return name
 
 
 def _initial_value(op: Op) -> np.ndarray | None:

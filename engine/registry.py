@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar
+from typing import Any, Callable, ClassVar, Collection
 
 import numpy as np
 
@@ -13,12 +13,13 @@ Shape = tuple  # ints, with None for the batch axis
 
 @dataclass(frozen=True)
 class Port:
-    """A named input of an op; ids and labels are `integer` and carry no gradient."""
+    """A named input of an op; ids and labels are `integer` and carry no gradient; an `optional` one may stay open."""
 
     name: str
     doc: str = ""
     differentiable: bool = True
     integer: bool = False
+    optional: bool = False  # only the last port; when open, forward/infer/vjp get one input fewer
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,16 @@ class Op:
         """Names of the input ports, in order."""
         return [p.name for p in cls.inputs]
 
+    @classmethod
+    def connected_ports(cls, connected: Collection[str]) -> list[Port]:
+        """The ports that receive a value, in order: every port in `connected` (an open optional one is left out)."""
+        return [p for p in cls.inputs if p.name in connected]
+
+    @classmethod
+    def open_ports(cls, connected: Collection[str]) -> list[str]:
+        """Names of the required ports missing from `connected`."""
+        return [p.name for p in cls.inputs if not p.optional and p.name not in connected]
+
     def set_attr(self, key: str, value: Any) -> None:
         """Validate and store one attribute."""
         self.attrs[key] = self.spec(key).validate(value)
@@ -207,6 +218,8 @@ def register(cls: type[Op]) -> type[Op]:
         raise TypeError(f"{cls.__name__} needs a name, a category and a one-line docstring")
     if cls.name in OPS:
         raise TypeError(f"op {cls.name} is registered twice")
+    if any(p.optional for p in cls.inputs[:-1]):
+        raise TypeError(f"{cls.__name__}: only the last input port may be optional")
     OPS[cls.name] = cls
     return cls
 

@@ -33,18 +33,19 @@ def infer_shapes(graph: Graph) -> ShapeReport:
         node = graph.nodes[node_id]
         label = f"{node.op_name} '{node.name}'"
         incoming = graph.incoming(node_id)
-        missing = [p for p in node.op.port_names() if p not in incoming]
+        missing = node.op.open_ports(incoming)
         if missing:
             report.shapes[node_id] = None
             report.errors[node_id] = f"{label}: input {', '.join(repr(p) for p in missing)} is not connected"
             continue
-        sources = [incoming[p].src for p in node.op.port_names()]
+        ports = node.op.connected_ports(incoming)
+        sources = [incoming[p.name].src for p in ports]
         in_shapes = [report.shapes.get(s) for s in sources]
         if any(s is None for s in in_shapes):
             report.shapes[node_id] = None  # the real problem is reported upstream
             continue
         names = [graph.nodes[s].name for s in sources]
-        wrong = [(p, s) for p, s in zip(node.op.inputs, sources) if p.integer and report.dtypes.get(s) == "float"]
+        wrong = [(p, s) for p, s in zip(ports, sources) if p.integer and report.dtypes.get(s) == "float"]
         if wrong:
             port, src = wrong[0]
             report.shapes[node_id] = None

@@ -17,6 +17,7 @@ from .palette import ICON_DIR
 from .recovery import RecoveryStore
 from .settings import set_application_names
 from .window.prompts import Prompts
+from .window.edit_ops import release_clipboard
 from .window.test_geometry import GeometryReporter
 
 GEOMETRY_ENV = "CGE_TEST_GEOMETRY"
@@ -77,5 +78,6 @@ def run_app(path: str | None = None) -> int:
     app.setWindowIcon(QIcon(str(ICON_DIR / "app.svg")))
     window = start_window(path)  # held here: the window lives as long as the event loop
     code = app.exec()
+    release_clipboard()
     window.deleteLater()
     return code

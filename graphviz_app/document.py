@@ -73,9 +73,11 @@ def serialization():
     return importlib.import_module("engine.serialization")
 
 
-def load_graph_file(path: str) -> Graph:
-    """Read a graph from .json (the app's format) or .onnx (the engine dispatches on the suffix)."""
-    return serialization().load_graph(path)
+def load_graph_file(path: str, notes: list[str] | None = None) -> Graph:
+    """Read a graph from .json (the app's format) or .onnx (the engine dispatches on the suffix).
+
+    `notes` receives a line for anything left out so the file could open (e.g. a bad sample value)."""
+    return serialization().load_graph(path, notes)
 
 
 def save_graph_file(graph: Graph, path: str, view_state: dict | None = None) -> None:

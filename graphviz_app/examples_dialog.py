@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import html
-import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,10 +10,10 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
                                QVBoxLayout, QWidget)
 
 from engine.errors import EngineError
+from engine.examples import DEFAULT_EXAMPLE, EXAMPLES, build_example, examples_dir
+from engine.fileformat import parse_graph_json
 from engine.graph import Graph
-
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "graphs"
-DEFAULT_EXAMPLE = "headline_classifier"
+from engine.serialization import load_graph
 
 
 @dataclass
@@ -29,22 +28,11 @@ class ExampleEntry:
     def load(self) -> Graph:
         """The example's graph, from its file or from engine.examples."""
         if self.path is not None:
-            from engine.serialization import load_graph
-
             return load_graph(self.path)
-        return importlib.import_module("engine.examples").build_example(self.name)
-
-
-def _example_names() -> list[str]:
-    try:
-        return list(importlib.import_module("engine.examples").EXAMPLES)
-    except ImportError:
-        return []
+        return build_example(self.name)
 
 
 def _meta_of(path: Path) -> dict:
-    from engine.serialization import parse_graph_json
-
     try:
         data = parse_graph_json(path.read_bytes())
     except (EngineError, OSError):
@@ -53,11 +41,11 @@ def _meta_of(path: Path) -> dict:
     return meta if isinstance(meta, dict) else {}
 
 
-def list_examples(folder: Path = EXAMPLES_DIR) -> list[ExampleEntry]:
-    """Every example: files in `folder` in the engine's EXAMPLES order, then any other files."""
-    names = _example_names()
-    files = {p.stem: p for p in sorted(folder.glob("*.json"))} if folder.is_dir() else {}
-    order = names + [n for n in files if n not in names]
+def list_examples(folder: Path | None = None) -> list[ExampleEntry]:
+    """Every example: files in `folder` (default: the installed examples) in the engine's order, then others."""
+    folder = folder if folder is not None else examples_dir()
+    files = {p.stem: p for p in sorted(folder.glob("*.json"))} if folder is not None and folder.is_dir() else {}
+    order = list(EXAMPLES) + [n for n in files if n not in EXAMPLES]
     entries = []
     for name in order:
         path = files.get(name)
@@ -69,19 +57,16 @@ def list_examples(folder: Path = EXAMPLES_DIR) -> list[ExampleEntry]:
 
 def _built_meta(name: str) -> dict:
     try:
-        return importlib.import_module("engine.examples").build_example(name).meta
-    except (ImportError, EngineError):
+        return build_example(name).meta
+    except EngineError:
         return {}
 
 
 def default_example_graph() -> Graph:
     """The headline classifier: from its file, or built in code if the file is missing."""
-    path = EXAMPLES_DIR / f"{DEFAULT_EXAMPLE}.json"
-    if path.is_file():
-        from engine.serialization import load_graph
-
-        return load_graph(path)
-    return importlib.import_module("engine.examples").build_example(DEFAULT_EXAMPLE)
+    folder = examples_dir()
+    path = folder / f"{DEFAULT_EXAMPLE}.json" if folder is not None else None
+    return load_graph(path) if path is not None and path.is_file() else build_example(DEFAULT_EXAMPLE)
 
 
 class ExamplesDialog(QDialog):
@@ -122,7 +107,7 @@ class ExamplesDialog(QDialog):
             names = [e.name for e in self.entries]
             self.list.setCurrentRow(names.index(current) if current in names else 0)
         else:
-            self.details.setText("No examples found in assets/graphs.")
+            self.details.setText("No examples found.")
             self.open_button.setEnabled(False)
 
     def _show_details(self, row: int) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QFormLayout, QFrame, QLabel, QLineEdit, QScrollAr
 from engine.broadcast import fmt_shape
 from engine.errors import EngineError
 from engine.graph import Graph
+from engine.names import name_problem
 from engine.shapes import infer_shapes
 
 from .window.array_view import ArrayView
@@ -347,8 +348,9 @@ class InspectorWidget(QWidget):
         name = self.name_edit.text().strip()
         if node is None or name == node.name:
             return
-        if not name or len(name) > 60:
-            self.name_error.setText("a name needs 1 to 60 characters")
+        problem = name_problem(name)
+        if problem:
+            self.name_error.setText(problem)
             self.name_error.show()
             return
         from . import commands

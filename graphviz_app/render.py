@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -9,11 +10,17 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QUndoStack
 
 from engine import Graph
+from engine.trace import BackwardStep, NoGradStep
+from engine.layout import unplaced
+from engine.names import printable
 
+from .render_layout import Frame, arrange, framed, place_scene_labels
 from .theme import get_theme
 
 MARGIN = 28.0
 MAX_PIXELS = 16_000  # longest side of a rendered picture
+MAX_AREA = 40_000_000  # pixels in all (160 MB as RGBA): a 5,000-node graph would otherwise take 16000×9000
+_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def ensure_app():
@@ -71,9 +78,11 @@ def _paint_scene(scene, device, size: QSize, source: QRectF) -> None:
 
 
 def render_scene_to_image(scene, scale: float = 2.0, source_rect: QRectF | None = None) -> QImage:
-    """Draw a scene (or `source_rect` of it) into an image `scale` pixels per unit (at most 16000 px a side)."""
+    """Draw a scene (or `source_rect` of it) into an image `scale` pixels per unit (at most 16000 px a side
+    and 40 megapixels)."""
     source = QRectF(source_rect) if source_rect is not None else scene_rect(scene)
-    scale = min(scale, MAX_PIXELS / max(source.width(), source.height()))
+    scale = min(scale, MAX_PIXELS / max(source.width(), source.height()),
+                (MAX_AREA / max(1.0, source.width() * source.height())) ** 0.5)
     size = QSize(max(1, round(source.width() * scale)), max(1, round(source.height() * scale)))
     image = QImage(size, QImage.Format_ARGB32_Premultiplied)
     _paint_scene(scene, image, size, source)
@@ -89,8 +98,17 @@ def write_svg(scene, path, source_rect: QRectF | None = None) -> None:
     generator.setFileName(str(path))
     generator.setSize(size)
     generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
-    generator.setTitle(str(scene.graph.meta.get("title", "computation graph")))
+    generator.setTitle(printable(" ".join(str(scene.graph.meta.get("title") or "computation graph").split())))
     _paint_scene(scene, generator, size, source)
+    _drop_xml_illegal(Path(path))
+
+
+def _drop_xml_illegal(path: Path) -> None:
+    """Qt writes text as it is; a control character (from a title, say) would make the SVG unreadable XML."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    clean = _XML_ILLEGAL.sub("\ufffd", text)
+    if clean != text:
+        path.write_text(clean, encoding="utf-8")
 
 
 def build_scene(graph: Graph, theme: str = "light"):
@@ -107,11 +125,13 @@ def build_scene(graph: Graph, theme: str = "light"):
 
 def render_to_file(graph: Graph, path, annotated: bool = False, trace=None, step=None,
                    theme: str = "light", scale: float = 2.0, source_rect: QRectF | None = None,
-                   crop: Sequence[str] | None = None, options=None) -> None:
+                   crop: Sequence[str] | None = None, options=None, frame: Frame | None = None) -> None:
     """Write a PNG or SVG (by extension) of a graph; with a trace (or annotated=True) values show too.
 
     `source_rect` (scene units) or `crop` (node names: those nodes and the edges between them) draws
     only part of the graph; `options` (explain.overlay.OverlayOptions) say which labels the trace shows.
+    `frame` lays the graph out for the picture's aspect and pads the picture to it (the nodes are
+    moved back before this returns). Edge labels are placed so that none covers a node, port or label.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -119,17 +139,48 @@ def render_to_file(graph: Graph, path, annotated: bool = False, trace=None, step
         raise ValueError(f"cannot render to '{path.name}': use a .png or .svg file name")
     if source_rect is not None and crop:
         raise ValueError("render_to_file: give source_rect or crop, not both")
+    if frame is None and unplaced(graph):
+        frame = Frame()  # no positions saved (every node on one spot): lay it out rather than draw a pile
     scene = build_scene(graph, theme)
     if trace is None and annotated:
         trace = _sample_trace(graph)
+    overlay = None
     if trace is not None:
         from .explain.overlay import apply_trace_state
-        apply_trace_state(scene, trace, step, options)
-    source = nodes_rect(scene, crop) if crop else source_rect
-    if suffix == ".svg":
+        overlay = apply_trace_state(scene, trace, None, options)  # the whole trace: nodes at their largest
+    # one layout for every step of a slide series; a crop's nodes stay side by side in one row
+    saved = arrange(scene, frame, one_row=bool(crop)) if frame is not None else {}
+    try:
+        if overlay is not None and step is not None:
+            overlay.show(min(int(step), len(trace) - 1))
+        _draw(scene, path, trace, step, scale, nodes_rect(scene, crop) if crop else source_rect, frame)
+    finally:
+        scene.set_graph(Graph())  # let go of the caller's graph: its later edits must not reach this scene
+        for node_id, pos in saved.items():  # and it keeps its positions
+            graph.move(node_id, pos)
+
+
+def _draw(scene, path: Path, trace, step, scale: float, source: QRectF | None, frame: Frame | None) -> None:
+    """Place the labels, frame the picture and write it."""
+    placed = place_scene_labels(scene, _active_edge(trace, step))
+    source = source if source is not None else scene_rect(scene)
+    if frame is not None:
+        source = framed(source, frame.aspect)
+        scale = scale if frame.width is None else frame.width / source.width()
+    if path.suffix.lower() == ".svg":
         write_svg(scene, path, source)
     elif not render_scene_to_image(scene, scale, source).save(str(path), "PNG"):
         raise OSError(f"could not write '{path}'")
+    del placed  # the leader lines live as long as this reference: until the picture is written
+
+
+def _active_edge(trace, step) -> str | None:
+    """The edge the step explains (its label is placed first, at the best spot), if it is an edge step."""
+    if trace is None or not len(trace):
+        return None
+    k = len(trace) - 1 if step is None else min(int(step), len(trace) - 1)
+    current = trace.steps[k]
+    return current.edge if isinstance(current, (BackwardStep, NoGradStep)) else None
 
 
 def _sample_trace(graph: Graph):

@@ -1,7 +1,13 @@
 """Render a graph to PNG or SVG, optionally as explain mode shows it at trace step K (for slides).
 
+The picture has the shape of a slide (--aspect, 16:9 unless told): the graph is laid out again to fit
+it, with nodes sized to what they show (the file on disk keeps its positions; --keep-positions draws
+them as saved). Edge labels are placed so that none covers a node, a port or another label.
+
 Examples:
   python main.py render assets/graphs/chain_rule.json --out chain.png
+  python main.py render assets/graphs/mlp.json --out mlp.png --step backward --width 1920
+  python main.py render assets/graphs/mlp.json --out mlp.png --aspect 4:3 --keep-positions
   python main.py render assets/graphs/chain_rule.json --out chain.png --step backward --theme projector
   python main.py render assets/graphs/mlp.json --list-steps
   python main.py render assets/graphs/text_cnn.json --out cnn.png --step 14 --svg cnn.svg
@@ -27,6 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="colours and size (projector: large and high-contrast for a lecture hall)")
     parser.add_argument("--svg", metavar="FILE", help="also write an annotated SVG (values and gradients)")
     parser.add_argument("--scale", type=float, default=2.0, help="PNG pixels per canvas unit (default 2)")
+    parser.add_argument("--aspect", default="16:9",
+                        help="shape of the picture, width:height or a number (default 16:9); 'none' for the "
+                             "drawing's own shape with the saved positions")
+    parser.add_argument("--width", type=int, help="picture width in pixels (instead of --scale), e.g. 1920")
+    parser.add_argument("--keep-positions", action="store_true",
+                        help="draw the nodes where the file puts them (the picture is still padded to --aspect)")
     parser.add_argument("--lr", type=float, help="add an SGD update with learning rate α to the trace")
     parser.add_argument("--text", help="a headline to explain instead of the file's sample (text examples)")
     parser.add_argument("--label", help="its true class (name or number; default: the sample's)")
@@ -71,19 +83,52 @@ def sample_for(graph, args: argparse.Namespace):
     return samples.Sample(samples.file_feeds(graph, whole_batch=args.batch), "the file's sample")
 
 
-def spread(graph, text: str) -> None:
-    """Scale node positions by 'F' or 'FX,FY' (in memory only: the file is not changed)."""
+def spread_factors(text: str) -> tuple[float, float]:
+    """--spread as (x, y) factors from 'F' or 'FX,FY'."""
     try:
         factors = [float(p) for p in str(text).split(",")]
     except ValueError:
         factors = []
     if len(factors) not in (1, 2) or not all(0.2 <= f <= 5.0 for f in factors):
         raise ValueError(f"--spread: expected a factor between 0.2 and 5, or two as 1.6,1.8; got {text!r}")
-    fx, fy = factors[0], factors[-1]
+    return factors[0], factors[-1]
+
+
+def spread(graph, text: str) -> None:
+    """Scale node positions by 'F' or 'FX,FY' (in memory only: the file is not changed)."""
+    fx, fy = spread_factors(text)
     if (fx, fy) == (1.0, 1.0):
         return
     for node in list(graph.nodes.values()):
         graph.move(node.id, (node.pos[0] * fx, node.pos[1] * fy))
+
+
+def parse_aspect(text: str) -> float | None:
+    """--aspect as width / height: '16:9', '4:3', '1.6', or None for 'none'."""
+    if str(text).strip().lower() == "none":
+        return None
+    parts = str(text).replace("/", ":").split(":")
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        numbers = []
+    if len(numbers) not in (1, 2) or not all(n > 0 for n in numbers):
+        raise ValueError(f"--aspect: expected width:height such as 16:9, a number such as 1.6, or none; got {text!r}")
+    aspect = numbers[0] / numbers[-1] if len(numbers) == 2 else numbers[0]
+    if not 0.2 <= aspect <= 5.0:
+        raise ValueError(f"--aspect: expected a shape between 1:5 and 5:1, got {text!r}")
+    return aspect
+
+
+def frame_for(args: argparse.Namespace):
+    """The picture's shape from --aspect, --width, --keep-positions and --spread."""
+    from .render_layout import Frame
+
+    aspect = parse_aspect(args.aspect)
+    if args.width is not None and not 100 <= args.width <= 16000:
+        raise ValueError(f"--width: expected between 100 and 16000 pixels, got {args.width}")
+    relayout = aspect is not None and not args.keep_positions
+    return Frame(aspect, args.width, relayout, spread_factors(args.spread))
 
 
 def resolve_step(trace, step: str | None) -> int | None:
@@ -140,8 +185,8 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.out and not args.list_steps:
         raise ValueError("--out: say where to write the picture, e.g. --out graph.png")
+    frame = frame_for(args)
     graph = load_graph(args.file)
-    spread(graph, args.spread)
     trace, narrator, tokens = _narrated_trace(graph, args)
     if args.list_steps:
         print("\n".join(f"{k:3d}  {narrator.caption(k)}" for k in range(len(trace))))
@@ -155,7 +200,7 @@ def run(args: argparse.Namespace) -> int:
         if not path:
             continue
         render_to_file(graph, path, trace=trace, step=step, theme=args.theme, scale=scale, crop=crop,
-                       options=options)
+                       options=options, frame=frame)
         print(f"wrote {path}" + (f" at step {step}: {narrator.caption(step)}" if trace is not None else ""))
     sys.stdout.flush()
     return 0

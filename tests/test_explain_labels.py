@@ -59,8 +59,10 @@ def test_arrays_of_up_to_eight_entries_are_written_out_row_by_row():
     g = mlp()
     trace = explain(g, {"x": [[1.0, -1.0]], "y": [1]})
     step = trace.edge("W", "Wx")  # ∂L/∂W is 2×4: eight entries
-    rows = ", ".join("(" + ", ".join(fmt_num(v, 3) for v in row) + ")" for row in step.product)
-    assert Labeller(trace).backward_label(step).splitlines()[1] == f"ℝ⁸ˣ⁴ · ℝ⁴ → ({rows})"
+    rows = ["(" + ", ".join(fmt_num(v, 3) for v in row) + ")" for row in step.product]
+    lines = Labeller(trace).backward_label(step).splitlines()
+    assert lines[1:] == [f"ℝ⁸ˣ⁴ · ℝ⁴ → ({rows[0]},", f"{rows[1]})"]  # one row a line: the label stays narrow
+    assert Labeller(trace).caption(step).endswith(f"ℝ⁸ˣ⁴ · ℝ⁴ → ({rows[0]}, {rows[1]})")  # captions: one line
 
 
 def test_forward_formula_puts_input_names_in_the_ops_notation():

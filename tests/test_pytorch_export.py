@@ -2,6 +2,7 @@
 import ast
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -44,7 +45,7 @@ def test_source_is_valid_python_naming_every_node():
     for node in g.nodes.values():
         if not node.op.is_source:
             assert f"# {node.op_name} '{node.name}'" in source
-    assert "self.E = nn.Parameter" in source and 'WEIGHTS = Path(__file__).with_name("cnn.npz")' in source
+    assert "self.E = nn.Parameter" in source and "WEIGHTS = Path(__file__).with_name('cnn.npz')" in source
 
 
 def test_greek_names_become_ascii_identifiers():
@@ -187,4 +188,23 @@ def test_exported_file_runs_and_prints_test_accuracy(tmp_path):
     done = subprocess.run([sys.executable, str(tmp_path / "xor_model.py")], capture_output=True, text=True,
                           env=env, cwd=tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "epoch 1: train_loss=" in done.stdout and "test_accuracy=" in done.stdout
+    assert "epoch 1: train_loss=" in done.stdout and "test_acc=" in done.stdout
+
+
+@needs_torch
+def test_exported_script_reports_the_same_train_loss_as_main_py_train(tmp_path):
+    from engine.serialization import save_graph
+
+    g = toy_classifier()
+    g.meta["training"]["epochs"] = 2
+    save_graph(g, tmp_path / "xor.json")
+    export_pytorch(g, tmp_path / "xor_model.py")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    ours = subprocess.run([sys.executable, str(ROOT / "main.py"), "train", str(tmp_path / "xor.json")],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    theirs = subprocess.run([sys.executable, str(tmp_path / "xor_model.py")], capture_output=True, text=True,
+                            env=env, cwd=tmp_path, timeout=300)
+    assert ours.returncode == 0 and theirs.returncode == 0, ours.stderr + theirs.stderr
+    pattern = r"train_loss=(\d+\.\d{4}) train_acc=(\d\.\d{4})\s+test_loss=(\d+\.\d{4}) test_acc=(\d\.\d{4})"
+    expected = re.findall(pattern, ours.stdout)
+    assert len(expected) == 2 and re.findall(pattern, theirs.stdout) == expected

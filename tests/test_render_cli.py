@@ -84,3 +84,87 @@ def test_crop_draws_only_the_named_nodes(tmp_path):
     result = render(str(CHAIN), "--out", str(part), "--step", "backward", "--scale", "1", "--crop", "x,a")
     assert result.returncode == 0, result.stderr
     assert png_size(part)[0] < png_size(whole)[0]
+
+
+MLP = ROOT / "assets" / "graphs" / "mlp.json"
+
+
+def test_the_picture_is_16_9_by_default_and_the_file_keeps_its_positions(tmp_path):
+    before = MLP.read_bytes()
+    out = tmp_path / "mlp.png"
+    done = render(str(MLP), "--out", str(out), "--step", "backward")
+    assert done.returncode == 0, done.stderr
+    width, height = png_size(out)
+    assert abs(width / height - 16 / 9) < 2 / height  # 16:9 up to rounding to whole pixels
+    assert MLP.read_bytes() == before
+
+
+def test_width_and_aspect_set_the_picture_size(tmp_path):
+    out = tmp_path / "mlp.png"
+    assert render(str(MLP), "--out", str(out), "--width", "1920").returncode == 0
+    assert png_size(out) == (1920, 1080)
+    assert render(str(MLP), "--out", str(out), "--width", "800", "--aspect", "4:3").returncode == 0
+    assert png_size(out) == (800, 600)
+    assert render(str(MLP), "--out", str(out), "--width", "900", "--aspect", "1").returncode == 0
+    assert png_size(out) == (900, 900)
+
+
+def test_aspect_none_draws_the_saved_positions_at_their_own_shape(tmp_path):
+    framed, own = tmp_path / "framed.png", tmp_path / "own.png"
+    assert render(str(CHAIN), "--out", str(framed), "--scale", "1").returncode == 0
+    assert render(str(CHAIN), "--out", str(own), "--scale", "1", "--aspect", "none").returncode == 0
+    (w1, h1), (w2, h2) = png_size(framed), png_size(own)
+    assert abs(w1 / h1 - 16 / 9) < 0.01
+    assert abs(w2 / h2 - 16 / 9) > 0.1  # the chain rule is wider than 16:9 on its own
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--aspect", "wide"), "error: --aspect: expected width:height such as 16:9"),
+    (("--aspect", "16:0"), "error: --aspect: expected width:height such as 16:9"),
+    (("--aspect", "20:1"), "error: --aspect: expected a shape between 1:5 and 5:1"),
+    (("--width", "5"), "error: --width: expected between 100 and 16000 pixels, got 5"),
+])
+def test_a_bad_aspect_or_width_is_a_clear_error(tmp_path, args, message):
+    done = render(str(CHAIN), "--out", str(tmp_path / "x.png"), *args)
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_spread_scales_positions_in_memory_and_refuses_odd_factors():
+    from engine.examples import build_example
+    from graphviz_app.render_cli import spread  # also used by the explain screenshots
+
+    graph = build_example("chain_rule")
+    before = {n: node.pos for n, node in graph.nodes.items()}
+    spread(graph, "1.5,2")
+    assert {n: node.pos for n, node in graph.nodes.items()} == {n: (x * 1.5, y * 2) for n, (x, y) in before.items()}
+    with pytest.raises(ValueError, match="--spread: expected a factor between 0.2 and 5"):
+        spread(graph, "9")
+
+
+@pytest.mark.parametrize("command", ["render", "export"])
+def test_a_graph_without_positions_is_laid_out_before_it_is_drawn(tmp_path, command):
+    """All nodes on one spot took 84 s and 3 GB to paint at 5,000 nodes: the picture is laid out first."""
+    import json
+
+    d = json.loads(CHAIN.read_text(encoding="utf-8"))
+    for node in d["nodes"]:
+        node.pop("pos")
+    d["regions"] = []
+    unplaced = tmp_path / "unplaced.json"
+    unplaced.write_text(json.dumps(d), encoding="utf-8")
+    out = tmp_path / "picture.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    # render frames to 16:9 by default; at the graph's own shape four nodes in a row are wide
+    extra = ["--to", "png"] if command == "export" else ["--aspect", "none"]
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), command, str(unplaced), *extra, "--out", str(out)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    laid_out = tmp_path / "laid_out.png"  # the same graph with its saved positions, for scale
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), command, str(CHAIN), *extra, "--out", str(laid_out)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    (width, height), (w0, h0) = png_size(out), png_size(laid_out)
+    assert width * height > 0.5 * w0 * h0  # spread out like the real layout, not one pile (a quarter of it)
+    assert "pos" not in json.loads(unplaced.read_text(encoding="utf-8"))["nodes"][0]  # the file is not changed

@@ -128,7 +128,7 @@ def test_a_crash_during_the_rename_leaves_the_old_file_intact(tmp_path, monkeypa
         raise OSError("disk unplugged")
 
     monkeypatch.setattr(files.os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(FileFormatError, match=r"^cannot save .*model\.json: disk unplugged$"):
         save_graph(small_graph(theta=np.array([5.0, 5.0, 5.0])), path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

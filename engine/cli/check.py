@@ -14,6 +14,7 @@ import numpy as np
 from ..broadcast import fmt_shape
 from ..errors import EngineError
 from ..executor import explain
+from ..fileformat.sample import sample_feeds
 from ..gradcheck import check_graph
 from ..graph import Graph
 from ..serialization import load_graph
@@ -70,24 +71,41 @@ def _dataset_feeds(graph: Graph, rows: int) -> Feeds:
 
 
 def _feeds(graph: Graph, rows: int = 4) -> Feeds:
-    if "sample" in graph.meta:
-        return Feeds(graph.meta["sample"], "the file's sample")
+    """The file's sample when it feeds every Input and Label, else rows of its dataset."""
+    sample = graph.meta.get("sample") or {}
+    fed = {graph.find(key).id for key in sample}
+    missing = [n.name for n in graph.nodes.values() if n.op_name in ("Input", "Label") and n.id not in fed]
+    if sample and not missing:
+        return Feeds(sample_feeds(graph, sample), "the file's sample")
     if "dataset" in graph.meta:
         return _dataset_feeds(graph, rows)
-    needed = [n.name for n in graph.nodes.values() if n.op_name in ("Input", "Label")]
-    if needed:
-        raise CheckFailed(f"nothing to run on: {', '.join(needed)} need values; add meta.sample or a dataset")
+    if missing:
+        verb = "needs a value" if len(missing) == 1 else "need values"
+        raise CheckFailed(f"nothing to run on: {', '.join(missing)} {verb}; add meta.sample or a dataset")
     return Feeds({}, "no inputs")
 
 
 def _run(graph: Graph, feeds: Feeds, max_entries: int, tol: float) -> tuple[Any, list]:
     """Forward, backward and the gradient check; any failure inside an op is a finding, not a crash."""
     try:
-        trace = explain(graph, feeds.values)
-        checks = check_graph(graph, feeds.values, tol=tol, max_entries=max_entries)
+        with np.errstate(all="ignore"):  # inf and NaN are reported as findings, not as numpy warnings
+            trace = explain(graph, feeds.values)
+            checks = check_graph(graph, feeds.values, tol=tol, max_entries=max_entries)
     except Exception as exc:  # noqa: BLE001  (whatever an op raises must become one line, never a traceback)
         raise CheckFailed(f"running the graph on {feeds.source}: {exc}") from None
     return trace, checks
+
+
+def _first_non_finite(graph: Graph, trace: Any) -> str | None:
+    """Where the first inf or NaN appears, forward values before gradients, in topological order."""
+    for kind, table in (("value", trace.values), ("gradient ∂L/∂", trace.grads)):
+        for node_id in graph.topo_order():
+            if node_id in table and not np.all(np.isfinite(table[node_id])):
+                node = graph.nodes[node_id]
+                worst = np.asarray(table[node_id], dtype=np.float64).reshape(-1)
+                bad = worst[~np.isfinite(worst)][0]
+                return f"the {kind}{'' if kind == 'value' else node.name} of {node.op_name} '{node.name}' is {bad}"
+    return None
 
 
 def _param_lines(graph: Graph, checks: list) -> list[str]:
@@ -117,12 +135,19 @@ def _report(path: str, graph: Graph, outputs: list[str], feeds: Feeds, trace: An
 
 def run(args: argparse.Namespace) -> int:
     """Check one file; 0 when everything passes, 1 with one line on stderr when something does not."""
-    graph = load_graph(args.file)
+    notes: list[str] = []
+    graph = load_graph(args.file, notes)
+    for note in notes:
+        print(f"note: {args.file}: {note}", file=sys.stderr)
     try:
         outputs = _check_shapes(graph)
         _check_bindings(graph)
         feeds = _feeds(graph)
         trace, checks = _run(graph, feeds, args.max_entries, args.tol)
+        problem = _first_non_finite(graph, trace)
+        if problem:
+            raise CheckFailed(f"running the graph on {feeds.source}: {problem}; a graph must compute finite "
+                              "numbers")
     except (CheckFailed, EngineError) as exc:
         print(f"error: {args.file}: {exc}", file=sys.stderr)
         return 1

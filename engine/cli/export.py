@@ -1,52 +1,66 @@
-"""Export a graph file to ONNX, a PyTorch module, a PNG or SVG picture, Graphviz DOT, or LaTeX/TikZ.
+"""Export a graph file to ONNX, a PyTorch module, Graphviz DOT, LaTeX/TikZ, or a lesson page.
 
-`python main.py export FILE --to onnx|pytorch|png|svg|dot|tikz --out OUT [--annotated]`; FILE may be a
+`python main.py export FILE --to onnx|pytorch|dot|tikz|html --out OUT [--annotated]`; FILE may be a
 graph file (.json) or an .onnx model. --annotated adds values and gradients to the pictures, from the
-file's sample input or else the first test example of its dataset.
+file's sample input or else the first test example of its dataset. --to html writes the interactive
+lesson (engine/cli/export_html.py: one page that replays the explain trace, with --example repeated).
+PNG and SVG pictures are drawn by the app's renderer: graphviz_app/export_cli.py adds them to this command.
 """
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Callable
 
 from ..errors import ExecutionError
 from ..executor import default_target, explain, forward
 from ..graph import Graph
 from ..interop.errors import InteropError
 from ..trace import Trace
+from .export_html import add_html_arguments, check_html_options, write_html
 
-FORMATS = ("onnx", "pytorch", "png", "svg", "dot", "tikz")
-PICTURES = ("png", "svg", "dot", "tikz")
+FORMATS = ("onnx", "pytorch", "dot", "tikz", "html")
+PICTURES = ("png", "svg", "dot", "tikz")  # the formats --annotated applies to (png and svg when the app adds them)
+Writer = Callable[[Graph, Path, argparse.Namespace, "Trace | None"], list[Path]]
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of `main.py export`."""
+def add_arguments(parser: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -> None:
+    """Arguments of `main.py export` (`formats`: these and any a caller adds)."""
     parser.add_argument("file", help="a graph file (.json) or an ONNX model (.onnx)")
-    parser.add_argument("--to", required=True, choices=FORMATS, help="what to write")
+    parser.add_argument("--to", required=True, choices=formats, help="what to write")
     parser.add_argument("--out", required=True, help="the file to write (pytorch also writes OUT.npz, the weights)")
     parser.add_argument("--annotated", action="store_true",
                         help="pictures show values and gradients (from meta.sample or the first test example)")
     parser.add_argument("--opset", type=int, default=18, help="ONNX opset (default 18)")
     parser.add_argument("--float64", action="store_true", help="ONNX in double precision (default float32)")
+    add_html_arguments(parser)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, more_writers: dict[str, Writer] | None = None) -> int:
     """Load, export, and say what was written; errors reach main.py as EngineError/OSError/ValueError."""
     from ..serialization import load_graph
 
+    writers = {**WRITERS, **(more_writers or {})}
+    if args.to not in writers:
+        raise InteropError(f"--to {args.to}: this command writes {', '.join(writers)}")
+    check_html_options(args)
     graph = load_graph(args.file)
     out = Path(args.out)
     if args.annotated and args.to not in PICTURES:
         raise InteropError(f"--annotated is for pictures ({', '.join(PICTURES)}), not {args.to}")
     trace = annotation_trace(graph) if args.annotated else None
-    written = WRITERS[args.to](graph, out, args, trace)
+    written = writers[args.to](graph, out, args, trace)
     print(f"wrote {', '.join(str(p) for p in written)}")
     return 0
 
 
 def _onnx(graph: Graph, out: Path, args: argparse.Namespace, trace: Trace | None) -> list[Path]:
-    from ..interop.onnx_export import export_onnx
+    from ..interop.onnx_export import export_onnx, float64_problems
 
+    blocked = float64_problems(graph) if args.float64 else []
+    if blocked:
+        raise InteropError(f"--float64: onnxruntime has no float64 kernels for {', '.join(blocked)}, so the model "
+                           "would not run there; export without --float64 (float32)")
     export_onnx(graph, out, opset=args.opset, dtype="float64" if args.float64 else "float32")
     return [out]
 
@@ -71,19 +85,7 @@ def _tikz(graph: Graph, out: Path, args: argparse.Namespace, trace: Trace | None
     return [out]
 
 
-def _image(graph: Graph, out: Path, args: argparse.Namespace, trace: Trace | None) -> list[Path]:
-    if out.suffix.lower() != f".{args.to}":
-        raise InteropError(f"--to {args.to} writes a .{args.to} file; --out is '{out.name}'")
-    try:
-        from graphviz_app.render import render_to_file  # the GUI's renderer (Qt); only this format needs it
-    except ImportError as exc:
-        raise InteropError(f"{args.to.upper()} export needs the app's renderer (graphviz_app.render with "
-                           f"PySide6), which cannot be imported: {exc}") from None
-    render_to_file(graph, out, annotated=trace is not None, trace=trace)
-    return [out]
-
-
-WRITERS = {"onnx": _onnx, "pytorch": _pytorch, "png": _image, "svg": _image, "dot": _dot, "tikz": _tikz}
+WRITERS: dict[str, Writer] = {"onnx": _onnx, "pytorch": _pytorch, "dot": _dot, "tikz": _tikz, "html": write_html}
 
 
 def annotation_trace(graph: Graph) -> Trace:

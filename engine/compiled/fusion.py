@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..broadcast import broadcast_shapes
+from ..executor import stable_softmax
 from ..graph import Graph
 from .kernels import EmbeddingKernel, Kernel, SigmoidKernel, SoftmaxCrossEntropyKernel
 from .pool_kernels import ACTIVATIONS, EmbedConvPoolKernel, PoolActKernel
@@ -53,21 +54,21 @@ class GraphView:
         return all(self.shapes.get(n) is not None for n in fused.absorbed | {fused.anchor})
 
     def port_inputs(self, node_id: str) -> list[str]:
-        """The sources of a node's ports, in port order."""
-        return [self.inputs[node_id][p] for p in self.graph.nodes[node_id].op.port_names()]
+        """The sources of a node's connected ports, in port order."""
+        inputs = self.inputs[node_id]
+        return [inputs[p.name] for p in self.graph.nodes[node_id].op.connected_ports(inputs)]
 
 
 def _softmax_ce(view: GraphView, node_id: str) -> Fused | None:
     if view.op(node_id) == "SoftmaxCrossEntropy":
         return Fused(node_id, view.port_inputs(node_id), SoftmaxCrossEntropyKernel)
     probs = view.src(node_id, "p")
-    if view.op(probs) != "Softmax" or not view.private(probs):
-        return None
     shape = view.shapes.get(probs)
-    axis = view.graph.nodes[probs].attrs["axis"]
-    if not shape or axis % len(shape) != len(shape) - 1:
+    if stable_softmax(view.graph, node_id, None if shape is None else len(shape)) != probs:
         return None
-    return Fused(node_id, [view.src(probs, "x"), view.src(node_id, "y")], SoftmaxCrossEntropyKernel, {probs})
+    # the same rule as explain mode; a Softmax whose value is wanted still runs, for that value alone
+    absorbed = {probs} if view.private(probs) else set()
+    return Fused(node_id, [view.src(probs, "x"), view.src(node_id, "y")], SoftmaxCrossEntropyKernel, absorbed)
 
 
 def _bag_matmul(view: GraphView, node_id: str) -> Fused | None:
@@ -123,20 +124,21 @@ def _pool_chain(view: GraphView, node_id: str) -> Fused | None:
     if parts is not None:
         absorbed.add(x)
         x, bias = parts[0], [parts[1]]
+    mask = [view.inputs[node_id]["ids"]] if "ids" in view.inputs[node_id] else []
     emb = view.src(x, "x") if view.op(x) == "SeqConv" and view.private(x) else None
     if emb is not None and view.op(emb) == "Embedding" and view.private(emb):
         width = view.graph.nodes[x].attrs["width"]
 
         def make_conv(nid, ins, out):
-            return EmbedConvPoolKernel(nid, ins, out, kind, width)
-        inputs = [view.src(emb, "ids"), view.src(emb, "E"), view.src(x, "W")] + bias
+            return EmbedConvPoolKernel(nid, ins, out, kind, width, bool(bias), bool(mask))
+        inputs = [view.src(emb, "ids"), view.src(emb, "E"), view.src(x, "W")] + bias + mask
         return Fused(node_id, inputs, make_conv, absorbed | {x, emb})
     if not absorbed:
         return None
 
     def make(nid, ins, out):
-        return PoolActKernel(nid, ins, out, kind)
-    return Fused(node_id, [x] + bias, make, absorbed)
+        return PoolActKernel(nid, ins, out, kind, bool(bias), bool(mask))
+    return Fused(node_id, [x] + bias + mask, make, absorbed)
 
 
 def _replace(kernel_type: type[Kernel]):

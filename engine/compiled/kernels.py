@@ -83,7 +83,8 @@ class OpKernel(Kernel):
     def __init__(self, node: Node, ins: tuple[int, ...], out: int):
         super().__init__(node.id, ins, out)
         self.op = node.op
-        self.differentiable = tuple(p.differentiable for p in node.op.inputs)
+        # an optional port left open is the last one, so the first len(ins) ports are the fed ones
+        self.differentiable = tuple(p.differentiable for p in node.op.inputs[:len(ins)])
         pick = itemgetter(*ins) if ins else (lambda vals: ())
         self.gather = pick if len(ins) > 1 else (lambda vals: (pick(vals),))
         self.xs: tuple = ()

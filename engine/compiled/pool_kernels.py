@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..broadcast import unbroadcast
+from ..ops.text import competing_windows, settle_on_competitors
 from .kernels import Kernel, Scratch, check_ids, sigmoid, sigmoid_grad
 from .sparse import SparseRows, unique_inverse
 
@@ -57,13 +58,24 @@ def time_free(b: np.ndarray) -> np.ndarray:
     return b[..., 0, :] if b.ndim >= 2 else b
 
 
-class PoolActKernel(Kernel):
-    """MaxPoolTime(act(x + b)) as act(maxₜ x + b); inputs: x, and the bias if there is one."""
+def pool_keep(ids: np.ndarray | None, rows: tuple, steps: int) -> np.ndarray | None:
+    """(rows…, T) the windows that compete (see MaxPoolTime), or None without a mask."""
+    if ids is None:
+        return None
+    if ids.shape[:-1] != rows:
+        raise ValueError(f"token ids {ids.shape} do not match the {rows + (steps,)} sequences")
+    return competing_windows(ids, steps)
 
-    def __init__(self, node_id: str, ins: tuple[int, ...], out: int, kind: str | None):
+
+class PoolActKernel(Kernel):
+    """MaxPoolTime(act(x + b)) as act(maxₜ x + b); inputs: x, the bias if there is one, the pool's ids if masked."""
+
+    def __init__(self, node_id: str, ins: tuple[int, ...], out: int, kind: str | None, bias: bool, mask: bool):
         super().__init__(node_id, ins, out)
         self.kind = kind
-        self.differentiable = (True,) * len(ins)
+        self.bias_at = 1 if bias else None
+        self.mask_at = len(ins) - 1 if mask else None
+        self.differentiable = tuple(i != self.mask_at for i in range(len(ins)))
         self.winner: np.ndarray | None = None
         self.pre: np.ndarray | None = None
 
@@ -71,17 +83,23 @@ class PoolActKernel(Kernel):
         x = vals[self.ins[0]]
         if x.ndim < 2:
             raise ValueError(f"max over time needs a sequence, got shape {x.shape}")
+        ids = None if self.mask_at is None else vals[self.ins[self.mask_at]]
+        keep = pool_keep(ids, x.shape[:-2], x.shape[-2])
+        if keep is not None:
+            x = np.where(keep[..., None], x, -np.inf)  # windows made only of padding do not compete
         top, winner = first_max(np.moveaxis(x, -2, 0), self.scratch)
-        pre = top + time_free(vals[self.ins[1]]) if len(self.ins) > 1 else top
+        if keep is not None:
+            winner = settle_on_competitors(winner, keep)
+        pre = top + time_free(vals[self.ins[self.bias_at]]) if self.bias_at is not None else top
         vals[self.out] = activate(self.kind, pre)
         if self.keep:
             self.winner, self.pre = winner, pre
 
     def backward(self, vals, grads):
         g_pre = activation_grad(self.kind, grads[self.out], self.pre, vals[self.out])
-        if 1 in self.grad_to:
-            b = vals[self.ins[1]]
-            self.give(grads, 1, unbroadcast(g_pre, np.shape(time_free(b))).reshape(b.shape))
+        if self.bias_at in self.grad_to:
+            b = vals[self.ins[self.bias_at]]
+            self.give(grads, self.bias_at, unbroadcast(g_pre, np.shape(time_free(b))).reshape(b.shape))
         if 0 in self.grad_to:
             g_x = np.zeros(vals[self.ins[0]].shape)
             np.put_along_axis(g_x, self.winner[..., None, :], g_pre[..., None, :], axis=-2)  # winner takes all
@@ -95,13 +113,16 @@ class EmbedConvPoolKernel(Kernel):
     word is projected once (U×d times d×k per j) and windows add gathered rows. Backward uses only the
     winners: A[j, word, filter] collects the pooled gradient of the windows whose word j it was, then
     ∂Wⱼ = E[words]ᵀAⱼ and ∂E[words] = Σⱼ Aⱼ Wⱼᵀ, a row-sparse gradient with one row per distinct word.
-    Inputs: ids, E, W, and the bias if there is one.
+    Inputs: ids, E, W, the bias if there is one, and the pool's ids if it masks padding-only windows.
     """
 
-    def __init__(self, node_id: str, ins: tuple[int, ...], out: int, kind: str | None, width: int):
+    def __init__(self, node_id: str, ins: tuple[int, ...], out: int, kind: str | None, width: int,
+                 bias: bool, mask: bool):
         super().__init__(node_id, ins, out)
         self.kind, self.width = kind, width
-        self.differentiable = (False,) + (True,) * (len(ins) - 1)
+        self.bias_at = 3 if bias else None
+        self.mask_at = len(ins) - 1 if mask else None
+        self.differentiable = tuple(i not in (0, self.mask_at) for i in range(len(ins)))  # ids carry no gradient
         self.saved: tuple = ()
 
     def _words(self, ids2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -125,11 +146,16 @@ class EmbedConvPoolKernel(Kernel):
         words, slot = self._words(ids2)
         rows = table.take(words, axis=0)
         scores = self._scores(rows, filters, slot, steps)
+        keep = None
+        if self.mask_at is not None:
+            keep = pool_keep(vals[self.ins[self.mask_at]], ids.shape[:-1], steps).reshape(-1, steps)
+            scores[~keep.T] = -np.inf  # windows made only of padding do not compete
         if self.keep:
             top, winner = first_max(scores, self.scratch)
+            winner = winner if keep is None else settle_on_competitors(winner, keep)
         else:
             top, winner = scores.max(axis=0), None
-        pre = top + time_free(vals[self.ins[3]]) if len(self.ins) > 3 else top
+        pre = top + time_free(vals[self.ins[self.bias_at]]) if self.bias_at is not None else top
         out = activate(self.kind, pre)
         vals[self.out] = out.reshape(ids.shape[:-1] + (filters.shape[1],))
         if self.keep:
@@ -154,9 +180,9 @@ class EmbedConvPoolKernel(Kernel):
         words, slot, rows, winner, pre, out = self.saved
         self.saved = ()
         g_pre = activation_grad(self.kind, grads[self.out].reshape(out.shape), pre, out)
-        if 3 in self.grad_to:
-            b = vals[self.ins[3]]
-            self.give(grads, 3, unbroadcast(g_pre, np.shape(time_free(b))).reshape(b.shape))
+        if self.bias_at in self.grad_to:
+            b = vals[self.ins[self.bias_at]]
+            self.give(grads, self.bias_at, unbroadcast(g_pre, np.shape(time_free(b))).reshape(b.shape))
         per_word = self._collect(g_pre, winner, slot, words.size)
         filters = vals[self.ins[2]]
         d = rows.shape[1]

@@ -26,7 +26,7 @@ def unconnected_message(graph: Graph, order: list[str], target: str) -> str | No
     """Why the target cannot be computed at all (an input port left open), or None."""
     for node_id in order:
         node = graph.nodes[node_id]
-        open_ports = [p for p in node.op.port_names() if p not in graph.incoming(node_id)]
+        open_ports = node.op.open_ports(graph.incoming(node_id))
         if open_ports:
             return (f"cannot compute '{graph.nodes[target].name}': input '{open_ports[0]}' "
                     f"of {node.op_name} '{node.name}' is not connected")

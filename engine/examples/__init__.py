@@ -1,6 +1,7 @@
 """The lecture's example graphs, built in code; `python -m engine.examples` writes assets/graphs/*.json."""
 from __future__ import annotations
 
+from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
@@ -24,7 +25,9 @@ BUILDERS: dict[str, Callable[[], Graph]] = {
 }
 EXAMPLES: tuple[str, ...] = tuple(BUILDERS)
 DEFAULT_EXAMPLE = "headline_classifier"
-ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets" / "graphs"
+ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets" / "graphs"  # in a source checkout
+DISTRIBUTION = "computation-graph-explorer"
+INSTALLED_DIR = "share/computation-graph-explorer/graphs"  # where an installed copy keeps them (data-files)
 
 
 def build_example(name: str) -> Graph:
@@ -34,9 +37,23 @@ def build_example(name: str) -> Graph:
     return BUILDERS[name]()
 
 
+def examples_dir() -> Path | None:
+    """The folder of the example files: the checkout's assets/graphs, else the installed copy, else None."""
+    if ASSETS_DIR.is_dir():
+        return ASSETS_DIR
+    try:
+        files = metadata.files(DISTRIBUTION) or []
+    except metadata.PackageNotFoundError:
+        return None
+    for file in files:
+        if file.as_posix().endswith(f"{INSTALLED_DIR}/{DEFAULT_EXAMPLE}.json"):
+            return Path(str(file.locate())).resolve().parent
+    return None
+
+
 def example_path(name: str) -> Path:
-    """Where the saved file of an example lives."""
-    return ASSETS_DIR / f"{name}.json"
+    """Where the saved file of an example lives (in the checkout, or where the package installed it)."""
+    return (examples_dir() or ASSETS_DIR) / f"{name}.json"
 
 
 def write_examples(folder: Path = ASSETS_DIR, names: tuple[str, ...] = EXAMPLES) -> list[Path]:

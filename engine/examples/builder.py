@@ -21,6 +21,7 @@ class GraphBuilder:
     def __init__(self) -> None:
         self.graph = Graph()
         self.ids: dict[str, str] = {}
+        self.laid_out = False
 
     def add(self, op: str, name: str, inputs: dict[str, str] | None = None, **attrs: Any) -> str:
         """Add a node called `name`, fed by {port: name of an earlier node}; returns the name."""
@@ -34,18 +35,15 @@ class GraphBuilder:
         """Give a parameter fixed, easy-to-follow numbers instead of random ones."""
         self.graph.set_value(self.ids[name], np.asarray(value, dtype=np.float64))
 
-    def nudge(self, name: str, dx: float = 0.0, dy: float = 0.0) -> None:
-        """Shift one node after the automatic layout, where that reads better."""
-        x, y = self.graph.nodes[self.ids[name]].pos
-        self.graph.move(self.ids[name], (x + dx, y + dy))
-
     def layout(self) -> None:
-        """Place every node with the layered left-to-right layout."""
-        apply_layout(self.graph)
+        """Ask for the automatic layout; `finish` applies it once the regions exist (rows end between them)."""
+        self.laid_out = True
 
     def finish(self, regions: list[tuple[str, list[str], str]], meta: dict[str, Any]) -> Graph:
-        """Add regions (title, node names, colour) and meta; the graph must already be laid out."""
+        """Add regions (title, node names, colour) and meta, then lay the graph out to fit a 16:9 slide."""
         for title, names, color in regions:
             self.graph.add_region(title, [self.ids[n] for n in names], color)
         self.graph.meta = meta
+        if self.laid_out:
+            apply_layout(self.graph)
         return self.graph

@@ -133,7 +133,7 @@ def text_cnn() -> Graph:
     g.add("Parameter", "b₁", shape=[k], init="zeros")
     g.add("Add", "zᵢ", {"a": "w·[f(wᵢ₋₁); f(wᵢ)]", "b": "b₁"})
     g.add("Sigmoid", "aᵢ", {"x": "zᵢ"})
-    g.add("MaxPoolTime", "a", {"x": "aᵢ"})
+    g.add("MaxPoolTime", "a", {"x": "aᵢ", "ids": "x"})  # the ids mask windows made only of padding
     g.add("Parameter", "U", shape=[k, len(data.class_names)], seed=3)
     g.add("MatMul", "Ua", {"x": "a", "W": "U"})
     g.add("Parameter", "b", shape=[len(data.class_names)], init="zeros")
@@ -142,14 +142,16 @@ def text_cnn() -> Graph:
     g.add("Label", "y", classes=len(data.class_names))
     g.add("CrossEntropy", "L", {"p": "p", "y": "y"})
     g.layout()
-    meta = _text_meta(HEADLINES, HEADLINE_TEXT, "Business", _adam(0.005, 8),
+    meta = _text_meta(HEADLINES, HEADLINE_TEXT, "Business", _adam(0.005, 12, weight_decay=1e-4),
                       title="Text CNN (Collobert & Weston 2008)",
                       description=(
         "A convolutional network over words, as in Collobert & Weston (2008): each word w gets an embedding "
         f"f(w) (a row of E, d = {d}, ready for GloVe vectors); a filter bank w reads every window of two "
         "neighbouring words and gives aᵢ = σ(w·[f(wᵢ₋₁); f(wᵢ)] + b₁) at each position i; max pooling over "
         f"time keeps a = maxᵢ aᵢ, the best position for each of the {k} filters, and only that position "
-        "receives gradient. A softmax decoder on a classifies the headline as Sports, Politics or Business."))
+        "receives gradient. The pool also reads the token ids x, so windows made only of padding (after the "
+        "end of the headline) never win. A softmax decoder on a classifies the headline as Sports, Politics or "
+        "Business."))
     regions = [("encoder f(x): embeddings, convolution, max over time",
                 ["x", "E", "f(w)", "w", "w·[f(wᵢ₋₁); f(wᵢ)]", "b₁", "zᵢ", "aᵢ", "a"], ENCODER),
                ("decoder", ["U", "Ua", "b", "S", "p"], DECODER), ("loss", ["y", "L"], LOSS)]

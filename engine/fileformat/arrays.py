@@ -16,9 +16,12 @@ DTYPES = {"float32": np.dtype("<f4"), "float64": np.dtype("<f8")}
 
 
 def encode_array(value: np.ndarray, where: str) -> dict[str, Any]:
-    """A JSON-ready dict for an array; refuses NaN and infinity (a file that could not be loaded back)."""
+    """A JSON-ready dict for an array; refuses NaN and infinity (a file that could not be loaded back).
+
+    Large arrays that float32 holds exactly (read from a float32 file, or made of round numbers) are written
+    as float32 base64, so a file keeps its size across a load and a save; other values keep all 64 bits."""
     arr = np.asarray(value)
-    name = "float32" if arr.dtype == np.float32 else "float64"
+    name = "float32" if arr.dtype == np.float32 or arr.size > INLINE_LIMIT and float32_exact(arr) else "float64"
     arr = arr.astype(DTYPES[name])
     if not np.all(np.isfinite(arr)):
         raise fail(where, "the array contains NaN or infinity and cannot be saved")
@@ -30,6 +33,14 @@ def encode_array(value: np.ndarray, where: str) -> dict[str, Any]:
         # float() of a float32 entry is exact; json writes repr, which reads back to the same double
         out["data"] = arr.astype(np.float64).tolist()
     return out
+
+
+def float32_exact(arr: np.ndarray) -> bool:
+    """True when float32 holds every value exactly (e.g. an array read from a float32 file, not yet trained)."""
+    if arr.dtype != np.float64 or arr.size == 0:
+        return False
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.array_equal(arr.astype(np.float32).astype(np.float64), arr))
 
 
 def _shape(value: Any, where: str) -> tuple[int, ...]:

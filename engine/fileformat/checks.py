@@ -5,6 +5,7 @@ import math
 import re
 from typing import Any
 
+from ..names import MAX_NAME_CHARS, name_problem
 from .errors import MAX_DEPTH, MAX_ID_CHARS, MAX_TEXT_CHARS, FileFormatError
 
 _ID = re.compile(r"[A-Za-z0-9_.\-]+")
@@ -79,6 +80,15 @@ def expect_id(value: Any, where: str) -> str:
     return text
 
 
+def expect_name(value: Any, where: str) -> str:
+    """`value` if it is a valid node name (engine.names: printable, one line, visible, not too long)."""
+    text = expect_str(value, where, MAX_NAME_CHARS)
+    problem = name_problem(text)
+    if problem:
+        raise fail(where, problem)
+    return text
+
+
 def expect_number(value: Any, where: str, low: float | None = None, high: float | None = None,
                   positive: bool = False) -> float:
     """`value` as a finite float within [low, high] (and > 0 if positive)."""
@@ -105,7 +115,7 @@ def expect_int(value: Any, where: str, low: int = 0, high: int = 2**31) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise fail(where, f"expected a whole number, got {kind_of(value)}")
     if not low <= value <= high:
-        word = "a positive whole number" if low == 1 else f"a whole number from {low} to {high}"
+        word = "a positive whole number" if low == 1 and value < low else f"a whole number from {low} to {high}"
         raise fail(where, f"expected {word}, got {value if abs(value) < 10**20 else 'a huge number'}")
     return value
 

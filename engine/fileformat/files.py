@@ -4,15 +4,14 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..errors import EngineError
 from ..graph import Graph
-from .errors import MAX_FILE_BYTES, FileFormatError
+from .errors import MAX_FILE_BYTES, MAX_JSON_VALUES, FileFormatError
 from .reader import graph_from_dict
+from .safe_io import megabytes, read_regular_file, write_atomic
 from .writer import dumps_graph_dict, graph_to_dict
 
 PathLike = str | os.PathLike
@@ -48,11 +47,25 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
     return out
 
 
+def _check_json_size(data: bytes | str) -> None:
+    """Refuse, before parsing, text that would take too long or too much memory to parse.
+
+    Every JSON value after the first follows a comma or opens a list or object, so counting those three
+    characters (in C, a few hundred MB per second) bounds the values; graph files keep big arrays in base64."""
+    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        raise FileFormatError(f"file: {megabytes(size)} is more than the limit of {megabytes(MAX_FILE_BYTES)}")
+    marks = (b",", b"[", b"{") if isinstance(data, bytes) else (",", "[", "{")
+    values = sum(data.count(mark) for mark in marks)
+    if values > MAX_JSON_VALUES:
+        raise FileFormatError(f"file: holds about {values:,} numbers, lists and objects, more than the limit of "
+                              f"{MAX_JSON_VALUES:,} (graph files keep large arrays as base64)")
+
+
 def parse_graph_json(data: bytes | str) -> Any:
     """Parse the text of a graph file strictly (no NaN/Infinity, no duplicate keys, bounded numbers)."""
+    _check_json_size(data)
     if isinstance(data, bytes):
-        if len(data) > MAX_FILE_BYTES:
-            raise FileFormatError(f"file: {len(data)} bytes is more than the limit of {MAX_FILE_BYTES}")
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -71,21 +84,6 @@ def parse_graph_json(data: bytes | str) -> Any:
         raise FileFormatError("file: lists or objects are nested too deeply") from None
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise FileFormatError(f"file: {size / 2**20:.0f} MB is more than the limit of "
-                                  f"{MAX_FILE_BYTES // 2**20} MB")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise FileFormatError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise FileFormatError(f"{path}: is a folder, not a graph file") from None
-    except OSError as exc:
-        raise FileFormatError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-
-
 def _load_onnx(path: Path) -> Graph:
     try:
         from ..interop.onnx_import import import_onnx
@@ -100,13 +98,15 @@ def _load_onnx(path: Path) -> Graph:
         raise FileFormatError(f"{path}: {exc}") from None
 
 
-def load_graph(path: PathLike) -> Graph:
-    """Read a graph file (.json, or .onnx through the importer); FileFormatError says what and where."""
+def load_graph(path: PathLike, notes: list[str] | None = None) -> Graph:
+    """Read a graph file (.json, or .onnx through the importer); FileFormatError says what and where.
+
+    `notes` (when given) receives a line for each thing left out so the file could open (a bad sample entry)."""
     path = Path(path)
     if path.suffix.lower() == ".onnx":
         return _load_onnx(path)
     try:
-        return graph_from_dict(parse_graph_json(_read_bytes(path)))
+        return graph_from_dict(parse_graph_json(read_regular_file(path, MAX_FILE_BYTES)), notes)
     except FileFormatError as exc:
         message = str(exc)
         if message.startswith("file: "):  # name the file itself, as the other load errors do
@@ -114,65 +114,9 @@ def load_graph(path: PathLike) -> Graph:
         raise
 
 
-def _keep_backup(path: Path) -> None:
-    """Copy the current file to <name>.bak, atomically, before it is replaced."""
-    if not path.is_file():
-        return
-    backup = path.with_name(path.name + ".bak")
-    fd, staging = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".bak-tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        shutil.copy2(path, staging)
-        os.replace(staging, backup)
-    finally:
-        if os.path.exists(staging):
-            os.unlink(staging)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename durable; not every system can open a folder, which is fine."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems refuse fsync on a folder; the data itself is already synced
-    finally:
-        os.close(fd)
-
-
-def _file_mode(path: Path) -> int:
-    """Keep the mode of the file being replaced; a new file gets the usual mode (0666 minus umask)."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 def write_text_atomic(path: PathLike, text: str) -> None:
     """Write text to `path` via a synced temporary file and a rename, keeping the old file as .bak."""
-    path = Path(path)
-    if path.is_dir():
-        raise FileFormatError(f"{path}: is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise FileFormatError(f"{path}: the folder {path.parent} does not exist")
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(temp, _file_mode(path))
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _keep_backup(path)
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-    _sync_folder(path.parent)
+    write_atomic(path, text.encode("utf-8"), backup=True)
 
 
 def save_graph(graph: Graph, path: PathLike, weights: bool = True) -> None:
@@ -181,6 +125,13 @@ def save_graph(graph: Graph, path: PathLike, weights: bool = True) -> None:
     if path.suffix.lower() == ".onnx":
         raise FileFormatError(f"{path}: graphs are saved as .json; use `main.py export --to onnx` for ONNX")
     d = graph_to_dict(graph, weights)
-    text = dumps_graph_dict(d)
-    graph_from_dict(parse_graph_json(text))
-    write_text_atomic(path, text)
+    data = dumps_graph_dict(d).encode("utf-8")
+    if len(data) > MAX_FILE_BYTES:
+        raise FileFormatError(f"cannot save {path}: the graph would be a {megabytes(len(data))} file, more than "
+                              f"the {megabytes(MAX_FILE_BYTES)} this app can open again; make the largest "
+                              "parameters smaller")
+    try:
+        graph_from_dict(parse_graph_json(data))
+    except FileFormatError as exc:
+        raise FileFormatError(f"cannot save {path}: it could not be opened again ({exc})") from None
+    write_atomic(path, data, backup=True)

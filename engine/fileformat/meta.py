@@ -6,9 +6,9 @@ from typing import Any
 
 from ..errors import EngineError
 from .checks import (
-    check_plain, expect_dict, expect_int, expect_list, expect_number, expect_str, fail, kind_of,
+    check_plain, expect_dict, expect_int, expect_list, expect_name, expect_number, expect_str, fail, kind_of,
 )
-from .errors import MAX_NAME_CHARS, FileFormatError
+from .errors import FileFormatError
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 _SAMPLE_ENTRIES = 100_000
@@ -26,24 +26,35 @@ def _sample_text(v: Any, where: str) -> None:
     expect_str(v, where, 1000)
 
 
+# Upper bounds of the data set settings: within them every data set is prepared in seconds and a few
+# hundred MB at most (n rows × max_len token ids; a vocabulary of max_size words).
+DATASET_LIMITS: dict[str, float] = {"n": 50_000, "max_len": 256, "max_size": 200_000, "min_count": 100_000,
+                                    "noise": 100.0, "seed": 2**32 - 1}
+
+
 def _dataset(v: Any, where: str) -> None:
     from ..data import normalize_spec
 
     check_plain(v, where)
     try:
-        normalize_spec(v)
+        normal = normalize_spec(v)
     except EngineError as exc:
         message = str(exc)
         if message.startswith("dataset"):  # DataError already names "dataset.<key>"
             raise FileFormatError(where[: -len("dataset")] + message) from None
         raise fail(where, message) from None
+    for key, limit in DATASET_LIMITS.items():
+        value = normal.get(key)
+        if value is not None and value > limit:
+            shown = f"{value:g}" if value < 1e20 else "a huge number"
+            raise fail(f"{where}.{key}", f"{shown} is more than the limit of {limit:g}")
 
 
 def _bindings(v: Any, where: str) -> None:
     expect_dict(v, where)
     for key in ("inputs", "labels", "output"):
         if key in v:
-            expect_str(v[key], f"{where}.{key}", MAX_NAME_CHARS, empty=False)
+            expect_name(v[key], f"{where}.{key}")
 
 
 def _count_entries(value: Any, where: str, depth: int = 0) -> int:
@@ -59,7 +70,7 @@ def _sample(v: Any, where: str) -> None:
     expect_dict(v, where)
     total = 0
     for key, value in v.items():
-        expect_str(key, where, MAX_NAME_CHARS, empty=False)
+        expect_name(key, where)
         total += _count_entries(value, f"{where}.{key}")
         if total > _SAMPLE_ENTRIES:
             raise fail(where, f"holds more than {_SAMPLE_ENTRIES} numbers")
@@ -70,7 +81,7 @@ def _optimizer(v: Any, where: str) -> None:
         raise fail(where, f"expected one of {', '.join(OPTIMIZERS)}, got {kind_of(v)}")
 
 
-_TRAINING = {
+TRAINING_RULES = {
     "optimizer": _optimizer,
     "lr": lambda v, w: expect_number(v, w, positive=True, high=100.0),
     "batch_size": lambda v, w: expect_int(v, w, 1, 1_000_000),
@@ -84,8 +95,8 @@ def _training(v: Any, where: str) -> None:
     expect_dict(v, where)
     check_plain(v, where)
     for key, value in v.items():
-        if key in _TRAINING:
-            _TRAINING[key](value, f"{where}.{key}")
+        if key in TRAINING_RULES:
+            TRAINING_RULES[key](value, f"{where}.{key}")
 
 
 def _view(v: Any, where: str) -> None:

@@ -14,13 +14,14 @@ from ..errors import AttrError
 from ..graph import Graph
 from ..registry import OPS, Op
 from .arrays import decode_array
-from .checks import expect_dict, expect_id, expect_keys, expect_list, expect_number, expect_str, fail
+from .checks import expect_dict, expect_id, expect_keys, expect_list, expect_name, expect_number, expect_str, fail
 from .errors import (
-    MAX_COORD, MAX_EDGES, MAX_GRAPH_NODES, MAX_INT_ATTR, MAX_NAME_CHARS, MAX_REGIONS, MAX_SEED,
+    MAX_COORD, MAX_EDGES, MAX_GRAPH_NODES, MAX_INT_ATTR, MAX_REGIONS, MAX_SEED,
     MAX_TOTAL_ENTRIES,
 )
 from .meta import check_meta
 from .migrations import upgrade
+from .sample import clean_sample
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 TOP_KEYS = ("format", "version", "nodes", "edges")
@@ -79,7 +80,7 @@ def _node(entry: Any, where: str) -> NodeSpec:
     expect_keys(entry, where, ("id", "op"), ("name", "attrs", "pos"))
     node_id = expect_id(entry["id"], f"{where}.id")
     op = _op(entry, where)
-    name = expect_str(entry.get("name", node_id), f"{where}.name", MAX_NAME_CHARS, empty=False)
+    name = expect_name(entry.get("name", node_id), f"{where}.name")
     pos = _pos(entry["pos"], f"{where}.pos") if "pos" in entry else (0.0, 0.0)
     return NodeSpec(node_id, name, op, pos, where)
 
@@ -153,13 +154,18 @@ def _check_acyclic(edges: list[tuple[str, str, str, str]], nodes: dict[str, Node
     for k, (_, src, dst, _) in enumerate(edges):
         simple.add_edge(src, dst)
         index.setdefault((src, dst), k)
-    try:
-        cycle = nx.find_cycle(simple)
-    except nx.NetworkXNoCycle:
+    if nx.is_directed_acyclic_graph(simple):  # linear; find_cycle alone took seconds on thousands of nodes
         return
+    looped = next(c for c in nx.strongly_connected_components(simple) if len(c) > 1 or _self_loop(simple, c))
+    cycle = nx.find_cycle(simple.subgraph(looped))
     path = " → ".join([nodes[a].name for a, _ in cycle] + [nodes[cycle[0][0]].name])
     last = max(index[a, b] for a, b in cycle)
     raise fail(f"edges[{last}]", f"the edges make a cycle ({path}); a computation graph must not loop")
+
+
+def _self_loop(graph: nx.DiGraph, component: set[str]) -> bool:
+    node = next(iter(component))
+    return graph.has_edge(node, node)
 
 
 def _regions(value: Any, nodes: dict[str, NodeSpec], used: set[str]) -> list[tuple[str, str, list[str], str]]:
@@ -184,10 +190,21 @@ def _regions(value: Any, nodes: dict[str, NodeSpec], used: set[str]) -> list[tup
     return out
 
 
+def _add_node(graph: Graph, spec: NodeSpec, value: np.ndarray | None) -> None:
+    """Add one checked node; an initial value that cannot be drawn (scale 1e308) is refused, not a traceback."""
+    where = f"{spec.where}.attrs"
+    try:
+        node = graph.add_node(spec.op.name, spec.name, dict(spec.op.attrs), spec.pos, spec.id, value)
+    except OverflowError:
+        raise fail(where, "the scale is too large to draw initial values from") from None
+    if node.value is not None and not np.all(np.isfinite(node.value)):
+        raise fail(where, "the initial values are not finite numbers (the scale is too large)")
+
+
 def _build(specs: list[NodeSpec], values: dict, edges: list, regions: list, meta: dict) -> Graph:
     graph = Graph()
     for spec in specs:
-        graph.add_node(spec.op.name, spec.name, dict(spec.op.attrs), spec.pos, spec.id, values.get(spec.id))
+        _add_node(graph, spec, values.get(spec.id))
     flow = nx.DiGraph((src, dst) for _, src, dst, _ in edges)
     order = {n: k for k, n in enumerate(nx.topological_sort(flow))}
     # Connecting in topological order of the target keeps the engine's cycle check from searching far.
@@ -200,8 +217,11 @@ def _build(specs: list[NodeSpec], values: dict, edges: list, regions: list, meta
     return graph
 
 
-def graph_from_dict(d: Any) -> Graph:
-    """Build a Graph from a parsed file dict (any supported version); FileFormatError says what is wrong."""
+def graph_from_dict(d: Any, notes: list[str] | None = None) -> Graph:
+    """Build a Graph from a parsed file dict (any supported version); FileFormatError says what is wrong.
+
+    A meta.sample entry the graph cannot run on is left out rather than refusing the file; `notes`
+    (when given) receives one line per entry left out, for the user to read."""
     d = upgrade(d)
     expect_keys(d, "file", TOP_KEYS, OPTIONAL_TOP_KEYS)
     specs = _nodes(d["nodes"])
@@ -210,4 +230,20 @@ def graph_from_dict(d: Any) -> Graph:
     edges = _edges(d["edges"], by_id)
     regions = _regions(d.get("regions", []), by_id, set(by_id) | {e[0] for e in edges})
     meta = check_meta(d.get("meta", {}))
-    return _build(specs, values, edges, regions, meta)
+    graph = _build(specs, values, edges, regions, meta)
+    _drop_bad_sample_entries(graph, notes)
+    return graph
+
+
+def _drop_bad_sample_entries(graph: Graph, notes: list[str] | None) -> None:
+    if "sample" not in graph.meta:
+        return
+    kept, dropped = clean_sample(graph, graph.meta["sample"])
+    if not dropped:
+        return
+    if kept:
+        graph.meta["sample"] = kept
+    else:
+        del graph.meta["sample"]
+    if notes is not None:
+        notes.extend(dropped)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..fileformat.safe_io import write_atomic
 from ..graph import Graph
+from ..names import printable
 from ..trace import Trace
 from .picture import describe
 
@@ -11,8 +13,10 @@ POINTS_PER_UNIT = 0.75  # canvas units to points, for `neato -n`, which keeps th
 
 
 def quote(text: str) -> str:
-    """A DOT double-quoted string: backslashes and quotes escaped, newlines as \\n."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    """A DOT double-quoted string: backslashes and quotes escaped, newlines as \\n, other unprintable
+    characters spelled out (\\x00), so no text can end the string or the statement."""
+    lines = (printable(line).replace("\\", "\\\\").replace('"', '\\"') for line in text.split("\n"))
+    return '"' + "\\n".join(lines) + '"'
 
 
 def to_dot(graph: Graph, trace: Trace | None = None) -> str:
@@ -47,4 +51,4 @@ def to_dot(graph: Graph, trace: Trace | None = None) -> str:
 
 def write_dot(graph: Graph, path: str | Path, trace: Trace | None = None) -> None:
     """Write to_dot(graph, trace) to a file (UTF-8)."""
-    Path(path).write_text(to_dot(graph, trace), encoding="utf-8")
+    write_atomic(path, to_dot(graph, trace).encode("utf-8"))

@@ -5,6 +5,8 @@ import keyword
 import re
 import unicodedata
 
+from ..names import printable
+
 # Letters and signs of the slides' notation, as LaTeX math; anything else non-ASCII is spelled out.
 LATEX_SYMBOLS = {
     "θ": r"\theta", "σ": r"\sigma", "∂": r"\partial", "α": r"\alpha", "β": r"\beta", "γ": r"\gamma",
@@ -24,7 +26,7 @@ LATEX_TEXT_ESCAPES = {
 def latex(text: str) -> str:
     """Text safe inside a LaTeX text-mode node: specials escaped, Greek and math signs as $…$."""
     out = []
-    for ch in text:
+    for ch in printable(text):  # a control character would end a line or a paragraph, or not compile
         if ch in LATEX_TEXT_ESCAPES:
             out.append(LATEX_TEXT_ESCAPES[ch])
         elif ch in LATEX_SYMBOLS:

@@ -9,6 +9,7 @@ import numpy as np
 from ..broadcast import fmt_shape
 from ..errors import EngineError
 from ..graph import Graph
+from ..names import clean_name
 from .errors import UnsupportedOnnxError
 
 MAX_NAME = 56  # Graph names allow 60 characters; leave room for unique_name's suffix
@@ -103,6 +104,8 @@ class Builder:
         """A Parameter (trainable, e.g. an initializer) or a Constant node holding `array`."""
         array = np.asarray(array, dtype=np.float64)
         shape = array.shape
+        if not np.all(np.isfinite(array)):
+            raise UnsupportedOnnxError(f"'{name}' holds NaN or infinity; a graph cannot keep such a value")
         try:
             if trainable or array.size > MAX_CONSTANT_ENTRIES:
                 node = self.graph.add_node("Parameter", self._name(name), {"shape": list(shape), "init": "zeros"},
@@ -131,7 +134,7 @@ class Builder:
         return Value(node.id, tuple(shape), node.op.out_dtype)
 
     def _name(self, base: str) -> str:
-        return self.graph.unique_name(base[:MAX_NAME] or "t")
+        return self.graph.unique_name(clean_name(base, "t", MAX_NAME))
 
     # ----- shape helpers built from Reshape and Transpose
     def reshape(self, value: Value, shape: tuple, name: str) -> Value:

@@ -7,7 +7,9 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from ..fileformat.safe_io import write_atomic
 from ..graph import Graph, Node
+from ..names import printable, shown
 from ..shapes import ShapeReport, infer_shapes
 from .errors import InteropError, require_onnx
 
@@ -15,6 +17,15 @@ OPSET = 18  # ReduceMean/ReduceMax take their axes as an input from 18 on; every
 BATCH_DIM = "B"
 DTYPES = ("float32", "float64")
 CARRIED_META = ("title", "bindings", "dataset", "training")  # written as metadata_props, read back on import
+# Ops whose ONNX form uses an ONNX op that onnxruntime runs only in float32 (no double kernel).
+FLOAT32_ONLY_IN_ONNXRUNTIME = {"BagOfWords": "OneHot", "BagOfBigrams": "OneHot", "Window": "Conv",
+                               "SeqConv": "Conv"}
+
+
+def float64_problems(graph: Graph) -> list[str]:
+    """The nodes whose float64 ONNX form onnxruntime cannot run, e.g. "BagOfWords 'f' (OneHot)"."""
+    return [f"{n.op_name} {shown(n.name)} ({FLOAT32_ONLY_IN_ONNXRUNTIME[n.op_name]})" for n in graph.nodes.values()
+            if n.op_name in FLOAT32_ONLY_IN_ONNXRUNTIME]
 
 
 class Emitter:
@@ -30,10 +41,10 @@ class Emitter:
         self.initializers: list = []
         self.tensor: dict[str, str] = {}
         self._taken: set[str] = set()
-        names = [n.name for n in graph.nodes.values()]
-        for node in graph.nodes.values():
-            unique = names.count(node.name) == 1
-            self.tensor[node.id] = self.claim(node.name if unique else f"{node.name}_{node.id}")
+        names = [printable(n.name) for n in graph.nodes.values()]
+        for node, name in zip(graph.nodes.values(), names):
+            unique = names.count(name) == 1
+            self.tensor[node.id] = self.claim(name if unique else f"{name}_{node.id}")
 
     def claim(self, base: str) -> str:
         """A tensor or node name not used yet, derived from `base`."""
@@ -99,7 +110,8 @@ def graph_to_onnx(graph: Graph, *, opset: int = OPSET, dtype: str = "float32",
         if declared is not None:
             inputs.append(declared)
     outputs = [em.value_info(em.tensor[n], em.shape(n), False) for n in _output_ids(graph, extra_outputs)]
-    body = em.helper.make_graph(em.nodes, graph.meta.get("title") or "graph", inputs, outputs, em.initializers)
+    title = printable(" ".join(str(graph.meta.get("title") or "graph").split()))
+    body = em.helper.make_graph(em.nodes, title, inputs, outputs, em.initializers)
     model = _model(onnx, body, graph, opset)
     try:
         onnx.checker.check_model(model, full_check=True)
@@ -111,7 +123,7 @@ def graph_to_onnx(graph: Graph, *, opset: int = OPSET, dtype: str = "float32",
 def export_onnx(graph: Graph, path: str | Path, **options: Any) -> None:
     """Write the graph as an .onnx file (see graph_to_onnx for the options)."""
     model = graph_to_onnx(graph, **options)
-    Path(path).write_bytes(model.SerializeToString())
+    write_atomic(path, model.SerializeToString())
 
 
 def _check_options(onnx: Any, opset: int, dtype: str) -> None:
@@ -126,7 +138,7 @@ def _input_names(em: Emitter, node: Node) -> list[str]:
     """Tensor names feeding each port; integer tensors going into a float port are cast first."""
     incoming = em.graph.incoming(node.id)
     names = []
-    for port in node.op.inputs:
+    for port in node.op.connected_ports(incoming):
         src = incoming[port.name].src
         name = em.tensor[src]
         if not port.integer and em.report.dtypes.get(src) == "int":
@@ -157,8 +169,14 @@ def _model(onnx: Any, body: Any, graph: Graph, opset: int) -> Any:
     helper = onnx.helper
     opsets = [helper.make_opsetid("", opset)]
     model = helper.make_model(body, opset_imports=opsets, producer_name="computation-graph-explorer",
-                              doc_string=str(graph.meta.get("description", "")))
+                              doc_string=_encodable(str(graph.meta.get("description", ""))))
     model.ir_version = helper.find_min_ir_version_for(opsets)
     props = {k: graph.meta[k] for k in CARRIED_META if k in graph.meta}
-    helper.set_model_props(model, {k: v if isinstance(v, str) else json.dumps(v) for k, v in props.items()})
+    helper.set_model_props(model, {k: _encodable(v) if isinstance(v, str) else json.dumps(v)
+                                   for k, v in props.items()})
     return model
+
+
+def _encodable(text: str) -> str:
+    """Text protobuf can store: a lone surrogate (never valid UTF-8) is written as its escape."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

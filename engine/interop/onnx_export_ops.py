@@ -168,7 +168,28 @@ def _seq_conv(em: Emitter, node: Node, xs: list[str]) -> None:
 
 def _max_pool_time(em: Emitter, node: Node, xs: list[str]) -> None:
     out = em.tensor[node.id]
-    em.op("ReduceMax", [xs[0], em.ints(f"{out}/time_axis", [-2])], "", out=out, keepdims=0)
+    x = _mask_padding_windows(em, node, xs[0], xs[1]) if len(xs) > 1 else xs[0]
+    em.op("ReduceMax", [x, em.ints(f"{out}/time_axis", [-2])], "", out=out, keepdims=0)
+
+
+def _mask_padding_windows(em: Emitter, node: Node, x: str, ids: str) -> str:
+    """x with each window made only of padding set to −inf, unless its row holds no word at all (as MaxPoolTime)."""
+    out, steps = em.tensor[node.id], _in_shape(em, node, "x")[-2]
+    width = _in_shape(em, node, "ids")[-1] - steps + 1
+    axis, zero = em.ints(f"{out}/ids_axis", [-1]), em.const(f"{out}/zero", 0.0)
+    pad = em.op("Equal", [ids, em.const(f"{out}/pad_id", 0, integer=True)], f"{out}/is_pad")
+    word = em.op("Cast", [em.op("Not", [pad], f"{out}/is_word")], f"{out}/word", to=em.float_type)
+    count = ""
+    for j in range(width):  # words in window t: the sum of word[t + j] over its width
+        part = em.op("Slice", [word, em.ints(f"{out}/from", [j]), em.ints(f"{out}/to", [j + steps]), axis],
+                     f"{out}/word_at_{j}")
+        count = em.op("Add", [count, part], f"{out}/words_to_{j}") if count else part
+    has_word = em.op("Greater", [count, zero], f"{out}/window_has_word")
+    row_words = em.op("ReduceMax", [count, axis], f"{out}/row_words", keepdims=1)
+    no_word = em.op("Not", [em.op("Greater", [row_words, zero], f"{out}/row_has_word")], f"{out}/row_empty")
+    competes = em.op("Or", [has_word, no_word], f"{out}/competes")
+    competes = em.op("Unsqueeze", [competes, axis], f"{out}/competes_per_feature")
+    return em.op("Where", [competes, x, em.const(f"{out}/minus_inf", -np.inf)], f"{out}/masked")
 
 
 def _classes_second(em: Emitter, node: Node, scores: str, labels: str) -> tuple[str, str]:

@@ -5,18 +5,21 @@ message that lists every problem, so nothing is ever half-loaded.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..fileformat.errors import MAX_FILE_BYTES
+from ..fileformat.safe_io import read_regular_file
 from ..graph import Graph
 from ..layout import apply_layout
+from ..names import clean_name
 from ..shapes import infer_shapes
+from . import onnx_import_meta as meta
 from . import onnx_import_nn  # noqa: F401  (registers the layer handlers)
 from .errors import InteropError, UnsupportedOnnxError, require_onnx
-from .onnx_builder import Builder, GraphInput, Value
+from .onnx_builder import MAX_NAME, Builder, GraphInput, Value
 from .onnx_import_ops import HANDLERS, OnnxNode
 from .onnx_patterns import INTERNAL, fuse_explorer_patterns
 
@@ -30,12 +33,14 @@ def import_onnx(path: str | Path) -> Graph:
     """Read an .onnx file into a new Graph (see import_onnx_model)."""
     onnx = require_onnx()
     path = Path(path)
+    data = read_regular_file(path, MAX_FILE_BYTES)
     try:
-        model = onnx.load(str(path))
-    except OSError:
-        raise
-    except Exception as exc:  # protobuf raises its own DecodeError for a file that is not ONNX
+        model = onnx.load_model_from_string(data)
+    except Exception as exc:  # noqa: BLE001  (protobuf raises its own DecodeError for a file that is not ONNX)
         raise InteropError(f"{path}: not a readable ONNX model ({type(exc).__name__})") from None
+    if any(t.data_location == onnx.TensorProto.EXTERNAL for t in model.graph.initializer):
+        raise UnsupportedOnnxError(f"{path}: the model keeps its weights in separate files (external data); "
+                                   "save it as one .onnx file first")
     graph = import_onnx_model(model)
     if not model.graph.name:
         graph.meta["title"] = path.stem
@@ -144,7 +149,7 @@ def _name_result(b: Builder, value: Value, name: str) -> None:
     """The node made for an ONNX output carries that output's name (helpers keep theirs)."""
     node = b.graph.nodes[value.node]
     if value.node in b.created and node.name != name:
-        b.graph.rename(value.node, b.graph.unique_name(name[:56] or "t"))
+        b.graph.rename(value.node, b.graph.unique_name(clean_name(name, "t", MAX_NAME)))
 
 
 def _finish(b: Builder, model: Any, opset: int) -> None:
@@ -159,38 +164,31 @@ def _finish(b: Builder, model: Any, opset: int) -> None:
                            + "; ".join(report.messages(graph)))
     names = {name: graph.nodes[v.node].name for name, v in b.values.items() if name in b.inputs}
     out_names = {name: graph.nodes[v.node].name for name, v in outputs.items()}
-    graph.meta["title"] = model.graph.name or "ONNX model"
+    graph.meta["title"] = meta.one_line(model.graph.name, meta.TITLE_CHARS) or "ONNX model"
     producer = f"{model.producer_name} {model.producer_version}".strip() or "an unknown tool"
-    graph.meta["description"] = (model.doc_string or f"Imported from an ONNX model made by {producer}, "
-                                                      f"opset {opset}.")
-    graph.meta["onnx"] = {"opset": opset, "inputs": names, "outputs": out_names, "notes": list(b.notes)}
-    carried = _carried_meta(graph, model)
+    graph.meta["description"] = (model.doc_string[:meta.DESCRIPTION_CHARS]
+                                 or f"Imported from an ONNX model made by {producer}, opset {opset}.")
+    carried = meta.carried_meta(graph, {p.key: p.value for p in model.metadata_props}, b.notes)
     graph.meta.update(carried)
     bindings = carried.get("bindings") or _bindings(graph, list(out_names.values()))
     if bindings:
         graph.meta["bindings"] = bindings
     if "dataset" not in graph.meta:
-        graph.meta["sample"] = sample_feeds(graph)
+        _add_sample(graph, b.notes)
+    graph.meta["onnx"] = {"opset": opset, "inputs": meta.name_map(names), "outputs": meta.name_map(out_names),
+                          "notes": list(b.notes)}
+    meta.check_savable(graph)
     apply_layout(graph)
 
 
-def _carried_meta(graph: Graph, model: Any) -> dict[str, Any]:
-    """Title, bindings, dataset and training settings that our export wrote as metadata_props."""
-    props = {p.key: p.value for p in model.metadata_props}
-    out: dict[str, Any] = {}
-    if props.get("title"):
-        out["title"] = props["title"][:200]
-    for key in ("bindings", "dataset", "training"):
-        try:
-            value = json.loads(props[key]) if key in props else None
-        except ValueError:
-            value = None
-        if isinstance(value, dict):
-            out[key] = value
-    names = {n.name for n in graph.nodes.values()}
-    if "bindings" in out and not all(isinstance(v, str) and v in names for v in out["bindings"].values()):
-        del out["bindings"]  # written for another graph; better none than wrong ones
-    return out
+def _add_sample(graph: Graph, notes: list[str], rows: int = 2) -> None:
+    """Seeded sample values so check and Explain can run, unless they would be too many to keep in a file."""
+    size = meta.sample_size(graph, rows)
+    if size > meta.SAMPLE_ENTRIES:
+        notes.append(f"no sample values were made: the inputs of {rows} examples hold {size:,} numbers, more "
+                     f"than a graph file keeps ({meta.SAMPLE_ENTRIES:,})")
+        return
+    graph.meta["sample"] = sample_feeds(graph, rows)
 
 
 def sample_feeds(graph: Graph, rows: int = 2, seed: int = 0) -> dict[str, Any]:

@@ -5,7 +5,7 @@ import numpy as np
 
 from .onnx_builder import Builder, Value, normalize_axis
 from .onnx_import_ops import OnnxNode, float_input, handles
-from .onnx_patterns import BAG_OF_WORDS, CROSS_ENTROPY, EMBEDDING, SEQ_CONV, WINDOW
+from .onnx_patterns import BAG_OF_WORDS, CROSS_ENTROPY, EMBEDDING, MASKED_MAX_POOL, SEQ_CONV, WINDOW
 
 
 def _scale(b: Builder, x: Value, factor: float, name: str) -> Value:
@@ -201,11 +201,10 @@ def _select(b: Builder, n: OnnxNode, data: Value, axis: int, index: np.ndarray) 
 
 
 def _loss_inputs(b: Builder, n: OnnxNode) -> tuple[Value, Value, str]:
-    """Scores with classes moved last, the labels, and the reduction; refuses weights and ignore_index."""
+    """Scores with classes moved last, the labels, and the reduction; refuses weights and an ignore_index
+    that a label could equal."""
     if n.input(2) is not None:
         raise n.refuse("class weights are not supported")
-    if "ignore_index" in n.attrs:
-        raise n.refuse("ignore_index is not supported")
     reduction = n.attrs.get("reduction", "mean")
     if reduction not in ("mean", "sum"):
         raise n.refuse(f"reduction '{reduction}' is not supported (mean and sum are)")
@@ -218,7 +217,26 @@ def _loss_inputs(b: Builder, n: OnnxNode) -> tuple[Value, Value, str]:
     labels = b.input_node(name, label_classes=scores.shape[1]) if name in b.inputs else b.value(name)
     if labels.dtype != "int":
         raise n.refuse(f"the labels '{name}' must be integers")
+    if "ignore_index" in n.attrs:
+        _check_ignore_index(b, n, labels, scores.shape[1])
     return last, labels, reduction
+
+
+def _check_ignore_index(b: Builder, n: OnnxNode, labels: Value, classes: int) -> None:
+    """Accept ignore_index (PyTorch always writes -100) when no label can equal it, with a note; else refuse.
+
+    A Label node only takes class numbers 0 … classes−1, and fixed labels can be looked at."""
+    ignore = int(n.attrs["ignore_index"])
+    node = b.graph.nodes[labels.node]
+    fixed = b.constants.get(n.inputs[1])
+    if 0 <= ignore < classes:
+        raise n.refuse(f"ignore_index {ignore} is a class number, so some labels would be skipped; the explorer "
+                       "cannot skip examples")
+    if node.op_name != "Label" and (fixed is None or np.any(np.asarray(fixed) == ignore)):
+        raise n.refuse(f"ignore_index {ignore}: the labels '{n.inputs[1]}' are not class numbers the explorer "
+                       "checks, so it cannot tell that none equals it")
+    b.notes.append(f"{n.label}: ignore_index {ignore} left out: labels are class numbers 0 to {classes - 1}, "
+                   "so none can equal it")
 
 
 def _reduced(b: Builder, loss: Value, labels: Value, reduction: str, n: OnnxNode) -> Value:
@@ -252,11 +270,17 @@ def negative_log_likelihood(b: Builder, n: OnnxNode) -> list:
     return [_reduced(b, loss, labels, reduction, n)]
 
 
-def _token_ids(b: Builder, n: OnnxNode) -> Value:
-    ids = b.value(n.inputs[0])
+def _token_ids(b: Builder, n: OnnxNode, i: int = 0) -> Value:
+    ids = b.value(n.inputs[i])
     if ids.dtype != "int":
-        raise n.refuse(f"token ids '{n.inputs[0]}' must be integers")
+        raise n.refuse(f"token ids '{n.inputs[i]}' must be integers")
     return ids
+
+
+@handles(MASKED_MAX_POOL)
+def masked_max_pool(b: Builder, n: OnnxNode) -> list:
+    """What our export writes for a MaxPoolTime reading token ids: windows made only of padding set to −inf."""
+    return [b.add("MaxPoolTime", [float_input(b, n, 0), _token_ids(b, n, 1)], n.outputs[0])]
 
 
 @handles(EMBEDDING)

@@ -1,4 +1,5 @@
-"""Recognise what our ONNX export writes for Embedding and BagOfWords, so those graphs import as they were."""
+"""Recognise what our ONNX export writes for Embedding, BagOfWords, SeqConv, Window, CrossEntropy and a masked
+MaxPoolTime, so those graphs import as they were."""
 from __future__ import annotations
 
 from collections import Counter
@@ -12,7 +13,8 @@ BAG_OF_WORDS = "ExplorerBagOfWords"
 SEQ_CONV = "ExplorerSeqConv"
 WINDOW = "ExplorerWindow"
 CROSS_ENTROPY = "ExplorerCrossEntropy"
-INTERNAL = (EMBEDDING, BAG_OF_WORDS, SEQ_CONV, WINDOW, CROSS_ENTROPY)
+MASKED_MAX_POOL = "ExplorerMaskedMaxPool"
+INTERNAL = (EMBEDDING, BAG_OF_WORDS, SEQ_CONV, WINDOW, CROSS_ENTROPY, MASKED_MAX_POOL)
 
 
 def fuse_explorer_patterns(nodes: list[OnnxNode], initializers: dict[str, np.ndarray]) -> list[OnnxNode]:
@@ -140,4 +142,67 @@ def _cross_entropy(nll: OnnxNode, producer: dict, uses: Counter, constants: dict
                     nll.opset), [log]
 
 
-MATCHERS = {"Mul": _mul, "Transpose": _conv_over_time, "NegativeLogLikelihoodLoss": _cross_entropy}
+def _masked_max_pool(top: OnnxNode, producer: dict, uses: Counter, constants: dict) -> tuple | None:
+    """ReduceMax over time of Where(the windows holding a word, x, −inf) → MaxPoolTime(x, ids)."""
+    axes = constants.get(top.input(1)) if top.input(1) else None
+    where = _only_use(top.inputs[0], "Where", producer, uses)
+    if axes is None or list(np.reshape(axes, -1)) != [-2] or top.attrs.get("keepdims") != 0 or where is None:
+        return None
+    fill = constants.get(where.inputs[2])
+    competes = _chain(where.inputs[0], ("Unsqueeze", "Or"), producer, uses)
+    if fill is None or fill.size != 1 or fill.reshape(-1)[0] != -np.inf or competes is None:
+        return None
+    has_word = _only_use(competes[-1].inputs[0], "Greater", producer, uses)
+    empty = _chain(competes[-1].inputs[1], ("Not", "Greater", "ReduceMax"), producer, uses)
+    if has_word is None or empty is None or empty[-1].inputs[0] != has_word.inputs[0]:
+        return None
+    if any(_constant_value(constants, n.inputs[1]) != 0 for n in (has_word, empty[1])):
+        return None
+    words = _words_per_window(has_word.inputs[0], producer, uses, constants)
+    if words is None:
+        return None
+    ids, found = words
+    fused = OnnxNode(MASKED_MAX_POOL, [where.inputs[1], ids], list(top.outputs), {}, top.opset)
+    return fused, [where, *competes, has_word, *empty, *found]
+
+
+def _chain(name: str, op_types: tuple[str, ...], producer: dict, uses: Counter) -> list[OnnxNode] | None:
+    """The nodes computing `name` through single-use first inputs, of these types in order (None if not so)."""
+    found = []
+    for op_type in op_types:
+        node = _only_use(name, op_type, producer, uses)
+        if node is None:
+            return None
+        found.append(node)
+        name = node.inputs[0]
+    return found
+
+
+def _constant_value(constants: dict, name: str) -> float | None:
+    value = constants.get(name)
+    return float(value.reshape(-1)[0]) if value is not None and value.size == 1 else None
+
+
+def _words_per_window(count: str, producer: dict, uses: Counter, constants: dict) -> tuple | None:
+    """(ids, nodes) for count = Σⱼ Slice(word, j, j + T) with word = Cast(Not(Equal(ids, 0))), as exported."""
+    node, adds, slices = producer.get(count), [], []
+    while node is not None and node.op_type == "Add":
+        adds.append(node)
+        slices.append(_only_use(node.inputs[1], "Slice", producer, uses))
+        node = _only_use(node.inputs[0], "Add", producer, uses) or _only_use(node.inputs[0], "Slice", producer, uses)
+    slices = [node, *reversed(slices)]
+    if uses[count] != 2 or any(part is None or part.op_type != "Slice" for part in slices):
+        return None
+    word = slices[0].inputs[0]
+    for j, part in enumerate(slices):
+        if part.inputs[0] != word or _constant_value(constants, part.input(1)) != j:
+            return None
+    cast = producer.get(word)
+    found = _chain(cast.inputs[0], ("Not", "Equal"), producer, uses) if cast and cast.op_type == "Cast" else None
+    if found is None or uses[word] != len(slices) or _constant_value(constants, found[-1].inputs[1]) != 0:
+        return None
+    return found[-1].inputs[0], adds + slices + [cast] + found
+
+
+MATCHERS = {"Mul": _mul, "Transpose": _conv_over_time, "NegativeLogLikelihoodLoss": _cross_entropy,
+            "ReduceMax": _masked_max_pool}

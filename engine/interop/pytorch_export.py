@@ -6,6 +6,7 @@ explorer's project folder must be on the Python path; the module itself needs on
 """
 from __future__ import annotations
 
+import io
 import pprint
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,15 +14,17 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import EngineError
+from ..fileformat.safe_io import write_atomic
 from ..graph import Graph, Node
+from ..names import printable
 from ..shapes import infer_shapes
 from .errors import InteropError
 from .names import identifier
 from .pytorch_ops import EXPRESSIONS, HELPERS, NOTES, USES_HELPER
 from .pytorch_template import HEADER, TRAINING_CODE, model_code
 
-RESERVED = {"out", "values", "path", "model", "windows", "bag_of_words", "bag_of_bigrams", "DTYPE", "WEIGHTS",
-            "train", "main", "feeds", "accuracy", "batch", "sys"}
+RESERVED = {"out", "values", "path", "model", "windows", "bag_of_words", "bag_of_bigrams", "max_over_time",
+            "DTYPE", "WEIGHTS", "train", "main", "feeds", "evaluate", "accuracy", "batch", "sys"}
 INLINE_CONSTANT = 16  # constants up to this many entries are written into the code
 
 
@@ -45,9 +48,10 @@ def export_pytorch(graph: Graph, path: str | Path) -> Path:
     source = pytorch_source(graph, weights.name)
     plan = _plan(graph)
     arrays = {plan.names[n.id]: np.asarray(_value(n), dtype=np.float64) for n in _stored(graph)}
-    with open(weights, "wb") as handle:
-        np.savez(handle, **arrays)
-    path.write_text(source, encoding="utf-8")
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    write_atomic(weights, buffer.getvalue())
+    write_atomic(path, source.encode("utf-8"))
     return weights
 
 
@@ -55,7 +59,8 @@ def pytorch_source(graph: Graph, weights_name: str = "model.npz") -> str:
     """The Python source of the exported module (values are read from `weights_name` beside it)."""
     plan = _plan(graph)
     helpers = sorted({USES_HELPER[n.op_name] for n in graph.nodes.values() if n.op_name in USES_HELPER})
-    parts = [HEADER.format(title=_title(graph), description=_description(graph), weights=weights_name)]
+    parts = [HEADER.format(title=_title(graph), description=_description(graph),
+                           weights=docstring_text(weights_name), weights_literal=repr(weights_name))]
     parts += [HELPERS[h] for h in helpers]
     parts.append(model_code(_title(graph), _declarations(plan), _signature(plan), _body(plan)))
     training = _training_settings(graph, plan)
@@ -111,13 +116,18 @@ def _value(node: Node) -> np.ndarray:
     return node.value if node.value is not None else node.op.initial_value()
 
 
+def docstring_text(text: str) -> str:
+    """Text safe inside a generated docstring: on one line, printable, backslashes and quotes escaped."""
+    return printable(" ".join(text.split())).replace("\\", "\\\\").replace('"', '\\"')
+
+
 def _title(graph: Graph) -> str:
-    return str(graph.meta.get("title") or "Computation graph").replace('"""', "'''")
+    return docstring_text(str(graph.meta.get("title") or "Computation graph"))
 
 
 def _description(graph: Graph) -> str:
-    text = str(graph.meta.get("description") or "").replace('"""', "'''").replace("\\", "/")
-    return "\n".join(_wrap(text, 100)) + "\n\n" if text else ""
+    text = str(graph.meta.get("description") or "")
+    return "\n".join(docstring_text(line) for line in _wrap(text, 100)) + "\n\n" if text.strip() else ""
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -142,10 +152,10 @@ def _declarations(plan: Plan) -> list[str]:
         shape = ", ".join(str(d) for d in np.shape(_value(node)))
         zeros = f"torch.zeros(({shape}{',' if np.ndim(_value(node)) == 1 else ''}), dtype=DTYPE)"
         if node.op_name == "Parameter":
-            lines.append(f"self.{name} = nn.Parameter({zeros})  # Parameter '{node.name}', values from the .npz")
+            lines.append(f"self.{name} = nn.Parameter({zeros})  # Parameter {node.name!r}, values from the .npz")
         elif node.op_name == "Constant":
             value = zeros if node_id in stored else f"torch.tensor({np.asarray(_value(node)).tolist()!r}, dtype=DTYPE)"
-            lines.append(f'self.register_buffer("{name}", {value})  # Constant \'{node.name}\'')
+            lines.append(f'self.register_buffer("{name}", {value})  # Constant {node.name!r}')
     return lines
 
 
@@ -188,7 +198,7 @@ def _depends_on(graph: Graph, sources: set[str]) -> set[str]:
 def _statement(plan: Plan, node: Node) -> str:
     incoming = plan.graph.incoming(node.id)
     args, shapes = [], []
-    for port in node.op.inputs:
+    for port in node.op.connected_ports(incoming):
         src = incoming[port.name].src
         name = f"self.{plan.names[src]}" if plan.graph.nodes[src].op_name in ("Parameter", "Constant") \
             else plan.names[src]
@@ -198,7 +208,7 @@ def _statement(plan: Plan, node: Node) -> str:
         shapes.append(plan.shapes[src])
     expression = EXPRESSIONS[node.op_name](node, args, shapes)
     note = f": {NOTES[node.op_name]}" if node.op_name in NOTES else ""
-    return f"{plan.names[node.id]} = {expression}  # {node.op_name} '{node.name}'{note}"
+    return f"{plan.names[node.id]} = {expression}  # {node.op_name} {node.name!r}{note}"
 
 
 def _training_settings(graph: Graph, plan: Plan) -> dict[str, str] | None:

@@ -28,6 +28,15 @@ def bag_of_bigrams(ids: torch.Tensor, buckets: int) -> torch.Tensor:
     counts = torch.zeros(*ids.shape[:-1], buckets, dtype=DTYPE)
     return counts.scatter_add_(-1, bucket, ((prev != 0) & (cur != 0)).to(DTYPE))
 ''',
+    "max_over_time": '''
+def max_over_time(x: torch.Tensor, ids: torch.Tensor | None = None) -> torch.Tensor:
+    """Max over the positions (axis −2); given the token ids, windows made only of padding (id 0) do not compete."""
+    if ids is None:
+        return x.max(dim=-2).values
+    words = (ids != 0).unfold(-1, ids.shape[-1] - x.shape[-2] + 1, 1).any(-1)
+    competes = words | ~words.any(-1, keepdim=True)  # a row without any word keeps every window
+    return x.masked_fill(~competes.unsqueeze(-1), float("-inf")).max(dim=-2).values
+''',
 }
 
 
@@ -78,11 +87,11 @@ EXPRESSIONS: dict[str, Expr] = {
     "Embedding": lambda n, a, s: f"{a[1]}[{a[0]}] * ({a[0]} != 0).unsqueeze(-1).to(DTYPE)",
     "Window": lambda n, a, s: f"windows({a[0]}, {n.attrs['width']})",
     "SeqConv": lambda n, a, s: f"windows({a[0]}, {n.attrs['width']}) @ {a[1]}",
-    "MaxPoolTime": lambda n, a, s: f"{a[0]}.max(dim=-2).values",
+    "MaxPoolTime": lambda n, a, s: f"max_over_time({', '.join(a)})",
 }
 
 NOTES = {"Embedding": "id 0 (padding) gives zeros", "MaxPoolTime": "only the winning position gets gradient",
          "SeqConv": "one filter bank shared by every window"}
 
 USES_HELPER = {"BagOfWords": "bag_of_words", "BagOfBigrams": "bag_of_bigrams", "Window": "windows",
-               "SeqConv": "windows"}
+               "SeqConv": "windows", "MaxPoolTime": "max_over_time"}

@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 DTYPE = torch.float64  # the explorer computes in float64; torch.float32 is faster and usually enough
-WEIGHTS = Path(__file__).with_name("{weights}")
+WEIGHTS = Path(__file__).with_name({weights_literal})
 '''
 
 
@@ -78,14 +78,17 @@ def feeds(x: np.ndarray, y: np.ndarray | None = None) -> dict[str, torch.Tensor 
             "{y_arg}": None if y is None else torch.as_tensor(np.array(y), dtype={y_dtype})}}
 
 
-def accuracy(model: nn.Module, x: np.ndarray, y: np.ndarray) -> float:
-    """Share of examples whose predicted class is the label."""
-    hits = 0
+def evaluate(model: nn.Module, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Mean loss and accuracy over a whole split with the current weights, as `main.py train` reports them."""
+    total, hits = 0.0, 0
     with torch.no_grad():
         for start in range(0, len(x), EVAL_BATCH):
-            scores = model(**feeds(x[start:start + EVAL_BATCH]))[OUTPUT]
-            hits += int((({predict}).numpy() == y[start:start + EVAL_BATCH]).sum())
-    return hits / max(1, len(x))
+            rows = slice(start, start + EVAL_BATCH)
+            out = model(**feeds(x[rows], y[rows]))
+            scores = out[OUTPUT]
+            total += out[LOSS].item() * len(y[rows])  # the loss is a batch mean
+            hits += int((({predict}).numpy() == y[rows]).sum())
+    return total / max(1, len(x)), hits / max(1, len(x))
 
 
 def train(model: nn.Module | None = None, epochs: int | None = None, verbose: bool = True) -> nn.Module:
@@ -102,18 +105,17 @@ def train(model: nn.Module | None = None, epochs: int | None = None, verbose: bo
     size = TRAINING["batch_size"]
     for epoch in range(1, (epochs or TRAINING["epochs"]) + 1):
         order = rng.permutation(len(data.y_train))
-        total = 0.0
         for start in range(0, len(order), size):
             rows = order[start:start + size]
             loss = model(**feeds(data.x_train[rows], data.y_train[rows]))[LOSS]
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            total += loss.item() * len(rows)
-        if verbose:
-            print(f"epoch {{epoch}}: train_loss={{total / len(order):.4f}} "
-                  f"train_acc={{accuracy(model, data.x_train, data.y_train):.4f}} "
-                  f"test_accuracy={{accuracy(model, data.x_test, data.y_test):.4f}}")
+        if verbose:  # measured after the epoch on whole splits, as `main.py train` does (not a running mean)
+            train_loss, train_acc = evaluate(model, data.x_train, data.y_train)
+            test_loss, test_acc = evaluate(model, data.x_test, data.y_test)
+            print(f"epoch {{epoch}}: train_loss={{train_loss:.4f}} train_acc={{train_acc:.4f}} "
+                  f"test_loss={{test_loss:.4f}} test_acc={{test_acc:.4f}}")
     return model
 
 

@@ -8,6 +8,8 @@ from ..errors import ShapeError
 from ..registry import Op, Port, register
 from .linalg import log_softmax
 
+FLOAT_MAX = float(np.finfo(np.float64).max)
+
 
 def _check_labels(shapes, names) -> None:
     p, y = shapes
@@ -19,6 +21,21 @@ def _check_labels(shapes, names) -> None:
 def _pick(p: np.ndarray, y: np.ndarray) -> np.ndarray:
     """p[..., y]: the entry of each row at its label."""
     return np.take_along_axis(p, y[..., None].astype(np.intp), axis=-1)[..., 0]
+
+
+def _slope_at_label(like: np.ndarray, y: np.ndarray, slope: np.ndarray) -> np.ndarray:
+    """Zeros shaped like `like`, with `slope` at each row's label: ∂(−log p_y)/∂p is 0 off the label."""
+    grad = np.zeros(np.shape(like), dtype=np.float64)
+    np.put_along_axis(grad, y[..., None].astype(np.intp), np.asarray(slope)[..., None], -1)
+    return grad
+
+
+def _scores_grad(g: np.ndarray, logp: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """∂L/∂z of L = −mean log softmax(z)_y, from logp = log softmax(z)."""
+    grad = np.exp(logp)
+    # ∂L/∂z = softmax(z) − onehot(y), averaged over the batch
+    np.put_along_axis(grad, y[..., None].astype(np.intp), _pick(grad, y)[..., None] - 1.0, -1)
+    return grad * (g / max(1, np.size(y)))
 
 
 def _class_samples(rng, rows: int | None, classes: int = 3):
@@ -56,11 +73,22 @@ class CrossEntropy(Loss):
 
     def vjp(self, i, g, xs, out, ctx):
         p, y = xs
-        grad = np.zeros_like(p, dtype=np.float64)
-        count = max(1, np.size(y))
-        # ∂(−log p_y)/∂p_y = −1/p_y; every other entry has slope 0
-        np.put_along_axis(grad, y[..., None].astype(np.intp), (-g / (count * _pick(p, y)))[..., None], -1)
-        return grad
+        return _slope_at_label(p, y, -g / (max(1, np.size(y)) * _pick(p, y)))
+
+    def forward_from_scores(self, z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(loss, log p) for p = softmax(z) over the last axis, from log p: exact where p_y rounds to 0."""
+        logp = log_softmax(z, -1)
+        return -np.mean(_pick(logp, y)), logp
+
+    def vjp_from_scores(self, g: np.ndarray, logp: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """∂L/∂p from log p: −g/(N·p_y) at the label; beyond float64's range it becomes the largest float."""
+        with np.errstate(over="ignore"):
+            slope = -g * np.exp(-_pick(logp, y)) / max(1, np.size(y))
+        return _slope_at_label(logp, y, np.clip(slope, -FLOAT_MAX, FLOAT_MAX))
+
+    def scores_vjp(self, g: np.ndarray, logp: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """∂L/∂z through the softmax, (softmax(z) − onehot(y))·g/N: finite even where p_y rounds to 0."""
+        return _scores_grad(g, logp, y)
 
     def sample_inputs(self, rng):
         cases = []
@@ -86,11 +114,7 @@ class SoftmaxCrossEntropy(Loss):
         return -np.mean(_pick(logp, y)), logp
 
     def vjp(self, i, g, xs, out, ctx):
-        z, y = xs
-        grad = np.exp(ctx)
-        # ∂L/∂z = softmax(z) − onehot(y), averaged over the batch
-        np.put_along_axis(grad, y[..., None].astype(np.intp), _pick(grad, y)[..., None] - 1.0, -1)
-        return grad * (g / max(1, np.size(y)))
+        return _scores_grad(g, ctx, xs[1])
 
     def sample_inputs(self, rng):
         cases = []
@@ -113,14 +137,31 @@ class BinaryCrossEntropy(Loss):
             raise ShapeError(f"{names[0]} ({fmt_shape(shapes[0])}) and {names[1]} ({fmt_shape(shapes[1])}) differ")
 
     def forward(self, p, y):
-        return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)), None
+        # a term whose weight is 0 counts 0, so p = 1 with y = 1 (σ rounds to 1 above 36.8) is no loss, not NaN
+        return -np.mean(_weighted_log(y, p) + _weighted_log(1 - y, 1 - p)), None
 
     def vjp(self, i, g, xs, out, ctx):
         p, y = xs
-        return g * (p - y) / (p * (1 - p)) / max(1, np.size(p))  # simplifies the two log terms
+        # ∂/∂p −[y log p + (1−y) log(1−p)] = −y/p + (1−y)/(1−p), each term 0 where its weight is 0
+        slope = _weighted_ratio(-y, p) + _weighted_ratio(1 - y, 1 - p)
+        return g * slope / max(1, np.size(p))
 
     def sample_inputs(self, rng):
-        return [[rng.uniform(0.1, 0.9, size=s), rng.integers(0, 2, size=s)] for s in ((), (5,))]
+        cases = [[rng.uniform(0.1, 0.9, size=s), rng.integers(0, 2, size=s)] for s in ((), (5,))]
+        cases.append([rng.uniform(0.1, 0.9, size=4), rng.uniform(0.0, 1.0, size=4)])  # soft labels
+        return cases
+
+
+def _weighted_log(w: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """w·log x, with 0 wherever w = 0 (also at x = 0): scipy's xlogy, PyTorch's convention for BCE."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(w == 0, 0.0, w * np.log(x))
+
+
+def _weighted_ratio(w: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """w/x, with 0 wherever w = 0 (also at x = 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(w == 0, 0.0, w / np.where(w == 0, 1.0, x))
 
 
 @register

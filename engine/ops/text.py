@@ -191,6 +191,35 @@ class SeqConv(Op):
         return ctx.reshape(-1, w.shape[0]).T @ g.reshape(-1, w.shape[1])  # shared filters: sum over positions
 
 
+def competing_windows(ids: np.ndarray, steps: int) -> np.ndarray:
+    """(…, T) True for the windows that may win a max over time: those holding at least one word.
+
+    Window t reads ids[t : t + width] with width = L − T + 1. A row without any word (an empty headline) keeps
+    every window, so its max is still the network's answer to "nothing" rather than undefined.
+    """
+    width = ids.shape[-1] - steps + 1
+    if width < 1:
+        raise ValueError(f"{ids.shape[-1]} token ids cannot cover {steps} positions")
+    words = np.lib.stride_tricks.sliding_window_view(ids != PAD_ID, width, axis=-1).any(axis=-1)
+    return words | ~words.any(axis=-1, keepdims=True)
+
+
+def masked_argmax(x: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """argmax over axis −2 of x (… × T × k) among the positions where keep (… × T) is True (first on ties)."""
+    return settle_on_competitors(np.argmax(np.where(keep[..., None], x, -np.inf), axis=-2), keep)
+
+
+def settle_on_competitors(winner: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Winners (… × k) that landed on a masked window moved to the first competing one.
+
+    With masked windows set to −inf that happens only when every competing value is −inf too (a tie).
+    """
+    kept = np.take_along_axis(keep, winner, axis=-1)
+    if kept.all():
+        return winner
+    return np.where(kept, winner, np.argmax(keep, axis=-1)[..., None])
+
+
 @register
 class MaxPoolTime(Op):
     """Max over time a = maxᵢ aᵢ: the best position per feature; only the winner gets gradient."""
@@ -198,15 +227,25 @@ class MaxPoolTime(Op):
     name = "MaxPoolTime"
     category = "Text"
     leibniz = "maxᵢ aᵢ"
-    inputs = (Port("x", "per-position features (… × T × k)"),)
+    inputs = (Port("x", "per-position features (… × T × k)"),
+              Port("ids", "token ids (optional): windows made only of padding do not compete",
+                   differentiable=False, integer=True, optional=True))
     grad_shapes = (((5, 3),), ((2, 4, 3),))
 
     def infer(self, shapes, names):
         _need_rank(shapes[0], 2, names[0], "a sequence (… × T × k)")
+        if len(shapes) > 1:
+            _check_mask_shape(shapes[0], shapes[1], names)
         return shapes[0][:-2] + shapes[0][-1:]
 
-    def forward(self, x):
-        winner = np.argmax(x, axis=-2)
+    def forward(self, x, ids=None):
+        if ids is None:
+            winner = np.argmax(x, axis=-2)
+        else:
+            ids = np.asarray(ids, dtype=np.int64)
+            if ids.shape[:-1] != x.shape[:-2]:
+                raise ValueError(f"token ids {ids.shape} do not match the sequences {x.shape}")
+            winner = masked_argmax(x, competing_windows(ids, x.shape[-2]))
         return np.take_along_axis(x, winner[..., None, :], axis=-2)[..., 0, :], winner
 
     def vjp(self, i, g, xs, out, ctx):
@@ -216,3 +255,22 @@ class MaxPoolTime(Op):
 
     def explain(self, ctx):
         return {"winner": ctx}
+
+    def sample_inputs(self, rng):
+        cases = super().sample_inputs(rng)
+        # with the mask, values rising over time, so that unmasked the padding windows would win: width 2 over
+        # 5 ids (rows: two words then padding, one word, no word at all), and width 1 with leading padding
+        rising = np.arange(4.0)[:, None]
+        ids = np.array([[4, 2, 0, 0, 0], [3, 0, 0, 0, 0], [0, 0, 0, 0, 0]])
+        cases.append([rng.normal(size=(3, 4, 2)) + 3 * rising, ids])
+        cases.append([rng.normal(size=(2, 3)) - 3 * rising[:2], np.array([0, 5])])
+        return cases
+
+
+def _check_mask_shape(x: tuple, ids: tuple, names: list[str]) -> None:
+    """ShapeError unless ids are one row of token ids per sequence of x, at least as long as it."""
+    steps, length = x[-2], ids[-1] if ids else None
+    same_rows = len(ids) == len(x) - 1 and all(a is None or b is None or a == b for a, b in zip(ids[:-1], x[:-2]))
+    if not same_rows or (steps is not None and length is not None and length < steps):
+        raise ShapeError(f"{names[1]} ({fmt_shape(ids)}) must be the token ids of {names[0]} ({fmt_shape(x)}): "
+                         "one row per sequence, with at least as many ids as positions")

@@ -80,6 +80,23 @@ def entries_text(arr: np.ndarray) -> str | None:
     return "(" + ", ".join(vector_text(row) for row in np.reshape(arr, shape)) + ")"
 
 
+def wrap_entries(text: str, per_line: int = 4) -> str:
+    """A line ending in a long (vector) broken after every `per_line` entries, so a label stays narrow."""
+    start = text.find("(")
+    if start < 0 or text.count(",") < per_line:
+        return text
+    head, body = text[:start], text[start:]
+    if body.startswith("(("):  # a matrix: one row a line
+        rows = body[1:-1].split("), (")
+        parts = [("(" if i == 0 else "") + "(" + r.strip("()") + ")" + ("," if i < len(rows) - 1 else ")")
+                 for i, r in enumerate(rows)]
+    else:
+        entries = body[1:-1].split(", ")
+        groups = [", ".join(entries[i:i + per_line]) for i in range(0, len(entries), per_line)]
+        parts = [("(" if i == 0 else "") + g + ("," if i < len(groups) - 1 else ")") for i, g in enumerate(groups)]
+    return head + "\n".join(parts)
+
+
 def value_part(arr: np.ndarray) -> str:
     """'= 6' for a scalar, '= (1, 2, −1)' for a small array, '∈ ℝ⁴⁸ (‖·‖ = 0.31)' for anything larger."""
     if is_scalar(arr):
@@ -136,8 +153,8 @@ class Labeller:
         return f"{jacobian_space(n, m)} · {space_of(np.shape(step.upstream))} → {result}"
 
     def backward_label(self, step: BackwardStep) -> str:
-        """Two lines on an edge during backward: the chain rule in names, then in numbers."""
-        return f"{self.chain_formula(step)}\n{self.backward_numbers(step)}"
+        """The chain rule in names, then in numbers (a long vector wrapped four entries a line)."""
+        return f"{self.chain_formula(step)}\n{wrap_entries(self.backward_numbers(step))}"
 
     def product_label(self, step: BackwardStep) -> str:
         """One short line: what reached the input, '∂L/∂a = 0.1667' or '∂L/∂a ∈ ℝ⁴⁸ (‖·‖ = 0.31)'."""

@@ -28,9 +28,19 @@ class Narrator:
         self.winners = self._pool_winners()
         self._edge_labels: dict[tuple[int, bool], str] = {}
         self._products: dict[int, str] = {}
-        updates = [k for k, step in enumerate(trace.steps) if isinstance(step, UpdateStep)]
-        self.last_update = updates[-1] if updates else None
+        self.updates = {step.node: k for k, step in enumerate(trace.steps) if isinstance(step, UpdateStep)}
+        self.last_update = max(self.updates.values()) if self.updates else None
+        self.update_edges = self._edges_for_updates()
         self._loss_after: tuple[float | None] | None = None  # computed when first asked for
+
+    def _edges_for_updates(self) -> dict[str, str]:
+        """Edge id → parameter id: the first edge leaving each updated parameter carries its SGD step."""
+        out = {}
+        for node_id in self.updates:
+            edges = sorted(self.graph.outgoing(node_id), key=lambda e: e.id) if node_id in self.graph.nodes else []
+            if edges:
+                out[edges[0].id] = node_id
+        return out
 
     def words(self, node_id: str) -> str | None:
         """The headline held by a node of token ids, as words (padding left out); None for other nodes."""

@@ -9,6 +9,7 @@ import numpy as np
 from ..compiled import Plan
 from ..graph import Graph
 from ..ops.linalg import log_softmax
+from .errors import TrainingError
 from .settings import DISTRIBUTION_OPS, Bindings
 
 EVAL_CHUNK = 512  # examples per forward pass when evaluating a whole split
@@ -110,8 +111,13 @@ def predictions(graph: Graph, output_id: str, out: np.ndarray) -> np.ndarray:
 
 
 def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, classes: int) -> np.ndarray:
-    """Counts C[i, j] of examples of true class i predicted as class j."""
-    flat = np.asarray(y_true, dtype=np.int64) * classes + np.asarray(y_pred, dtype=np.int64)
+    """Counts C[i, j] of examples of true class i predicted as class j; TrainingError for a label out of range."""
+    y_true, y_pred = np.asarray(y_true, dtype=np.int64), np.asarray(y_pred, dtype=np.int64)
+    for what, values in (("label", y_true), ("predicted class", y_pred)):
+        bad = values[(values < 0) | (values >= classes)]
+        if bad.size:
+            raise TrainingError(f"a {what} is {int(bad[0])}; classes are numbered 0 to {classes - 1}")
+    flat = y_true * classes + y_pred
     return np.bincount(flat, minlength=classes * classes).reshape(classes, classes)
 
 

@@ -112,6 +112,10 @@ class EdgeLabelItem(QGraphicsItem):
         """The box of the full label (item coordinates): what must stay clear of nodes and other labels."""
         return QRectF(self._rect)
 
+    def box_rect(self) -> QRectF:
+        """Room the label needs at any zoom (its full and its zoomed-out box), item coordinates."""
+        return self._rect.united(self._compact_rect)
+
     def compact_below(self) -> float:
         """The zoom below which the compact text is drawn."""
         return COMPACT_LABEL_PX / max(1.0, float(self.font.pixelSize()))

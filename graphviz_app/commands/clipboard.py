@@ -8,6 +8,7 @@ from PySide6.QtGui import QUndoCommand
 
 from engine import Graph
 from engine import blocks as block_model
+from engine.names import name_problem
 from engine.registry import OPS
 
 from ._records import InsertCommand
@@ -49,6 +50,8 @@ def check_clipboard(data: Any) -> None:
     for i, node in enumerate(data.get("nodes") or []):
         if not isinstance(node, dict) or node.get("op") not in OPS or not isinstance(node.get("id"), str):
             raise ValueError(f"copied node {i} has no known op or id")
+        if node.get("name") and name_problem(node["name"]):
+            raise ValueError(f"copied node {i}: {name_problem(node['name'])}")
         ids.add(node["id"])
     for i, edge in enumerate(data.get("edges") or []):
         if not isinstance(edge, dict) or edge.get("src") not in ids or edge.get("dst") not in ids:

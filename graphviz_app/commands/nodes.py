@@ -8,6 +8,7 @@ from PySide6.QtGui import QUndoCommand
 
 from engine import Graph, GraphError
 from engine import blocks as block_model
+from engine.names import name_problem
 
 from ._records import (edge_record, node_record, regions_record, restore_edge, restore_node,
                        restore_regions)
@@ -112,8 +113,9 @@ class RenameCommand(QUndoCommand):
     def __init__(self, graph: Graph, node_id: str, name: str, parent: QUndoCommand | None = None):
         super().__init__(f"Rename to {name.strip()}", parent)
         name = name.strip()
-        if not name or len(name) > 60:
-            raise GraphError("a name needs 1 to 60 characters")
+        problem = name_problem(name)
+        if problem:
+            raise GraphError(problem)
         if any(n.name == name and n.id != node_id for n in graph.nodes.values()):
             raise GraphError(f"the name '{name}' is already used by another node")
         self.graph, self.node_id, self.name = graph, node_id, name

@@ -14,7 +14,8 @@ from ..canvas.text import fonts_for
 from ..canvas.view import GraphView
 from .controller import ExplainController
 
-READ_PX = 25.0  # on-screen height (font pixel size) of the active label and its nodes' values
+READ_PX = 25.0  # on-screen height (font pixel size) of the active label and its nodes' values, when it fits
+MIN_READ_PX = 24.0  # the least the camera settles for to keep a step's edge and both its nodes in view
 ZOOM_ROOM = 1.4  # a small step may be shown up to this much larger than just readable
 MARGIN = 0.04  # of the viewport, kept free around what the camera frames
 DURATION_MS = 380
@@ -49,11 +50,11 @@ class Camera(QObject):
         player.shown.connect(self._step_shown)
 
     # ----- what to frame
-    def readable_zoom(self) -> float:
-        """The zoom at which the label font and the value font are READ_PX tall."""
+    def readable_zoom(self, px: float = READ_PX) -> float:
+        """The zoom at which the label font and the value font are `px` tall."""
         fonts = fonts_for(self.scene.theme)
         smallest = min(fonts.label.pixelSize(), fonts.mono.pixelSize())
-        return READ_PX / max(1.0, float(smallest))
+        return px / max(1.0, float(smallest))
 
     def _node_rect(self, node_id: str) -> QRectF:
         if node_id not in self.scene.node_items:
@@ -99,16 +100,36 @@ class Camera(QObject):
                 context = context.united(self._node_rect(other))
         return core, context
 
-    def target(self, k: int) -> tuple[QPointF, float] | None:
-        """(centre, zoom) that frames step k readably, or None when there is nothing to frame."""
+    def receiving(self, k: int) -> QRectF:
+        """The label of step k and the node whose number it explains (the one receiving the gradient)."""
+        trace, overlay = self.controller.trace, self.controller.overlay
+        if trace is None or overlay is None or not 0 <= k < len(trace):
+            return QRectF()
+        step = trace.steps[k]
+        node = step.src if isinstance(step, (BackwardStep, NoGradStep)) else step.node
+        return self._label_rect(overlay.label_edge(k)).united(self._node_rect(node))
+
+    def framed(self, k: int) -> QRectF:
+        """What the camera shows of step k: its edge, nodes and label, with their neighbours when they fit at a
+        readable size; an edge longer than the screen at that size (a row-wrapping one) shows its label
+        and the node receiving the result, so that those stay readable."""
         core, context = self.frames(k)
         if core.isEmpty():
+            return core
+        wanted = core.united(context) if not context.isEmpty() else core
+        if self._fit_zoom(wanted) >= self.readable_zoom():
+            return wanted
+        if self._fit_zoom(core) >= self.readable_zoom(MIN_READ_PX):
+            return core
+        return self.receiving(k)
+
+    def target(self, k: int) -> tuple[QPointF, float] | None:
+        """(centre, zoom) that frames step k readably, or None when there is nothing to frame."""
+        wanted = self.framed(k)
+        if wanted.isEmpty():
             return None
         readable = self.readable_zoom()
-        wanted = core.united(context) if not context.isEmpty() else core
-        if self._fit_zoom(wanted) < readable:
-            wanted = core
-        zoom = min(max(self._fit_zoom(wanted), readable), readable * ZOOM_ROOM)
+        zoom = min(max(self._fit_zoom(wanted), self.readable_zoom(MIN_READ_PX)), readable * ZOOM_ROOM)
         return wanted.center(), zoom
 
     def _fit_zoom(self, rect: QRectF) -> float:
@@ -118,11 +139,11 @@ class Camera(QObject):
 
     def fits(self, k: int) -> bool:
         """True when what step k must show is inside the view and readable at the current zoom."""
-        core, _ = self.frames(k)
-        if core.isEmpty():
+        wanted = self.framed(k)
+        if wanted.isEmpty():
             return True
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
-        return visible.contains(core) and self.view.zoom() >= self.readable_zoom() * 0.999
+        return visible.contains(wanted) and self.view.zoom() >= self.readable_zoom(MIN_READ_PX) * 0.999
 
     # ----- moving
     def follow(self, k: int, animate: bool = True) -> None:

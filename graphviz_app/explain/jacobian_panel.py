@@ -10,7 +10,8 @@ import pyqtgraph as pg  # after PySide6, so pyqtgraph binds to it
 
 from engine.trace import BackwardStep, NoGradStep, Trace
 
-from engine.replay.labels import Labeller, jacobian_space, partial, space_of
+from engine.replay.labels import Labeller
+from engine.replay.view import JACOBIAN_NOTE, jacobian_title, jacobian_too_large
 
 MAX_CELLS = 250_000
 
@@ -91,21 +92,15 @@ class JacobianPanel(QWidget):
         self.plots.setVisible(False)
 
     def _show_step(self, labeller: Labeller, step: BackwardStep) -> None:
-        src, dst = labeller.name(step.src), labeller.name(step.dst)
         n, m = step.jacobian_shape
-        self.title.setText(
-            f"{labeller.chain_formula(step)}\nlocal {partial(dst, src)} ∈ {jacobian_space(n, m)}, "
-            f"upstream {partial(labeller.loss, dst)} ∈ {space_of(np.shape(step.upstream))}, "
-            f"product ∈ {space_of(np.shape(step.product))}")
+        self.title.setText(jacobian_title(labeller, step))
         product, upstream = _column(step.product), _column(step.upstream)
         try:
             jac = step.local_jacobian() if n * m <= MAX_CELLS else None
         except ValueError:
             jac = None
         self.jacobian = jac
-        self.note.setText("J[i, j] = ∂out_j/∂in_i (rows: inputs, columns: outputs); blue < 0 < red"
-                          if jac is not None else
-                          f"The Jacobian is {n}×{m}: too large to draw; the gradients are shown.")
+        self.note.setText(JACOBIAN_NOTE if jac is not None else jacobian_too_large(step))
         levels = _symmetric_levels(product, upstream, *(() if jac is None else (jac,)))
         self.images["product"].setImage(product, levels=levels)
         self.images["upstream"].setImage(upstream, levels=levels)

@@ -127,6 +127,8 @@ class StepLegibility:
     value_px: float | None = None  # smallest number shown on the step's nodes
     empty_boxes: list[str] = field(default_factory=list)  # names of nodes and labels drawn without their text
     edge_inside: bool = True  # the active edge (or node) lies inside the visible area
+    long_edge: bool = False  # the active edge is longer than the view at this zoom (a row-wrapping edge)
+    nodes_outside: list[str] = field(default_factory=list)  # the step's nodes not wholly in view
     share: float = 0.0  # part of the view that the step's edge, label and nodes cover
     overlaps: int = 0  # labels overlapping a node body or another label
 
@@ -207,6 +209,7 @@ def measure_step(view, graph, trace, k: int) -> StepLegibility:
     if edge is not None and edge.isVisible():
         path_rect = _device_rect(view, edge.path().boundingRect())
         result.edge_inside = area.contains(path_rect)
+        result.long_edge = path_rect.width() > area.width() or path_rect.height() > area.height()
         focus = focus.united(path_rect)
         label = edge.label_item
         if label is not None and label.isVisible():
@@ -220,9 +223,13 @@ def measure_step(view, graph, trace, k: int) -> StepLegibility:
         if item is None or not item.isVisible():
             continue
         rect = _device_rect(view, item.mapRectToScene(item.body))
-        focus = focus.united(rect)
+        if not area.contains(rect):
+            result.nodes_outside.append(item.look.name)
         if edge is None:
             result.edge_inside = result.edge_inside and area.contains(rect)
+        if not rect.intersects(area):
+            continue  # off screen (the far end of a long edge): nothing of it can be read
+        focus = focus.united(rect)
         shown = [t.px for t in texts if _in(rect, t) and _is_value(t.text, item)]
         holds = item.display.value is not None or item.display.grad is not None or item.display.hidden_value
         values += shown if shown or not holds else [0.0]  # a value held but no number painted: 0 px

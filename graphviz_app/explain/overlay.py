@@ -4,23 +4,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from engine.data import tokenize
 from engine.graph import Graph
+from engine.replay import view
 from engine.replay.features import active_features
 from engine.replay.narration import Narrator
 from engine.replay.state import TraceState, state_at
-from engine.replay.update import change_text
 from engine.replay.winners import winner_cells
-from engine.trace import BackwardStep, ForwardStep, NoGradStep, SumStep, Trace, UpdateStep
+from engine.trace import Trace
 
 from ..canvas.label_place import arrange as arrange_labels
 
-DECADES = 5.0  # gradient magnitudes spanning this many powers of ten map onto the edge widths
-MIN_WIDTH, MAX_WIDTH = 0.8, 5.0
-FULL_LABEL_EDGES, COMPACT_LABEL_EDGES = 8, 60
-LABEL_POLICIES = ("auto", "full", "compact", "none")  # in theme units (the canvas multiplies by the theme's scale)
+MIN_WIDTH, MAX_WIDTH = 0.8, 5.0  # in theme units (the canvas multiplies by the theme's scale)
 
 
 @dataclass
@@ -85,7 +80,7 @@ class Overlay:
     """One trace shown on one scene; `show(k)` paints the state after step k, `pulse(k, t)` animates."""
 
     def __init__(self, scene: Any, trace: Trace, graph: Graph | None = None,
-                 options: OverlayOptions | None = None):
+                 options: OverlayOptions | None = None, place_labels: bool = True):
         self.scene = scene
         self.graph = graph if graph is not None else scene.graph
         self.trace = trace
@@ -98,51 +93,22 @@ class Overlay:
         self._styles: dict[tuple[str, str], tuple[str, float]] = {}
         self._pulsing: set[str] = set()
         self._arranged: tuple | None = None  # what the labels were last placed around
-        self._strength = self._gradient_strengths()
-        self._winners = self.narrator.winners
+        self.place_labels = place_labels  # False: the caller places them (render lays the graph out first)
+        self._strength = view.gradient_strengths(trace)
         self._winner_cells = winner_cells(self.graph, trace)  # a max-pool's input → its winning cells
-        self._past_labels = self._label_policy()
+        self._past_labels = view.label_policy(self.options.labels, len(self.graph.edges))
         self._words = {n: w for n in self.graph.nodes
                        if (w := active_features(self.graph, trace, n, self.narrator.reader)) is not None}
-        self._updates = {s.node: k for k, s in enumerate(trace.steps) if isinstance(s, UpdateStep)}
-        self._update_edges = self._edges_for_updates()
         classy = (self.options.probs_nodes | self.options.score_nodes) & set(scene.node_items)
         for node_id in classy:
             scene.node_items[node_id].set_class_names(self.options.class_names)
 
-    def _edges_for_updates(self) -> dict[str, str]:
-        """Edge id → parameter id: the first edge leaving each updated parameter carries its SGD step."""
-        out = {}
-        for node_id in self._updates:
-            edges = sorted(self.graph.outgoing(node_id), key=lambda e: e.id)
-            if edges:
-                out[edges[0].id] = node_id
-        return out
-
     def label_edge(self, k: int) -> str | None:
         """The edge whose label explains step k (backward: its edge; update: the parameter's first edge)."""
-        if k < 0:
-            return None
-        step = self.trace.steps[k]
-        if isinstance(step, (BackwardStep, NoGradStep)):
-            return step.edge
-        if isinstance(step, UpdateStep):
-            return next((e for e, n in self._update_edges.items() if n == step.node), None)
-        return None
+        return view.label_edge(self.narrator, k)
 
     def __len__(self) -> int:
         return len(self.trace)
-
-    # ----- precomputed facts
-    def _gradient_strengths(self) -> dict[str, float]:
-        """Per edge, |∂L/∂in| (root mean square) mapped to 0..1 on a log scale over the trace."""
-        rms = {s.edge: float(np.sqrt(np.mean(np.square(s.product)))) for s in self.trace.steps_of("backward")}
-        positive = [v for v in rms.values() if v > 0]
-        if not positive:
-            return {e: 0.0 for e in rms}
-        top = np.log10(max(positive))
-        return {e: 0.0 if v <= 0 else float(np.clip((np.log10(v) - top + DECADES) / DECADES, 0, 1))
-                for e, v in rms.items()}
 
     def caption(self, k: int, hidden: bool = False) -> str:
         """Step k in words; `hidden` leaves out the result (predict, then reveal)."""
@@ -153,25 +119,25 @@ class Overlay:
         """Paint the state after step k; `arriving`: step k is under way (its result not shown yet)."""
         conceal = hidden and not arriving  # predict-then-reveal: the step happened, its result is a "?"
         state = state_at(self.trace, k, arriving or hidden)
+        hide_node, hide_edge = view.concealed(state, self.narrator) if conceal else (None, None)
         for node_id, item in self.scene.node_items.items():
-            self._show_node(node_id, item, state, conceal and state.phase == "forward")
+            self._show_node(node_id, item, state, node_id == hide_node)
         for edge_id, item in self.scene.edge_items.items():
-            self._show_edge(edge_id, item, state, conceal)
-        self._arranged = arrange_labels(self.scene, self.label_edge(k), self._arranged)
+            self._show_edge(edge_id, item, state, edge_id == hide_edge)
+        if self.place_labels:
+            self._arranged = arrange_labels(self.scene, self.label_edge(k), self._arranged)
         if not arriving:
             self.pulse(k, None)
 
     def _show_node(self, node_id: str, item: Any, state: TraceState, hidden: bool) -> None:
-        value = state.values.get(node_id)
-        if value is not None and value.dtype.kind in "iu" and value.size > 4:
-            value = None  # token ids are words, not quantities: the edge label names them instead
+        value = view.shown_value(state, node_id)
         kind = "probs" if node_id in self.options.probs_nodes else (
             "scores" if node_id in self.options.score_nodes and self.options.class_names else "auto")
         words = self._words.get(node_id) if value is not None else None
         badge = self._badge(node_id, state)
         grad = state.grads.get(node_id)
         node_state = state.node_states.get(node_id)
-        conceal = hidden and node_id == state.focus_node
+        conceal = hidden
         shown = self._node_shown.get(node_id)
         held = shown.on_item if shown is not None else None
         if held is not None and (item.display.value is not held[0] or item.display.grad is not held[1]):
@@ -204,23 +170,9 @@ class Overlay:
         shown.on_item = (item.display.value, item.display.grad)
 
     def _badge(self, node_id: str, state: TraceState) -> tuple[str | None, str]:
-        """(text, tone): the fan-out Σ or the update of this step, else a wiggle-check result."""
-        index = state.badges.get(node_id)
-        if index is not None:
-            step = self.trace.steps[index]
-            if isinstance(step, SumStep):
-                return self.labeller.sum_badge(step), "info"
-            return "updated: " + change_text(step, self.labeller.name(step.node)), "ok"
-        if node_id == self.trace.target and self._loss_recomputed(state):
-            change = self.narrator.loss_change()
-            if change:
-                return change, "ok"
-        return self.options.check_badges.get(node_id, (None, "info"))
-
-    def _loss_recomputed(self, state: TraceState) -> bool:
-        """True once the last SGD update of the trace is shown: the loss can be given with the new weights."""
-        last = self.narrator.last_update
-        return last is not None and state.badges.get(self.trace.steps[last].node) == last
+        """(text, tone): the fan-out Σ or the update of this step, the loss recomputed, else a wiggle check."""
+        badge = view.node_badge(self.labeller, state, node_id) or view.loss_badge(self.narrator, state, node_id)
+        return badge if badge is not None else self.options.check_badges.get(node_id, (None, "info"))
 
     def forget_shown(self) -> None:
         """Repaint every item on the next show() (after an option changed)."""
@@ -233,16 +185,9 @@ class Overlay:
         self.forget_shown()
 
     def _show_edge(self, edge_id: str, item: Any, state: TraceState, hidden: bool) -> None:
-        k = state.edge_steps.get(edge_id)
-        label = self._update_label(edge_id, state)
-        if label is None and k is not None:
-            label = self._label(k, state)
-        edge = self.graph.edges.get(edge_id)
-        if label is None and edge is not None:
-            forward = self._forward_label(edge, state)
-            label = None if forward is None else (forward, forward)
-        conceal = hidden and edge_id in (state.focus_edge, self.label_edge(state.focus_step))
-        style = self._style(edge_id) if k is not None and self.trace.steps[k].kind == "backward" else (None, None)
+        label = view.edge_labels(self.narrator, state, edge_id, self._past_labels)
+        conceal = hidden
+        style = self._style(edge_id) if view.is_styled(self.trace, state, edge_id) else (None, None)
         shown = self._edge_shown.get(edge_id)
         if shown is None:
             shown = self._edge_shown[edge_id] = [None, False, (None, None)]
@@ -269,57 +214,9 @@ class Overlay:
                                  MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * f)
         return self._styles[key]
 
-    def _label_policy(self) -> str:
-        """full, compact or none for edges already passed (the current edge always gets the full label)."""
-        policy = self.options.labels
-        if policy not in LABEL_POLICIES:
-            raise ValueError(f"edge labels: expected one of {', '.join(LABEL_POLICIES)}, got {policy!r}")
-        if policy != "auto":
-            return policy
-        edges = len(self.graph.edges)
-        # a small graph keeps every chain rule; a lecture-sized one the ∂L/∂in; a large one its colours only
-        return "full" if edges <= FULL_LABEL_EDGES else ("compact" if edges <= COMPACT_LABEL_EDGES else "none")
-
-    def _label(self, k: int, state: TraceState) -> tuple[str, str] | None:
-        """(label, what it shrinks to when zoomed out) of backward step k, by the label policy."""
-        step = self.trace.steps[k]
-        if k == state.focus_step or self._past_labels == "full":
-            return self.narrator.edge_label(k, True), self.narrator.product_text(k)
-        if self._past_labels == "compact" or isinstance(step, NoGradStep):
-            return self.narrator.edge_label(k, False), self.narrator.product_text(k)
-        return None
-
-    def _update_label(self, edge_id: str, state: TraceState) -> tuple[str, str] | None:
-        """The SGD step of the parameter this edge leaves, once it happened: in full on its step, else short."""
-        param = self._update_edges.get(edge_id)
-        k = None if param is None else self._updates[param]
-        if k is None or state.badges.get(param) != k:
-            return None
-        if k == state.focus_step or self._past_labels == "full":
-            return self.narrator.update_label(k), self.narrator.product_text(k)
-        short = change_text(self.trace.steps[k], self.labeller.name(param))
-        return short, short
-
-    def _forward_label(self, edge: Any, state: TraceState) -> str | None:
-        """Before backward reaches an edge: the headline leaving a token-id node, a max-pool's winner."""
-        if edge.dst in self._winners and edge.dst in state.values:
-            return self._winners[edge.dst]
-        if edge.src in state.values:
-            return self.narrator.words(edge.src)
-        return None
-
     def pulse_edges(self, k: int) -> list[tuple[str, bool]]:
         """(edge id, backward?) along which step k moves something."""
-        if k < 0:
-            return []
-        step = self.trace.steps[k]
-        if isinstance(step, ForwardStep):
-            return [(e.id, False) for e in self.graph.incoming(step.node).values()]
-        if isinstance(step, BackwardStep):
-            return [(step.edge, True)]
-        if isinstance(step, SumStep):
-            return [(edge_id, True) for edge_id, _ in step.parts]
-        return []
+        return view.pulse_edges(self.graph, self.trace, k)
 
     def pulse(self, k: int, t: float | None) -> None:
         """Move the pulse of step k to fraction t of its edges (backward pulses run target → source)."""
@@ -348,6 +245,8 @@ def apply_trace_state(scene: Any, trace: Trace, step: int | None,
 
     Without `options` they come from the graph (options_for).
     """
-    overlay = Overlay(scene, trace, scene.graph, options if options is not None else options_for(scene.graph))
+    # render.py lays the graph out for its picture and places the labels afterwards, with the same placer
+    overlay = Overlay(scene, trace, scene.graph, options if options is not None else options_for(scene.graph),
+                      place_labels=False)
     overlay.show(len(trace) - 1 if step is None else min(int(step), len(trace) - 1))
     return overlay

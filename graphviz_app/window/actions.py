@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QWidget
 
+from .. import formula_dialog
+
 if TYPE_CHECKING:
     from .edit_ops import EditController
     from .files import FileController
@@ -49,6 +51,8 @@ def file_actions(w: QWidget, f: "FileController") -> dict[str, QAction]:
     """New, Open, Open Example, Save, Save As, Quit."""
     return {
         "new": make_action(w, "&New", f.new_graph, [Keys.New], "Start an empty graph"),
+        "new_formula": make_action(w, "New from &Formula…", lambda: formula_dialog.new_from_formula(f.w),
+                                   ["Ctrl+Shift+N"], "Type a formula such as a = σ(W x) and get its graph"),
         "open": make_action(w, "&Open…", f.open_dialog, [Keys.Open], "Open a graph file (.json or .onnx)"),
         "open_example": make_action(w, "Open &Example…", f.open_example, ["Ctrl+Shift+O"],
                                     "Open a graph from the lecture's example library"),
@@ -72,6 +76,8 @@ def edit_actions(w: QWidget, undo_stack: QUndoStack, e: "EditController",
         "cut": make_action(w, "Cu&t", e.cut, [Keys.Cut], "Cut the selected nodes"),
         "copy": make_action(w, "&Copy", e.copy, [Keys.Copy], "Copy the selected nodes"),
         "paste": make_action(w, "&Paste", e.paste, [Keys.Paste], "Paste nodes from the clipboard"),
+        "copy_formula": make_action(w, "Copy as F&ormula", lambda: formula_dialog.copy_as_formula(e.w),
+                                    ["Ctrl+Shift+C"], "Copy the graph as a formula (x: R^3 … a = σ(W x))"),
         "duplicate": make_action(w, "D&uplicate", e.duplicate, ["Ctrl+D"], "Duplicate the selected nodes"),
         "select_all": make_action(w, "Select &All", e.select_all, [Keys.SelectAll], "Select every node"),
         "find_op": make_action(w, "&Find Op…", find_op, [Keys.Find],

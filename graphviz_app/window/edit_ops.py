@@ -157,3 +157,17 @@ def clipboard_fragment() -> dict | None:
     except ValueError:  # includes json's decode error: any other text is simply not nodes
         return None
     return fragment
+
+
+def release_clipboard() -> None:
+    """Before the app quits: drop nodes we put on the clipboard.
+
+    Qt destroys the clipboard's data after Python has shut down, and data made from Python then crashes the
+    process on its way out (a segmentation fault at exit).
+    """
+    if QApplication.instance() is None:  # no app, no clipboard
+        return
+    clipboard = QApplication.clipboard()
+    data = clipboard.mimeData()
+    if data is not None and data.hasFormat(CLIPBOARD_MIME):
+        clipboard.clear()

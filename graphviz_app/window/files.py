@@ -6,6 +6,8 @@ from typing import Callable
 
 from PySide6.QtWidgets import QMenu
 
+from PySide6.QtCore import QTimer
+
 from engine.graph import Graph
 
 from .. import settings as prefs
@@ -52,15 +54,20 @@ class FileController:
         """Open `path`; a bad file shows the loader's message and the current graph stays."""
         if ask and not self.maybe_save():
             return False
+        notes: list[str] = []
         try:
-            graph = load_graph_file(path)
+            graph = load_graph_file(path, notes)
         except load_errors() as exc:
             self.w.prompts.error("Cannot open the file", f"Could not open {Path(path).name}:\n\n{exc}")
             self.w.show_status(f"Could not open {Path(path).name}")
             return False
         self.w.set_graph(graph, path)
         prefs.add_recent_file(self.w.settings, path)
-        self.w.show_status(f"Opened {path}")
+        self.w.show_status(f"Opened {path}" + (f" (without {len(notes)} bad sample value(s))" if notes else ""))
+        if notes:  # after start-up has finished, so the box is on top and the window is complete behind it
+            text = (f"{Path(path).name} opened, but not all of it could be used:\n\n" + "\n".join(notes)
+                    + "\n\nSave the file to keep it this way.")
+            QTimer.singleShot(0, lambda: self.w.prompts.info("Opened with a change", text))
         return True
 
     def open_example(self) -> bool:

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
 from engine.interop import export_onnx, export_pytorch, write_dot, write_tikz
 
+from .export_lesson import add_lesson_export
+
 if TYPE_CHECKING:
     from .files import FileController
 
@@ -42,8 +44,8 @@ def build_menus(w: QMainWindow, a: dict[str, QAction], files: "FileController",
               ("help", "&Help"))}
     recent, export = _file_menu(menus["file"], a, files)
     edit = menus["edit"]
-    _add(edit, a, "undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all",
-         "find_op", None, "group", "ungroup", "expand", "collapse", None, "layout")
+    _add(edit, a, "undo", "redo", None, "cut", "copy", "copy_formula", "paste", "duplicate", "delete", None,
+         "select_all", "find_op", None, "group", "ungroup", "expand", "collapse", None, "layout")
     view = menus["view"]
     _add(view, a, "fit", "zoom_in", "zoom_out", None, "snap", "dark", None)
     panels = view.addMenu("&Panels")
@@ -62,7 +64,7 @@ def _add(menu: QMenu, actions: dict[str, QAction], *keys: str | None) -> None:
 
 
 def _file_menu(menu: QMenu, a: dict[str, QAction], files: "FileController") -> tuple[QMenu, QMenu]:
-    _add(menu, a, "new", "open", "open_example")
+    _add(menu, a, "new", "new_formula", "open", "open_example")
     recent = menu.addMenu("Open &Recent")
     recent.aboutToShow.connect(lambda: files.fill_recent_menu(recent))
     menu.addSeparator()
@@ -84,6 +86,8 @@ def _fill_export_menu(menu: QMenu, files: "FileController") -> None:
         action = menu.addAction(label)
         action.triggered.connect(lambda _c=False, f=function, ff=file_filter, t=with_trace:
                                  files.export_interop(f, ff, t))
+    menu.addSeparator()
+    add_lesson_export(menu, files.w)
     menu.setToolTipsVisible(True)
 
 

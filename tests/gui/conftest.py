@@ -62,6 +62,15 @@ def lecture_mlp() -> Graph:
     return g
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _release_clipboard_at_exit():
+    """As the app does when it quits: nodes copied by a test must not outlive Python (a crash at exit)."""
+    yield
+    from graphviz_app.window.edit_ops import release_clipboard
+
+    release_clipboard()
+
+
 @pytest.fixture
 def make_scene(qtbot):
     """make_scene(graph, theme="light") -> (scene, view, undo stack), shown offscreen."""

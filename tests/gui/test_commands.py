@@ -178,3 +178,15 @@ def test_paste_twice_gives_distinct_names_and_a_copy_of_the_region():
     titles = [r.title for r in g.regions.values()]
     assert titles.count("decoder") == 3
     np.testing.assert_array_equal(g.nodes[first.node_ids[0]].value, g.find("θ").value)
+
+
+def test_auto_layout_takes_the_items_sizes_so_big_nodes_do_not_overlap():
+    g = _stacked(lecture_mlp())
+    stack = QUndoStack()
+    stack.push(cmd.AutoLayoutCommand(g, sizes={n: (400.0, 300.0) for n in g.nodes}))
+    boxes = [(x - 200, y - 150, x + 200, y + 150) for x, y in (node.pos for node in g.nodes.values())]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert min(a[2], b[2]) <= max(a[0], b[0]) or min(a[3], b[3]) <= max(a[1], b[1])
+    stack.undo()
+    assert cmd.needs_layout(g)

@@ -2,6 +2,7 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage
 
 from engine import Graph
@@ -119,3 +120,122 @@ def test_overlay_options_reach_the_picture(qapp, tmp_path):
         render_to_file(lecture_mlp(), pictures[labels], trace=trace, scale=1.0,
                        options=OverlayOptions(labels=labels))
     assert QImage(str(pictures["full"])) != QImage(str(pictures["none"]))
+
+
+def _example(name: str) -> Graph:
+    from engine.examples import build_example
+    return build_example(name)
+
+
+def _shown_scene(name: str):
+    """An offscreen scene of an example at the end of its explain trace, laid out for 16:9 as render does."""
+    from engine import explain
+    from graphviz_app.explain.overlay import apply_trace_state
+    from graphviz_app.render_layout import Frame, arrange
+    graph = _example(name)
+    scene = build_scene(graph)
+    apply_trace_state(scene, explain(graph, graph.meta["sample"]), None)
+    arrange(scene, Frame())
+    return scene
+
+
+EXAMPLE_NAMES = ["chain_rule", "neuron", "headline_classifier", "mlp", "bigrams_hidden_layer", "text_cnn", "toy_2d"]
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_laid_out_for_a_slide_no_two_nodes_overlap_as_drawn(qapp, name):
+    scene = _shown_scene(name)
+    bodies = [item.mapRectToScene(item.body) for item in scene.node_items.values()]
+    for i, a in enumerate(bodies):
+        for b in bodies[i + 1:]:
+            shared = a.intersected(b)
+            assert shared.width() <= 0.01 or shared.height() <= 0.01, (a, b)
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_placed_labels_cover_no_node_port_or_other_label(qapp, name):
+    from graphviz_app.render_layout import place_scene_labels
+    scene = _shown_scene(name)
+    placed = place_scene_labels(scene)
+    assert placed.places and all(p.ok for p in placed.places)
+    labels = [e.label_item.sceneBoundingRect().adjusted(2, 2, -2, -2) for e in scene.edge_items.values()
+              if e.label_item is not None and e.label_item.isVisible()]
+    assert len(labels) == len(placed.places)
+    r = 5.0 * scene.theme.scale
+    blocks = [item.mapRectToScene(item.body) for item in scene.node_items.values()]
+    blocks += [QRectF(p.scenePos().x() - r, p.scenePos().y() - r, 2 * r, 2 * r)
+               for item in scene.node_items.values() for p in item.ports()]
+
+    def covers(a, b):
+        shared = a.intersected(b)
+        return shared.width() > 0.01 and shared.height() > 0.01
+
+    for i, label in enumerate(labels):
+        assert not any(covers(label, b) for b in blocks), name
+        assert not any(covers(label, other) for other in labels[i + 1:]), name
+    assert len(placed.leaders) == sum(p.leader is not None for p in placed.places)
+
+
+def test_render_with_a_frame_leaves_the_callers_graph_where_it_was_and_lets_go_of_it(qapp, tmp_path, monkeypatch):
+    import gc
+    import weakref
+
+    import graphviz_app.render as render_module
+    from graphviz_app.render_layout import Frame
+    graph = _example("mlp")
+    before = {n: node.pos for n, node in graph.nodes.items()}
+    scenes = []
+    real_build = render_module.build_scene
+
+    def spy(g, theme="light"):
+        scene = real_build(g, theme)
+        scenes.append(weakref.ref(scene))
+        return scene
+
+    monkeypatch.setattr(render_module, "build_scene", spy)
+    render_to_file(graph, tmp_path / "mlp.png", annotated=True, frame=Frame(aspect=1.0), scale=0.5)
+    assert {n: node.pos for n, node in graph.nodes.items()} == before
+    gc.collect()
+    assert scenes and scenes[0]() is None  # no scene left listening to the graph's events
+    image = QImage(str(tmp_path / "mlp.png"))
+    assert abs(image.width() - image.height()) <= 1
+
+
+def test_every_step_of_a_slide_series_keeps_the_nodes_in_place(qapp, tmp_path, monkeypatch):
+    from engine import explain
+    import graphviz_app.render as render_module
+    from graphviz_app.render_layout import Frame
+    graph = _example("mlp")
+    trace = explain(graph, graph.meta["sample"])
+    seen = []
+    real_place = render_module.place_scene_labels
+
+    def spy(scene, first=None):
+        seen.append({n: (item.pos().x(), item.pos().y()) for n, item in scene.node_items.items()})
+        return real_place(scene, first)
+
+    monkeypatch.setattr(render_module, "place_scene_labels", spy)
+    for step in (0, len(trace) // 2, len(trace) - 1):
+        render_to_file(graph, tmp_path / f"{step}.png", trace=trace, step=step, frame=Frame(), scale=0.3)
+    assert len(seen) == 3 and seen[0] == seen[1] == seen[2]
+
+
+def test_a_crop_across_a_row_break_keeps_its_nodes_side_by_side(qapp, tmp_path):
+    from graphviz_app.render_layout import Frame
+    graph = _example("mlp")  # b ends the first row and θᵀb starts the second
+    whole, crop = tmp_path / "whole.png", tmp_path / "crop.png"
+    render_to_file(graph, whole, annotated=True, frame=Frame(), scale=1.0)
+    render_to_file(graph, crop, annotated=True, frame=Frame(), scale=1.0, crop=["b", "θᵀb"])
+    assert QImage(str(crop)).width() < QImage(str(whole)).width() / 2
+
+
+def test_a_graph_without_positions_is_laid_out_not_drawn_as_a_pile(qapp, tmp_path):
+    graph = lecture_mlp()
+    for node_id in graph.nodes:
+        graph.move(node_id, (0.0, 0.0))
+    path = tmp_path / "pile.png"
+    render_to_file(graph, path, scale=1.0)
+    image = QImage(str(path))
+    assert abs(image.width() / image.height() - 16 / 9) < 0.01
+    assert image.width() > 600  # ten nodes side by side and in rows, not one box
+    assert {n.pos for n in graph.nodes.values()} == {(0.0, 0.0)}  # the graph itself is not moved

@@ -203,11 +203,11 @@ def test_run_forward_shows_values_on_nodes_and_in_the_inspector(window):
 
 
 def test_run_forward_shows_class_probabilities_with_names(qtbot, tmp_path):
-    from graphviz_app.examples_dialog import EXAMPLES_DIR
+    from engine.examples import example_path
     from engine.serialization import load_graph
 
     w = new_window(qtbot, tmp_path)
-    w.set_graph(load_graph(EXAMPLES_DIR / "toy_2d.json"), None)
+    w.set_graph(load_graph(example_path("toy_2d")), None)
     assert w.run_forward()
     out = w.graph.find(w.graph.meta["bindings"]["output"]).id
     item = w.scene.node_items[out]

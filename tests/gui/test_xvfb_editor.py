@@ -63,11 +63,24 @@ class App:
             data = self.wait_geo(lambda d: "Tanh" in d["palette"] and len(d["nodes"]) >= 9
                                  and d["active_modal"] in (None, "Extension failed"), 40, "the default example")
             if data["active_modal"] is None:
-                return data
+                return self.settled()
             warnings.warn("an extension failed to start; its warning was dismissed")
             self.xdo("key", "Return")
             time.sleep(0.5)
         raise AssertionError("the window kept showing dialogs at start")
+
+    def settled(self, quiet: float = 1.5) -> dict:
+        """The geometry once the canvas has kept its place for `quiet` seconds (docks settle after start)."""
+        last, since = None, time.monotonic()
+        deadline = since + 30
+        while time.monotonic() < deadline:
+            data = self.wait_geo(lambda d: True, 20, "the window's geometry")
+            if data["canvas"] != last:
+                last, since = data["canvas"], time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return data
+            time.sleep(0.25)
+        raise AssertionError("the canvas kept moving for 30 s after start")
 
     def xdo(self, *args) -> None:
         subprocess.run(["xdotool", *map(str, args)], env=self.env, check=True, timeout=20)

@@ -1,0 +1,119 @@
+"""One example's steps as the page replays them: caption, question, focus and pulses of each step, and what
+every node and edge shows after the step (done) and while it is under way or hidden (pending).
+
+Everything shown comes from engine.replay (state_at, Narrator, view); the page only looks the strings up.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ..data import tokenize
+from ..graph import Graph
+from ..replay import view
+from ..replay.labels import display_shape, fmt_num, is_scalar, partial, space_of, value_part
+from ..replay.narration import READY, Narrator
+from ..replay.state import TraceState, state_at
+from ..trace import Trace
+
+from .table import Table, sampled_grid
+
+PROBS_OPS = ("Softmax",)  # nodes whose value is a distribution: drawn as bars, as on the canvas
+SHORT_NAME = 4  # longer node names are written ∂L/∂· in a node's gradient line
+
+
+class Frames:
+    """Turns the states of one trace into rows of look indices, in the page's node and edge order."""
+
+    def __init__(self, graph: Graph, trace: Trace, narrator: Narrator, table: Table,
+                 node_ids: list[str], edge_ids: list[str]):
+        self.graph, self.trace, self.narrator, self.table = graph, trace, narrator, table
+        self.node_ids, self.edge_ids = node_ids, edge_ids
+        self.past = view.label_policy("auto", len(graph.edges))
+        self._texts: dict[tuple[str, str, int], tuple[int, int]] = {}
+
+    def frame(self, state: TraceState) -> dict[str, list[int]]:
+        """What each node and edge shows in `state`, as indices into the table's looks."""
+        return {"n": [self._node(state, node_id) for node_id in self.node_ids],
+                "e": [self._edge(state, edge_id) for edge_id in self.edge_ids]}
+
+    def _node(self, state: TraceState, node_id: str) -> int:
+        value = view.shown_value(state, node_id)
+        grad = state.grads.get(node_id)
+        badge = view.node_badge(self.narrator.labeller, state, node_id)
+        value_text, value_grid = self._array_text(node_id, "value", value)
+        grad_text, grad_grid = self._array_text(node_id, "grad", grad)
+        fields = (self.table.text(state.node_states.get(node_id)), value_text, grad_text,
+                  self.table.text(badge[0] if badge else None), 1 if badge and badge[1] == "ok" else 0,
+                  value_grid, grad_grid)
+        return self.table.look("node", fields)
+
+    def _array_text(self, node_id: str, role: str, arr: np.ndarray | None) -> tuple[int, int]:
+        """(text index, grid index) of a node's value or gradient; an array object is described once."""
+        if arr is None:
+            return -1, -1
+        key = (node_id, role, id(arr))
+        if key not in self._texts:
+            self._texts[key] = (self.table.text(self._describe(node_id, role, arr)),
+                                self._grid(node_id, role, arr))
+        return self._texts[key]
+
+    def _describe(self, node_id: str, role: str, arr: np.ndarray) -> str:
+        if role == "grad":
+            name = self.narrator.labeller.name(node_id)
+            loss = self.narrator.labeller.loss
+            head = partial(loss, name) if len(name) <= SHORT_NAME else f"∂{loss}/∂·"
+            return f"{head} {value_part(arr)}"
+        return self.narrator.value_words(node_id) or value_part(arr)
+
+    def _grid(self, node_id: str, role: str, arr: np.ndarray) -> int:
+        """A heatmap of an array (probability bars for a distribution); -1 for a single number."""
+        if is_scalar(arr):
+            return -1
+        values = np.asarray(arr, dtype=np.float64)
+        finite = values[np.isfinite(values)]
+        span = f"{fmt_num(finite.min(), 3)} … {fmt_num(finite.max(), 3)}" if finite.size else "nan"
+        caption = f"{space_of(np.shape(arr))}  {span}"
+        names = self.narrator.class_names
+        if role == "value" and self.graph.nodes[node_id].op_name in PROBS_OPS:
+            row = values.reshape(-1, values.shape[-1])[0]
+            fit = names is not None and len(names) == row.size
+            return self.table.grid(row, caption, list(names) if fit else [str(i) for i in range(row.size)])
+        return self.table.grid(sampled_grid(values.reshape(display_shape(values.shape))), caption)
+
+    def _edge(self, state: TraceState, edge_id: str) -> int:
+        label = view.edge_label(self.narrator, state, edge_id, self.past)
+        styled = view.is_styled(self.trace, state, edge_id)
+        return self.table.look("edge", (self.table.text(label), 1 if styled else 0))
+
+
+def narrator_for(graph: Graph, trace: Trace, text: str | None, vocab_words: list[str] | None,
+                 class_names: list[str] | None) -> Narrator:
+    """The narrator explain mode would use for this example (its headline names the words)."""
+    headline = text if text else graph.meta.get("sample_text")
+    tokens = tokenize(headline) if isinstance(headline, str) else None
+    return Narrator(graph, trace, vocab_words, class_names, tokens)
+
+
+def steps_data(frames: Frames, tick: Callable[[], None] = lambda: None) -> dict[str, Any]:
+    """The ready state and every step: caption, question, focus, pulses, and the done and pending frames.
+
+    `tick` is called once per step (progress)."""
+    trace, narrator = frames.trace, frames.narrator
+    index = {edge_id: i for i, edge_id in enumerate(frames.edge_ids)}
+    steps = []
+    for k, step in enumerate(trace.steps):
+        done, pending = state_at(trace, k), state_at(trace, k, pending=True)
+        hide_node, hide_edge = view.concealed(pending)
+        steps.append({
+            "kind": step.kind, "phase": done.phase, "caption": narrator.caption(k),
+            "question": narrator.caption(k, hidden=True),
+            "node": done.focus_node, "edge": done.focus_edge, "hideNode": hide_node, "hideEdge": hide_edge,
+            "pulse": [[index[e], 1 if back else 0] for e, back in view.pulse_edges(frames.graph, trace, k)
+                      if e in index],
+            "done": frames.frame(done), "pending": frames.frame(pending)})
+        tick()
+    strengths = view.gradient_strengths(trace)
+    return {"ready": {"caption": READY, "done": frames.frame(state_at(trace, -1))}, "steps": steps,
+            "strength": [round(strengths.get(e, 0.0), 3) for e in frames.edge_ids]}
