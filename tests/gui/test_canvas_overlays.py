@@ -272,3 +272,14 @@ def test_port_names_stay_off_the_canvas_until_a_port_is_hovered(make_scene, qtbo
     QTest.mouseMove(view.viewport(), view.mapFromScene(port.scenePos()))
     qtbot.waitUntil(lambda: port.shown_name() == "W")
     assert sum(t.text == "W" for t in painted_texts(view)) == 2  # now the hovered port says its name
+
+
+def test_auto_layout_leaves_each_node_the_room_its_values_take(make_scene, mlp_graph):
+    scene, _, _ = make_scene(mlp_graph)
+    for item in scene.node_items.values():  # wide, tall panels: far larger than the engine's estimate
+        item.set_display(value=np.linspace(-1, 1, 30 * 30).reshape(30, 30),
+                         grad=np.linspace(-1, 1, 30 * 30).reshape(30, 30), marks=[(29, 0)])
+    scene.auto_layout()
+    bodies = [i.mapRectToScene(i.body) for i in scene.node_items.values()]
+    overlapping = [(a, b) for n, a in enumerate(bodies) for b in bodies[n + 1:] if a.intersects(b)]
+    assert not overlapping
