@@ -62,6 +62,9 @@ def arrange(scene, first: str | None = None, previous: tuple | None = None) -> t
     items = dict(shown)
     for place in places:
         centre = QPointF(place.rect.centre.x, place.rect.centre.y)
-        anchor = None if place.leader is None else QPointF(place.anchor.x, place.anchor.y)
+        # a label set beside its edge but clear of it gets a leader as well: the class sees whose label it is
+        near = place.rect.grown(GAP * s)
+        touching = near.x <= place.anchor.x <= near.right and near.y <= place.anchor.y <= near.bottom
+        anchor = None if place.leader is None and touching else QPointF(place.anchor.x, place.anchor.y)
         items[place.key].label_item.place(centre, anchor)
     return signature
