@@ -167,7 +167,7 @@ def _is_value(text: str, item) -> bool:
 
 def _empty_boxes(view, texts: list[DrawnText], area: QRectF) -> list[str]:
     scene, out = view.scene(), []
-    for node_id, item in scene.node_items.items():
+    for item in scene.node_items.values():
         if not item.isVisible():
             continue
         rect = _device_rect(view, item.mapRectToScene(item.body))
