@@ -1,7 +1,7 @@
 """Running a graph: forward values, and the explained forward + backward pass as a Trace."""
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Collection, Mapping
 
 import numpy as np
 
@@ -95,11 +95,13 @@ def _eval(graph: Graph, node_id: str, values: dict[str, np.ndarray]) -> tuple[tu
     return xs, np.asarray(out, dtype=np.float64), ctx
 
 
-def forward(graph: Graph, feeds: Feeds) -> dict[str, np.ndarray]:
-    """Compute every node that the feeds allow; returns {node id: value}."""
+def forward(graph: Graph, feeds: Feeds, only: Collection[str] | None = None) -> dict[str, np.ndarray]:
+    """Compute every node that the feeds allow (or only those in `only`); returns {node id: value}."""
     fed = resolve_feeds(graph, feeds)
     values: dict[str, np.ndarray] = {}
     for node_id in computable(graph, fed):
+        if only is not None and node_id not in only:
+            continue
         node = graph.nodes[node_id]
         values[node_id] = fed[node_id] if node_id in fed else (
             node.value if node.op.is_source else _eval(graph, node_id, values)[1])

@@ -106,7 +106,7 @@ PROJECTOR = replace(
     category_colors={"Sources": "#1f5fa8", "Arithmetic": "#505050", "Activations": "#1f8a2a",
                      "Losses": "#c0262b", "Text": "#8a3f8a"},
     forward="#00798a", backward="#d0401a", region_alpha=40,
-    title_px=16, small_px=12, port_px=13, label_px=13, line_width=2.0, edge_width=2.6, scale=1.6,
+    title_px=16, small_px=13, port_px=13, label_px=13, line_width=2.0, edge_width=2.6, scale=1.6,
 )
 
 THEMES: dict[str, Theme] = {"light": LIGHT, "dark": DARK, "projector": PROJECTOR}

@@ -60,7 +60,9 @@ def test_list_steps_prints_the_trace_in_words():
     assert done.returncode == 0
     lines = done.stdout.splitlines()
     assert lines[2].split(None, 1) == ["2", "forward: a = w · x = 6"]
-    assert lines[-1].endswith("SGD update: w ← w − α·∂L/∂w = 2 − 0.1 · 0.5 = 1.95")
+    # log(w·x) falls from log 6 to log 5.85 when w moves to 1.95
+    assert lines[-1].endswith("SGD update: w ← w − α·∂L/∂w = 2 − 0.1 · 0.5 = 1.95. "
+                              "After the update, loss 1.79 → 1.77")
 
 
 def test_a_step_outside_the_trace_is_a_clear_error(tmp_path):

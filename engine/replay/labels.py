@@ -62,7 +62,7 @@ def norm_text(arr: np.ndarray) -> str:
     return fmt_num(float(np.linalg.norm(np.reshape(arr, -1))), 2)
 
 
-SHORT_VECTOR = 4  # vectors up to this size are written out, longer ones by their space and norm
+SHORT_VECTOR = 8  # arrays up to this many entries are written out, larger ones by their space and norm
 
 
 def vector_text(arr: np.ndarray) -> str:
@@ -70,12 +70,40 @@ def vector_text(arr: np.ndarray) -> str:
     return "(" + ", ".join(fmt_num(v, 3) for v in np.reshape(arr, -1)) + ")"
 
 
+def entries_text(arr: np.ndarray) -> str | None:
+    """Every entry of a small array: (1, 2, −1) for a vector, ((1, 2), (3, 4)) row by row for a matrix."""
+    shape = display_shape(np.shape(arr))
+    if np.size(arr) > SHORT_VECTOR or len(shape) > 2:
+        return None
+    if len(shape) <= 1:
+        return vector_text(arr)
+    return "(" + ", ".join(vector_text(row) for row in np.reshape(arr, shape)) + ")"
+
+
+def wrap_entries(text: str, per_line: int = 4) -> str:
+    """A line ending in a long (vector) broken after every `per_line` entries, so a label stays narrow."""
+    start = text.find("(")
+    if start < 0 or text.count(",") < per_line:
+        return text
+    head, body = text[:start], text[start:]
+    if body.startswith("(("):  # a matrix: one row a line
+        rows = body[1:-1].split("), (")
+        parts = [("(" if i == 0 else "") + "(" + r.strip("()") + ")" + ("," if i < len(rows) - 1 else ")")
+                 for i, r in enumerate(rows)]
+    else:
+        entries = body[1:-1].split(", ")
+        groups = [", ".join(entries[i:i + per_line]) for i in range(0, len(entries), per_line)]
+        parts = [("(" if i == 0 else "") + g + ("," if i < len(groups) - 1 else ")") for i, g in enumerate(groups)]
+    return head + "\n".join(parts)
+
+
 def value_part(arr: np.ndarray) -> str:
-    """'= 6' for a scalar, '= (1, 2, −1)' for a short vector, '∈ ℝ⁴⁸ (‖·‖ = 0.31)' for anything larger."""
+    """'= 6' for a scalar, '= (1, 2, −1)' for a small array, '∈ ℝ⁴⁸ (‖·‖ = 0.31)' for anything larger."""
     if is_scalar(arr):
         return f"= {fmt_num(np.reshape(arr, -1)[0])}"
-    if np.size(arr) <= SHORT_VECTOR and len(display_shape(np.shape(arr))) == 1:
-        return f"= {vector_text(arr)}"
+    written = entries_text(arr)
+    if written is not None:
+        return f"= {written}"
     return f"∈ {space_of(np.shape(arr))} (‖·‖ = {norm_text(arr)})"
 
 
@@ -125,15 +153,12 @@ class Labeller:
         return f"{jacobian_space(n, m)} · {space_of(np.shape(step.upstream))} → {result}"
 
     def backward_label(self, step: BackwardStep) -> str:
-        """Two lines on an edge during backward: the chain rule in names, then in numbers."""
-        return f"{self.chain_formula(step)}\n{self.backward_numbers(step)}"
+        """The chain rule in names, then in numbers (a long vector wrapped four entries a line)."""
+        return f"{self.chain_formula(step)}\n{wrap_entries(self.backward_numbers(step))}"
 
     def product_label(self, step: BackwardStep) -> str:
-        """One short line: what reached the input, '∂L/∂a = 0.1667' or '∂L/∂a ∈ ℝ⁴ (‖·‖ = 0.31)'."""
-        name = partial(self.loss, self.name(step.src))
-        if is_scalar(step.product):
-            return f"{name} = {_scalar_text(step.product)}"
-        return f"{name} ∈ {space_of(np.shape(step.product))} (‖·‖ = {norm_text(step.product)})"
+        """One short line: what reached the input, '∂L/∂a = 0.1667' or '∂L/∂a ∈ ℝ⁴⁸ (‖·‖ = 0.31)'."""
+        return f"{partial(self.loss, self.name(step.src))} {value_part(step.product)}"
 
     def nograd_label(self, step: NoGradStep) -> str:
         """What an edge that carries no gradient says."""

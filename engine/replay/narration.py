@@ -6,7 +6,9 @@ import numpy as np
 from ..graph import Graph
 from ..trace import BackwardStep, ForwardStep, Trace, UpdateStep
 
-from .labels import Labeller, forward_formula
+from .labels import Labeller, forward_formula, value_part
+from .softmax import p_minus_y
+from .update import loss_after_update, loss_line, update_lines
 from .winners import pool_winners, winners_text
 from .words import UNKNOWN_MARK, TokenReader
 
@@ -25,6 +27,20 @@ class Narrator:
         self.labeller = Labeller(trace, {n.id: n.name for n in graph.nodes.values()})
         self.winners = self._pool_winners()
         self._edge_labels: dict[tuple[int, bool], str] = {}
+        self._products: dict[int, str] = {}
+        self.updates = {step.node: k for k, step in enumerate(trace.steps) if isinstance(step, UpdateStep)}
+        self.last_update = max(self.updates.values()) if self.updates else None
+        self.update_edges = self._edges_for_updates()
+        self._loss_after: tuple[float | None] | None = None  # computed when first asked for
+
+    def _edges_for_updates(self) -> dict[str, str]:
+        """Edge id → parameter id: the first edge leaving each updated parameter carries its SGD step."""
+        out = {}
+        for node_id in self.updates:
+            edges = sorted(self.graph.outgoing(node_id), key=lambda e: e.id) if node_id in self.graph.nodes else []
+            if edges:
+                out[edges[0].id] = node_id
+        return out
 
     def words(self, node_id: str) -> str | None:
         """The headline held by a node of token ids, as words (padding left out); None for other nodes."""
@@ -75,6 +91,12 @@ class Narrator:
         step = self.trace.steps[k]
         if hidden:
             return self.question(k)
+        if isinstance(step, UpdateStep):
+            return self.update_caption(k)
+        named = p_minus_y(self.graph, self.trace, step) if isinstance(step, BackwardStep) else None
+        if named is not None:
+            return (f"backward along {self.labeller.name(step.src)} → {self.labeller.name(step.dst)}: "
+                    f"{self.labeller.chain_formula(step)} (local · upstream) = {named} {value_part(step.product)}")
         if not isinstance(step, ForwardStep):
             return self.labeller.caption(step)
         extra = self.winners.get(step.node, "").replace(":\n", ": ").replace("\n", ", ")
@@ -99,10 +121,60 @@ class Narrator:
         if key not in self._edge_labels:
             step = self.trace.steps[k]
             if isinstance(step, BackwardStep):
-                text = self.labeller.backward_label(step) if full else self.labeller.product_label(step)
+                text = self._backward_label(step, full)
                 if step.dst in self.winners:
                     text += "\nonly the winners get gradient"
             else:
                 text = self.labeller.nograd_label(step)
             self._edge_labels[key] = text
         return self._edge_labels[key]
+
+    def _backward_label(self, step: BackwardStep, full: bool) -> str:
+        """The chain rule on one edge; the edge into softmax scores also names its gradient p − y."""
+        named = p_minus_y(self.graph, self.trace, step)
+        lab = self.labeller
+        if named is None:
+            return lab.backward_label(step) if full else lab.product_label(step)
+        if not full:
+            return f"{lab.product_label(step).split(' = ')[0]} = {named} {value_part(step.product)}"
+        return f"{lab.chain_formula(step)} = {named}\n{value_part(step.product)}"
+
+    def product_text(self, k: int) -> str:
+        """What a label shows when zoomed out: the product alone (or what replaces it on this step)."""
+        if k not in self._products:
+            step = self.trace.steps[k]
+            if isinstance(step, BackwardStep):
+                text = value_part(step.product).removeprefix("= ")
+            elif isinstance(step, UpdateStep):
+                text = update_lines(step, self.labeller.name(step.node), limit=1)[1].split(" = ")[-1]
+            else:
+                text = self.edge_label(k, False)
+            self._products[k] = text
+        return self._products[k]
+
+    def loss_change(self) -> str | None:
+        """'loss 0.953 → 0.871': the example's loss before and after the trace's SGD step (None without one)."""
+        if self._loss_after is None:
+            self._loss_after = (loss_after_update(self.graph, self.trace),)
+        after, before = self._loss_after[0], self.trace.loss
+        return None if after is None or before is None else loss_line(before, after)
+
+    def update_label(self, k: int) -> str:
+        """The SGD step of one parameter with its numbers; the last one also gives the loss recomputed."""
+        step = self.trace.steps[k]
+        assert isinstance(step, UpdateStep)
+        lines = update_lines(step, self.labeller.name(step.node))
+        change = self.loss_change() if k == self.last_update else None
+        return "\n".join(lines + ([change] if change else []))
+
+    def update_caption(self, k: int) -> str:
+        """'SGD update: w ← w − α·∂L/∂w = 2 − 0.1 · 0.5 = 1.95', or the first entries of a matrix, then the loss."""
+        step = self.trace.steps[k]
+        assert isinstance(step, UpdateStep)
+        if np.size(step.before) == 1:
+            text = self.labeller.caption(step)
+        else:
+            lines = update_lines(step, self.labeller.name(step.node))
+            text = "SGD update: " + "; ".join(lines)
+        change = self.loss_change() if k == self.last_update else None
+        return text + (f". After the update, {change}" if change else "")

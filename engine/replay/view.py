@@ -13,6 +13,7 @@ from ..trace import BackwardStep, ForwardStep, NoGradStep, SumStep, Trace, Updat
 from .labels import Labeller, jacobian_space, partial, space_of
 from .narration import Narrator
 from .state import TraceState
+from .update import change_text
 
 DECADES = 5.0  # gradient magnitudes spanning this many powers of ten map onto 0..1
 FULL_LABEL_EDGES, COMPACT_LABEL_EDGES = 8, 60
@@ -43,16 +44,54 @@ def label_policy(policy: str, edge_count: int) -> str:
 
 def edge_label(narrator: Narrator, state: TraceState, edge_id: str, past: str) -> str | None:
     """The label an edge shows in `state`; `past` is the label_policy of edges already passed."""
+    labels = edge_labels(narrator, state, edge_id, past)
+    return None if labels is None else labels[0]
+
+
+def edge_labels(narrator: Narrator, state: TraceState, edge_id: str, past: str) -> tuple[str, str] | None:
+    """(label, what it shrinks to when zoomed out: the product alone) of an edge in `state`, or None.
+
+    The first edge leaving a parameter carries that parameter's SGD step once it happened (the gradient
+    came back along it); backward steps follow the label policy; before backward, the headline's words.
+    """
+    update = _update_labels(narrator, state, edge_id, past)
+    if update is not None:
+        return update
     k = state.edge_steps.get(edge_id)
     if k is not None:
         step = narrator.trace.steps[k]
         if k == state.focus_step or past == "full":
-            return narrator.edge_label(k, True)
+            return narrator.edge_label(k, True), narrator.product_text(k)
         if past == "compact" or isinstance(step, NoGradStep):
-            return narrator.edge_label(k, False)
+            return narrator.edge_label(k, False), narrator.product_text(k)
         return None
     edge = narrator.graph.edges.get(edge_id)
-    return None if edge is None else forward_label(narrator, state, edge.src, edge.dst)
+    forward = None if edge is None else forward_label(narrator, state, edge.src, edge.dst)
+    return None if forward is None else (forward, forward)
+
+
+def _update_labels(narrator: Narrator, state: TraceState, edge_id: str, past: str) -> tuple[str, str] | None:
+    """The SGD step of the parameter this edge leaves, once it happened: in full on its step, else short."""
+    param = narrator.update_edges.get(edge_id)
+    k = None if param is None else narrator.updates[param]
+    if k is None or state.badges.get(param) != k:
+        return None
+    if k == state.focus_step or past == "full":
+        return narrator.update_label(k), narrator.product_text(k)
+    short = change_text(narrator.trace.steps[k], narrator.labeller.name(param))
+    return short, short
+
+
+def label_edge(narrator: Narrator, k: int) -> str | None:
+    """The edge whose label explains step k (backward: its edge; update: the parameter's first edge)."""
+    if k < 0:
+        return None
+    step = narrator.trace.steps[k]
+    if isinstance(step, (BackwardStep, NoGradStep)):
+        return step.edge
+    if isinstance(step, UpdateStep):
+        return next((e for e, n in narrator.update_edges.items() if n == step.node), None)
+    return None
 
 
 def forward_label(narrator: Narrator, state: TraceState, src: str, dst: str) -> str | None:
@@ -97,11 +136,18 @@ def node_badge(labeller: Labeller, state: TraceState, node_id: str) -> tuple[str
 
 
 def update_badge(labeller: Labeller, step: UpdateStep) -> str:
-    """'w 2 → 1.95' for a scalar parameter, 'Θ − α∇Θ L' for an array."""
-    if np.size(step.before) == 1:
-        return (f"{labeller.name(step.node)} {float(np.reshape(step.before, -1)[0]):.4g} → "
-                f"{float(np.reshape(step.after, -1)[0]):.4g}").replace("-", "−")
-    return "Θ − α∇Θ L"
+    """'w 2 → 1.95' for a scalar parameter, 'W: 8 of 8 entries moved' for an array."""
+    return change_text(step, labeller.name(step.node))
+
+
+def loss_badge(narrator: Narrator, state: TraceState, node_id: str) -> tuple[str, str] | None:
+    """('loss 0.953 → 0.871', 'ok') on the loss once the trace's last SGD update is shown, else None."""
+    last = narrator.last_update
+    trace = narrator.trace
+    if node_id != trace.target or last is None or state.badges.get(trace.steps[last].node) != last:
+        return None
+    change = narrator.loss_change()
+    return None if change is None else (change, "ok")
 
 
 def shown_value(state: TraceState, node_id: str) -> np.ndarray | None:
@@ -112,9 +158,13 @@ def shown_value(state: TraceState, node_id: str) -> np.ndarray | None:
     return value
 
 
-def concealed(state: TraceState) -> tuple[str | None, str | None]:
-    """(node, edge) whose result a prediction hides: the computed node (forward only) and the current edge."""
-    return (state.focus_node if state.phase == "forward" else None), state.focus_edge
+def concealed(state: TraceState, narrator: Narrator | None = None) -> tuple[str | None, str | None]:
+    """(node, edge) whose result a prediction hides: the computed node (forward only) and the current edge
+    (with a narrator, also the edge that carries an SGD update's label)."""
+    edge = state.focus_edge
+    if edge is None and narrator is not None:
+        edge = label_edge(narrator, state.focus_step)
+    return (state.focus_node if state.phase == "forward" else None), edge
 
 
 JACOBIAN_NOTE = "J[i, j] = ∂out_j/∂in_i (rows: inputs, columns: outputs); blue < 0 < red"

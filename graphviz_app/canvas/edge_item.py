@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen,
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen,
                            QPolygonF, QTransform)
 from PySide6.QtWidgets import QGraphicsItem
 
@@ -15,7 +15,8 @@ from .text import fonts_for
 FLATTEN = 4.0  # flatten curves as if zoomed 4×, so the polylines stay smooth when zoomed in
 CHUNK = 12  # points per polyline piece
 THIN_PIXELS = 1.25  # strokes thinner than this on screen are drawn as 1-pixel cosmetic lines
-LABEL_TEXT_LOD = 0.4  # below this zoom a label's text is too small to read: only its box is drawn
+COMPACT_LABEL_PX = 10.0  # below this on-screen size of its font, a label shows its compact text, large
+COMPACT_GROWTH = 2.4  # the compact text may be this much larger than the label font (within the label's width)
 
 
 def curve_path(p1: QPointF, p2: QPointF) -> QPainterPath:
@@ -66,8 +67,10 @@ class EdgeLabelItem(QGraphicsItem):
     def __init__(self, theme: Theme):
         super().__init__()
         self.text = ""
+        self.compact = ""
         self.hidden_text = False
         self.color: QColor | None = None
+        self._leader: QPointF | None = None  # item coordinates of the edge point a displaced label points to
         # a label is redrawn as a cached bitmap: its text layout is the costly part of a frame
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.set_theme(theme)
@@ -81,41 +84,102 @@ class EdgeLabelItem(QGraphicsItem):
         self.setZValue(theme.z.edge_label)
         self._relayout()
 
-    def set_text(self, text: str, hidden: bool, color: QColor | None) -> None:
-        """Show `text` (or "?" when hidden) framed in the edge's colour."""
-        if (text, hidden, color) == (self.text, self.hidden_text, self.color):
+    def set_text(self, text: str, hidden: bool, color: QColor | None, compact: str | None = None) -> None:
+        """Show `text` (or "?" when hidden) framed in the edge's colour; `compact` replaces it when zoomed out."""
+        compact = compact if compact else text
+        if (text, hidden, color, compact) == (self.text, self.hidden_text, self.color, self.compact):
             return
-        self.text, self.hidden_text, self.color = text, hidden, color
+        self.text, self.hidden_text, self.color, self.compact = text, hidden, color, compact
         self._relayout()
 
     def shown_text(self) -> str:
-        """The text the box shows right now."""
+        """The text the box shows right now (at a readable zoom)."""
         return "?" if self.hidden_text else self.text
+
+    def compact_text(self) -> str:
+        """What the box shows zoomed out: the product alone."""
+        return "?" if self.hidden_text else self.compact
 
     def _relayout(self) -> None:
         self.prepareGeometryChange()
         s = self.theme.scale
-        metrics = QFontMetricsF(self.font)
-        lines = self.shown_text().splitlines() or [""]
-        width = max(metrics.horizontalAdvance(line) for line in lines) + 14 * s
-        height = metrics.lineSpacing() * len(lines) + 8 * s
-        self._rect = QRectF(-width / 2, -height / 2, width, height)
+        self._rect = _text_box(self.shown_text(), self.font, s)
+        self._compact_font = _grown(self.font, self.compact_text(), self._rect.width() - 14 * s)
+        self._compact_rect = _text_box(self.compact_text(), self._compact_font, s)
         self.update()
 
+    def label_rect(self) -> QRectF:
+        """The box of the full label (item coordinates): what must stay clear of nodes and other labels."""
+        return QRectF(self._rect)
+
+    def box_rect(self) -> QRectF:
+        """Room the label needs at any zoom (its full and its zoomed-out box), item coordinates."""
+        return self._rect.united(self._compact_rect)
+
+    def compact_below(self) -> float:
+        """The zoom below which the compact text is drawn."""
+        return COMPACT_LABEL_PX / max(1.0, float(self.font.pixelSize()))
+
+    def place(self, pos: QPointF, leader: QPointF | None = None) -> None:
+        """Centre the label at `pos` (scene); with `leader`, a thin line runs from it to that point of its edge."""
+        self.prepareGeometryChange()
+        self.setPos(pos)
+        self._leader = None if leader is None else QPointF(leader - pos)
+        self.update()
+
+    def leader(self) -> QPointF | None:
+        """The scene point the leader line goes to, or None when the label sits on its edge."""
+        return None if self._leader is None else self.pos() + self._leader
+
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-2, -2, 2, 2)
+        rect = self._rect.united(self._compact_rect)
+        if self._leader is not None:
+            rect = rect.united(QRectF(self._leader, self._leader).adjusted(-4, -4, 4, 4))
+        return rect.adjusted(-2, -2, 2, 2)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         t, s = self.theme, self.theme.scale
+        compact = option.levelOfDetailFromTransform(painter.worldTransform()) < self.compact_below()
+        rect, font = (self._compact_rect, self._compact_font) if compact else (self._rect, self.font)
         frame = self.color or QColor(t.edge)
+        if self._leader is not None:
+            self._paint_leader(painter, rect, frame)
         painter.setPen(QPen(frame, 1.2 * s))
         painter.setBrush(QBrush(QColor(t.label_fill)))
-        painter.drawRoundedRect(self._rect, 5 * s, 5 * s)
-        if option.levelOfDetailFromTransform(painter.worldTransform()) < LABEL_TEXT_LOD:
-            return
+        painter.drawRoundedRect(rect, 5 * s, 5 * s)
         painter.setPen(QColor(t.label_text))
-        painter.setFont(self.font)
-        painter.drawText(self._rect, Qt.AlignCenter, self.shown_text())
+        painter.setFont(font)
+        painter.drawText(rect, Qt.AlignCenter, self.compact_text() if compact else self.shown_text())
+
+
+    def _paint_leader(self, painter: QPainter, rect: QRectF, color: QColor) -> None:
+        """A dashed line from the box to the edge point, ending in a dot on the edge."""
+        s, end = self.theme.scale, self._leader
+        start = QPointF(min(max(end.x(), rect.left()), rect.right()), min(max(end.y(), rect.top()), rect.bottom()))
+        painter.setPen(QPen(color, 1.2 * s, Qt.DashLine))
+        painter.drawLine(start, end)
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(QBrush(color))
+        painter.drawEllipse(end, 3 * s, 3 * s)
+
+
+def _text_box(text: str, font: QFont, s: float) -> QRectF:
+    """A box around (multi-line) text, centred on the origin."""
+    metrics = QFontMetricsF(font)
+    lines = text.splitlines() or [""]
+    width = max(metrics.horizontalAdvance(line) for line in lines) + 14 * s
+    height = metrics.lineSpacing() * len(lines) + 8 * s
+    return QRectF(-width / 2, -height / 2, width, height)
+
+
+def _grown(font: QFont, text: str, room: float) -> QFont:
+    """`font` made up to COMPACT_GROWTH times larger, as far as `text` still fits `room` wide."""
+    metrics = QFontMetricsF(font)
+    widest = max((metrics.horizontalAdvance(line) for line in text.splitlines()), default=0.0)
+    factor = max(1.0, min(COMPACT_GROWTH, room / widest if widest > 0 else COMPACT_GROWTH))
+    grown = QFont(font)
+    grown.setPixelSize(max(1, int(font.pixelSize() * factor)))
+    return grown
 
 
 class EdgeItem(QGraphicsItem):
@@ -133,6 +197,7 @@ class EdgeItem(QGraphicsItem):
         self.width: float | None = None
         self.pulse: tuple[float, QColor] | None = None
         self.label_text: str | None = None
+        self.label_compact: str | None = None
         self.label_hidden = False
         self.label_item: EdgeLabelItem | None = None
         self.setFlag(QGraphicsItem.ItemIsSelectable, not dashed)
@@ -164,9 +229,13 @@ class EdgeItem(QGraphicsItem):
         self._rebuild()
 
     # ----- display API
-    def set_label(self, text: str | None) -> None:
-        """Show a (multi-line) label in a box near the middle of the edge, or remove it with None."""
+    def set_label(self, text: str | None, compact: str | None = None) -> None:
+        """Show a (multi-line) label in a box near the middle of the edge, or remove it with None.
+
+        `compact` is what the box shows when zoomed out (the product alone); by default the text itself.
+        """
         self.label_text = text
+        self.label_compact = compact
         self._sync_label()
 
     def set_label_hidden(self, hidden: bool) -> None:
@@ -229,7 +298,7 @@ class EdgeItem(QGraphicsItem):
                 best, best_cost = spot, cost
             if cost == 0.0:
                 break
-        label.setPos(best)
+        label.place(best)
 
     def detach(self) -> None:
         """Remove the label box from the scene (before this item is removed)."""
@@ -246,8 +315,10 @@ class EdgeItem(QGraphicsItem):
             self.label_item = EdgeLabelItem(self.theme)
             if self.scene() is not None:
                 self.scene().addItem(self.label_item)
-        self.label_item.set_text(self.label_text or "", self.label_hidden, QColor(self.color) if self.color else None)
-        self._place_label()
+        self.label_item.set_text(self.label_text or "", self.label_hidden, QColor(self.color) if self.color else None,
+                                 self.label_compact)
+        # on the edge for now: whoever shows labels places them all at once (canvas/label_place.py)
+        self.label_item.place(self._path.pointAtPercent(0.5))
         self.label_item.setVisible(self.isVisible())
 
     # ----- geometry

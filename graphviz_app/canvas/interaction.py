@@ -295,8 +295,10 @@ class SceneInteraction:
         return command.region_id if command else None
 
     def auto_layout(self) -> None:
-        """Arrange every node left to right by layers (undoable)."""
-        self.try_push(lambda: cmd.AutoLayoutCommand(self.graph))
+        """Arrange every node left to right by layers (undoable), leaving each node the room its item takes."""
+        from ..render_layout import measured_sizes  # the render module imports the canvas: import when used
+
+        self.try_push(lambda: cmd.AutoLayoutCommand(self.graph, sizes=measured_sizes(self)))
 
 
 def _model_box(rect, scale: float) -> Box:

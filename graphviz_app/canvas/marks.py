@@ -56,8 +56,9 @@ TONES = ("info", "ok", "fail")
 def badge_rect(text: str, fonts: Fonts, theme: Theme, anchor: QPointF) -> QRectF:
     """The pill a badge occupies, centred vertically on `anchor` and ending at its x."""
     s = theme.scale
-    width = QFontMetricsF(fonts.badge).horizontalAdvance(text) + 12 * s
-    height = 17 * s
+    metrics = QFontMetricsF(fonts.badge)
+    width = metrics.horizontalAdvance(text) + 12 * s
+    height = metrics.height() + 3 * s
     return QRectF(anchor.x() - width, anchor.y() - height / 2, width, height)
 
 

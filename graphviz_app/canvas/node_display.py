@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 STATES = (None, "active", "done", "error", "winner", "dim")
+KINDS = ("auto", "probs", "scores")  # scores: one number per class, written with the class names
 
 
 @dataclass
@@ -21,6 +22,7 @@ class Display:
     hidden_value: bool = False
     class_names: list[str] = field(default_factory=list)
     marks: tuple[tuple[int, int], ...] = ()
+    words: tuple[tuple[str, int], ...] = ()  # active features of a bag of words: (word or bigram, count)
 
 
 KEEP = object()  # set_display: leave this overlay as it is
@@ -30,14 +32,14 @@ class NodeDisplay:
     """Mixed into NodeItem: keeps `self.display` and re-lays the item out (`_relayout`) when it changes."""
 
     def set_display(self, *, value=KEEP, kind=KEEP, grad=KEEP, state=KEEP, badge=KEEP, hidden=KEEP,
-                    marks=KEEP) -> None:
+                    marks=KEEP, words=KEEP) -> None:
         """Change several overlays with one re-layout; left-out arguments keep what is shown.
 
         badge is text, None, or (text, tone); the others take what their single setters take.
         """
         d, relayout = self.display, False
-        if kind is not KEEP and kind not in ("auto", "probs"):
-            raise ValueError(f"value kind must be 'auto' or 'probs', got {kind!r}")
+        if kind is not KEEP and kind not in KINDS:
+            raise ValueError(f"value kind must be one of {', '.join(KINDS)}, got {kind!r}")
         if state is not KEEP and state not in STATES:
             raise ValueError(f"node state must be one of {STATES}, got {state!r}")
         text, tone = badge if isinstance(badge, tuple) else (badge, "info")
@@ -60,6 +62,10 @@ class NodeDisplay:
             new_marks = tuple((int(r), int(c)) for r, c in (marks or ()))
             relayout |= new_marks != d.marks
             d.marks = new_marks
+        if words is not KEEP:
+            new_words = tuple((str(w), int(c)) for w, c in (words or ()))
+            relayout |= new_words != d.words
+            d.words = new_words
         if state is not KEEP:
             d.state = state
             self.setOpacity(0.32 if state == "dim" else 1.0)
@@ -69,11 +75,11 @@ class NodeDisplay:
             self.refresh()
 
     def set_value(self, value, kind: str = "auto") -> None:
-        """Show a value: a number, a short vector, a heatmap strip, or with kind="probs" class bars."""
+        """Show a value: numbers, a heatmap strip, with kind="probs" class bars, with kind="scores" named scores."""
         self.set_display(value=value, kind=kind)
 
     def set_class_names(self, names: list[str] | None) -> None:
-        """Names written next to probability bars."""
+        """Names written next to probability bars and class scores."""
         self.display.class_names = list(names or [])
         self._relayout()
 

@@ -1,7 +1,7 @@
 """A node on the canvas: a rounded box with its name, op, ports and output shape, plus display overlays."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QStaticText
@@ -10,9 +10,11 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 from ..theme import Theme
 from .marks import ErrorMark, badge_rect, draw_badge
 from .node_display import Display, NodeDisplay
+from .node_panels import (MAX_NODE_WIDTH, compact_below, compact_face, content_width, grad_prefix,
+                          panel_contents, scalar_pair)
 from .port_item import PortItem, draw_port
 from .text import elide, fonts_for, static_text
-from .value_panel import build_panel, build_scalar_pair, is_scalar
+from .value_panel import build_panel, build_scalar_pair
 
 OP_WIDTH, SOURCE_WIDTH = 156.0, 132.0
 # resolutions of the picture drawn while zooming: the largest not far above the zoom (a 150 ms gesture)
@@ -97,9 +99,13 @@ class NodeItem(NodeDisplay, QGraphicsItem):
             self.error_mark.set_message(message)
             self._relayout()
 
+    def compact_texts(self) -> list[str]:
+        """The lines of the zoomed-out face: name, main value, main gradient."""
+        return [text for _, _, text, _ in self._compact.lines]
+
     def displayed_texts(self) -> list[str]:
         """The texts currently drawn on the node (for tests and accessibility)."""
-        texts = [self.look.name, self.look.op_label, self.shape_text, *self.look.inputs]
+        texts = [self.look.name, self.look.op_label, self.shape_text]
         if self.display.badge:
             texts.append(self.display.badge)
         return [t for t in texts if t]
@@ -122,8 +128,8 @@ class NodeItem(NodeDisplay, QGraphicsItem):
         self.prepareGeometryChange()
         old_body = QRectF(getattr(self, "body", QRectF()))
         f, s = self.fonts, self.theme.scale
-        width = (SOURCE_WIDTH if self.look.style in ("param", "source") else OP_WIDTH) * s
         pad, row_h = 11 * s, 21 * s
+        width = self._width(pad)
         name_h = f.metrics(f.title).height()
         header_h = 7 * s + name_h + f.metrics(f.small_caps).height() + 5 * s
         rows = max(1, len(self.look.inputs))
@@ -135,6 +141,7 @@ class NodeItem(NodeDisplay, QGraphicsItem):
         self.error_mark.setPos(box.right() - pad - 2 * s, box.top() + 7 * s + name_h / 2)
         self._layout_texts(box, pad, name_h, header_h, row_h)
         self._layout_panels(box, pad)
+        self._compact = compact_face(self.display, self.look.name, self.look.op_label, self.body, self.theme, f)
         if not self.isSelected():  # a node showing values may overlap the one below: keep it readable
             self.setZValue(self.theme.z.node + (1 if self._panels or self.display.badge else 0))
         self._make_paths()
@@ -142,6 +149,14 @@ class NodeItem(NodeDisplay, QGraphicsItem):
         scene = self.scene()
         if self.body != old_body and scene is not None and hasattr(scene, "node_item_resized"):
             scene.node_item_resized(self)
+
+    def _width(self, pad: float) -> float:
+        """Wide enough for the name and every value panel, between the style's width and MAX_NODE_WIDTH."""
+        f, s = self.fonts, self.theme.scale
+        base = (SOURCE_WIDTH if self.look.style in ("param", "source") else OP_WIDTH) * s
+        name = f.metrics(f.title).horizontalAdvance(self.look.name) + (20 * s if self.error else 0)
+        need = max(name, content_width(self.display, self.look.name, self.theme, f)) + 2 * pad + 2 * s
+        return max(base, min(need, MAX_NODE_WIDTH * s))
 
     def _layout_texts(self, box: QRectF, pad: float, name_h: float, header_h: float, row_h: float) -> None:
         f, s = self.fonts, self.theme.scale
@@ -154,10 +169,7 @@ class NodeItem(NodeDisplay, QGraphicsItem):
             (QPointF(box.left() + pad, box.top() + 7 * s + name_h), static_text(self.look.op_label, op_font),
              op_font, "sub"),
         ]
-        port_h = f.metrics(f.port).height()
-        for i, name in enumerate(self.look.inputs):
-            y = box.top() + header_h + (i + 0.5) * row_h - port_h / 2
-            self._texts.append((QPointF(box.left() + 9 * s, y), static_text(name, f.port), f.port, "text"))
+        # port names stay off the canvas (they clashed with the lecture's symbols): a hovered port shows its name
         if self.shape_text:
             shape_st = static_text(self.shape_text, f.mono)
             x = box.right() - 10 * s - shape_st.size().width()
@@ -167,19 +179,15 @@ class NodeItem(NodeDisplay, QGraphicsItem):
     def _layout_panels(self, box: QRectF, pad: float) -> None:
         t, s, d = self.theme, self.theme.scale, self.display
         inner = box.width() - 2 * pad
-        grad_prefix = f"∂L/∂{self.look.name} " if len(self.look.name) <= 3 else "∂L/∂· "
-        common = (id(t), inner, grad_prefix)
-        if is_scalar(d.value) and is_scalar(d.grad) and not d.hidden_value:
+        prefix = grad_prefix(self.look.name)
+        common = (id(t), inner, prefix)
+        if scalar_pair(d) and content_width(d, self.look.name, t, self.fonts) <= inner:
             pictures = [self._cached_panel("pair", (d.value, d.grad), common, lambda: build_scalar_pair(
-                d.value, d.grad, grad_prefix, t, self.fonts, inner))]
+                d.value, d.grad, prefix, t, self.fonts, inner))]
         else:
-            pictures = [
-                self._cached_panel("value", (d.value,), common + (d.value_kind, tuple(d.class_names),
-                                                                  d.hidden_value, d.marks),
-                                   lambda: build_panel(d.value, d.value_kind, "", t.forward, t, self.fonts, inner,
-                                                       d.class_names, d.hidden_value, d.marks)),
-                self._cached_panel("grad", (d.grad,), common + (d.marks,), lambda: build_panel(
-                    d.grad, "auto", grad_prefix, t.backward, t, self.fonts, inner, marks=d.marks))]
+            pictures = [self._cached_panel(f"panel{i}", (c.value,), common + (replace(c, value=None),),
+                                           lambda c=c: build_panel(c, t, self.fonts, inner))
+                        for i, c in enumerate(panel_contents(d, self.look.name, t))]
         pictures = [(pic, h) for pic, h in pictures if pic is not None]
         # parameters sit above the op they feed, with free space above them: their numbers go up there
         self._panels_above = self.look.style == "param"
@@ -299,24 +307,21 @@ class NodeItem(NodeDisplay, QGraphicsItem):
         painter.drawPath(self._body_path)
         if self.look.style != "param":
             painter.fillPath(self._accent_path, QColor(self.theme.category_color(self.look.category)))
-        if lod < 0.3:
-            return  # far away: boxes and wires are all one can see
         if self.look.style == "block":
             self._paint_block_frame(painter)
         for port in self.ports():
             draw_port(painter, port.pos(), self.theme, port.connected)
-        if lod < 0.5:  # small: only the name is worth the ink
-            pos, text, font, _ = self._texts[0]
-            painter.setPen(QColor(self.theme.node_text))
-            painter.setFont(font)
-            painter.drawStaticText(pos, text)
+        if lod < compact_below(self.fonts):  # the full content would be too small to read: name and value, large
+            self._compact.paint(painter, self.theme)
             return
         self._paint_texts(painter)
         if self._separator_y is not None:
             painter.setPen(QPen(QColor(self.theme.grid_major), 1.0))
             painter.drawLine(QPointF(self.box.left() + 6, self._separator_y), QPointF(self.box.right() - 6, self._separator_y))
-        # a recorded drawImage is filled with the painter's brush on replay (Qt 6.11): start from none
+        # a picture replays with the painter's pen and brush where it set the defaults (a recorded setPen of
+        # black is dropped, and drawImage is filled with the brush): start from the node's text colour, no brush
         painter.setBrush(Qt.NoBrush)
+        painter.setPen(QColor(self.theme.node_text))
         for origin, picture in self._panels:
             painter.drawPicture(origin, picture)
         if self._badge_rect is not None:

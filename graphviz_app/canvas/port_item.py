@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from ..theme import Theme
+from .text import fonts_for
 
 PORT_RADIUS = 5.0
 HIT_RADIUS = 11.0
@@ -62,7 +63,19 @@ class PortItem(QGraphicsItem):
         self._rect = QRectF(-self.hit, -self.hit, 2 * self.hit, 2 * self.hit)
         self._shape = QPainterPath()
         self._shape.addEllipse(self._rect)
+        self._name_rect = self._name_box()
         self.update()
+
+    def _name_box(self) -> QRectF:
+        """Where the hovered port writes its name: inside the node next to an input, outside after the output."""
+        font = fonts_for(self.theme).port
+        metrics = QFontMetricsF(font)
+        width, height = metrics.horizontalAdvance(self.name) + 10 * self.theme.scale, metrics.height() + 4
+        x = self.hit + 2 if self.is_output else self.hit
+        return QRectF(x, -height / 2, width, height)
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.united(self._name_rect) if self._hovered else self._rect
 
     def set_connected(self, connected: bool) -> None:
         """A connected port is drawn filled, a free one hollow."""
@@ -82,9 +95,6 @@ class PortItem(QGraphicsItem):
         """Where wires attach, in scene coordinates."""
         return self.scenePos()
 
-    def boundingRect(self) -> QRectF:
-        return self._rect
-
     def shape(self) -> QPainterPath:
         return self._shape
 
@@ -99,11 +109,27 @@ class PortItem(QGraphicsItem):
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.Antialiasing)
         draw_port(painter, QPointF(0, 0), self.theme, self.connected, self.highlight, self._hovered)
+        if self._hovered:
+            t = self.theme
+            painter.setPen(QPen(QColor(t.selection), 1.0))
+            painter.setBrush(QBrush(QColor(t.label_fill)))
+            painter.drawRoundedRect(self._name_rect, 4 * t.scale, 4 * t.scale)
+            painter.setPen(QColor(t.label_text))
+            painter.setFont(fonts_for(t).port)
+            painter.drawText(self._name_rect, Qt.AlignCenter, self.name)
+
+    def shown_name(self) -> str | None:
+        """The port's name while it is hovered (it is off the canvas otherwise), else None."""
+        return self.name if self._hovered else None
 
     def hoverEnterEvent(self, event) -> None:
+        self.prepareGeometryChange()
         self._hovered = True
+        self.setZValue(1)  # the name goes over the node's own picture
         self._sync_contents()
 
     def hoverLeaveEvent(self, event) -> None:
+        self.prepareGeometryChange()
         self._hovered = False
+        self.setZValue(0)
         self._sync_contents()

@@ -1,6 +1,8 @@
 """A region: a soft translucent rounded shape behind its nodes, titled at the top-left (encoder f(x))."""
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
@@ -12,6 +14,14 @@ from .text import fonts_for, static_text
 PAD = 14.0
 TITLE_H = 28.0
 RADIUS = 12.0
+
+
+def _position(name: str, title: str) -> int | None:
+    """Where `name` occurs in `title` as a whole name (x is not in "Wx"), or None."""
+    if not name:
+        return None
+    found = re.search(rf"(?<![\w\u0370-\u03ff]){re.escape(name)}(?![\w\u0370-\u03ff])", title)
+    return None if found is None else found.start()
 
 
 class RegionItem(QGraphicsItem):
@@ -26,6 +36,7 @@ class RegionItem(QGraphicsItem):
         self.color = color
         self.is_block = is_block
         self.member_ids: list[str] = []
+        self.member_names: list[str] = []  # the members' names, in member_ids order (the scene keeps them)
         self._path = QPainterPath()
         self._tab = QRectF()
         # the scene's cached backdrop draws regions; the item is only there for clicks on the title
@@ -58,7 +69,7 @@ class RegionItem(QGraphicsItem):
     def set_members(self, members: list[QRectF], links: set[tuple[int, int]], obstacles: list[QRectF]) -> None:
         """Shape the region around its members' boxes (scene coordinates), keeping clear of `obstacles`."""
         s = self.theme.scale
-        path, tab = region_outline(members, links, obstacles, PAD * s, RADIUS * s, self.title_size())
+        path, tab = region_outline(members, obstacles, PAD * s, RADIUS * s, self.title_size(), self._named_member())
         old = self.sceneBoundingRect()
         self.prepareGeometryChange()
         origin = path.boundingRect().topLeft()
@@ -66,6 +77,13 @@ class RegionItem(QGraphicsItem):
         self._path = path.translated(-origin)
         self._tab = QRectF(tab - origin, self.title_size().size())
         self._backdrop_changed(old)
+
+    def _named_member(self) -> int | None:
+        """Index of the member the title names first ("hidden a = σ(Wx)" names a): the title goes above it."""
+        if len(self.member_names) != len(self.member_ids):
+            return None
+        found = [(at, i) for i, name in enumerate(self.member_names) if (at := _position(name, self.title)) is not None]
+        return min(found)[1] if found else None
 
     def title_rect(self) -> QRectF:
         """Where the title sits (item coordinates); clicks there select the members."""

@@ -32,6 +32,7 @@ class SceneLayers:
             self.addItem(item)
         item.set_title(region.title, region.color, is_block)
         item.member_ids = list(region.node_ids)
+        item.member_names = [self.graph.nodes[n].name if n in self.graph.nodes else "" for n in region.node_ids]
         if fit:
             self._fit_region(region_id)
 

@@ -53,7 +53,7 @@ def fonts_for(theme: Theme) -> Fonts:
             port=_font(theme.font_family, theme.port_px * s),
             mono=_font(theme.mono_family, theme.small_px * s),
             label=_font(theme.font_family, theme.label_px * s),
-            badge=_font(theme.font_family, (theme.small_px - 1) * s, QFont.Bold),
+            badge=_font(theme.font_family, theme.small_px * s, QFont.Bold),
         )
     return _CACHE[key]
 

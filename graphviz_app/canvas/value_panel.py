@@ -1,75 +1,242 @@
-"""Pictures of a node's value or gradient: a number, a short vector, a heatmap strip or probability bars."""
+"""Pictures of a node's value or gradient, written as numbers wherever numbers fit.
+
+A number; every entry of an array of up to 8; class names with probabilities in whole percent that add to
+100, or with scores; the active words of a bag of words with their counts; a heatmap with its shape, min
+and max for anything larger. Nothing is cut short: each panel says how wide it needs to be, and the node
+grows to that width (up to a limit, past which vectors wrap into more rows).
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPicture
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPicture
+
+from engine.replay.values import (class_name, entry_rows, first_example, fmt_value, percentages, range_texts,
+                                  shape_text)
 
 from ..theme import Theme
+from .heatmap import draw_strip, strip_height
 from .text import Fonts
 
-MAX_CELLS_X = 24
-MAX_CELLS_Y = 4
-MAX_MARKED_ROWS = 32  # a heatmap with marks shows every row (e.g. each time step of a max-pool's input)
-CELL_PIXELS = 4  # image pixels per cell side: the picture stays blocky even where a viewer smooths it
 MAX_PROB_ROWS = 6
-NEGATIVE = "#8e6bbf"  # negative entries in heatmaps: apart from both the forward and backward colours
+MAX_WORD_ROWS = 8
+VECTOR_COLUMNS = 4  # a vector of 5 to 8 entries is written in two rows of up to four
+fmt_number = fmt_value  # one formatting of numbers for the canvas and the captions
 
 
-def fmt_number(v: float) -> str:
-    """A number as a lecturer would write it: 3 significant digits and a real minus sign."""
-    v = float(v)
-    if not np.isfinite(v):
-        text = "nan" if np.isnan(v) else ("∞" if v > 0 else "-∞")
-    elif v != 0 and (abs(v) >= 1e4 or abs(v) < 1e-3):
-        text = f"{v:.2e}"
-    else:
-        text = f"{v:.3g}"
-    return text.replace("-", "−")
+@dataclass(frozen=True)
+class PanelContent:
+    """What one panel shows: a value (or gradient) with what is known about it."""
 
-
-def _first_example(arr: np.ndarray) -> np.ndarray:
-    """For probability bars a batch shows its first example."""
-    while arr.ndim > 1:
-        arr = arr[0]
-    return arr
-
-
-def build_panel(value: np.ndarray | None, kind: str, prefix: str, color: str, theme: Theme,
-                fonts: Fonts, width: float, class_names: list[str] | None = None,
-                hidden: bool = False, marks: tuple[tuple[int, int], ...] = ()) -> tuple[QPicture | None, float]:
-    """Record one panel as a QPicture `width` wide; returns (picture, height) or (None, 0).
-
-    `marks` are (row, column) cells of the heatmap (the value seen as rows × last axis) to outline.
-    """
-    if value is None and not hidden:
-        return None, 0.0
-    picture = QPicture()
-    painter = QPainter(picture)
-    painter.setRenderHint(QPainter.Antialiasing)
-    painter.setRenderHint(QPainter.TextAntialiasing)
-    s = theme.scale
-    if hidden:
-        height = _draw_hidden(painter, theme, fonts, width, color)
-    else:
-        arr = np.asarray(value, dtype=np.float64)
-        if kind == "probs" and arr.size > 1:
-            height = _draw_probs(painter, _first_example(arr), theme, fonts, width, color, class_names)
-        elif arr.size == 1:
-            height = _draw_text_line(painter, prefix + fmt_number(arr.reshape(-1)[0]), fonts.mono, color,
-                                     width, 20 * s)
-        elif arr.size <= 4 and arr.ndim <= 1:
-            text = prefix + "[" + ", ".join(fmt_number(v) for v in arr.reshape(-1)) + "]"
-            height = _draw_text_line(painter, text, fonts.mono, color, width, 20 * s)
-        else:
-            height = _draw_heatmap(painter, arr, prefix, theme, fonts, width, color, marks)
-    painter.end()
-    return picture, height
+    value: np.ndarray | None
+    color: str
+    kind: str = "auto"  # auto, probs (class probabilities) or scores (one number per class)
+    prefix: str = ""  # "∂L/∂a" on gradient panels
+    class_names: tuple[str, ...] = ()
+    words: tuple[tuple[str, int], ...] = ()  # active features of a bag of words: (word, count)
+    hidden: bool = False
+    marks: tuple[tuple[int, int], ...] = ()
 
 
 def is_scalar(value) -> bool:
     """True for a single number (any number of length-1 axes)."""
     return value is not None and np.size(value) == 1
+
+
+def _layout(content: PanelContent) -> str:
+    """Which picture a content gets: hidden, scalar, probs, classes, words, grid or heatmap."""
+    if content.hidden:
+        return "hidden"
+    arr = np.asarray(content.value, dtype=np.float64)
+    if arr.size == 1:
+        return "scalar"
+    if content.kind == "probs":
+        return "probs"
+    per_class = first_example(arr).size == len(content.class_names) and len(content.class_names) <= 8
+    if content.kind == "scores" and per_class:
+        return "classes"
+    if content.words:
+        return "words"
+    return "grid" if entry_rows(arr) is not None else "heatmap"
+
+
+class _Metrics:
+    """Sizes shared by the panel layouts of one theme."""
+
+    def __init__(self, theme: Theme, fonts: Fonts):
+        self.font = fonts.mono
+        self.metrics = QFontMetricsF(fonts.mono)
+        self.line = self.metrics.height() + 3 * theme.scale
+        self.gap = self.metrics.horizontalAdvance("  ")
+        self.s = theme.scale
+
+    def width(self, text: str) -> float:
+        return self.metrics.horizontalAdvance(text)
+
+
+def _grid(content: PanelContent) -> list[list[str]]:
+    rows = entry_rows(np.asarray(content.value)) or []
+    if len(rows) == 1 and len(rows[0]) > VECTOR_COLUMNS:
+        row = rows[0]
+        half = (len(row) + 1) // 2
+        rows = [row[:half], row[half:]]
+    return rows
+
+
+def _class_rows(content: PanelContent) -> list[tuple[int, str, str]]:
+    """(class index, name, number) per shown class: percentages that add to 100, or the scores."""
+    values = first_example(np.asarray(content.value, dtype=np.float64))
+    if content.kind == "probs":
+        pct = percentages(values)
+        order = np.argsort(-values, kind="stable")[:MAX_PROB_ROWS] if values.size > MAX_PROB_ROWS else \
+            range(values.size)
+        return [(int(i), class_name(content.class_names, int(i)), f"{pct[int(i)]} %") for i in order]
+    return [(i, class_name(content.class_names, i), fmt_value(v)) for i, v in enumerate(values)]
+
+
+def _word_rows(content: PanelContent) -> list[tuple[int, str, str]]:
+    rows = [(-1, word, f"×{count}") for word, count in content.words[:MAX_WORD_ROWS]]
+    if len(content.words) > MAX_WORD_ROWS:
+        rows.append((-1, f"… {len(content.words) - MAX_WORD_ROWS} more", ""))
+    return rows
+
+
+def _heading(content: PanelContent) -> str:
+    """The line above a grid, a list of classes or words: the gradient's name, a bag of words' size."""
+    if content.words:
+        size = np.asarray(content.value).shape[-1]
+        return f"{content.prefix}{len(content.words)} of {size} words on".strip()
+    return content.prefix.strip()
+
+
+def natural_width(content: PanelContent, theme: Theme, fonts: Fonts) -> float:
+    """How wide the panel must be to show everything without cutting a word or a number."""
+    if content.value is None and not content.hidden:
+        return 0.0
+    m, layout = _Metrics(theme, fonts), _layout(content)
+    if layout == "hidden":
+        return 20 * m.s
+    if layout == "scalar":
+        return m.width(content.prefix + fmt_value(np.reshape(content.value, -1)[0]))
+    head = m.width(_heading(content))
+    if layout in ("probs", "classes", "words"):
+        rows = _class_rows(content) if layout != "words" else _word_rows(content)
+        names = max(m.width(a) for _, a, _ in rows)
+        numbers = max(m.width(b) for _, _, b in rows)
+        bar = 40 * m.s if layout == "probs" else 0.0
+        return max(head, names + m.gap + bar + (m.gap if bar else 0.0) + numbers)
+    if layout == "grid":
+        rows = _grid(content)
+        cell = max(m.width(t) for row in rows for t in row)
+        columns = max(len(row) for row in rows)
+        return max(head, columns * cell + (columns - 1) * m.gap)
+    lo, hi = range_texts(np.asarray(content.value))
+    return max(90 * m.s, m.width(f"{content.prefix}{shape_text(np.shape(content.value))}"), m.width(f"{lo}  {hi}"))
+
+
+def build_panel(content: PanelContent, theme: Theme, fonts: Fonts, width: float) -> tuple[QPicture | None, float]:
+    """Record the panel as a QPicture `width` wide; returns (picture, height), or (None, 0) with no value."""
+    if content.value is None and not content.hidden:
+        return None, 0.0
+    picture = QPicture()
+    painter = QPainter(picture)
+    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setRenderHint(QPainter.TextAntialiasing)
+    painter.setFont(fonts.mono)
+    m, layout = _Metrics(theme, fonts), _layout(content)
+    if layout == "hidden":
+        height = _draw_hidden(painter, fonts, content.color, width, theme)
+    elif layout == "scalar":
+        text = content.prefix + fmt_value(np.reshape(content.value, -1)[0])
+        height = _line(painter, m, text, content.color, 0.0, width)
+    elif layout == "heatmap":
+        height = _draw_heatmap(painter, m, content, theme, width)
+    else:
+        height = _draw_rows(painter, m, content, layout, theme, width)
+    painter.end()
+    return picture, height
+
+
+def _line(painter: QPainter, m: _Metrics, text: str, color: str, y: float, width: float,
+          align=Qt.AlignLeft) -> float:
+    painter.setPen(QColor(color))
+    painter.drawText(QRectF(0, y, width, m.line), align | Qt.AlignVCenter, text)
+    return m.line
+
+
+def _draw_rows(painter: QPainter, m: _Metrics, content: PanelContent, layout: str, theme: Theme,
+               width: float) -> float:
+    y = 0.0
+    heading = _heading(content)
+    if heading:
+        y += _line(painter, m, heading, content.color, y, width)
+    if layout == "grid":
+        return y + _draw_grid(painter, m, _grid(content), content.color, y, width)
+    rows = _class_rows(content) if layout != "words" else _word_rows(content)
+    best = int(np.argmax(first_example(np.asarray(content.value)))) if layout == "probs" else -1
+    values = first_example(np.asarray(content.value, dtype=np.float64))
+    names_w = max(m.width(a) for _, a, _ in rows)
+    numbers_w = max(m.width(b) for _, _, b in rows)
+    for i, name, number in rows:
+        painter.setPen(QColor(theme.node_text))
+        painter.drawText(QRectF(0, y, names_w, m.line), Qt.AlignLeft | Qt.AlignVCenter, name)
+        if layout == "probs":
+            _draw_bar(painter, m, values[i], content.color if i == best else theme.node_subtext, theme,
+                      QRectF(names_w + m.gap, y, width - names_w - numbers_w - 2 * m.gap, m.line))
+        _line(painter, m, number, content.color, y, width, Qt.AlignRight)
+        y += m.line
+    return y + 2 * m.s
+
+
+def _draw_grid(painter: QPainter, m: _Metrics, rows: list[list[str]], color: str, y: float, width: float) -> float:
+    cell = max(m.width(t) for row in rows for t in row)
+    columns = max(len(row) for row in rows)
+    gap = m.gap if columns < 2 else max(m.gap, min(2 * m.gap, (width - columns * cell) / (columns - 1)))
+    painter.setPen(QColor(color))
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            rect = QRectF(j * (cell + gap), y + i * m.line, cell, m.line)
+            painter.drawText(rect, Qt.AlignRight | Qt.AlignVCenter, text)
+    return len(rows) * m.line
+
+
+def _draw_bar(painter: QPainter, m: _Metrics, p: float, color: str, theme: Theme, cell: QRectF) -> None:
+    track = cell.adjusted(0, 4 * m.s, 0, -4 * m.s)
+    painter.setPen(Qt.NoPen)
+    painter.setBrush(QBrush(QColor(theme.grid_major)))
+    painter.drawRoundedRect(track, 3 * m.s, 3 * m.s)
+    share = float(np.clip(p, 0.0, 1.0)) if np.isfinite(p) else 0.0
+    painter.setBrush(QBrush(QColor(color)))
+    painter.drawRoundedRect(QRectF(track.left(), track.top(), track.width() * share, track.height()), 3 * m.s, 3 * m.s)
+    painter.setBrush(Qt.NoBrush)
+
+
+def _draw_heatmap(painter: QPainter, m: _Metrics, content: PanelContent, theme: Theme, width: float) -> float:
+    arr = np.asarray(content.value, dtype=np.float64)
+    top = draw_strip(painter, arr, theme, width, content.color, content.marks)
+    shape = f"{content.prefix}{shape_text(arr.shape)}"
+    lo, hi = range_texts(arr)
+    one_line = f"{shape}   {lo}  {hi}"
+    y = top + 1 * m.s
+    if m.width(one_line) <= width:
+        return y + _line(painter, m, one_line, content.color, y, width)
+    y += _line(painter, m, shape, content.color, y, width)
+    return y + _line(painter, m, f"{lo}  {hi}", content.color, y, width)
+
+
+def heatmap_height(content: PanelContent, theme: Theme) -> float:
+    """Height of a heatmap strip alone (for tests and layout checks)."""
+    return strip_height(np.asarray(content.value, dtype=np.float64), theme, bool(content.marks))
+
+
+def _draw_hidden(painter: QPainter, fonts: Fonts, color: str, width: float, theme: Theme) -> float:
+    height = 22 * theme.scale
+    painter.setFont(fonts.title)
+    painter.setPen(QColor(color))
+    painter.drawText(QRectF(0, 0, width, height), Qt.AlignCenter, "?")
+    return height
 
 
 def build_scalar_pair(value, grad, grad_prefix: str, theme: Theme, fonts: Fonts,
@@ -78,170 +245,16 @@ def build_scalar_pair(value, grad, grad_prefix: str, theme: Theme, fonts: Fonts,
     picture = QPicture()
     painter = QPainter(picture)
     painter.setRenderHint(QPainter.TextAntialiasing)
-    height = 20 * theme.scale
-    metrics = QFontMetricsF(fonts.mono)
-    value_text = fmt_number(np.reshape(value, -1)[0])
+    m = _Metrics(theme, fonts)
     painter.setFont(fonts.mono)
-    painter.setPen(QColor(theme.forward))
-    painter.drawText(QRectF(0, 0, width, height), Qt.AlignLeft | Qt.AlignVCenter, value_text)
-    painter.setPen(QColor(theme.backward))
-    room = width - metrics.horizontalAdvance(value_text + "  ")
-    grad_text = grad_prefix + fmt_number(np.reshape(grad, -1)[0])
-    if metrics.horizontalAdvance(grad_text) > room:  # the number matters more than its name
-        grad_text = "∂ " + fmt_number(np.reshape(grad, -1)[0])
-    painter.drawText(QRectF(0, 0, width, height), Qt.AlignRight | Qt.AlignVCenter, grad_text)
+    _line(painter, m, fmt_value(np.reshape(value, -1)[0]), theme.forward, 0.0, width)
+    _line(painter, m, grad_prefix + fmt_value(np.reshape(grad, -1)[0]), theme.backward, 0.0, width, Qt.AlignRight)
     painter.end()
-    return picture, height
+    return picture, m.line
 
 
-def _draw_text_line(painter: QPainter, text: str, font: QFont, color: str, width: float, height: float) -> float:
-    painter.setFont(font)
-    painter.setPen(QColor(color))
-    text = QFontMetricsF(font).elidedText(text, Qt.ElideRight, width)
-    painter.drawText(QRectF(0, 0, width, height), Qt.AlignLeft | Qt.AlignVCenter, text)
-    return height
-
-
-def _draw_hidden(painter: QPainter, theme: Theme, fonts: Fonts, width: float, color: str) -> float:
-    height = 22 * theme.scale
-    painter.setFont(fonts.title)
-    painter.setPen(QColor(color))
-    painter.drawText(QRectF(0, 0, width, height), Qt.AlignCenter, "?")
-    return height
-
-
-def _rgb(color: str | QColor) -> np.ndarray:
-    c = QColor(color)
-    return np.array([c.red(), c.green(), c.blue()], dtype=np.float64)
-
-
-def cell_colors(grid: np.ndarray, vmax: float, color: str, base: str, vmin: float = 0.0) -> np.ndarray:
-    """RGB (uint8, grid.shape + (3,)) of heatmap cells: base at |v| = vmin, `color` (violet if negative) at vmax."""
-    finite = np.isfinite(grid)
-    size = np.abs(np.where(finite, grid, 0.0))
-    if vmax > vmin:
-        t = np.clip((size - vmin) / (vmax - vmin), 0.0, 1.0)
-    else:  # every cell the same size: all full colour (or all blank when they are all zero)
-        t = (size > 0).astype(np.float64)
-    t[~finite] = 0.0
-    target = np.where((grid < 0)[..., None], _rgb(NEGATIVE), _rgb(color))
-    start = _rgb(base)
-    return np.round(start + (target - start) * t[..., None]).astype(np.uint8)
-
-
-def color_range(grid: np.ndarray) -> tuple[float, float]:
-    """(vmin, vmax) of |v| for the colour scale: from zero, or from the smallest |v| when all share a sign.
-
-    A sigmoid's outputs (all near 0.5) would otherwise be one flat colour; the caption gives the range.
-    """
-    values = grid[np.isfinite(grid)]
-    if values.size == 0:
-        return 0.0, 0.0
-    size = np.abs(values)
-    one_sign = bool(np.all(values >= 0) or np.all(values <= 0))
-    return (float(size.min()) if one_sign else 0.0), float(size.max())
-
-
-def _grid_index(arr: np.ndarray, max_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(2-D view of arr, shown rows, shown columns): at most max_rows × MAX_CELLS_X evenly spaced cells."""
-    grid = arr.reshape(1, -1) if arr.ndim <= 1 else arr.reshape(-1, arr.shape[-1])
-    rows = np.linspace(0, grid.shape[0] - 1, min(grid.shape[0], max_rows)).round().astype(int)
-    cols = np.linspace(0, grid.shape[1] - 1, min(grid.shape[1], MAX_CELLS_X)).round().astype(int)
-    return grid, rows, cols
-
-
-def _grid(arr: np.ndarray) -> np.ndarray:
-    """A 2-D view of at most MAX_CELLS_Y × MAX_CELLS_X cells (evenly spaced rows and columns)."""
-    grid, rows, cols = _grid_index(arr, MAX_CELLS_Y)
-    return grid[np.ix_(rows, cols)]
-
-
-def heatmap_image(cells: np.ndarray) -> QImage:
-    """An image of RGB cells, CELL_PIXELS square each (its own copy of the pixels)."""
-    big = np.repeat(np.repeat(cells, CELL_PIXELS, axis=0), CELL_PIXELS, axis=1)
-    rgba = np.empty(big.shape[:2] + (4,), dtype=np.uint8)
-    rgba[..., :3], rgba[..., 3] = big, 255
-    h, w = rgba.shape[:2]
-    data = rgba.tobytes()  # must outlive the QImage that reads it until copy() has run
-    image = QImage(data, w, h, 4 * w, QImage.Format_RGBA8888)
-    return image.copy()
-
-
-def _draw_heatmap(painter: QPainter, arr: np.ndarray, prefix: str, theme: Theme, fonts: Fonts,
-                  width: float, color: str, marks: tuple[tuple[int, int], ...] = ()) -> float:
-    s = theme.scale
-    full, rows, cols = _grid_index(arr, MAX_MARKED_ROWS if marks else MAX_CELLS_Y)
-    grid = full[np.ix_(rows, cols)]
-    vmin, vmax = color_range(grid)
-    if grid.shape[0] > MAX_CELLS_Y:  # many rows (marked heatmaps only): shorter cells, a bounded height
-        cell_h = max(4.0, min(7.0, 100.0 / grid.shape[0])) * s
-    else:
-        cell_h = (7 if grid.shape[0] > 1 else 10) * s
-    cell_w = width / grid.shape[1]
-    top = grid.shape[0] * cell_h
-    # one image for all cells: drawing them one by one cost a Python call per cell
-    painter.setRenderHint(QPainter.SmoothPixmapTransform, False)
-    painter.drawImage(QRectF(0, 0, width, top), heatmap_image(cell_colors(grid, vmax, color, theme.node_fill, vmin)))
-    _draw_marks(painter, marks, rows, cols, cell_w, cell_h, theme)
-    painter.setBrush(Qt.NoBrush)
-    painter.setPen(QPen(QColor(theme.node_border), 1.0))
-    painter.drawRect(QRectF(0, 0, width, top))
-    finite_all = arr[np.isfinite(arr)]
-    lo = fmt_number(finite_all.min()) if finite_all.size else "nan"
-    hi = fmt_number(finite_all.max()) if finite_all.size else "nan"
-    caption = f"{prefix}{'×'.join(map(str, arr.shape))}  {lo} … {hi}"
-    return top + 1 * s + _caption(painter, caption, fonts, color, width, top + 1 * s, 15 * s)
-
-
-def _draw_marks(painter: QPainter, marks, rows: np.ndarray, cols: np.ndarray, cell_w: float, cell_h: float,
-                theme: Theme) -> None:
-    """Outline the marked cells that are shown (a column left out of a wide heatmap shows no mark)."""
-    row_at = {int(r): i for i, r in enumerate(rows)}
-    col_at = {int(c): j for j, c in enumerate(cols)}
-    shown = [(row_at[r], col_at[c]) for r, c in marks if r in row_at and c in col_at]
-    if not shown:
-        return
-    painter.setBrush(Qt.NoBrush)
-    painter.setPen(QPen(QColor(theme.winner), max(1.0, 1.4 * theme.scale)))
-    inset = 0.5 * theme.scale
-    for i, j in shown:
-        painter.drawRect(QRectF(j * cell_w + inset, i * cell_h + inset, cell_w - 2 * inset, cell_h - 2 * inset))
-
-
-def _caption(painter: QPainter, text: str, fonts: Fonts, color: str, width: float, y: float, h: float) -> float:
-    painter.setFont(fonts.mono)
-    painter.setPen(QColor(color))
-    text = QFontMetricsF(fonts.mono).elidedText(text, Qt.ElideRight, width)
-    painter.drawText(QRectF(0, y, width, h), Qt.AlignLeft | Qt.AlignVCenter, text)
-    return h
-
-
-def _draw_probs(painter: QPainter, probs: np.ndarray, theme: Theme, fonts: Fonts, width: float,
-                color: str, class_names: list[str] | None) -> float:
-    s = theme.scale
-    names = list(class_names or [])
-    order = np.argsort(-probs, kind="stable")[:MAX_PROB_ROWS] if probs.size > MAX_PROB_ROWS else range(probs.size)
-    row_h, name_w, pct_w = 15 * s, width * 0.38, 36 * s
-    bar_w = max(10.0, width - name_w - pct_w - 4 * s)
-    metrics = QFontMetricsF(fonts.mono)
-    best = int(np.argmax(probs))
-    for row, i in enumerate(order):
-        y = row * row_h
-        label = names[i] if i < len(names) else f"class {i}"
-        painter.setFont(fonts.mono)
-        painter.setPen(QColor(theme.node_text))
-        painter.drawText(QRectF(0, y, name_w, row_h), Qt.AlignLeft | Qt.AlignVCenter,
-                         metrics.elidedText(label, Qt.ElideRight, name_w - 4 * s))
-        track = QRectF(name_w, y + 3.5 * s, bar_w, row_h - 7 * s)
-        painter.setPen(Qt.NoPen)
-        painter.setBrush(QBrush(QColor(theme.grid_major)))
-        painter.drawRoundedRect(track, 3 * s, 3 * s)
-        fill = QColor(color if i == best else theme.node_subtext)
-        painter.setBrush(QBrush(fill))
-        p = float(np.clip(probs[i], 0.0, 1.0)) if np.isfinite(probs[i]) else 0.0
-        painter.drawRoundedRect(QRectF(track.left(), track.top(), track.width() * p, track.height()), 3 * s, 3 * s)
-        painter.setFont(fonts.mono)
-        painter.setPen(QColor(theme.node_text))
-        painter.drawText(QRectF(width - pct_w, y, pct_w, row_h), Qt.AlignRight | Qt.AlignVCenter,
-                         f"{100 * p:.0f}%")
-    return len(list(order)) * row_h + 2 * s
+def scalar_pair_width(value, grad, grad_prefix: str, theme: Theme, fonts: Fonts) -> float:
+    """Width the value and its gradient need on one line."""
+    m = _Metrics(theme, fonts)
+    return m.width(fmt_value(np.reshape(value, -1)[0])) + 2 * m.gap + \
+        m.width(grad_prefix + fmt_value(np.reshape(grad, -1)[0]))

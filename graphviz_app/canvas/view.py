@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPen, QPixmapCache
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmapCache, QTransform
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
 from .scene import GRID, GraphScene
@@ -70,6 +70,17 @@ class GraphView(QGraphicsView):
         self.scale(factor, factor)
         after = self.mapToScene(anchor.toPoint())
         self.translate(after.x() - before.x(), after.y() - before.y())
+
+    def look_at(self, center: QPointF, zoom: float) -> None:
+        """Show `center` in the middle at `zoom` (one frame of a camera move: sprites until it settles)."""
+        zoom = min(MAX_ZOOM, max(MIN_ZOOM, float(zoom)))
+        if abs(zoom - self.zoom()) > 1e-9:
+            if not self._zooming:
+                self._zooming = True
+                self.graph_scene().set_fast_mode(True)
+            self._settle.start(SETTLE_MS)
+            self.setTransform(QTransform.fromScale(zoom, zoom))
+        self.center_on(center)
 
     def finish_zoom(self) -> None:
         """End a zoom gesture now: nodes and edges are redrawn sharp (otherwise 150 ms after the last step)."""

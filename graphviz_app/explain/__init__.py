@@ -14,13 +14,14 @@ from engine.replay.state import state_at
 from engine.trace import Trace
 
 from ..window.contract import Workbench
+from .camera import Camera
 from .controller import ExplainController
 from .presentation import Presentation, space_shortcut
 from .timeline import TimelineWidget
 from .actions import build_actions  # actions know the controller; the controller does not know them
 
 MENU_ORDER = ("forward", "backward", "step_back", "step", "play", None, "sgd", None, "predict", "grad_width",
-              None, "wiggle", "check_all", None, "present")
+              "camera", None, "wiggle", "check_all", None, "present")
 TOOLBAR_ORDER = ("forward", "backward", "step", "play", "sgd", "present")
 
 
@@ -34,7 +35,9 @@ class ExplainMode:
         self.timeline = TimelineWidget(self.controller.player, self.controller.picker, self.controller.caption)
         self.actions = build_actions(self.controller, window, lambda: self.timeline.lr.value())
         self.timeline.add_buttons(self.actions)
-        self.presentation = Presentation(window, self.controller, self.controller.caption)
+        self.camera = Camera(window.view, self.controller, parent=window.host)
+        self.actions["camera"].toggled.connect(self._camera_toggled)
+        self.presentation = Presentation(window, self.controller, self.controller.caption, self.camera)
         self.actions["present"].triggered.connect(self.presentation.toggle)
         self.space = space_shortcut(window.view, self.controller.step)
         self._place_widgets()
@@ -62,6 +65,11 @@ class ExplainMode:
         for key in TOOLBAR_ORDER:
             w.toolbar.addAction(self.actions[key])
         w.add_actions("explain", self.actions)
+
+    def _camera_toggled(self, on: bool) -> None:
+        """The normal view's option; presentation mode keeps the camera on whatever it says."""
+        self.camera.enabled = on or self.presentation.active
+        self.camera.follow(self.controller.player.step)
 
     def _graph_replaced(self, graph: Graph) -> None:
         self.presentation.leave()

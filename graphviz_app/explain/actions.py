@@ -22,11 +22,13 @@ ACTIONS: dict[str, tuple[str, str, str]] = {
                 "Each new value or gradient shows “?” until you reveal it (Space)"),
     "grad_width": ("Edges Follow |&Gradient|", "", "Edge thickness and colour follow the gradient's size "
                    "(log scale: vanishing gradients become thin)"),
+    "camera": ("&Camera Follows the Trace", "", "Each step pans and zooms to its edge, nodes and label at a "
+               "readable size (always on in presentation mode; O there shows the whole graph)"),
     "wiggle": ("&Wiggle Check", "Ctrl+Shift+W", "Nudge the selected node by ε: does ΔL/ε match ∂L/∂x?"),
     "check_all": ("Wiggle-Check &All Parameters", "", "Wiggle every parameter; each gets ✓ or ✗"),
     "present": ("Presentation &Mode", "F5", "Full screen, large and high-contrast; Space steps, ←/→ scrub, Esc leaves"),
 }
-CHECKABLE = ("predict", "grad_width")
+CHECKABLE = ("predict", "grad_width", "camera")
 
 
 def build_actions(controller: "ExplainController", parent: QObject,
@@ -52,6 +54,7 @@ def build_actions(controller: "ExplainController", parent: QObject,
     actions["play"].triggered.connect(controller.play_pause)
     actions["sgd"].triggered.connect(lambda: controller.sgd_step(lr_of()))
     actions["predict"].toggled.connect(player.set_predict)
+    player.predict_changed.connect(actions["predict"].setChecked)  # P in presentation mode, a new graph
     actions["grad_width"].toggled.connect(lambda on: _set_grad_width(controller, on))
     actions["wiggle"].triggered.connect(controller.wiggle.run_selected)
     actions["check_all"].triggered.connect(controller.wiggle.run_all)

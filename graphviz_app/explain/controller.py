@@ -53,16 +53,31 @@ class ExplainController(QObject):
     def set_graph(self, graph: Graph) -> None:
         """Follow a new graph (after Open/New): forget the trace, offer its examples."""
         if self.graph is not None:
-            for name in STRUCTURE_EVENTS + ("value_changed",):
-                getattr(self.graph.events, name).unsubscribe(self._graph_edited)
+            self._subscribe(self.graph, False)
         self.graph = graph
-        for name in STRUCTURE_EVENTS + ("value_changed",):
-            getattr(graph.events, name).subscribe(self._graph_edited)
+        self._subscribe(graph, True)
         self.clear()
+        self.player.set_predict(False)
         self.picker.set_graph(graph)
         self.wiggle.set_graph(graph)
 
-    def _graph_edited(self, *args: Any) -> None:
+    def _subscribe(self, graph: Graph, on: bool) -> None:
+        for name in STRUCTURE_EVENTS:
+            event = getattr(graph.events, name)
+            event.subscribe(self._structure_edited) if on else event.unsubscribe(self._structure_edited)
+        event = graph.events.value_changed
+        event.subscribe(self._values_edited) if on else event.unsubscribe(self._values_edited)
+
+    def _structure_edited(self, *args: Any) -> None:
+        self.picker.follow_graph()
+        self.wiggle.forget()
+        self._graph_edited()
+
+    def _values_edited(self, *args: Any) -> None:
+        self.wiggle.forget()  # the checks were made with the old weights, also when an SGD step moved them
+        self._graph_edited()
+
+    def _graph_edited(self) -> None:
         if self._applying:
             return
         self.fresh = False
@@ -120,6 +135,13 @@ class ExplainController(QObject):
         """Compute a trace unless the current one is still fresh."""
         return (self.trace is not None and self.fresh) or self.compute() is not None
 
+    def ensure_steps(self) -> bool:
+        """A trace to step through: the one shown while steps are left (an SGD step's, whose update made it
+        stale, included), else a fresh one."""
+        if self.trace is not None and self.player.step < self.player.last:
+            return True
+        return self.ensure_trace()
+
     def _phase_end(self, kind: str) -> int:
         assert self.trace is not None
         indices = [i for i, s in enumerate(self.trace.steps) if s.kind in kind.split()]
@@ -146,7 +168,7 @@ class ExplainController(QObject):
 
     def step(self) -> None:
         """One event of the trace (computing the trace first if needed)."""
-        if self.ensure_trace():
+        if self.ensure_steps():
             self.player.advance()
 
     def step_back(self) -> None:
@@ -156,7 +178,7 @@ class ExplainController(QObject):
 
     def play_pause(self) -> None:
         """Play the whole trace, or pause it."""
-        if self.ensure_trace():
+        if self.ensure_steps():
             self.player.toggle()
 
     def sgd_step(self, lr: float) -> None:

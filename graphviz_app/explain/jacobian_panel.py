@@ -21,6 +21,13 @@ def _column(arr: np.ndarray) -> np.ndarray:
     return np.reshape(np.asarray(arr, dtype=np.float64), (-1, 1))
 
 
+def _last_edge_step(trace: Trace, edge_id: str, upto: int | None) -> BackwardStep | NoGradStep | None:
+    """The last backward or no-gradient step on `edge_id` among steps 0..upto (all when None)."""
+    shown = trace.steps[: None if upto is None else upto + 1]
+    found = [s for s in shown if isinstance(s, (BackwardStep, NoGradStep)) and s.edge == edge_id]
+    return found[-1] if found else None
+
+
 def _symmetric_levels(*arrays: np.ndarray) -> tuple[float, float]:
     top = max((float(np.max(np.abs(a))) for a in arrays if a.size), default=1.0) or 1.0
     return -top, top
@@ -70,18 +77,14 @@ class JacobianPanel(QWidget):
 
     def show_edge(self, trace: Trace | None, edge_id: str | None, upto: int | None = None) -> None:
         """Show what the trace recorded on `edge_id` (only steps up to `upto` when given)."""
-        steps = [] if trace is None else [s for s in trace.steps[: None if upto is None else upto + 1]
-                                           if getattr(s, "edge", None) == edge_id]
         self.jacobian = None
-        if not steps:
+        step = None if trace is None or edge_id is None else _last_edge_step(trace, edge_id, upto)
+        if step is None:
             self._message("Select an edge after running backward (Ctrl+B) to see its Jacobian.")
-            return
-        step = steps[-1]
-        if isinstance(step, NoGradStep):
+        elif isinstance(step, NoGradStep):
             self._message(f"No gradient flows along this edge: {step.reason}.")
-            return
-        assert isinstance(step, BackwardStep) and trace is not None
-        self._show_step(Labeller(trace), step)
+        else:
+            self._show_step(Labeller(trace), step)
 
     def _message(self, text: str) -> None:
         self.title.setText(text)

@@ -28,6 +28,8 @@ class TracePlayer(QObject):
     playing_changed = Signal(bool)
     loaded = Signal()
     revealed_changed = Signal(bool)  # predict-then-reveal: True once the current step is shown
+    predict_changed = Signal(bool)  # predict-then-reveal switched on or off (the player owns this setting)
+    shown = Signal(int)  # step k is on the display with its result (after a pulse arrived, a seek, a refresh)
 
     def __init__(self, parent: QObject | None = None, instant: bool = False):
         super().__init__(parent)
@@ -81,10 +83,13 @@ class TracePlayer(QObject):
 
     def set_predict(self, on: bool) -> None:
         """Predict-then-reveal: each new step shows '?' until reveal() (or advance()) is called."""
+        changed = bool(on) != self.predict
         self.predict = bool(on)
         self.revealed = True
         self._show(self.step)
         self.revealed_changed.emit(True)
+        if changed:
+            self.predict_changed.emit(self.predict)
 
     # ----- moving
     def seek(self, k: int) -> None:
@@ -201,6 +206,7 @@ class TracePlayer(QObject):
         if self._arrived != self._animating:
             self._arrived = self._animating
             self.display.show(self._animating, hidden=not self.revealed)
+            self.shown.emit(self._animating)
 
     def _next_while_playing(self) -> None:
         if self.stop_at is not None and self.step >= self.stop_at or self.step >= self.last:
@@ -227,6 +233,7 @@ class TracePlayer(QObject):
     def _show(self, k: int) -> None:
         if self.display is not None:
             self.display.show(k, hidden=not self.revealed)
+            self.shown.emit(k)
 
     def _set_playing(self, on: bool) -> None:
         if on != self._playing:

@@ -8,12 +8,19 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QLabel, QToolBar, QWidget
 
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's largest widget size
+
 from ..window.contract import Workbench
+from .camera import Camera
 from .controller import ExplainController
 
 CAPTION_STYLE = ("QLabel { background: rgba(255, 255, 255, 235); color: #000000; border: 2px solid #303030;"
                  " border-radius: 8px; padding: 10px 16px; }")
-KEYS = {"next": Qt.Key.Key_Right, "back": Qt.Key.Key_Left, "leave": Qt.Key.Key_Escape, "predict": Qt.Key.Key_P}
+KEYS = {"next": Qt.Key.Key_Right, "back": Qt.Key.Key_Left, "leave": Qt.Key.Key_Escape, "predict": Qt.Key.Key_P,
+        "overview": Qt.Key.Key_O, "zoom_in": Qt.Key.Key_Plus, "zoom_in_too": Qt.Key.Key_Equal,
+        "zoom_out": Qt.Key.Key_Minus}
+ZOOM_STEP = 1.25
+WINDOW_KEYS = ("zoom_in", "zoom_out", "fit")  # the View menu's actions, whose shortcuts die with the menu bar
 
 
 class Presentation(QObject):
@@ -21,11 +28,13 @@ class Presentation(QObject):
 
     changed = Signal(bool)
 
-    def __init__(self, window: Workbench, controller: ExplainController, caption_of: Callable[[int], str]):
+    def __init__(self, window: Workbench, controller: ExplainController, caption_of: Callable[[int], str],
+                 camera: Camera):
         super().__init__(window.host)
         self.window = window
         self.controller = controller
         self.caption_of = caption_of
+        self.camera = camera
         self.active = False
         self._saved: dict[str, Any] = {}
         self.caption = QLabel(window.view)  # under the canvas, not on it: the graph stays uncovered
@@ -42,6 +51,11 @@ class Presentation(QObject):
         self.shortcuts["back"].activated.connect(controller.step_back)
         self.shortcuts["leave"].activated.connect(self.leave)
         self.shortcuts["predict"].activated.connect(self._toggle_predict)
+        self.shortcuts["overview"].activated.connect(camera.overview)
+        for key, factor in (("zoom_in", ZOOM_STEP), ("zoom_in_too", ZOOM_STEP), ("zoom_out", 1 / ZOOM_STEP)):
+            self.shortcuts[key].activated.connect(lambda f=factor: window.view.zoom_by(f))
+        # with the menu bar hidden, the View menu's Ctrl++ / Ctrl+- / F work only if the window holds them
+        window.host.addActions([window.actions[key] for key in WINDOW_KEYS if key in window.actions])
         for shortcut in self.shortcuts.values():
             shortcut.setEnabled(False)
         controller.player.step_changed.connect(self._update_caption)
@@ -60,6 +74,7 @@ class Presentation(QObject):
             "state": host.windowState(), "theme": w.theme_name,
             "widgets": [x for x in host.findChildren(QDockWidget) + host.findChildren(QToolBar)
                         if x.isVisible() and x.parent() is host],
+            "layout": host.saveState(),  # which tab of each dock group is in front, and the dock sizes
             "menubar": host.menuBar().isVisible(), "statusbar": host.statusBar().isVisible(),
             "view": w.view.zoom_state(),
         }
@@ -71,10 +86,18 @@ class Presentation(QObject):
         self.controller.player.refresh()  # edge colours follow the theme
         host.showFullScreen()
         self._set_active(True)
-        self.controller.ensure_trace()
+        if self.controller.trace is None:  # a trace on the canvas (an SGD step's, even stale) stays
+            self.controller.ensure_trace()
         w.view.setFocus()
         self._update_caption(self.controller.player.step)
-        w.view.fit_all()
+        self._frame()
+
+    def _frame(self) -> None:
+        """The step at a readable size (the whole graph before the first step), without animation."""
+        if self.controller.player.step >= 0 and not self.camera.in_overview:
+            self.camera.follow(self.controller.player.step, animate=False)
+        else:
+            self.window.view.fit_all()
 
     def leave(self) -> None:
         """Everything back as it was before F5."""
@@ -87,12 +110,14 @@ class Presentation(QObject):
         host.setWindowState(saved["state"])
         for widget in saved["widgets"]:
             widget.show()
+        host.restoreState(saved["layout"])
         host.menuBar().setVisible(saved["menubar"])
         host.statusBar().setVisible(saved["statusbar"])
         w.view.set_zoom_state(saved["view"])
 
     def _set_active(self, on: bool) -> None:
         self.active = on
+        self.camera.enabled = on or self._camera_option()
         if not on:
             self.window.view.setViewportMargins(0, 0, 0, 0)
         for shortcut in self.shortcuts.values():
@@ -100,9 +125,14 @@ class Presentation(QObject):
         self.caption.setVisible(on)
         self.changed.emit(on)
 
+    def _camera_option(self) -> bool:
+        """The normal view's "Camera Follows the Trace" setting."""
+        action = self.window.actions.get("explain_camera")
+        return action is not None and action.isChecked()
+
     def _next(self) -> None:
         """→ scrubs one step on at once (no animation, nothing hidden)."""
-        if self.controller.ensure_trace():
+        if self.controller.ensure_steps():
             self.controller.player.seek(self.controller.player.step + 1)
 
     def _toggle_predict(self) -> None:
@@ -118,7 +148,8 @@ class Presentation(QObject):
         if player.predict and not player.revealed:
             text += "   (what do you predict? Space reveals)"
         mode = "predict, then reveal · " if player.predict else ""
-        hint = f"{mode}Space: next &nbsp; ←/→: scrub &nbsp; P: predict mode &nbsp; Esc: leave"
+        hint = (f"{mode}Space: next &nbsp; ←/→: scrub &nbsp; O: overview &nbsp; +/−: zoom &nbsp; P: predict mode"
+                " &nbsp; Esc: leave")
         self.caption.setText(f"{html.escape(text)}<br><span style='font-size:16px; color:#555555'>{hint}</span>")
         self._place_caption()
 
@@ -128,14 +159,21 @@ class Presentation(QObject):
         area = view.rect()
         margin = 16
         self.caption.setFixedWidth(max(200, area.width() - 2 * margin))
+        self.caption.setMinimumHeight(0)  # a fixed height would bound the height asked for below
+        self.caption.setMaximumHeight(QWIDGETSIZE_MAX)
         self.caption.setFixedHeight(self.caption.heightForWidth(self.caption.width()))
         self.caption.move(margin, area.height() - self.caption.height() - margin)
-        view.setViewportMargins(0, 0, 0, self.caption.height() + 2 * margin)
+        bottom = self.caption.height() + 2 * margin
+        if view.viewportMargins().bottom() != bottom:
+            center = view.view_center()  # a new margin scrolls the view; the camera's framing must stay
+            view.setViewportMargins(0, 0, 0, bottom)
+            view.center_on(center)
         self.caption.raise_()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         if event.type() == QEvent.Type.Resize and self.active and watched is self.window.view:
             self._place_caption()
+            self._frame()  # full screen arrives after enter(): frame again at the final size
         return False
 
 

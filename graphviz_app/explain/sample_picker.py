@@ -6,12 +6,17 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLin
                                QStackedWidget, QWidget)
 
 from engine.data import DataError, PreparedData
-from engine.graph import Graph
+from engine.graph import Graph, Node
 
 from engine.replay import samples
 from engine.replay.samples import Sample
 
 MODES = ("dataset row", "typed headline", "typed values")
+
+
+def _field_key(node: Node) -> tuple:
+    """What a typed value must fit: a field whose node changed this keeps nothing typed."""
+    return (node.op_name, tuple(node.attrs.get("shape", ())), node.attrs.get("dtype"), node.attrs.get("batched"))
 
 
 class SamplePicker(QWidget):
@@ -24,6 +29,7 @@ class SamplePicker(QWidget):
         self.graph: Graph | None = None
         self.data: PreparedData | None = None
         self.value_edits: dict[str, QLineEdit] = {}
+        self._value_keys: dict[str, tuple] = {}  # node id → (op, shape, dtype) its field was made for
         self.mode = QComboBox()
         self.mode.currentIndexChanged.connect(self._mode_changed)
         self.pages = QStackedWidget()
@@ -82,17 +88,22 @@ class SamplePicker(QWidget):
             self.data = None
             self.preview.setText(f"data set not available: {exc}")
         self._fill_values()
-        self.mode.blockSignals(True)
+        widgets = (self.mode, self.split, self.row, self.text, self.text_class)
+        for widget in widgets:  # the previous graph's example is forgotten in one go
+            widget.blockSignals(True)
         self.mode.clear()
+        self.split.setCurrentIndex(0)
+        self.row.setValue(0)
+        self.text.clear()
+        self.text_class.clear()
         if self.data is not None:
             self.mode.addItem(MODES[0])
             if self.data.kind == "text":
                 self.mode.addItem(MODES[1])
-            self.split.setCurrentIndex(0)
-            self.text_class.clear()
             self.text_class.addItems(list(self.data.class_names))
         self.mode.addItem(MODES[2])
-        self.mode.blockSignals(False)
+        for widget in widgets:
+            widget.blockSignals(False)
         self._mode_changed()
         self._preset_text(graph)
 
@@ -105,18 +116,39 @@ class SamplePicker(QWidget):
         first = int(labels[0] if isinstance(labels, list) and labels else labels or 0)
         self.set_text(text, first if 0 <= first < len(self.data.class_names) else 0)
 
-    def _fill_values(self) -> None:
+    def _fill_values(self, keep: bool = False) -> None:
+        """One field per fed node; with `keep`, what was typed for a node whose kind and shape stayed stays."""
+        typed = {n: (self._value_keys.get(n), e.text()) for n, e in self.value_edits.items()} if keep else {}
         while self.values_form.rowCount():
             self.values_form.removeRow(0)
         self.value_edits.clear()
+        self._value_keys = {}
         if self.graph is None:
             return
         for node_id, text in samples.default_texts(self.graph).items():
-            edit = QLineEdit(text)
+            node = self.graph.nodes[node_id]
+            key = _field_key(node)
+            before = typed.get(node_id)
+            edit = QLineEdit(before[1] if before is not None and before[0] == key else text)
             edit.setToolTip("A number, or a list such as [1, -2, 0.5]")
             edit.editingFinished.connect(self.changed)
-            self.values_form.addRow(self.graph.nodes[node_id].name, edit)
+            self.values_form.addRow(node.name, edit)
             self.value_edits[node_id] = edit
+            self._value_keys[node_id] = key
+
+    def follow_graph(self) -> None:
+        """The graph's inputs were added, removed, renamed or reshaped: the typed-value fields follow."""
+        if self.graph is None:
+            return
+        wanted = {n.id: (n.name, _field_key(n)) for n in samples.fed_nodes(self.graph)}
+        shown = {n: (self._field_name(n), self._value_keys.get(n)) for n in self.value_edits}
+        if wanted != shown or list(wanted) != list(shown):
+            self._fill_values(keep=True)
+            self.changed.emit()
+
+    def _field_name(self, node_id: str) -> str:
+        label = self.values_form.labelForField(self.value_edits[node_id])
+        return label.text() if isinstance(label, QLabel) else ""
 
     def _mode_changed(self) -> None:
         self.pages.setCurrentIndex(MODES.index(self.mode.currentText()) if self.mode.count() else 2)

@@ -77,12 +77,18 @@ class WigglePanel(QWidget):
         self.check_button.clicked.connect(self.run_all)
 
     def set_graph(self, graph: Graph) -> None:
-        """Follow a new graph; earlier results are forgotten."""
+        """Follow a new graph; earlier results and the typed entry are forgotten."""
         self.graph = graph
-        self.results.clear()
+        self.entry.clear()
         self.select(None)
-        self.result.setText("")
-        self.badges_changed.emit({})
+        self.forget(force=True)
+
+    def forget(self, force: bool = False) -> None:
+        """Drop the results and their badges (the graph or its weights changed since they were made)."""
+        if self.results or force:
+            self.results.clear()
+            self.result.setText("")
+            self.badges_changed.emit({})
 
     def select(self, node_id: str | None) -> None:
         """The node to wiggle (from the canvas selection)."""

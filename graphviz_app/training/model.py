@@ -1,9 +1,11 @@
 """Private copies of the graph for training and for live views."""
 from __future__ import annotations
 
+import networkx as nx
 import numpy as np
 
 from engine.data import PreparedData
+from engine.errors import ExecutionError
 from engine.executor import forward
 from engine.graph import Graph
 from engine.train import resolve_bindings, to_probs
@@ -62,9 +64,17 @@ class ModelView:
                 node.value = value
 
     def values_for(self, x: np.ndarray) -> dict[str, np.ndarray]:
-        """Every computable node's value for a batch of examples (no labels fed)."""
+        """Every computable node's value for a batch of examples (no labels fed).
+
+        A node off the way to the prediction that cannot run (a Window over too few positions, say) does not
+        cost the others their values: then only what the prediction needs is computed."""
+        feeds = {self.bindings.inputs: x}
         with np.errstate(all="ignore"):
-            return forward(self.graph, {self.bindings.inputs: x})
+            try:
+                return forward(self.graph, feeds)
+            except ExecutionError:
+                output = self.bindings.output
+                return forward(self.graph, feeds, nx.ancestors(self.graph.nx, output) | {output})
 
     def probs(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities (N, classes) for a batch of examples."""

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from engine import Graph
 from graphviz_app.canvas.edge_item import EdgeLabelItem
-from graphviz_app.canvas.value_panel import cell_colors, color_range, heatmap_image
+from graphviz_app.canvas.heatmap import cell_colors, color_range, heatmap_image
 from graphviz_app.theme import LIGHT
 from tests.gui.test_canvas import images_differ, render_item
 
@@ -137,13 +137,28 @@ def paint_label(label: EdgeLabelItem, zoom: float) -> QImage:
     return image
 
 
-def test_edge_labels_are_cached_and_drop_their_text_when_too_small_to_read(qapp):
+def label_texts(label: EdgeLabelItem, zoom: float) -> list:
+    from graphviz_app.explain.legibility import TextRecorder
+
+    device = TextRecorder(400, 200)
+    painter = QPainter(device)
+    painter.translate(200, 100)
+    painter.scale(zoom, zoom)
+    label.paint(painter, QStyleOptionGraphicsItem(), None)
+    painter.end()
+    return device.engine.texts
+
+
+def test_edge_labels_are_cached_and_show_their_product_large_when_zoomed_out(qapp):
     one, other = EdgeLabelItem(LIGHT), EdgeLabelItem(LIGHT)
-    one.set_text("∂L/∂a = 0.25", False, None)
-    other.set_text("∂L/∂a = 0.75", False, None)
+    one.set_text("∂L/∂a = ∂b/∂a · ∂L/∂b\n= 0.5 · 0.5 = 0.25", False, None, "0.25")
+    other.set_text("∂L/∂a = ∂b/∂a · ∂L/∂b\n= 0.5 · 1.5 = 0.75", False, None, "0.75")
     assert one.cacheMode() == QGraphicsItem.DeviceCoordinateCache
-    assert images_differ(paint_label(one, 1.0), paint_label(other, 1.0))
-    assert not images_differ(paint_label(one, 0.3), paint_label(other, 0.3))
+    assert images_differ(paint_label(one, 0.3), paint_label(other, 0.3))  # never a box without its text
+    near, far = label_texts(one, 1.0), label_texts(one, 0.3)
+    assert [t.text for t in near] == ["∂L/∂a = ∂b/∂a · ∂L/∂b", "= 0.5 · 0.5 = 0.25"]
+    assert [t.text for t in far] == ["0.25"]
+    assert far[0].px > 2 * 0.3 * LIGHT.label_px  # the product alone, in type more than twice as large
 
 
 def test_regions_grow_around_value_panels(make_scene, mlp_graph):
@@ -200,3 +215,71 @@ def test_while_zooming_the_backdrop_keeps_the_colour_of_styled_edges(make_scene,
     assert tinted_pixels() == 0
     item.set_style(color="#e4572e", width=4.0)
     assert tinted_pixels() > 10
+
+
+def spread_region() -> Graph:
+    """A region whose members sit far apart (diagonally), with a node of no region near them."""
+    g = Graph()
+    x = g.add_node("Input", "x", pos=(0, 0))
+    a = g.add_node("Sigmoid", "a", pos=(700, 320))
+    other = g.add_node("Tanh", "t", pos=(700, -40))
+    g.connect(x.id, a.id, "x")
+    g.connect(x.id, other.id, "x")
+    g.add_region("hidden a = σ(x)", [x.id, a.id])
+    return g
+
+
+def test_a_region_is_one_outline_around_all_its_members_and_leaves_other_nodes_out(make_scene):
+    g = spread_region()
+    scene, _, _ = make_scene(g)
+    region = next(iter(scene.region_items.values()))
+    outline = region.outline().translated(region.pos())
+    assert len(region.outline().toSubpathPolygons()) == 1  # one area, not one box per member
+    for name in ("x", "a"):
+        item = scene.node_items[g.find(name).id]
+        assert outline.contains(item.mapRectToScene(item.body))
+    other = scene.node_items[g.find("t").id]
+    assert not outline.intersects(other.mapRectToScene(other.body))
+
+
+def test_a_region_title_sits_on_the_member_it_names(make_scene):
+    g = spread_region()
+    scene, _, _ = make_scene(g)
+    region = next(iter(scene.region_items.values()))
+    title = region.title_rect().translated(region.pos())
+    a, x = (scene.node_items[g.find(n).id].mapRectToScene(scene.node_items[g.find(n).id].body) for n in ("a", "x"))
+    assert abs(title.left() - a.left()) < abs(title.left() - x.left())  # "hidden a = σ(x)" names a first
+    assert title.bottom() <= a.top() + 20
+
+
+def test_port_names_stay_off_the_canvas_until_a_port_is_hovered(make_scene, qtbot):
+    from PySide6.QtTest import QTest
+
+    from graphviz_app.explain.legibility import painted_texts
+
+    g = Graph()
+    x = g.add_node("Input", "x", pos=(0, 0))
+    w = g.add_node("Parameter", "W", {"shape": [2, 2]}, pos=(0, -200))
+    mm = g.add_node("MatMul", "h", pos=(300, 0))
+    g.connect(x.id, mm.id, "x")
+    g.connect(w.id, mm.id, "W")
+    scene, view, _ = make_scene(g)
+    view.fit_all()
+    texts = {t.text for t in painted_texts(view)}
+    assert "h" in texts and "x" in texts and "W" in texts  # the nodes' names
+    port = scene.node_items[mm.id].inputs["W"]
+    assert sum(t.text == "W" for t in painted_texts(view)) == 1  # the parameter's name, not the port's
+    QTest.mouseMove(view.viewport(), view.mapFromScene(port.scenePos()))
+    qtbot.waitUntil(lambda: port.shown_name() == "W")
+    assert sum(t.text == "W" for t in painted_texts(view)) == 2  # now the hovered port says its name
+
+
+def test_auto_layout_leaves_each_node_the_room_its_values_take(make_scene, mlp_graph):
+    scene, _, _ = make_scene(mlp_graph)
+    for item in scene.node_items.values():  # wide, tall panels: far larger than the engine's estimate
+        item.set_display(value=np.linspace(-1, 1, 30 * 30).reshape(30, 30),
+                         grad=np.linspace(-1, 1, 30 * 30).reshape(30, 30), marks=[(29, 0)])
+    scene.auto_layout()
+    bodies = [i.mapRectToScene(i.body) for i in scene.node_items.values()]
+    overlapping = [(a, b) for n, a in enumerate(bodies) for b in bodies[n + 1:] if a.intersects(b)]
+    assert not overlapping

@@ -224,7 +224,7 @@ def test_an_initialiser_that_cannot_run_is_refused_before_the_push():
     g = lecture_mlp()
     theta = _node(g, "θ")
     g.set_attr(theta, "init", "uniform")
-    with pytest.raises(AttrError, match="initialiser"):
+    with pytest.raises(AttrError, match="scale"):
         cmd.SetAttrCommand(g, theta, "scale", 1e308)  # before: OverflowError inside redo()
 
 

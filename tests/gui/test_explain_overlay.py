@@ -114,7 +114,15 @@ def test_sgd_update_step_shows_before_gradient_and_after(make_scene):
     w = node(scene, g, "w")
     assert w.display.badge == "updated: w 2 → 1.95"
     assert float(w.display.value) == pytest.approx(1.95)
-    assert overlay.caption(k) == "SGD update: w ← w − α·∂L/∂w = 2 − 0.1 · 0.5 = 1.95"
+    new_loss = float(np.log(1.95 * 3.0))  # the same example, the new weight: the loss recomputed
+    assert overlay.caption(k) == ("SGD update: w ← w − α·∂L/∂w = 2 − 0.1 · 0.5 = 1.95. After the update, "
+                                  f"loss 1.79 → {fmt_num(new_loss, 3)}")
+    update_edge = edge(scene, g, "w", "a")  # the update is written on the edge its gradient came back along
+    assert update_edge.label_text.splitlines() == ["w ← w − α·∂L/∂w,  α = 0.1", "w: 2 − 0.1 · 0.5 = 1.95",
+                                                   f"loss 1.79 → {fmt_num(new_loss, 3)}"]
+    assert node(scene, g, "b").display.badge == f"loss 1.79 → {fmt_num(new_loss, 3)}"
+    player.seek(k - 1)
+    assert node(scene, g, "b").display.badge is None and update_edge.label_text.startswith("∂L/∂w")
 
 
 def tiny_cnn():
@@ -259,5 +267,8 @@ def test_larger_graphs_keep_the_whole_chain_rule_only_on_the_current_edge(make_s
     written = ", ".join(fmt_num(v, 3) for v in product)  # a short vector is written out
     assert edge(scene, g, "a", "Va").label_text == f"∂L/∂a = ∂(Va)/∂a · ∂L/∂(Va)\nℝ⁴ˣ⁴ · ℝ⁴ → ({written})"
     player.step_forward()
-    norm = np.linalg.norm(product)
-    assert edge(scene, g, "a", "Va").label_text == f"∂L/∂a ∈ ℝ⁴ (‖·‖ = {fmt_num(norm, 2)})"
+    assert edge(scene, g, "a", "Va").label_text == f"∂L/∂a = ({written})"  # passed: the product alone
+    k_v = index_of(trace, "backward", src=g.find("V").id)
+    player.seek(k_v + 1)
+    norm = np.linalg.norm(trace.steps[k_v].product)
+    assert edge(scene, g, "V", "Va").label_text == f"∂L/∂V ∈ ℝ⁴ˣ⁴ (‖·‖ = {fmt_num(norm, 2)})"  # 16 entries
