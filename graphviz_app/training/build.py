@@ -1,23 +1,28 @@
-"""Building a Trainer off the GUI thread: loading and encoding a data set takes ~0.6 s the first time."""
+"""Building a Trainer off the GUI thread: loading and encoding a data set takes ~0.6 s the first time.
+
+The helper thread touches no Qt object: the GUI thread looks for finished builds on a timer. A signal emitted
+from the helper thread took a Qt lock and then waited for Python's GIL while the GUI thread, holding the GIL,
+waited for that lock to delete a widget: the app froze (found by the monkey test).
+"""
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Callable
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.errors import EngineError
 from engine.graph import Graph
 from engine.train import Metrics, Trainer
 
+POLL_MS = 25  # how often the GUI thread looks for a finished build
+
 
 @dataclass(eq=False)
 class TrainerBuild:
-    """One trainer being built for a private copy of the graph; `done(self)` is called from the helper thread."""
+    """One trainer being built for a private copy of the graph on a helper thread (`finished` tells when)."""
 
     graph: Graph
-    done: Callable[["TrainerBuild"], None]
     trainer: Trainer | None = None
     test: Metrics | None = None  # the test metrics of the graph's weights
     error: str = ""
@@ -35,7 +40,11 @@ class TrainerBuild:
             self.trainer = trainer
         except (EngineError, OSError) as exc:
             self.error = str(exc)
-        self.done(self)
+
+    @property
+    def finished(self) -> bool:
+        """True once the helper thread is done (its trainer or its error is in)."""
+        return not self.thread.is_alive()
 
     def discard(self) -> None:
         """Nobody wants this trainer any more (another graph or another build came first)."""
@@ -48,36 +57,48 @@ class TrainerBuilder(QObject):
     """Builds one trainer at a time on a helper thread; a newer start() makes the build under way moot."""
 
     built = Signal(object)  # the TrainerBuild that finished (its trainer, or its error): only the latest one
-    _done = Signal(object)  # from the helper thread
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.current: TrainerBuild | None = None
-        self._done.connect(self._arrived)
+        self._moot: list[TrainerBuild] = []  # cancelled while running: their trainers are closed when they end
+        self._watch = QTimer(self)
+        self._watch.setInterval(POLL_MS)
+        self._watch.timeout.connect(self._look)
 
     def start(self, graph: Graph) -> None:
         """Build a trainer for `graph` (a private copy: it is trained, the caller's graph is not)."""
         self.cancel()
-        self.current = TrainerBuild(graph, self._done.emit)
+        self.current = TrainerBuild(graph)
+        self._watch.start()
 
     def cancel(self) -> None:
         """Nobody wants the build under way: its trainer is closed when it arrives."""
         if self.current is not None:
-            self.current.discard()
+            self._moot.append(self.current)
             self.current = None
+        self._drop_finished_moot()
 
     def close(self) -> None:
-        """Wait for the build under way (the app is quitting) and drop it."""
-        build = self.current
+        """Wait for the builds under way (the app is quitting) and drop them."""
+        self._watch.stop()
         self.cancel()
-        if build is not None:
+        for build in self._moot:
             build.thread.join(timeout=10)
             build.discard()
+        self._moot.clear()
 
-    @Slot(object)
-    def _arrived(self, build: TrainerBuild) -> None:
-        if build is not self.current:
+    def _drop_finished_moot(self) -> None:
+        for build in [b for b in self._moot if b.finished]:
             build.discard()
-            return
-        self.current = None
-        self.built.emit(build)
+            self._moot.remove(build)
+
+    def _look(self) -> None:
+        """On the GUI thread: hand over a finished build, close finished moot ones, stop when nothing runs."""
+        self._drop_finished_moot()
+        build = self.current
+        if build is not None and build.finished:
+            self.current = None
+            self.built.emit(build)
+        if self.current is None and not self._moot:
+            self._watch.stop()
