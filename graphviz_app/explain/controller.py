@@ -11,6 +11,7 @@ from engine.executor import explain
 from engine.graph import Graph
 from engine.trace import Trace
 
+from ..setting_field import training_settings
 from .jacobian_panel import JacobianPanel
 from .overlay import Overlay, options_for
 from .player import TracePlayer
@@ -26,6 +27,7 @@ class ExplainController(QObject):
 
     trace_changed = Signal(object)  # the new Trace, or None when cleared
     message = Signal(str)
+    settings_changed = Signal()  # graph.meta["training"] changed (an edit, an undo, another graph): α with it
 
     def __init__(self, scene: Any, undo_stack: Any = None, instant: bool = False, parent: QObject | None = None):
         super().__init__(parent)
@@ -60,6 +62,7 @@ class ExplainController(QObject):
         self.player.set_predict(False)
         self.picker.set_graph(graph)
         self.wiggle.set_graph(graph)
+        self.settings_changed.emit()
 
     def _subscribe(self, graph: Graph, on: bool) -> None:
         for name in STRUCTURE_EVENTS:
@@ -67,6 +70,16 @@ class ExplainController(QObject):
             event.subscribe(self._structure_edited) if on else event.unsubscribe(self._structure_edited)
         event = graph.events.value_changed
         event.subscribe(self._values_edited) if on else event.unsubscribe(self._values_edited)
+        event = graph.events.meta_changed
+        event.subscribe(self._meta_changed) if on else event.unsubscribe(self._meta_changed)
+
+    def _meta_changed(self, key: str) -> None:
+        if key == "training":
+            self.settings_changed.emit()
+
+    def lr(self) -> float:
+        """The learning rate α of an SGD step: the graph's own (graph.meta["training"], shared with training)."""
+        return float(training_settings(self.graph)["lr"])
 
     def _structure_edited(self, *args: Any) -> None:
         self.picker.follow_graph()
@@ -181,9 +194,9 @@ class ExplainController(QObject):
         if self.ensure_steps():
             self.player.toggle()
 
-    def sgd_step(self, lr: float) -> None:
-        """Forward → loss → backward → update Θ ← Θ − α∇Θ L, applied through the undo stack."""
-        trace = self.compute(lr=lr)
+    def sgd_step(self, lr: float | None = None) -> None:
+        """Forward → loss → backward → update Θ ← Θ − α∇Θ L, applied through the undo stack (α: the graph's)."""
+        trace = self.compute(lr=self.lr() if lr is None else lr)
         if trace is None:
             return
         self._apply_updates(trace)
