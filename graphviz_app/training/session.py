@@ -158,7 +158,7 @@ class TrainingSession(QObject):
             return
         trainer = build.trainer
         try:
-            self.model = ModelView(self.graph, trainer.data)
+            self.model = ModelView(build.graph, trainer.data)  # the graph the trainer has, not one edited since
         except EngineError as exc:
             build.discard()
             self._untrainable(str(exc))
