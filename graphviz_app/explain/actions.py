@@ -52,13 +52,18 @@ def build_actions(controller: "ExplainController", parent: QObject) -> dict[str,
     actions["step_back"].triggered.connect(controller.step_back)
     actions["play"].triggered.connect(controller.play_pause)
     actions["sgd"].triggered.connect(lambda: controller.sgd_step())  # at the graph's α
-    actions["predict"].toggled.connect(player.set_predict)
+    actions["predict"].toggled.connect(lambda on: _set_predict(controller, actions["predict"], on))
     player.predict_changed.connect(actions["predict"].setChecked)  # P in presentation mode, a new graph
     actions["grad_width"].toggled.connect(lambda on: _set_grad_width(controller, on))
     actions["wiggle"].triggered.connect(controller.wiggle.run_selected)
     actions["check_all"].triggered.connect(controller.wiggle.run_all)
     player.playing_changed.connect(lambda on: actions["play"].setText("&Pause" if on else "&Play / Pause"))
     return actions
+
+
+def _set_predict(controller: "ExplainController", action: QAction, on: bool) -> None:
+    controller.set_predict(on)
+    action.setChecked(controller.player.predict)  # refused while the steps are locked: the mark goes back
 
 
 def _set_grad_width(controller: "ExplainController", on: bool) -> None:

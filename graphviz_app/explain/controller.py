@@ -49,6 +49,7 @@ class ExplainController(QObject):
         self.wiggle.badges_changed.connect(self._set_check_badges)
         self.player.step_changed.connect(self._step_changed)
         self.selected_edge: str | None = None
+        self.step_lock: str | None = None  # why the steps belong to someone else now (a practice question is open)
         self.set_graph(scene.graph)
 
     # ----- graph
@@ -161,9 +162,26 @@ class ExplainController(QObject):
         return indices[-1] if indices else -1
 
     # ----- commands
+    def lock_steps(self, reason: str | None) -> None:
+        """While `reason` is set, the commands that move or replace the trace on the canvas (Space, →, ←, P,
+        Forward, Backward, Play, SGD Step, predict mode) only say it: practice owns the step of an open question."""
+        self.step_lock = reason
+
+    def steps_free(self) -> bool:
+        """True unless the steps are locked (then the reason goes to the status bar)."""
+        if self.step_lock is None:
+            return True
+        self.message.emit(self.step_lock)
+        return False
+
+    def set_predict(self, on: bool) -> None:
+        """Predict, then reveal, on or off (switching would reveal a locked step: refused then)."""
+        if on != self.player.predict and self.steps_free():
+            self.player.set_predict(on)
+
     def forward(self) -> None:
         """Play the forward pass: every node computes its value in turn."""
-        if self.ensure_trace():
+        if self.steps_free() and self.ensure_trace():
             end = self._phase_end("forward")
             if self.player.step >= end:
                 self.player.seek(-1)
@@ -171,7 +189,7 @@ class ExplainController(QObject):
 
     def backward(self) -> None:
         """Play the backward pass (after the forward pass, which is shown whole if not yet played)."""
-        if not self.ensure_trace():
+        if not self.steps_free() or not self.ensure_trace():
             return
         start = self._phase_end("forward")
         end = self._phase_end("seed backward sum nograd")
@@ -181,21 +199,23 @@ class ExplainController(QObject):
 
     def step(self) -> None:
         """One event of the trace (computing the trace first if needed)."""
-        if self.ensure_steps():
+        if self.steps_free() and self.ensure_steps():
             self.player.advance()
 
     def step_back(self) -> None:
         """One event back."""
-        if self.trace is not None:
+        if self.trace is not None and self.steps_free():
             self.player.step_back()
 
     def play_pause(self) -> None:
         """Play the whole trace, or pause it."""
-        if self.ensure_steps():
+        if self.steps_free() and self.ensure_steps():
             self.player.toggle()
 
     def sgd_step(self, lr: float | None = None) -> None:
         """Forward → loss → backward → update Θ ← Θ − α∇Θ L, applied through the undo stack (α: the graph's)."""
+        if not self.steps_free():
+            return
         trace = self.compute(lr=self.lr() if lr is None else lr)
         if trace is None:
             return
