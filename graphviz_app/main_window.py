@@ -90,6 +90,8 @@ class MainWindow(QMainWindow):
         self.explain = ExplainMode(self)
         self.training = TrainingExtension(self)
         self.practice = PracticeMode(self, self.explain)
+        # while explain mode shows a trace, the canvas is its own: the training tint waits until it is cleared
+        self.explain.controller.trace_changed.connect(lambda trace: self.training.canvas_taken(trace is not None))
         self._arrange_feature_docks()
         self._connect()
         self.inspector.set_graph(self.graph, self.undo_stack)

@@ -11,6 +11,7 @@ Examples:
   python main.py render assets/graphs/chain_rule.json --out chain.png --step backward --theme projector
   python main.py render assets/graphs/mlp.json --list-steps
   python main.py render assets/graphs/text_cnn.json --out cnn.png --step 14 --svg cnn.svg
+  python main.py render assets/graphs/chain_rule.json --out sgd.png --lr      (an SGD step at the file's α)
 """
 from __future__ import annotations
 
@@ -20,6 +21,33 @@ import sys
 import numpy as np
 
 PHASES = ("forward", "backward", "end")
+FILE_LR = "file"  # --lr without a number: the graph's own α
+
+
+def learning_rate(text: str) -> float | str:
+    """--lr ALPHA as a number in the training range (the same range and words as the dock and the file), or
+    FILE_LR ("file", what a bare --lr means)."""
+    from engine.train import setting_problem
+
+    if text == FILE_LR:
+        return FILE_LR
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 0.1, got {text!r}") from None
+    problem = setting_problem("lr", value, typed=text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
+def sgd_lr(graph, given: float | str | None) -> float | None:
+    """The α of the trace's SGD update: --lr's number, the file's α for a bare --lr, None without --lr."""
+    if given != FILE_LR:
+        return given
+    from engine.train import TrainingSettings
+
+    return TrainingSettings.from_dict(graph.meta.get("training")).lr
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +67,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--width", type=int, help="picture width in pixels (instead of --scale), e.g. 1920")
     parser.add_argument("--keep-positions", action="store_true",
                         help="draw the nodes where the file puts them (the picture is still padded to --aspect)")
-    parser.add_argument("--lr", type=float, help="add an SGD update with learning rate α to the trace")
+    parser.add_argument("--lr", nargs="?", const=FILE_LR, type=learning_rate, metavar="ALPHA",
+                        help="add an SGD update to the trace, with learning rate α (default: the file's, "
+                             "graph.meta['training']['lr'], as training and explain mode use it)")
     parser.add_argument("--text", help="a headline to explain instead of the file's sample (text examples)")
     parser.add_argument("--label", help="its true class (name or number; default: the sample's)")
     parser.add_argument("--row", type=int, help="explain row K of the data set's test split instead")
@@ -160,7 +190,7 @@ def _narrated_trace(graph, args: argparse.Namespace):
     from .explain.overlay import options_for
 
     sample = sample_for(graph, args)
-    trace = explain(graph, sample.feeds, lr=args.lr)
+    trace = explain(graph, sample.feeds, lr=sgd_lr(graph, args.lr))
     options = options_for(graph)
     tokens = tokenize(sample.text) if sample.text else options.tokens
     return trace, Narrator(graph, trace, options.vocab_words, options.class_names, tokens), tokens

@@ -65,6 +65,27 @@ def test_list_steps_prints_the_trace_in_words():
                               "After the update, loss 1.79 → 1.77")
 
 
+def test_a_bare_lr_takes_the_files_alpha_and_a_number_overrides_it(tmp_path):
+    import json
+
+    data = json.loads(CHAIN.read_text(encoding="utf-8"))
+    data["meta"]["training"]["lr"] = 0.5
+    graph = tmp_path / "chain_alpha.json"
+    graph.write_text(json.dumps(data), encoding="utf-8")
+    done = render(str(graph), "--list-steps", "--lr")
+    assert done.returncode == 0, done.stderr
+    assert "w ← w − α·∂L/∂w = 2 − 0.5 · 0.5 = 1.75" in done.stdout.splitlines()[-1]
+    done = render(str(graph), "--list-steps", "--lr", "0.1")
+    assert "2 − 0.1 · 0.5 = 1.95" in done.stdout.splitlines()[-1]
+    assert "SGD update" not in render(str(graph), "--list-steps").stdout  # no --lr: no update
+
+
+def test_an_lr_outside_the_training_range_is_refused_in_the_training_words():
+    done = render(str(CHAIN), "--list-steps", "--lr", "1000")
+    assert done.returncode == 2
+    assert "1000 is too large: the learning rate α must be between 1e-06 and 100" in done.stderr
+
+
 def test_a_step_outside_the_trace_is_a_clear_error(tmp_path):
     done = render(str(CHAIN), "--out", str(tmp_path / "x.png"), "--step", "99")
     assert done.returncode == 2

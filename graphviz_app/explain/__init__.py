@@ -13,6 +13,7 @@ from engine.graph import Graph
 from engine.replay.state import state_at
 from engine.trace import Trace
 
+from ..setting_field import push_setting
 from ..window.contract import Workbench
 from .camera import Camera
 from .controller import ExplainController
@@ -33,7 +34,7 @@ class ExplainMode:
         self.controller = ExplainController(window.scene, window.undo_stack, parent=window)
         self.controller.message.connect(window.show_status)
         self.timeline = TimelineWidget(self.controller.player, self.controller.picker, self.controller.caption)
-        self.actions = build_actions(self.controller, window, lambda: self.timeline.lr.value())
+        self.actions = build_actions(self.controller, window)
         self.timeline.add_buttons(self.actions)
         self.camera = Camera(window.view, self.controller, parent=window.host)
         self.actions["camera"].toggled.connect(self._camera_toggled)
@@ -47,6 +48,17 @@ class ExplainMode:
         window.scene.node_selected.connect(self.controller.wiggle.select)
         self.controller.trace_changed.connect(self._trace_changed)
         self.controller.player.step_changed.connect(self._push_arrays)
+        self.controller.settings_changed.connect(self._show_lr)
+        self.timeline.lr.chosen.connect(self._set_lr)
+        self.timeline.lr.refused.connect(lambda why: window.show_status(f"Learning rate not changed: {why}", 8000))
+        self._show_lr()
+
+    def _show_lr(self) -> None:
+        self.timeline.lr.show_value(self.controller.lr())
+
+    def _set_lr(self, key: str, value: float) -> None:
+        """α typed in the Explain dock: the graph's training setting, one undoable edit (training follows)."""
+        push_setting(self.window.undo_stack, self.window.graph, key, value)
 
     def _place_widgets(self) -> None:
         w = self.window

@@ -1,7 +1,7 @@
 """The actions of explain mode with their shortcuts (chosen not to clash with the window's)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -31,8 +31,7 @@ ACTIONS: dict[str, tuple[str, str, str]] = {
 CHECKABLE = ("predict", "grad_width", "camera")
 
 
-def build_actions(controller: "ExplainController", parent: QObject,
-                  lr_of: Callable[[], float]) -> dict[str, QAction]:
+def build_actions(controller: "ExplainController", parent: QObject) -> dict[str, QAction]:
     """One QAction per entry of ACTIONS, connected to the controller (presentation is connected later)."""
     actions: dict[str, QAction] = {}
     for key, (text, shortcut, tip) in ACTIONS.items():
@@ -52,14 +51,19 @@ def build_actions(controller: "ExplainController", parent: QObject,
     actions["step"].triggered.connect(controller.step)
     actions["step_back"].triggered.connect(controller.step_back)
     actions["play"].triggered.connect(controller.play_pause)
-    actions["sgd"].triggered.connect(lambda: controller.sgd_step(lr_of()))
-    actions["predict"].toggled.connect(player.set_predict)
+    actions["sgd"].triggered.connect(lambda: controller.sgd_step())  # at the graph's α
+    actions["predict"].toggled.connect(lambda on: _set_predict(controller, actions["predict"], on))
     player.predict_changed.connect(actions["predict"].setChecked)  # P in presentation mode, a new graph
     actions["grad_width"].toggled.connect(lambda on: _set_grad_width(controller, on))
     actions["wiggle"].triggered.connect(controller.wiggle.run_selected)
     actions["check_all"].triggered.connect(controller.wiggle.run_all)
     player.playing_changed.connect(lambda on: actions["play"].setText("&Pause" if on else "&Play / Pause"))
     return actions
+
+
+def _set_predict(controller: "ExplainController", action: QAction, on: bool) -> None:
+    controller.set_predict(on)
+    action.setChecked(controller.player.predict)  # refused while the steps are locked: the mark goes back
 
 
 def _set_grad_width(controller: "ExplainController", on: bool) -> None:

@@ -146,6 +146,11 @@ class Camera(QObject):
         return visible.contains(wanted) and self.view.zoom() >= self.readable_zoom(MIN_READ_PX) * 0.999
 
     # ----- moving
+    @property
+    def moving(self) -> bool:
+        """True while an animated pan and zoom is under way."""
+        return self._animation.state() == QVariantAnimation.State.Running
+
     def follow(self, k: int, animate: bool = True) -> None:
         """Frame step k (when the camera is on)."""
         if not self.enabled:

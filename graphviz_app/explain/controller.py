@@ -11,6 +11,7 @@ from engine.executor import explain
 from engine.graph import Graph
 from engine.trace import Trace
 
+from ..setting_field import training_settings
 from .jacobian_panel import JacobianPanel
 from .overlay import Overlay, options_for
 from .player import TracePlayer
@@ -26,6 +27,7 @@ class ExplainController(QObject):
 
     trace_changed = Signal(object)  # the new Trace, or None when cleared
     message = Signal(str)
+    settings_changed = Signal()  # graph.meta["training"] changed (an edit, an undo, another graph): α with it
 
     def __init__(self, scene: Any, undo_stack: Any = None, instant: bool = False, parent: QObject | None = None):
         super().__init__(parent)
@@ -47,6 +49,7 @@ class ExplainController(QObject):
         self.wiggle.badges_changed.connect(self._set_check_badges)
         self.player.step_changed.connect(self._step_changed)
         self.selected_edge: str | None = None
+        self.step_lock: str | None = None  # why the steps belong to someone else now (a practice question is open)
         self.set_graph(scene.graph)
 
     # ----- graph
@@ -60,6 +63,7 @@ class ExplainController(QObject):
         self.player.set_predict(False)
         self.picker.set_graph(graph)
         self.wiggle.set_graph(graph)
+        self.settings_changed.emit()
 
     def _subscribe(self, graph: Graph, on: bool) -> None:
         for name in STRUCTURE_EVENTS:
@@ -67,6 +71,16 @@ class ExplainController(QObject):
             event.subscribe(self._structure_edited) if on else event.unsubscribe(self._structure_edited)
         event = graph.events.value_changed
         event.subscribe(self._values_edited) if on else event.unsubscribe(self._values_edited)
+        event = graph.events.meta_changed
+        event.subscribe(self._meta_changed) if on else event.unsubscribe(self._meta_changed)
+
+    def _meta_changed(self, key: str) -> None:
+        if key == "training":
+            self.settings_changed.emit()
+
+    def lr(self) -> float:
+        """The learning rate α of an SGD step: the graph's own (graph.meta["training"], shared with training)."""
+        return float(training_settings(self.graph)["lr"])
 
     def _structure_edited(self, *args: Any) -> None:
         self.picker.follow_graph()
@@ -148,9 +162,26 @@ class ExplainController(QObject):
         return indices[-1] if indices else -1
 
     # ----- commands
+    def lock_steps(self, reason: str | None) -> None:
+        """While `reason` is set, the commands that move or replace the trace on the canvas (Space, →, ←, P,
+        Forward, Backward, Play, SGD Step, predict mode) only say it: practice owns the step of an open question."""
+        self.step_lock = reason
+
+    def steps_free(self) -> bool:
+        """True unless the steps are locked (then the reason goes to the status bar)."""
+        if self.step_lock is None:
+            return True
+        self.message.emit(self.step_lock)
+        return False
+
+    def set_predict(self, on: bool) -> None:
+        """Predict, then reveal, on or off (switching would reveal a locked step: refused then)."""
+        if on != self.player.predict and self.steps_free():
+            self.player.set_predict(on)
+
     def forward(self) -> None:
         """Play the forward pass: every node computes its value in turn."""
-        if self.ensure_trace():
+        if self.steps_free() and self.ensure_trace():
             end = self._phase_end("forward")
             if self.player.step >= end:
                 self.player.seek(-1)
@@ -158,7 +189,7 @@ class ExplainController(QObject):
 
     def backward(self) -> None:
         """Play the backward pass (after the forward pass, which is shown whole if not yet played)."""
-        if not self.ensure_trace():
+        if not self.steps_free() or not self.ensure_trace():
             return
         start = self._phase_end("forward")
         end = self._phase_end("seed backward sum nograd")
@@ -168,22 +199,24 @@ class ExplainController(QObject):
 
     def step(self) -> None:
         """One event of the trace (computing the trace first if needed)."""
-        if self.ensure_steps():
+        if self.steps_free() and self.ensure_steps():
             self.player.advance()
 
     def step_back(self) -> None:
         """One event back."""
-        if self.trace is not None:
+        if self.trace is not None and self.steps_free():
             self.player.step_back()
 
     def play_pause(self) -> None:
         """Play the whole trace, or pause it."""
-        if self.ensure_steps():
+        if self.steps_free() and self.ensure_steps():
             self.player.toggle()
 
-    def sgd_step(self, lr: float) -> None:
-        """Forward → loss → backward → update Θ ← Θ − α∇Θ L, applied through the undo stack."""
-        trace = self.compute(lr=lr)
+    def sgd_step(self, lr: float | None = None) -> None:
+        """Forward → loss → backward → update Θ ← Θ − α∇Θ L, applied through the undo stack (α: the graph's)."""
+        if not self.steps_free():
+            return
+        trace = self.compute(lr=self.lr() if lr is None else lr)
         if trace is None:
             return
         self._apply_updates(trace)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 from typing import Any, Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QLabel, QToolBar, QWidget
 
@@ -20,6 +20,7 @@ KEYS = {"next": Qt.Key.Key_Right, "back": Qt.Key.Key_Left, "leave": Qt.Key.Key_E
         "overview": Qt.Key.Key_O, "zoom_in": Qt.Key.Key_Plus, "zoom_in_too": Qt.Key.Key_Equal,
         "zoom_out": Qt.Key.Key_Minus}
 ZOOM_STEP = 1.25
+CAPTION_MARGIN = 16  # pixels around the caption
 WINDOW_KEYS = ("zoom_in", "zoom_out", "fit")  # the View menu's actions, whose shortcuts die with the menu bar
 
 
@@ -37,6 +38,7 @@ class Presentation(QObject):
         self.camera = camera
         self.active = False
         self._saved: dict[str, Any] = {}
+        self.top_band = 0  # pixels kept free at the top of the canvas (reserve_top), besides the caption's below
         self.caption = QLabel(window.view)  # under the canvas, not on it: the graph stays uncovered
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.RichText)
@@ -46,9 +48,14 @@ class Presentation(QObject):
         self.caption.setFont(font)
         self.caption.hide()
         window.view.installEventFilter(self)
+        window.view.viewport().installEventFilter(self)
+        self._reframe = QTimer(self)
+        self._reframe.setSingleShot(True)
+        self._reframe.setInterval(0)
+        self._reframe.timeout.connect(lambda: self.active and self._frame(animate=self.camera.moving))
         self.shortcuts = {key: QShortcut(QKeySequence(code), window.host) for key, code in KEYS.items()}
         self.shortcuts["next"].activated.connect(self._next)
-        self.shortcuts["back"].activated.connect(controller.step_back)
+        self.shortcuts["back"].activated.connect(controller.step_back)  # each of these keeps a step lock
         self.shortcuts["leave"].activated.connect(self.leave)
         self.shortcuts["predict"].activated.connect(self._toggle_predict)
         self.shortcuts["overview"].activated.connect(camera.overview)
@@ -92,10 +99,10 @@ class Presentation(QObject):
         self._update_caption(self.controller.player.step)
         self._frame()
 
-    def _frame(self) -> None:
-        """The step at a readable size (the whole graph before the first step), without animation."""
+    def _frame(self, animate: bool = False) -> None:
+        """The step at a readable size (the whole graph before the first step), without animation unless told."""
         if self.controller.player.step >= 0 and not self.camera.in_overview:
-            self.camera.follow(self.controller.player.step, animate=False)
+            self.camera.follow(self.controller.player.step, animate=animate)
         else:
             self.window.view.fit_all()
 
@@ -115,6 +122,27 @@ class Presentation(QObject):
         host.statusBar().setVisible(saved["statusbar"])
         w.view.set_zoom_state(saved["view"])
 
+    def reserve_top(self, height: int) -> None:
+        """Keep a band `height` pixels tall free at the top of the canvas for a widget laid over it (0: none).
+
+        The canvas shrinks below the band, as it does above the caption, so the camera frames each step inside the
+        free area (the viewport's resize frames the step on screen again)."""
+        height = max(0, int(height))
+        if height == self.top_band:
+            return
+        self.top_band = height
+        if self.active:
+            self._set_margins(self.caption.height() + 2 * CAPTION_MARGIN)
+
+    def _set_margins(self, bottom: int) -> None:
+        """Viewport margins for the top band and the caption (the viewport's resize frames the step again)."""
+        view = self.window.view
+        margins = view.viewportMargins()
+        if (margins.top(), margins.bottom()) != (self.top_band, bottom):
+            center = view.view_center()  # a new margin scrolls the view: until the step is framed again, no jump
+            view.setViewportMargins(0, self.top_band, 0, bottom)
+            view.center_on(center)
+
     def _set_active(self, on: bool) -> None:
         self.active = on
         self.camera.enabled = on or self._camera_option()
@@ -132,12 +160,12 @@ class Presentation(QObject):
 
     def _next(self) -> None:
         """→ scrubs one step on at once (no animation, nothing hidden)."""
-        if self.controller.ensure_steps():
+        if self.controller.steps_free() and self.controller.ensure_steps():
             self.controller.player.seek(self.controller.player.step + 1)
 
     def _toggle_predict(self) -> None:
         player = self.controller.player
-        player.set_predict(not player.predict)
+        self.controller.set_predict(not player.predict)
         self._update_caption(player.step)
 
     def _update_caption(self, k: int) -> None:
@@ -155,25 +183,26 @@ class Presentation(QObject):
 
     def _place_caption(self) -> None:
         """The caption along the bottom of the canvas, which shrinks (viewport margin) to make room."""
-        view = self.window.view
-        area = view.rect()
-        margin = 16
+        area = self.window.view.rect()
+        margin = CAPTION_MARGIN
         self.caption.setFixedWidth(max(200, area.width() - 2 * margin))
         self.caption.setMinimumHeight(0)  # a fixed height would bound the height asked for below
         self.caption.setMaximumHeight(QWIDGETSIZE_MAX)
         self.caption.setFixedHeight(self.caption.heightForWidth(self.caption.width()))
         self.caption.move(margin, area.height() - self.caption.height() - margin)
-        bottom = self.caption.height() + 2 * margin
-        if view.viewportMargins().bottom() != bottom:
-            center = view.view_center()  # a new margin scrolls the view; the camera's framing must stay
-            view.setViewportMargins(0, 0, 0, bottom)
-            view.center_on(center)
+        self._set_margins(self.caption.height() + 2 * margin)
         self.caption.raise_()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.Resize and self.active and watched is self.window.view:
+        if event.type() != QEvent.Type.Resize or not self.active:
+            return False
+        view = self.window.view
+        if watched is view:
             self._place_caption()
-            self._frame()  # full screen arrives after enter(): frame again at the final size
+        elif watched is view.viewport():
+            # the canvas has a new size (full screen arriving, the caption or a top band growing): frame the step
+            # for it once the view has finished its own resizing, which scrolls
+            self._reframe.start()
         return False
 
 

@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QToolButton, QVBoxLayout,
                                QWidget)
 
+from ..setting_field import SettingField
 from .player import TracePlayer
 from .sample_picker import SamplePicker
 
@@ -39,7 +40,9 @@ class TimelineWidget(QWidget):
         self.speed = _spin(0.2, 20.0, 0.5, player.speed, 2, "How many trace steps play per second")
         self.speed.setSuffix(" steps/s")
         self.speed.valueChanged.connect(player.set_speed)
-        self.lr = _spin(0.0001, 10.0, 0.05, 0.1, 4, "Learning rate α of the SGD step: Θ ← Θ − α ∇Θ L")
+        # the graph's one learning rate (graph.meta["training"]), shared with the training dock
+        self.lr = SettingField("lr", "Learning rate α of the SGD step, Θ ← Θ − α ∇Θ L; the same α training uses",
+                               show_range=False)
         for widget in (QLabel("speed"), self.speed, QLabel("α"), self.lr):
             row.addWidget(widget)
         self.slider = QSlider(Qt.Orientation.Horizontal)

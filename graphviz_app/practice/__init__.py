@@ -25,6 +25,7 @@ from .strip import PracticeStrip
 
 SHORTCUT = "Ctrl+Shift+A"
 ATTEMPT_FILTER = "Practice attempts (*.json)"
+STEP_LOCK = "A practice question is open: type the answer and press Enter (H: hint, S: skip)"
 
 
 class PracticeMode:
@@ -42,7 +43,7 @@ class PracticeMode:
         self.tabs.addTab(self.panel, "Practise")
         self.tabs.addTab(self.setup, "Set Questions")
         self.dock = window.add_dock("Practice", self.tabs, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.strip = PracticeStrip(self.controller, window.view)
+        self.strip = PracticeStrip(self.controller, window.view, explain.presentation.reserve_top)
         self.actions = {"start": self._action()}
         window.menus["run"].addSeparator()
         window.menus["run"].addAction(self.actions["start"])
@@ -51,6 +52,12 @@ class PracticeMode:
         window.graph_replaced.connect(self._graph_replaced)
         explain.presentation.changed.connect(self._presenting)
         self.controller.running_changed.connect(lambda _on: self._presenting(explain.presentation.active))
+        self.controller.changed.connect(self._lock_steps)
+        self.controller.running_changed.connect(lambda _on: self._lock_steps())
+
+    def _lock_steps(self) -> None:
+        """An open question's step is practice's: explain's Space, arrows and run commands would reveal it."""
+        self.explain.controller.lock_steps(STEP_LOCK if self.controller.question_open else None)
 
     def _action(self) -> QAction:
         action = QAction("&Practice: Type the Answers", self.window.host)

@@ -88,6 +88,12 @@ class PracticeController(QObject):
         """True while a session is on."""
         return self.session is not None
 
+    @property
+    def question_open(self) -> bool:
+        """True while the question on the canvas waits for its answer (its result hidden)."""
+        session = self.session
+        return session is not None and session.current is not None and not session.state.done
+
     def start(self, graph_file: str = "") -> bool:
         """A new session on the graph's questions (from `graph_file`); False, with a message, when it cannot start."""
         assert self.graph is not None

@@ -15,7 +15,7 @@ from engine.practice import PracticeError, PracticeSpec, Tolerance, parse_sectio
 from engine.practice.section import (ALL, DEFAULT_SPEC, EDGE_KINDS, KIND_NAMES, KIND_WORDS, KINDS, META_KEY, Ask,
                                      learning_rate)
 
-from ..training.undo import SetMetaCommand
+from ..commands.meta import SetMetaCommand
 from ..window.contract import Workbench
 
 PREVIEW_DELAY_MS = 300

@@ -6,6 +6,7 @@ from the back of the hall while the lecturer types what it calls out.
 from __future__ import annotations
 
 import html
+from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -23,8 +24,9 @@ PROMPT_PX, ANSWER_PX, FEEDBACK_PX, HELP_PX = 36, 36, 30, 18
 class PracticeStrip(QFrame):
     """A large question-and-answer band over the top of the canvas, shown in presentation mode."""
 
-    def __init__(self, controller: PracticeController, view: QWidget):
+    def __init__(self, controller: PracticeController, view: QWidget, reserve_top: Callable[[int], None]):
         super().__init__(view)
+        self.reserve_top = reserve_top  # keeps a band free at the top of the canvas (Presentation.reserve_top)
         self.setObjectName("practice_strip")
         self.controller = controller
         self._index = -1  # the question shown, to clear the answer box when another one comes
@@ -103,9 +105,11 @@ class PracticeStrip(QFrame):
         self.place()
 
     def present(self, on: bool) -> None:
-        """Show the strip (with the focus in the answer box) or hide it."""
+        """Show the strip (with the focus in the answer box) or hide it; the canvas makes room for it."""
         self.setVisible(on)
-        if on:
+        if not on:
+            self.reserve_top(0)
+        else:
             self.feedback.setVisible(bool(self.feedback.text()))
             self.hint.setVisible(bool(self.hint.text()))
             self.refresh()
@@ -127,6 +131,7 @@ class PracticeStrip(QFrame):
                             else self.sizeHint().height())
         self.move(MARGIN, MARGIN)
         self.raise_()
+        self.reserve_top(self.height() + 2 * MARGIN)  # the camera frames the step below the strip
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         if watched is self.view and event.type() == QEvent.Type.Resize:

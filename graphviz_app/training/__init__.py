@@ -50,6 +50,7 @@ class TrainingExtension(QObject):
         self._tint_timer.setInterval(TINT_INTERVAL_MS)
         self._tint_timer.timeout.connect(self.paint_canvas)
         self._error_node: str | None = None
+        self._canvas_taken = False  # explain mode shows a trace: the canvas is its own until the trace is cleared
         self._build_docks()
         self.actions = self._make_actions()
         self._connect()
@@ -182,19 +183,30 @@ class TrainingExtension(QObject):
             items[node_id].set_state("error")
 
     def _schedule_tint(self) -> None:
-        if self.show_on_canvas.isChecked() and not self._tint_timer.isActive():
+        if self.show_on_canvas.isChecked() and not self._canvas_taken and not self._tint_timer.isActive():
             self._tint_timer.start()
 
     def _tint_toggled(self, on: bool) -> None:
+        if self._canvas_taken:
+            return  # explain mode paints the canvas; the choice applies once its trace is cleared
         if on:
             self.paint_canvas()
         else:
             self.tint.clear()
 
+    def canvas_taken(self, taken: bool) -> None:
+        """Explain mode shows a trace (True) or cleared it (False): the tint stays off the canvas meanwhile."""
+        self._canvas_taken = taken
+        if taken:
+            self._tint_timer.stop()
+            self.tint.forget()  # explain repaints every item: nothing of the tint is left to take back
+        else:
+            self._schedule_tint()  # once the window has settled (a new graph's trainer may be on its way)
+
     def paint_canvas(self) -> None:
-        """Weights on the edges and the typed example's values on the nodes."""
+        """Weights on the edges and the typed example's values on the nodes (not while a trace is explained)."""
         model, shot = self.session.model, self.session.last_snapshot
-        if model is None or not self.show_on_canvas.isChecked():
+        if model is None or not self.show_on_canvas.isChecked() or self._canvas_taken:
             return
         if shot is not None:
             self.tint.show_weights(self.session.graph, shot.values)
@@ -208,9 +220,7 @@ class TrainingExtension(QObject):
 
     # ----- explain, data set, features
     def explain(self, trace: Trace) -> None:
-        """Show the trace in explain mode."""
-        # explain mode takes over the canvas: the training tint would paint over its values and gradients
-        self.show_on_canvas.setChecked(False)
+        """Show the trace in explain mode (which takes the canvas: see canvas_taken)."""
         self.window.show_trace(trace)
 
     def choose_dataset(self, spec: dict) -> None:

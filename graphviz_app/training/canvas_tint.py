@@ -74,6 +74,11 @@ class CanvasTint:
                 item.set_value(one)
             self.valued_nodes.add(node_id)
 
+    def forget(self) -> None:
+        """Someone else repaints every item (explain mode): forget what was tinted without touching it."""
+        self.tinted_edges.clear()
+        self.valued_nodes.clear()
+
     def clear(self) -> None:
         """Back to the theme's look."""
         for edge_id in self.tinted_edges:

@@ -9,10 +9,9 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGridLayout, QLabel, QPush
 
 from engine.train import LIVE_SETTINGS
 
-from .fields import SettingField
+from ..setting_field import SettingField, push_setting
 from .session import ACCEPTING, State, TrainingSession
 from .snapshot import Snapshot
-from .undo import training_setting_command
 
 DATASETS: tuple[tuple[str, dict], ...] = (
     ("Headlines: 3 classes", {"name": "headlines", "classes": 3}),
@@ -153,10 +152,8 @@ class TrainingControls(QWidget):
     def set_setting(self, key: str, value: float | int | str) -> None:
         """Change one training setting of the graph: one undoable edit of graph.meta["training"]."""
         self.refusal.setText("")
-        graph = self.session.graph
-        if graph is None or self.session.settings_dict().get(key) == value:
-            return
-        self.session.undo_stack.push(training_setting_command(graph, key, value))
+        if self.session.graph is not None:
+            push_setting(self.session.undo_stack, self.session.graph, key, value)
 
     def show_settings(self) -> None:
         """Show the graph's training settings (missing ones at their defaults)."""

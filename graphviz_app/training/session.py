@@ -23,6 +23,7 @@ from engine.errors import EngineError
 from engine.graph import Graph
 from engine.train import Metrics, Trainer, TrainingDiverged, TrainingError, TrainingSettings
 
+from ..setting_field import training_settings
 from .build import TrainerBuild, TrainerBuilder
 from .model import ModelView, copy_parameters, parameter_values, structure_differs
 from .runner import Runner
@@ -108,8 +109,7 @@ class TrainingSession(QObject):
 
     def settings_dict(self) -> dict[str, Any]:
         """The graph's training settings as it holds them, with defaults for those it has not."""
-        given = self.graph.meta.get("training") if self.graph is not None else None
-        return {**TrainingSettings().to_dict(), **(given if isinstance(given, dict) else {})}
+        return training_settings(self.graph)
 
     @property
     def run_target(self) -> int | None:
@@ -158,7 +158,7 @@ class TrainingSession(QObject):
             return
         trainer = build.trainer
         try:
-            self.model = ModelView(self.graph, trainer.data)
+            self.model = ModelView(build.graph, trainer.data)  # the graph the trainer has, not one edited since
         except EngineError as exc:
             build.discard()
             self._untrainable(str(exc))

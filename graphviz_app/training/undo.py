@@ -1,7 +1,8 @@
-"""Undo for training: settings edits, and a whole run (or a series of single steps) restoring weights and metrics.
+"""Undo for training: a whole run (or a series of single steps) restoring weights and metrics.
 
 Each command only calls model methods (Graph.set_value, Graph.set_meta); what it sets is checked before it is
-pushed, so redo() and undo() cannot fail."""
+pushed, so redo() and undo() cannot fail. Settings edits are graphviz_app/commands/meta.py's (explain mode's α
+field makes them too)."""
 from __future__ import annotations
 
 import copy
@@ -12,34 +13,9 @@ from PySide6.QtGui import QUndoCommand
 
 from engine.graph import Graph
 
+from ..commands.meta import SetMetaCommand  # noqa: F401 (switching.py pushes it)
+
 STEP_COMMAND_ID = 7001  # consecutive single steps merge into one command
-SETTING_LABELS = {"lr": "learning rate α", "optimizer": "optimizer", "batch_size": "batch size", "epochs": "epochs",
-                  "seed": "shuffle seed", "weight_decay": "weight decay λ"}
-
-
-class SetMetaCommand(QUndoCommand):
-    """Set one graph.meta entry (e.g. "dataset"); None removes it."""
-
-    def __init__(self, graph: Graph, key: str, value: Any, text: str | None = None,
-                 parent: QUndoCommand | None = None):
-        super().__init__(text or f"Set {key}", parent)
-        self.graph, self.key = graph, key
-        self.old = copy.deepcopy(graph.meta.get(key))
-        self.new = copy.deepcopy(value)
-
-    def redo(self) -> None:
-        self.graph.set_meta(self.key, copy.deepcopy(self.new))
-
-    def undo(self) -> None:
-        self.graph.set_meta(self.key, copy.deepcopy(self.old))
-
-
-def training_setting_command(graph: Graph, key: str, value: float | int | str) -> SetMetaCommand:
-    """The command that sets one training setting in graph.meta["training"] (the value is checked already)."""
-    settings = dict(graph.meta.get("training") or {})
-    settings[key] = value
-    shown = f"{value:g}" if isinstance(value, float) else str(value)
-    return SetMetaCommand(graph, "training", settings, f"Training: {SETTING_LABELS.get(key, key)} = {shown}")
 
 
 class TrainingRunCommand(QUndoCommand):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -46,7 +47,13 @@ class MonkeyPrompts:
         self.infos.append((title, text))
 
     def open_path(self, folder):
-        return str(example_path(self.rng.choice(EXAMPLES))) if self.rng.random() < 0.8 else None
+        """A copy of an example: File ▸ Save after Open writes the opened file, which must not be the shipped one."""
+        if self.rng.random() >= 0.8:
+            return None
+        name = self.rng.choice(EXAMPLES)
+        copy = self.folder / f"opened_{name}.json"
+        shutil.copyfile(example_path(name), copy)
+        return str(copy)
 
     def save_path(self, suggested):
         return str(self.folder / f"saved{self.rng.randrange(3)}.json")

@@ -206,15 +206,34 @@ def test_stepping_after_an_sgd_step_walks_through_that_step_instead_of_starting_
     assert controller.trace is not sgd_trace and not controller.trace.steps_of("update")
 
 
-def test_explain_takes_the_canvas_back_from_the_training_tint(make_window, qtbot):
+def test_the_training_tint_keeps_off_the_canvas_while_a_trace_is_explained(make_window, qtbot):
     from engine.examples.text import headline_classifier
+    from graphviz_app.training import TINT_INTERVAL_MS
+    from graphviz_app.training.session import State
+
+    from .test_training_dashboard import type_setting
 
     w = make_window(headline_classifier())
-    x = w.scene.node_items[w.graph.find("x").id]
-    w.explain.actions["sgd"].trigger()
-    w.training.paint_canvas()  # the tint follows the new weights: the example's values on every node
-    assert x.display.value is not None
-    w.explain.controller.player.seek(3)
-    assert x.display.value is None  # token ids: the edge label gives the words, the node no heatmap
-    p = w.scene.node_items[w.graph.find("p").id]
-    assert p.display.value is None  # step 3 is before p is computed
+    session = w.training.session
+    qtbot.waitUntil(lambda: session.state is State.READY, timeout=30_000)
+    type_setting(qtbot, w, "epochs", "5000")
+    qtbot.mouseClick(w.training.controls.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.state is State.RUNNING and session.trainer.step_count >= 2, timeout=30_000)
+    try:
+        w.explain.actions["forward"].trigger()
+        w.explain.controller.player.seek(3)
+        x = w.scene.node_items[w.graph.find("x").id]
+        p = w.scene.node_items[w.graph.find("p").id]
+        assert x.display.value is None and p.display.value is None  # step 3: p is not computed yet
+        redraws = []
+        session.redraw_due.connect(redraws.append)
+        qtbot.waitUntil(lambda: len(redraws) >= 3, timeout=30_000)  # the run's weights move on
+        qtbot.wait(2 * TINT_INTERVAL_MS)  # and the tint's timer has fired after them
+        assert session.state is State.RUNNING
+        assert x.display.value is None and p.display.value is None  # explain's step 3, as it was
+    finally:
+        qtbot.mouseClick(w.training.controls.pause_button, Qt.MouseButton.LeftButton)
+    # the run's weights reach the graph: the trace is out of date and cleared, and the tint may paint again
+    assert w.explain.controller.trace is None
+    qtbot.waitUntil(lambda: p.display.value is not None, timeout=10_000)
+    session.close()

@@ -108,7 +108,7 @@ def test_a_new_graph_resets_explain_mode(window):
 
 def test_sgd_step_updates_parameters_in_one_undoable_step(window):
     mode = window.explain
-    mode.timeline.lr.setValue(0.1)
+    assert mode.timeline.lr.edit.text() == "0.1"  # the graph's α (its training settings' default)
     mode.actions["sgd"].trigger()
     w = window.graph.find("w")
     assert float(w.value) == pytest.approx(1.95)

@@ -246,3 +246,51 @@ def test_a_new_graph_ends_the_session_and_loads_its_questions(window):
     w.practice.tabs.setCurrentWidget(w.practice.setup)  # the preview runs when the form is shown
     assert w.practice.setup.kinds["product"].isChecked()
     assert w.practice.setup.summary.text() == "Asks 3 questions: 3 products."
+
+
+def test_space_and_the_explain_keys_do_not_reveal_an_open_question(window, qtbot):
+    w = window
+    start_by_keyboard(qtbot, w)
+    player = w.explain.controller.player
+    step = player.step
+    assert player.predict and not player.revealed
+    w.view.setFocus()
+    qtbot.keyClick(w.view, Qt.Key.Key_Space)  # explain's Step on the canvas
+    assert player.step == step and not player.revealed
+    assert "A practice question is open" in w.statusBar().currentMessage()
+    w.explain.actions["predict"].trigger()  # predict mode off would show the answer too
+    assert player.predict and not player.revealed and w.explain.actions["predict"].isChecked()
+    for key in ("step", "play", "forward", "backward", "sgd"):
+        w.explain.actions[key].trigger()
+        assert player.step == step and not player.revealed, key
+    qtbot.keyClick(w.view, Qt.Key.Key_F5)
+    for key in (Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_Left, Qt.Key.Key_P):
+        qtbot.keyClick(w.view, key)
+        assert player.step == step and not player.revealed and player.predict, key
+    type_answer(qtbot, w.practice.strip.answer, "1/6")  # the lecturer reveals through practice
+    assert player.revealed
+    qtbot.keyClick(w.view, Qt.Key.Key_Space)  # the question is closed: Space steps the trace again
+    assert player.step == step + 1
+
+
+def test_the_presentation_strip_keeps_a_band_of_its_own_and_the_camera_frames_below_it(window, qtbot):
+    w = window
+    start_by_keyboard(qtbot, w)
+    qtbot.keyClick(w.view, Qt.Key.Key_F5)
+    strip, view, camera = w.practice.strip, w.view, w.explain.camera
+    camera.duration_ms = 0  # no animation: the camera is where it goes
+    qtbot.waitUntil(lambda: strip.isVisible() and strip.answer.hasFocus())
+    for question in range(2):
+        canvas = view.viewport().geometry()  # in the view's coordinates, as the strip's
+        assert canvas.top() > strip.geometry().bottom() and not canvas.intersects(strip.geometry())
+        assert canvas.bottom() < w.explain.presentation.caption.geometry().top()
+        k = w.explain.controller.player.step
+
+        def framed_in_view():
+            framed = view.mapFromScene(camera.framed(k)).boundingRect()
+            return view.viewport().rect().contains(framed) and camera.fits(k)
+        qtbot.waitUntil(framed_in_view, timeout=2000)  # once the window has settled at its size
+        type_answer(qtbot, strip.answer, "1/6")
+        qtbot.keyClick(strip.answer, Qt.Key.Key_Return)  # the next question, framed below the strip again
+    qtbot.keyClick(strip.answer, Qt.Key.Key_Escape)
+    assert view.viewportMargins().top() == 0 and w.explain.presentation.top_band == 0

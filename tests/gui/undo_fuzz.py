@@ -247,6 +247,22 @@ class Canvas:
         self.view.close()
 
 
+class DiscardPrompts:
+    """The window's questions answered without a dialog: unsaved edits are discarded when the run closes it."""
+
+    def ask_save_changes(self, name: str) -> str:
+        return "discard"
+
+    def ask_yes_no(self, title: str, question: str) -> bool:
+        return False
+
+    def error(self, title: str, text: str) -> None:
+        print(f"    error dialog: {title}: {text}", flush=True)
+
+    def info(self, title: str, text: str) -> None:
+        print(f"    info dialog: {title}: {text}", flush=True)
+
+
 class Window:
     """The same on a real MainWindow, with its features (explain, training) following the edits."""
 
@@ -255,7 +271,8 @@ class Window:
         from graphviz_app.recovery import RecoveryStore
 
         settings = QSettings(os.path.join(folder, "settings.ini"), QSettings.Format.IniFormat)
-        self.window = MainWindow(settings=settings, recovery=RecoveryStore(os.path.join(folder, "recovery")))
+        self.window = MainWindow(settings=settings, recovery=RecoveryStore(os.path.join(folder, "recovery")),
+                                 prompts=DiscardPrompts())
         self.window.set_graph(graph, None, example=example)
         self.window.resize(1400, 900)
         self.window.show()

@@ -1,12 +1,21 @@
-"""A number field for one training setting: its range shown beside it, a clear message beyond it."""
+"""A number field for one training setting: its range shown beside it, a clear message beyond it.
+
+graph.meta["training"] owns the settings; the training dock and explain mode's α field show them with this
+field, and a committed value becomes one undo command (graphviz_app/commands/meta.py) through `push_setting`.
+"""
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from engine.train import SETTING_RANGES, setting_problem, setting_range_text
+from engine.graph import Graph
+from engine.train import SETTING_RANGES, TrainingSettings, setting_problem, setting_range_text
 from engine.training.settings import SETTING_NAMES, WHOLE_SETTINGS
+
+from .commands.meta import training_setting_command
 
 FIELD_CHARS = 10
 
@@ -27,6 +36,20 @@ def parse_setting(key: str, text: str) -> tuple[float | int | None, str]:
         value = number
     problem = setting_problem(key, value, typed=text.strip())
     return (None, problem) if problem else (value, "")
+
+
+def training_settings(graph: Graph | None) -> dict[str, Any]:
+    """The graph's training settings as it holds them, with the defaults for those it has not."""
+    given = graph.meta.get("training") if graph is not None else None
+    return {**TrainingSettings().to_dict(), **(given if isinstance(given, dict) else {})}
+
+
+def push_setting(stack: QUndoStack, graph: Graph, key: str, value: float | int | str) -> bool:
+    """Set one training setting (a value checked already) as one undoable edit; False if it is the value in force."""
+    if training_settings(graph).get(key) == value:
+        return False
+    stack.push(training_setting_command(graph, key, value))
+    return True
 
 
 def shown(value: float | int) -> str:
