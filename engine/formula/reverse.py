@@ -37,7 +37,7 @@ class _Reverse:
         if not report.ok:
             first = next(n for n in graph.topo_order() if n in report.errors)
             raise misfit(graph, first, report.errors[first])
-        self.shapes = report.shapes
+        self.shapes = report.known()
         self.exprs: dict[str, Expr] = {}  # how each node is written where it is used
         self.formula = Formula()
         self.names: set[str] = set()
@@ -117,9 +117,10 @@ Spelling = Callable[[list[Expr], list[tuple], Call], list[Expr]]
 
 
 def _dot(args: list[Expr], shapes: list[tuple], generic: Call) -> list[Expr]:
+    """θᵀx when θ is a vector and x a vector or a batch of them, then dot(θ, x)."""
     theta, x = args
-    return ([Product(Transposed(theta), x)] if is_vector(shapes[0]) and is_vector_like(shapes[1]) else []) \
-        + [generic]
+    out: list[Expr] = [Product(Transposed(theta), x)] if is_vector(shapes[0]) and is_vector_like(shapes[1]) else []
+    return out + [generic]
 
 
 def _matmul(args: list[Expr], shapes: list[tuple], generic: Call) -> list[Expr]:

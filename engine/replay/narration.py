@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..graph import Graph
-from ..trace import BackwardStep, ForwardStep, Trace, UpdateStep
+from ..trace import BackwardStep, ForwardStep, NoGradStep, Trace, UpdateStep
 
 from .labels import Labeller, forward_formula, value_part
 from .softmax import p_minus_y
@@ -29,9 +29,20 @@ class Narrator:
         self._edge_labels: dict[tuple[int, bool], str] = {}
         self._products: dict[int, str] = {}
         self.updates = {step.node: k for k, step in enumerate(trace.steps) if isinstance(step, UpdateStep)}
+        self._update_steps = {step.node: step for step in trace.update_steps()}
         self.last_update = max(self.updates.values()) if self.updates else None
         self.update_edges = self._edges_for_updates()
         self._loss_after: tuple[float | None] | None = None  # computed when first asked for
+
+    def update_step(self, param: str) -> UpdateStep:
+        """The SGD step of one parameter (by id); KeyError if the trace did not update it."""
+        return self._update_steps[param]
+
+    def updated_at(self, k: int) -> str:
+        """The id of the parameter that SGD step k updates."""
+        step = self.trace.steps[k]
+        assert isinstance(step, UpdateStep), f"step {k} is a {step.kind} step, not an update"
+        return step.node
 
     def _edges_for_updates(self) -> dict[str, str]:
         """Edge id → parameter id: the first edge leaving each updated parameter carries its SGD step."""
@@ -94,7 +105,7 @@ class Narrator:
         if isinstance(step, UpdateStep):
             return self.update_caption(k)
         named = p_minus_y(self.graph, self.trace, step) if isinstance(step, BackwardStep) else None
-        if named is not None:
+        if isinstance(step, BackwardStep) and named is not None:
             return (f"backward along {self.labeller.name(step.src)} → {self.labeller.name(step.dst)}: "
                     f"{self.labeller.chain_formula(step)} (local · upstream) = {named} {value_part(step.product)}")
         if not isinstance(step, ForwardStep):
@@ -124,8 +135,10 @@ class Narrator:
                 text = self._backward_label(step, full)
                 if step.dst in self.winners:
                     text += "\nonly the winners get gradient"
-            else:
+            elif isinstance(step, NoGradStep):
                 text = self.labeller.nograd_label(step)
+            else:
+                raise ValueError(f"step {k} is a {step.kind} step, not one along an edge")
             self._edge_labels[key] = text
         return self._edge_labels[key]
 

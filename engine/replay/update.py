@@ -78,7 +78,7 @@ def loss_after_update(graph: Graph, trace: Trace) -> float | None:
 
     None when the trace made no update, has no target, or the forward pass cannot be repeated on this graph.
     """
-    updates = trace.steps_of("update")
+    updates = trace.update_steps()
     if not updates or trace.target is None or trace.target not in graph.nodes:
         return None
     overrides = {step.node: np.asarray(step.after) for step in updates}
