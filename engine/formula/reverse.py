@@ -10,6 +10,7 @@ import re
 from typing import Callable
 
 from ..graph import Graph, Node
+from ..op_facts import Role
 from ..shapes import infer_shapes
 from .printer import auto_name, expr_text, formula_text
 from .products import is_matrix, is_vector, is_vector_like
@@ -48,7 +49,7 @@ class _Reverse:
         decls = DeclWriter(self.g)
         for node_id in sorted((n for n in self.g.nodes if self.g.nodes[n].op.is_source), key=_id_key):
             node = self.g.nodes[node_id]
-            number = constant_number(node) if node.op_name == "Constant" else None
+            number = constant_number(node) if node.op.role is Role.CONSTANT else None
             if number is not None:
                 self.exprs[node_id] = number
                 continue

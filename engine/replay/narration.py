@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..graph import Graph
+from ..op_facts import Role
 from ..trace import BackwardStep, ForwardStep, NoGradStep, Trace, UpdateStep
 
 from .labels import Labeller, forward_formula, value_part
@@ -69,7 +70,7 @@ class Narrator:
             return f"= {words} ({size} token ids, 0 = padding{note})"
         node = self.graph.nodes.get(node_id)
         value = self.trace.values.get(node_id)
-        if node is not None and node.op_name == "Label" and self.class_names and value is not None \
+        if node is not None and node.op.role is Role.LABEL and self.class_names and value is not None \
                 and value.size == 1 and 0 <= int(value.reshape(-1)[0]) < len(self.class_names):
             klass = int(value.reshape(-1)[0])
             return f"= {klass} ({self.class_names[klass]})"
@@ -79,7 +80,7 @@ class Narrator:
         """Max-pool node id → a sentence naming the winning position (and its words)."""
         out = {}
         for node in self.graph.nodes.values():
-            if node.op_name == "MaxPoolTime" and node.id in self.trace.values:
+            if node.op.has_winners and node.id in self.trace.values:
                 winners = pool_winners(self.graph, self.trace, node.id)
                 if winners is not None:
                     out[node.id] = winners_text(winners, self.reader)

@@ -70,7 +70,7 @@ def change_text(step: UpdateStep, name: str) -> str:
 def fed_values(graph: Graph, trace: Trace) -> dict[str, np.ndarray]:
     """What the trace's example fed to the graph's Inputs and Labels."""
     return {n: v for n, v in trace.values.items()
-            if n in graph.nodes and graph.nodes[n].op_name in ("Input", "Label")}
+            if n in graph.nodes and graph.nodes[n].op.role.fed}
 
 
 def loss_after_update(graph: Graph, trace: Trace) -> float | None:
