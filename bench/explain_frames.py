@@ -89,10 +89,10 @@ def animate(graph: Graph, feeds: dict, target: str | None, theme: str,
     view.viewport().render(image)
     pulse_times, step_times = [], []
     for k in range(len(trace)):
-        step_times.append(timed_render(view, image, lambda: overlay.show(k, arriving=True)))
+        step_times.append(timed_render(view, image, lambda k=k: overlay.show(k, arriving=True)))
         for i in range(1, pulses + 1):
-            pulse_times.append(timed_render(view, image, lambda: overlay.pulse(k, i / (pulses + 1))))
-        step_times.append(timed_render(view, image, lambda: overlay.show(k)))
+            pulse_times.append(timed_render(view, image, lambda k=k, i=i: overlay.pulse(k, i / (pulses + 1))))
+        step_times.append(timed_render(view, image, lambda k=k: overlay.show(k)))
     return pulse_times, step_times, len(trace)
 
 

@@ -4,8 +4,9 @@ cycle check of a big graph is linear.
 Run: .venv/bin/python bench/file_limits.py [--megabytes 200] [--nodes 1500]
 1. A file of tiny lists ("[[],[],…]") of --megabytes: load_graph (refused by counting values before parsing)
    against reading its bytes. Before the count it was parsed: 3.9 GB and a MemoryError at 200 MB.
-2. A layered graph of --nodes nodes (Add fed by a parameter, then σ, repeated): the reader's cycle check (is_directed_acyclic_graph) against networkx.find_cycle
-   over the whole graph, which the reader used before (100 s at 5,000 nodes).
+2. A layered graph of --nodes nodes (Add fed by a parameter, then σ, repeated): the reader's cycle check
+   (is_directed_acyclic_graph) against networkx.find_cycle over the whole graph, which the reader used before
+   (100 s at 5,000 nodes).
 """
 from __future__ import annotations
 

@@ -197,7 +197,8 @@ def big(render: bool) -> None:
                                    str(path), "--out", str(Path(folder) / "chain.png")],
                                   capture_output=True, text=True)
             rss = done.stderr.strip().splitlines()[-1]
-            print(f"   render of the 5,000-node chain: {time.perf_counter() - start:.1f} s, peak RSS {int(rss) / 1e3:.0f} MB")
+            seconds = time.perf_counter() - start
+            print(f"   render of the 5,000-node chain: {seconds:.1f} s, peak RSS {int(rss) / 1e3:.0f} MB")
 
 
 def main() -> int:

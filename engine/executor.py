@@ -104,7 +104,7 @@ def forward(graph: Graph, feeds: Feeds, only: Collection[str] | None = None) -> 
             continue
         node = graph.nodes[node_id]
         values[node_id] = fed[node_id] if node_id in fed else (
-            node.value if node.op.is_source else _eval(graph, node_id, values)[1])
+            node.stored_value if node.op.is_source else _eval(graph, node_id, values)[1])
     return values
 
 

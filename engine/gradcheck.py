@@ -111,7 +111,7 @@ def forward_with(graph: Graph, feeds: Feeds, overrides: Mapping[str, np.ndarray]
         if node_id in overrides:
             values[node_id] = overrides[node_id]
         elif node.op.is_source:
-            values[node_id] = fed[node_id] if node_id in fed else node.value
+            values[node_id] = fed[node_id] if node_id in fed else node.stored_value
         else:
             incoming = graph.incoming(node_id)
             xs = tuple(values[incoming[p].src] for p in node.op.port_names())
@@ -149,9 +149,12 @@ class _Prober:
     def nudge(self, node_id: str, index: tuple[int, ...], eps: float, central: bool) -> Nudge:
         """One entry checked in the chosen mode."""
         value = self.node_value(node_id)
+        base = self.trace.loss
+        if base is None:
+            raise ExecutionError("the trace has no loss to compare the wiggled ones with", node_id)
         grad = np.asarray(self.trace.grads[node_id])
         below = self.loss(node_id, value, index, -eps) if central else None
-        return Nudge(node_id, self.graph.nodes[node_id].name, index, eps, float(self.trace.loss),
+        return Nudge(node_id, self.graph.nodes[node_id].name, index, eps, base,
                      self.loss(node_id, value, index, eps), float(grad[index]) if grad.ndim else float(grad),
                      below)
 

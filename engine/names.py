@@ -1,4 +1,4 @@
-"""The rules for node names and region titles, used by the file loader, the graph model (so the editor) and the importers.
+"""The rules for node names and region titles, used by the file loader, the graph model (so the editor) and importers.
 
 A name is what a lecturer reads on the canvas and what the exporters write into code and pictures, so
 it must be printable text on one line: no control or format characters (newlines, NUL, bidi overrides,

@@ -26,6 +26,7 @@ import functools
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .placement_index import GridIndex, Point, Rect
 
@@ -35,6 +36,7 @@ GAP = 4.0  # room kept between a label and anything it must not cover
 PORT_RADIUS = 5.0
 ALONG = (0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82)  # fractions of the edge, nearest the middle first
 RINGS = 10  # leader-line search: rings of candidate spots around the edge's middle
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ def place_labels(labels: Sequence[EdgeLabel], nodes: Mapping[str, Rect] | Sequen
     return placed
 
 
-def _named(items: Mapping | Sequence, kind: str) -> Iterator[tuple[str, object]]:
+def _named(items: Mapping[str, T] | Sequence[T], kind: str) -> Iterator[tuple[str, T]]:
+    """("node a", rect) for each item of a mapping, ("node 0", rect) for each of a sequence."""
     if isinstance(items, Mapping):
         return ((f"{kind} {key}", value) for key, value in items.items())
     return ((f"{kind} {i}", value) for i, value in enumerate(items))

@@ -82,7 +82,7 @@ class GridIndex:
 
     def hits(self, rect: Rect) -> list[tuple[Rect, str]]:
         """The indexed rectangles that share area with `rect`, in the order they were added."""
-        found = set()
+        found: set[int] = set()
         for key in self._keys(rect.x, rect.y, rect.right, rect.bottom):
             found.update(self.cells.get(key, ()))
         return [self.items[k] for k in sorted(found) if rect.overlap_area(self.items[k][0]) > 0]

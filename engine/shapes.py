@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .errors import EngineError
+from .errors import EngineError, ShapeError
 from .graph import Graph
 
 
@@ -19,6 +19,18 @@ class ShapeReport:
     def ok(self) -> bool:
         """True when no node has an error."""
         return not self.errors
+
+    def shape(self, node_id: str) -> tuple:
+        """The inferred shape of one node; ShapeError when it is unknown (the node or one before it has an error)."""
+        shape = self.shapes.get(node_id)
+        if shape is None:
+            raise ShapeError(self.errors.get(node_id, f"the shape of node {node_id} is unknown: "
+                                                      "an input before it has an error"))
+        return shape
+
+    def known(self) -> dict[str, tuple]:
+        """The shapes that are known, by node id (all of them when `ok`)."""
+        return {node_id: shape for node_id, shape in self.shapes.items() if shape is not None}
 
     def messages(self, graph: Graph) -> list[str]:
         """Every error as one line, in topological order."""
@@ -40,8 +52,8 @@ def infer_shapes(graph: Graph) -> ShapeReport:
             continue
         ports = node.op.connected_ports(incoming)
         sources = [incoming[p.name].src for p in ports]
-        in_shapes = [report.shapes.get(s) for s in sources]
-        if any(s is None for s in in_shapes):
+        in_shapes = [shape for shape in (report.shapes.get(s) for s in sources) if shape is not None]
+        if len(in_shapes) < len(sources):
             report.shapes[node_id] = None  # the real problem is reported upstream
             continue
         names = [graph.nodes[s].name for s in sources]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -16,7 +16,7 @@ class ForwardStep:
     node: str
     value: np.ndarray
     info: dict[str, Any] = field(default_factory=dict)
-    kind: str = "forward"
+    kind: Literal["forward"] = "forward"
 
 
 @dataclass
@@ -25,7 +25,7 @@ class SeedStep:
 
     node: str
     grad: np.ndarray
-    kind: str = "seed"
+    kind: Literal["seed"] = "seed"
 
 
 @dataclass
@@ -35,7 +35,7 @@ class SumStep:
     node: str
     parts: list[tuple[str, np.ndarray]]
     total: np.ndarray
-    kind: str = "sum"
+    kind: Literal["sum"] = "sum"
 
 
 @dataclass
@@ -47,7 +47,7 @@ class NoGradStep:
     dst: str
     port: str
     reason: str
-    kind: str = "nograd"
+    kind: Literal["nograd"] = "nograd"
 
 
 @dataclass
@@ -63,7 +63,7 @@ class BackwardStep:
     _vjp: Any = field(repr=False, default=None)
     _in_shape: tuple = ()
     _jacobian: np.ndarray | None = field(repr=False, default=None)
-    kind: str = "backward"
+    kind: Literal["backward"] = "backward"
 
     @property
     def jacobian_shape(self) -> tuple[int, int]:
@@ -95,7 +95,7 @@ class UpdateStep:
     grad: np.ndarray
     after: np.ndarray
     lr: float
-    kind: str = "update"
+    kind: Literal["update"] = "update"
 
 
 Step = ForwardStep | SeedStep | SumStep | NoGradStep | BackwardStep | UpdateStep
@@ -153,3 +153,11 @@ class Trace:
     def forward_steps(self) -> list[ForwardStep]:
         """The forward steps, in order (typed, unlike steps_of("forward"))."""
         return [s for s in self.steps if isinstance(s, ForwardStep)]
+
+    def backward_steps(self) -> list[BackwardStep]:
+        """The backward steps along edges, in order (typed, unlike steps_of("backward"))."""
+        return [s for s in self.steps if isinstance(s, BackwardStep)]
+
+    def update_steps(self) -> list[UpdateStep]:
+        """The SGD steps of the parameters, in order (typed, unlike steps_of("update"))."""
+        return [s for s in self.steps if isinstance(s, UpdateStep)]

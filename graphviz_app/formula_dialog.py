@@ -13,6 +13,8 @@ from engine.errors import EngineError
 from engine.formula import (ROLE_WORDS, FormulaError, NotAFormulaError, Plan, PlannedNode, declarations,
                             formula_to_graph, graph_to_formula, parse_formula, plan_formula)
 from engine.graph import Graph
+from engine.op_facts import OutputKind, Role
+from engine.registry import OPS
 
 from .window.contract import Workbench
 
@@ -190,14 +192,15 @@ def _caret(text: str, exc: FormulaError) -> str:
 
 
 def _decl_row(node: PlannedNode, plan: Plan) -> list[str]:
-    kind = "token ids" if node.op == "Input" and node.dtype == "int" else ROLE_WORDS[node.op]
+    op = OPS[node.op](node.attrs)
+    kind = "token ids" if op.output_kind is OutputKind.TOKEN_IDS else ROLE_WORDS[op.role]
     details = []
-    if node.op == "Parameter":
+    if op.role is Role.PARAMETER:
         count = math.prod(node.attrs["shape"])
         details.append(f"{count} number{'s' * (count != 1)}, starts {node.attrs['init']}")
         if node.attrs["init"] in ("normal", "uniform", "xavier"):
             details[-1] += f" (seed {node.attrs['seed']})"
-    if node.op == "Label":
+    if op.role is Role.LABEL:
         names = plan.class_names.get(node.name)
         details.append(f"{node.attrs['classes']} classes" + (f": {', '.join(names)}" if names else ""))
     if node.value is not None or node.name in plan.sample:

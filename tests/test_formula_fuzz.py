@@ -111,5 +111,5 @@ def test_planning_and_building_agree_on_every_error(text):
         except FormulaError as built:
             assert str(built) == str(planned)
             return
-        raise AssertionError("the plan refused what the builder accepted")
+        raise AssertionError("the plan refused what the builder accepted") from planned
     formula_to_graph(text)

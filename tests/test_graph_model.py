@@ -3,6 +3,9 @@ import numpy as np
 import pytest
 
 from engine import AttrError, Graph, GraphError, infer_shapes
+from engine.errors import ShapeError
+from engine.ops.sources import initial_value
+from engine.registry import get_op
 
 
 def chain():
@@ -68,6 +71,24 @@ def test_shape_inference_gives_batched_shapes():
     g, x, w, wx, a = chain()
     report = infer_shapes(g)
     assert report.ok and report.shapes[a.id] == (None, 4)
+
+
+def test_an_unknown_shape_is_refused_with_the_reason_and_left_out_of_the_known_ones():
+    g, x, w, wx, a = chain()
+    g.set_attr(x.id, "shape", [5])
+    report = infer_shapes(g)
+    with pytest.raises(ShapeError, match="MatMul 'Wx': inner dimensions differ"):
+        report.shape(wx.id)
+    with pytest.raises(ShapeError, match=f"the shape of node {a.id} is unknown: an input before it has an error"):
+        report.shape(a.id)
+    assert report.shape(w.id) == (3, 4) and set(report.known()) == {x.id, w.id}
+
+
+def test_only_parameters_and_constants_start_from_an_initial_value():
+    np.testing.assert_array_equal(initial_value(get_op("Parameter")({"shape": [2], "init": "ones"})), [1.0, 1.0])
+    np.testing.assert_array_equal(initial_value(get_op("Constant")({"value": [2, 3]})), [2.0, 3.0])
+    with pytest.raises(GraphError, match="Input keeps no value of its own to start from"):
+        initial_value(get_op("Input")())
 
 
 def test_unconnected_input_is_an_error_on_that_node():

@@ -116,7 +116,7 @@ def test_mlp_lesson_is_under_two_megabytes(mlp_page):
     assert lesson_data(mlp_page.read_text(encoding="utf-8"))["title"].startswith("MLP")
 
 
-def test_the_wheel_carries_the_player_template(wheel_names):
+def test_the_wheel_carries_the_player_template(wheel_names):  # noqa: F811 (the fixture imported above)
     for name in TEMPLATE_FILES:
         assert (ROOT / "engine" / "lesson" / name).is_file()
         assert f"engine/lesson/{name}" in wheel_names, name

@@ -226,6 +226,14 @@ def test_every_unsupported_attribute_is_reported_together():
     assert "Relu" not in message  # it only failed because its input did
 
 
+@pytest.mark.parametrize("opset", [11, 13])
+def test_unsqueeze_without_axes_is_refused_with_its_name(opset):
+    model = model_of([helper.make_node("Unsqueeze", ["x"], ["y"])], [tensor("x", [3])], [tensor("y", None)],
+                     opset=opset)
+    with pytest.raises(UnsupportedOnnxError, match="Unsqueeze 'y': the axes to insert are missing"):
+        import_onnx_model(model)
+
+
 def test_integer_arithmetic_is_refused():
     model = model_of([helper.make_node("Add", ["a", "b"], ["c"])],
                      [tensor("a", [2], TensorProto.INT64), tensor("b", [2], TensorProto.INT64)],

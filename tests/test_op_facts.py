@@ -166,7 +166,7 @@ def test_an_activation_stays_in_its_range_and_never_decreases(name):
 def test_output_kind_holds_for_the_sample_inputs(name):
     if OPS[name].is_source:
         return
-    for op, xs, out in _outputs(name, np.random.default_rng(0)):
+    for op, _xs, out in _outputs(name, np.random.default_rng(0)):
         kind = op.output_kind
         if kind is OutputKind.DISTRIBUTION:
             assert np.all(out >= 0) and np.allclose(out.sum(axis=op.attrs["axis"]), 1.0)

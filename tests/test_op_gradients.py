@@ -17,7 +17,8 @@ def test_vjp_matches_finite_differences(name):
     assert cases, f"{name} declares no gradient-check cases"
     for xs in cases:
         for port, error in check_op(op, xs, rng):
-            assert error < 1e-6, f"{name} input {op.inputs[port].name} with shapes {[np.shape(x) for x in xs]}: error {error:.2e}"
+            shapes = [np.shape(x) for x in xs]
+            assert error < 1e-6, f"{name} input {op.inputs[port].name} with shapes {shapes}: error {error:.2e}"
 
 
 @pytest.mark.parametrize("name", COMPUTED)

@@ -84,6 +84,16 @@ def test_weights_file_holds_the_parameter_values(tmp_path):
         np.testing.assert_array_equal(values["E"], g.find("E").value)
 
 
+@pytest.mark.parametrize("name", ["file", "allow_pickle"])
+def test_weights_file_holds_a_parameter_named_like_an_argument_of_savez(name, tmp_path):
+    g = lecture_mlp()
+    g.rename(g.find("W").id, name)
+    weights = export_pytorch(g, tmp_path / "mlp.py")
+    with np.load(weights, allow_pickle=False) as values:
+        assert name in values.files
+        np.testing.assert_array_equal(values[name], g.find(name).value)
+
+
 torch_missing = importlib.util.find_spec("torch") is None
 needs_torch = pytest.mark.skipif(torch_missing, reason="torch is not installed (pip install torch==2.13.0, CPU build)")
 

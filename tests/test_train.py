@@ -7,6 +7,7 @@ import pytest
 from engine import Graph, forward
 from engine.compiled import Plan, SparseRows
 from engine.data import DEFAULT_SPECS, PreparedData
+from engine.examples import build_example
 from engine.optim import dense
 from engine.train import Trainer, TrainingDiverged, TrainingError
 from engine.training import metrics as metrics_module
@@ -450,8 +451,17 @@ def test_bindings_are_inferred_for_a_binary_neuron_without_meta_bindings():
 
 
 def test_a_vocabulary_larger_than_the_bag_of_words_is_refused():
-    with pytest.raises(TrainingError, match="BagOfWords 'f\\(x\\)' has vocab_size 100, but the vocabulary has 2392"):
+    with pytest.raises(TrainingError, match="BagOfWords 'f\\(x\\)' has room for 100 words at its input 'ids', "
+                                            "but the vocabulary has 2392 words"):
         Trainer(text_classifier(vocab_size=100))
+
+
+def test_a_vocabulary_larger_than_the_embedding_table_is_refused():
+    g = build_example("text_cnn")
+    g.set_attr(g.find("E").id, "shape", [100, 50])
+    with pytest.raises(TrainingError, match="Embedding 'f\\(w\\)' has room for 100 words at its input 'ids', "
+                                            "but the vocabulary has 2392 words"):
+        Trainer(g)
 
 
 def test_a_structure_change_is_checked_before_the_next_step():

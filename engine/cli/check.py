@@ -111,7 +111,7 @@ def _first_non_finite(graph: Graph, trace: Any) -> str | None:
 def _param_lines(graph: Graph, checks: list) -> list[str]:
     by_name = {n.name: n for n in graph.parameters()}
     width = max([len(c.name) for c in checks] + [4])
-    return [f"    {c.name:<{width}}  {fmt_shape(by_name[c.name].value.shape):<10}  max error {c.max_error:.1e}  "
+    return [f"    {c.name:<{width}}  {fmt_shape(by_name[c.name].stored_value.shape):<10}  max error {c.max_error:.1e}  "
             f"{'ok' if c.ok else 'FAIL'}" for c in checks]
 
 
@@ -121,7 +121,7 @@ def _count(n: int, word: str) -> str:
 
 def _report(path: str, graph: Graph, outputs: list[str], feeds: Feeds, trace: Any, checks: list) -> str:
     params = graph.parameters()
-    numbers = sum(int(np.size(p.value)) for p in params)
+    numbers = sum(int(np.size(p.stored_value)) for p in params)
     title = graph.meta.get("title", "")
     lines = [f"{path}{': ' + title if title else ''}",
              f"  {_count(len(graph.nodes), 'node')}, {_count(len(graph.edges), 'edge')}, "

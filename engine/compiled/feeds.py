@@ -67,7 +67,7 @@ class FeedLoader:
         for key, data in feeds.items():
             entry = self.entries.get(key)
             arr = entry.convert(data) if entry is not None else None
-            if arr is None:
+            if entry is None or arr is None:
                 # the executor's own checks raise the same errors as explain mode would
                 resolved = resolve_feeds(graph, {key: data})
                 node_id, arr = next(iter(resolved.items()))

@@ -21,12 +21,14 @@ class CompiledPrograms:
     """The programs compiled for one graph, forgotten as soon as its structure changes."""
 
     def __init__(self, graph: Graph):
-        self.programs: dict[tuple[str, str], Program | ScalarProgram] = {}
+        self.gradients: dict[str, Program | ScalarProgram] = {}  # ∂target/∂θ, by target (scalar where it can)
+        self.programs: dict[tuple[str, ...], Program] = {}  # the others, by what they compute
         for name in STRUCTURE_EVENTS:
             getattr(graph.events, name).subscribe(self.forget)
 
     def forget(self, *args: object) -> None:
         """Drop every program (called by the graph's events)."""
+        self.gradients.clear()
         self.programs.clear()
 
 
@@ -60,13 +62,12 @@ class Plan:
             raise ExecutionError(f"the node this plan differentiates ('{self.target}') was removed", self.target)
 
     def _grad_program(self) -> Program | ScalarProgram:
-        key = ("grad", self.target)
-        program = self._cache.programs.get(key)
+        program = self._cache.gradients.get(self.target)
         if program is None:
             self._check_target()
             arrays = Program(self.graph, self.target, train=True)
             program = scalar_program(self.graph, self.target, arrays, infer_shapes(self.graph).shapes) or arrays
-            self._cache.programs[key] = program
+            self._cache.gradients[self.target] = program
         return program
 
     def loss_and_grads(self, feeds: Feeds) -> tuple[float, dict[str, np.ndarray | SparseRows]]:
@@ -76,7 +77,7 @@ class Plan:
     def loss_grads_and_output(self, feeds: Feeds, node: str) -> tuple[float, dict, np.ndarray]:
         """loss_and_grads plus one node's value (e.g. the class probabilities) from the same forward pass."""
         node_id = self.graph.find(node).id
-        key = ("grad+out", f"{self.target} {node_id}")
+        key = ("grad+out", self.target, node_id)
         program = self._cache.programs.get(key)
         if program is None:
             self._check_target()

@@ -8,6 +8,8 @@ Errors in the text are FormulaError: "line 3, col 9: V is R^{4Ã—4}, a is R^3: â€
 from __future__ import annotations
 
 from ..graph import Graph
+from ..op_facts import Role
+from ..registry import OPS
 from .build import build_graph
 from .declare import decl_role
 from .errors import FormulaError, NotAFormulaError
@@ -28,7 +30,7 @@ def formula_to_graph(text: str) -> Graph:
     return build_graph(plan_formula(text))
 
 
-ROLE_WORDS = {"Input": "input", "Label": "class labels", "Parameter": "parameter", "Constant": "constant"}
+ROLE_WORDS = {Role.INPUT: "input", Role.LABEL: "class labels", Role.PARAMETER: "parameter", Role.CONSTANT: "constant"}
 
 
 def declarations(formula: Formula) -> list[tuple[str, str, str]]:
@@ -36,7 +38,7 @@ def declarations(formula: Formula) -> list[tuple[str, str, str]]:
     out = []
     for decl in formula.decls:
         try:
-            role = "token ids" if decl.type.kind == "tokens" else ROLE_WORDS[decl_role(decl)]
+            role = "token ids" if decl.type.kind == "tokens" else ROLE_WORDS[OPS[decl_role(decl)].role]
         except FormulaError:
             role = "?"
         out.append((decl.name, role, type_text(decl.type)))

@@ -5,6 +5,7 @@ from ..examples.builder import DECODER, ENCODER, HIDDEN, LOSS
 from ..graph import Graph
 from ..names import MAX_TITLE_CHARS
 from ..layout import apply_layout
+from ..op_facts import Role
 from ..registry import OPS
 from .plan import Plan
 from .printer import MAX_TITLE
@@ -36,7 +37,7 @@ def region_title(line: str) -> str:
 
 def _line_colours(plan: Plan) -> list[str]:
     """Losses red; of the other lines the last is the decoder (orange), the first the encoder (blue)."""
-    is_loss = [OPS[plan.nodes[members[-1]].op].category == "Losses" for _, members in plan.lines]
+    is_loss = [OPS[plan.nodes[members[-1]].op].role is Role.LOSS for _, members in plan.lines]
     others = [k for k, loss in enumerate(is_loss) if not loss]
     colours = []
     for k, loss in enumerate(is_loss):

@@ -12,6 +12,7 @@ import numpy as np
 from ..errors import AttrError, EngineError
 from ..fileformat.errors import MAX_INT_ATTR, MAX_REGIONS, MAX_SEED, MAX_TOTAL_ENTRIES
 from ..graph import MAX_NODES
+from ..op_facts import Role
 from ..registry import OPS, Op
 from .declare import source_spec
 from .errors import FormulaError
@@ -86,7 +87,7 @@ class Planner:
                 self.declare(statement)
             else:
                 self.assign(statement)
-        total = sum(math.prod(n.shape) for n in self.plan.nodes if n.op == "Parameter")
+        total = sum(math.prod(n.shape) for n in self.plan.nodes if OPS[n.op].role is Role.PARAMETER)
         if total > MAX_TOTAL_ENTRIES:
             raise fail(self.plan.formula.statements[0].loc,
                        f"the parameters hold {total} numbers, more than the limit of {MAX_TOTAL_ENTRIES}")

@@ -1,7 +1,7 @@
 """Canonical formula text: expressions (also node names and region titles), types, declarations, formulas."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..registry import OPS
 from .syntax import CONCAT, INFIX_PRINT, NEGATE, POWER, POWER_ATTR, ROLE_FLAGS, SUM, is_input_name, print_name
@@ -89,16 +89,16 @@ def _call(e: Call, compact: bool) -> tuple[str, int]:
         head = _call(first, compact)[0][1:-1] if _is_plain_concat(first) else expr_text(first, compact)
         return f"[{head}; {expr_text(e.args[1], compact)}]", ATOM
     if e.op == SUM and plain and len(e.args) == 1:
-        inner = _fmt(e.args[0], compact)
-        if inner[1] >= POSTFIX and not inner[0].startswith("("):  # Σ (a)^2 would read as Σ(a), squared
-            return "Σ" + ("" if compact else " ") + inner[0], PREFIX
-        return f"Σ({inner[0]})", ATOM
+        summed, level = _fmt(e.args[0], compact)
+        if level >= POSTFIX and not summed.startswith("("):  # Σ (a)^2 would read as Σ(a), squared
+            return "Σ" + ("" if compact else " ") + summed, PREFIX
+        return f"Σ({summed})", ATOM
     parts = [expr_text(a, compact) for a in e.args] + [f"{k}={expr_text(v, compact)}" for k, v in e.ports.items()]
     parts += [f"{k}={value_text(v)}" for k, v in e.attrs.items()]
     return f"{print_name(e.op)}({', '.join(parts)})", ATOM
 
 
-def _is_plain_concat(e: Expr) -> bool:
+def _is_plain_concat(e: Expr) -> TypeGuard[Call]:
     return isinstance(e, Call) and e.op == CONCAT and not e.ports and not e.attrs and len(e.args) == 2
 
 

@@ -8,15 +8,12 @@
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from .errors import FormulaError
 from .printer import expr_text
 from .syntax import DOT, MATMUL, MULTIPLY
-from .tree import Expr, Product, Transposed
-
-if TYPE_CHECKING:
-    from .plan import Planner
+from .tree import Expr, Loc, Product, Transposed
 
 
 def is_vector(shape: tuple) -> bool:
@@ -34,10 +31,27 @@ def is_matrix(shape: tuple) -> bool:
     return len(shape) == 2 and None not in shape
 
 
-class ProductRules:
-    """Plans the nodes of one product for a Planner."""
+class NodePlanner(Protocol):
+    """What the product rules use of the formula's planner (engine.formula.plan.Planner), which owns them."""
 
-    def __init__(self, planner: "Planner"):
+    def expr(self, e: Expr, name: str | None = None) -> int: ...
+
+    def transpose(self, e: Transposed, base: int, name: str | None = None) -> int: ...
+
+    def shape(self, index: int) -> tuple: ...
+
+    def describe(self, text: str, index: int) -> str: ...
+
+    def name_for(self, expr: Expr, name: str | None) -> str: ...
+
+    def op_node(self, op_name: str, attrs: dict[str, Any], inputs: list[int], texts: list[str], loc: Loc,
+                name: str) -> int: ...
+
+
+class ProductRules:
+    """Plans the nodes of one product for a planner."""
+
+    def __init__(self, planner: NodePlanner):
         self.p = planner
 
     def product(self, e: Product, name: str | None) -> int:
@@ -45,7 +59,7 @@ class ProductRules:
         if isinstance(e.left, Transposed):
             base = self.p.expr(e.left.operand)
             right = self.p.expr(e.right)
-            folded = self._folded(e, base, right, name)
+            folded = self._folded(e, e.left, base, right, name)
             if folded is not None:
                 return folded
             left = self.p.transpose(e.left, base)
@@ -54,9 +68,10 @@ class ProductRules:
             right = self.p.expr(e.right)
         return self._plain(e, left, right, name)
 
-    def _folded(self, e: Product, base: int, right: int, name: str | None) -> int | None:
+    def _folded(self, e: Product, left: Transposed, base: int, right: int, name: str | None) -> int | None:
+        """θᵀx or Wᵀx as one Dot or MatMul node (`left` is e.left, planned as `base`); None for any other shape."""
         b, r = self.p.shape(base), self.p.shape(right)
-        btext, rtext = expr_text(e.left.operand), expr_text(e.right)
+        btext, rtext = expr_text(left.operand), expr_text(e.right)
         if is_vector(b) and is_vector_like(r):
             self._check(e, [(btext, base), (rtext, right)], b[0] == r[-1],
                         f"{btext}ᵀ{rtext} needs {rtext} to have {b[0]} numbers, as many as {btext}")

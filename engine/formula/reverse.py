@@ -10,6 +10,7 @@ import re
 from typing import Callable
 
 from ..graph import Graph, Node
+from ..op_facts import Role
 from ..shapes import infer_shapes
 from .printer import auto_name, expr_text, formula_text
 from .products import is_matrix, is_vector, is_vector_like
@@ -37,7 +38,7 @@ class _Reverse:
         if not report.ok:
             first = next(n for n in graph.topo_order() if n in report.errors)
             raise misfit(graph, first, report.errors[first])
-        self.shapes = report.shapes
+        self.shapes = report.known()
         self.exprs: dict[str, Expr] = {}  # how each node is written where it is used
         self.formula = Formula()
         self.names: set[str] = set()
@@ -48,7 +49,7 @@ class _Reverse:
         decls = DeclWriter(self.g)
         for node_id in sorted((n for n in self.g.nodes if self.g.nodes[n].op.is_source), key=_id_key):
             node = self.g.nodes[node_id]
-            number = constant_number(node) if node.op_name == "Constant" else None
+            number = constant_number(node) if node.op.role is Role.CONSTANT else None
             if number is not None:
                 self.exprs[node_id] = number
                 continue
@@ -117,9 +118,10 @@ Spelling = Callable[[list[Expr], list[tuple], Call], list[Expr]]
 
 
 def _dot(args: list[Expr], shapes: list[tuple], generic: Call) -> list[Expr]:
+    """θᵀx when θ is a vector and x a vector or a batch of them, then dot(θ, x)."""
     theta, x = args
-    return ([Product(Transposed(theta), x)] if is_vector(shapes[0]) and is_vector_like(shapes[1]) else []) \
-        + [generic]
+    out: list[Expr] = [Product(Transposed(theta), x)] if is_vector(shapes[0]) and is_vector_like(shapes[1]) else []
+    return out + [generic]
 
 
 def _matmul(args: list[Expr], shapes: list[tuple], generic: Call) -> list[Expr]:

@@ -6,6 +6,7 @@ from typing import Any
 import numpy as np
 
 from ..graph import Graph, Node
+from ..ops.sources import initial_value
 from .build import CLASS_NAMES_META
 from .declare import RANDOM_INITS
 from .errors import NotAFormulaError
@@ -36,7 +37,8 @@ class DeclWriter:
     def __init__(self, graph: Graph):
         self.g = graph
         self.random_params = 0
-        self.sample = graph.meta.get("sample") if isinstance(graph.meta.get("sample"), dict) else {}
+        sample = graph.meta.get("sample")
+        self.sample: dict[str, Any] = sample if isinstance(sample, dict) else {}
         names = graph.meta.get(CLASS_NAMES_META)
         self.class_names = names if isinstance(names, dict) else {}
 
@@ -79,10 +81,9 @@ class DeclWriter:
 
     def _label(self, node: Node) -> Decl:
         k = node.attrs["classes"]
-        names = self.class_names.get(node.name)
-        named = isinstance(names, list) and len(names) == k and len(set(names)) == k and all(
-            isinstance(c, str) and c and is_name_start(c[0]) and all(map(is_name_char, c[1:])) for c in names)
-        classes = tuple(names) if named else tuple(str(i) for i in range(k))
+        written = _written_class_names(self.class_names.get(node.name), k)
+        named = written is not None
+        classes = written if written is not None else tuple(str(i) for i in range(k))
         dims = (None,) if node.attrs["batched"] else ()
         decl = Decl(node.name, TypeSpec("labels", dims, classes))
         literal = self._sample(node, dims)
@@ -110,7 +111,7 @@ class DeclWriter:
 
     def _written_value(self, node: Node, decl: Decl) -> None:
         """A value that is not what the initialiser gives is written out, if it is small."""
-        start = node.op.initial_value()
+        start = initial_value(node.op)
         value = np.asarray(node.value)
         if np.array_equal(value, start) or value.size > MAX_SHOWN_NUMBERS:
             return
@@ -133,6 +134,15 @@ def _plain(arr: np.ndarray) -> Any:
     if arr.shape == ():
         return one(float(arr))
     return [_plain(row) for row in arr]
+
+
+def _written_class_names(names: object, k: int) -> tuple[str, ...] | None:
+    """The k class names as a formula writes them (distinct words), or None when they are not that."""
+    if not isinstance(names, list) or len(names) != k:
+        return None
+    words = tuple(c for c in names
+                  if isinstance(c, str) and c and is_name_start(c[0]) and all(map(is_name_char, c[1:])))
+    return words if len(words) == k and len(set(words)) == k else None
 
 
 def _class_words(literal: Any, classes: tuple[str, ...]) -> Any:

@@ -43,8 +43,8 @@ def to_dot(graph: Graph, trace: Trace | None = None) -> str:
         lines.append(f"  {quote(n.node_id)} [label={quote(chr(10).join(label))}, fillcolor=\"#{n.fill}\", "
                      f"pos=\"{x:.1f},{y:.1f}!\"];")
     for e in edges:
-        label = e.port if e.grad is None else f"{e.port}\n∂L/∂in = {e.grad}"
-        lines.append(f"  {quote(e.src)} -> {quote(e.dst)} [label={quote(label)}];")
+        edge_label = e.port if e.grad is None else f"{e.port}\n∂L/∂in = {e.grad}"
+        lines.append(f"  {quote(e.src)} -> {quote(e.dst)} [label={quote(edge_label)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

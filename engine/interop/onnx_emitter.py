@@ -41,7 +41,7 @@ class Emitter:
 
     def shape(self, node_id: str) -> tuple:
         """The inferred shape of a node's output (None = batch axis)."""
-        return self.report.shapes[node_id]
+        return self.report.shape(node_id)
 
     def const(self, base: str, value: Any, integer: bool = False) -> str:
         """A fixed tensor: int64 axes and shapes as initializers, float values as Constant nodes.

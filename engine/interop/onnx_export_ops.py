@@ -8,6 +8,7 @@ import numpy as np
 from ..broadcast import fmt_shape
 from ..data.text import BIGRAM_MULTIPLIER
 from ..graph import Node
+from ..ops.sources import initial_value
 from .errors import InteropError
 from .onnx_emitter import Emitter
 
@@ -26,12 +27,12 @@ def _source_input(em: Emitter, node: Node, xs: list[str]) -> Any:
 
 
 def _parameter(em: Emitter, node: Node, xs: list[str]) -> None:
-    value = node.value if node.value is not None else node.op.initial_value()
+    value = node.value if node.value is not None else initial_value(node.op)
     em.initializers.append(em.numpy_helper.from_array(np.asarray(value, dtype=em.np_dtype), em.tensor[node.id]))
 
 
 def _constant(em: Emitter, node: Node, xs: list[str]) -> None:
-    value = node.value if node.value is not None else node.op.initial_value()
+    value = node.value if node.value is not None else initial_value(node.op)
     tensor = em.numpy_helper.from_array(np.asarray(value, dtype=em.np_dtype), f"{em.tensor[node.id]}:value")
     em.nodes.append(em.helper.make_node("Constant", [], [em.tensor[node.id]],
                                         name=em.claim(f"{em.tensor[node.id]}:Constant"), value=tensor))

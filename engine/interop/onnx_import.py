@@ -198,12 +198,13 @@ def sample_feeds(graph: Graph, rows: int = 2, seed: int = 0) -> dict[str, Any]:
     Numbers are drawn from (0.1, 0.9), where logs, σ and 1 − x are all defined; ids and labels stay
     below the size of every table, vocabulary or class count they index."""
     rng = np.random.default_rng(seed)
-    shapes = infer_shapes(graph).shapes
+    report = infer_shapes(graph)
+    shapes = report.known()
     feeds: dict[str, Any] = {}
     for node in graph.nodes.values():
         if not node.op.role.fed:
             continue
-        shape = tuple(rows if d is None else d for d in shapes[node.id])
+        shape = tuple(rows if d is None else d for d in report.shape(node.id))
         if node.op.out_dtype == "int":
             feeds[node.name] = rng.integers(0, _id_limit(graph, node.id, shapes), size=shape).tolist()
         else:
@@ -211,7 +212,7 @@ def sample_feeds(graph: Graph, rows: int = 2, seed: int = 0) -> dict[str, Any]:
     return feeds
 
 
-def _id_limit(graph: Graph, node_id: str, shapes: dict) -> int:
+def _id_limit(graph: Graph, node_id: str, shapes: dict[str, tuple]) -> int:
     """One more than the largest id every consumer of this integer input accepts."""
     node = graph.nodes[node_id]
     limits = [node.attrs["classes"]] if node.op.role is Role.LABEL else []

@@ -60,8 +60,8 @@ def name_map(names: dict[str, str]) -> dict[str, str]:
 
 def sample_size(graph: Graph, rows: int) -> int:
     """How many numbers a generated sample of `rows` examples would hold."""
-    shapes = infer_shapes(graph).shapes
-    return sum(math.prod(rows if d is None else d for d in shapes[n.id])
+    report = infer_shapes(graph)
+    return sum(math.prod(rows if d is None else d for d in report.shape(n.id))
                for n in graph.nodes.values() if n.op.role.fed)
 
 

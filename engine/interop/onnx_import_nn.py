@@ -123,8 +123,8 @@ def _window_filters(b: Builder, n: OnnxNode, channels: int, width: int) -> Value
     """ONNX filters (M, C, w) as our SeqConv matrix (w·C × M): row j·C + c holds tap j of channel c."""
     name = n.inputs[1]
     if b.is_const(name):
-        weights = np.asarray(b.constants[name], dtype=np.float64)
-        matrix = weights.transpose(2, 1, 0).reshape(width * channels, weights.shape[0])
+        array = np.asarray(b.constants[name], dtype=np.float64)
+        matrix = array.transpose(2, 1, 0).reshape(width * channels, array.shape[0])
         return b.fixed(matrix, f"{name}", trainable=name in b.initializers)
     weights = float_input(b, n, 1)
     taps = b.add("Transpose", [weights], f"{name}/M×w×C")

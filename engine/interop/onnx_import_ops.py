@@ -205,10 +205,12 @@ def squeeze(b: Builder, n: OnnxNode) -> list:
                                                      if n.input(1) else None)
     shape = list(x.shape)
     if n.op_type == "Squeeze":
-        axes = [i for i, d in enumerate(shape) if d == 1] if axes is None else axes
-        drop = {normalize_axis(int(a), x.rank, n.outputs[0]) for a in np.reshape(axes, -1)}
+        listed = np.reshape([i for i, d in enumerate(shape) if d == 1] if axes is None else axes, -1)
+        drop = {normalize_axis(int(a), x.rank, n.outputs[0]) for a in listed}
         shape = [d for i, d in enumerate(shape) if i not in drop]
     else:
+        if axes is None:
+            raise n.refuse("the axes to insert are missing")
         rank = x.rank + len(np.reshape(axes, -1))
         for a in sorted(normalize_axis(int(a), rank, n.outputs[0]) for a in np.reshape(axes, -1)):
             shape.insert(a, 1)

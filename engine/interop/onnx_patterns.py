@@ -8,6 +8,10 @@ import numpy as np
 
 from .onnx_import_ops import OnnxNode
 
+Producers = dict[str, OnnxNode]  # tensor name → the node computing it
+Constants = dict[str, np.ndarray]  # tensor name → its fixed value
+Match = tuple[OnnxNode, list[OnnxNode]]  # (the one internal node, the exported nodes it replaces)
+
 EMBEDDING = "ExplorerEmbedding"  # internal op types, only ever made here
 BAG_OF_WORDS = "ExplorerBagOfWords"
 SEQ_CONV = "ExplorerSeqConv"
@@ -45,7 +49,7 @@ def _is_padding_mask(value: np.ndarray | None, column: bool) -> bool:
     return flat.size > 1 and flat[0] == 0 and bool(np.all(flat[1:] == 1))
 
 
-def _only_use(name: str | None, op_type: str, producer: dict, uses: Counter) -> OnnxNode | None:
+def _only_use(name: str | None, op_type: str, producer: Producers, uses: Counter) -> OnnxNode | None:
     """The node of type `op_type` computing `name`, if nothing else reads its output."""
     node = producer.get(name) if name else None
     return node if node is not None and node.op_type == op_type and uses[name] == 1 else None
@@ -55,16 +59,17 @@ def _perm(node: OnnxNode | None, perm: list[int]) -> bool:
     return node is not None and list(node.attrs.get("perm", [])) == perm
 
 
-def _mul(mul: OnnxNode, producer: dict, uses: Counter, constants: dict) -> tuple | None:
+def _mul(mul: OnnxNode, producer: Producers, uses: Counter, constants: Constants) -> Match | None:
     if len(mul.inputs) != 2:
         return None
     return _embedding(mul, producer, uses, constants) or _bag_of_words(mul, producer, uses, constants)
 
 
-def _embedding(mul: OnnxNode, producer: dict, uses: Counter, constants: dict) -> tuple | None:
+def _embedding(mul: OnnxNode, producer: Producers, uses: Counter, constants: Constants) -> Match | None:
     """Mul(Gather(E, ids), Gather(mask, ids)) → Embedding(ids, E)."""
-    gathers = [producer.get(name) for name in mul.inputs]
-    if any(g is None or g.op_type != "Gather" or g.attrs.get("axis", 0) != 0 for g in gathers):
+    found = [producer.get(name) for name in mul.inputs]
+    gathers = [g for g in found if g is not None and g.op_type == "Gather" and g.attrs.get("axis", 0) == 0]
+    if len(gathers) < len(found):
         return None
     if gathers[0].inputs[1] != gathers[1].inputs[1] or any(uses[name] != 1 for name in mul.inputs):
         return None
@@ -76,7 +81,7 @@ def _embedding(mul: OnnxNode, producer: dict, uses: Counter, constants: dict) ->
     return fused, gathers
 
 
-def _bag_of_words(mul: OnnxNode, producer: dict, uses: Counter, constants: dict) -> tuple | None:
+def _bag_of_words(mul: OnnxNode, producer: Producers, uses: Counter, constants: Constants) -> Match | None:
     """Mul(ReduceSum(OneHot(ids, V, [0, 1]), axes=[−2]), [0, 1, …, 1]) → BagOfWords(ids)."""
     counts_name, mask_name = mul.inputs
     if not _is_padding_mask(constants.get(mask_name), column=False):
@@ -84,11 +89,11 @@ def _bag_of_words(mul: OnnxNode, producer: dict, uses: Counter, constants: dict)
     total = producer.get(counts_name)
     if total is None or total.op_type != "ReduceSum" or uses[counts_name] != 1 or total.attrs.get("keepdims") != 0:
         return None
-    axes = constants.get(total.input(1)) if total.input(1) else None
+    axes = _constant(constants, total.input(1))
     hot = producer.get(total.inputs[0])
     if axes is None or list(np.reshape(axes, -1)) != [-2] or hot is None or hot.op_type != "OneHot":
         return None
-    depth, values = constants.get(hot.input(1)), constants.get(hot.input(2))
+    depth, values = _constant(constants, hot.input(1)), _constant(constants, hot.input(2))
     size = constants[mask_name].size
     if uses[total.inputs[0]] != 1 or hot.attrs.get("axis", -1) != -1 or depth is None or depth.size != 1:
         return None
@@ -100,13 +105,13 @@ def _bag_of_words(mul: OnnxNode, producer: dict, uses: Counter, constants: dict)
     return fused, [total, hot]
 
 
-def _conv_over_time(last: OnnxNode, producer: dict, uses: Counter, constants: dict) -> tuple | None:
+def _conv_over_time(last: OnnxNode, producer: Producers, uses: Counter, constants: Constants) -> Match | None:
     """Transpose(Conv(Transpose(x), filters)) as our export writes it for Window and SeqConv on B×L×d."""
     conv = _only_use(last.inputs[0], "Conv", producer, uses)
     if not _perm(last, [0, 2, 1]) or conv is None or len(conv.inputs) != 2 or conv.attrs:
         return None
     turned = _only_use(conv.inputs[0], "Transpose", producer, uses)
-    if not _perm(turned, [0, 2, 1]):
+    if turned is None or not _perm(turned, [0, 2, 1]):
         return None
     filters = constants.get(conv.inputs[1])
     if filters is not None and _is_window_filter(filters):
@@ -114,9 +119,11 @@ def _conv_over_time(last: OnnxNode, producer: dict, uses: Counter, constants: di
         return OnnxNode(WINDOW, [turned.inputs[0]], list(last.outputs), {"width": width}, last.opset), \
             [turned, conv]
     flipped = _only_use(conv.inputs[1], "Transpose", producer, uses)
-    taps = _only_use(flipped.inputs[0], "Reshape", producer, uses) if _perm(flipped, [2, 1, 0]) else None
+    if flipped is None or not _perm(flipped, [2, 1, 0]):
+        return None
+    taps = _only_use(flipped.inputs[0], "Reshape", producer, uses)
     shape = constants.get(taps.inputs[1]) if taps is not None and len(taps.inputs) == 2 else None
-    if shape is None or shape.size != 3:
+    if taps is None or shape is None or shape.size != 3:
         return None
     fused = OnnxNode(SEQ_CONV, [turned.inputs[0], taps.inputs[0]], list(last.outputs),
                      {"width": int(shape.reshape(-1)[0])}, last.opset)
@@ -134,7 +141,7 @@ def _is_window_filter(filters: np.ndarray) -> bool:
     return bool(np.array_equal(filters, expected))
 
 
-def _cross_entropy(nll: OnnxNode, producer: dict, uses: Counter, constants: dict) -> tuple | None:
+def _cross_entropy(nll: OnnxNode, producer: Producers, uses: Counter, constants: Constants) -> Match | None:
     """NegativeLogLikelihoodLoss(Log(p), y) → CrossEntropy(p, y)."""
     log = _only_use(nll.inputs[0], "Log", producer, uses)
     if log is None or len(nll.inputs) != 2 or set(nll.attrs) - {"reduction"}:
@@ -143,9 +150,9 @@ def _cross_entropy(nll: OnnxNode, producer: dict, uses: Counter, constants: dict
                     nll.opset), [log]
 
 
-def _masked_max_pool(top: OnnxNode, producer: dict, uses: Counter, constants: dict) -> tuple | None:
+def _masked_max_pool(top: OnnxNode, producer: Producers, uses: Counter, constants: Constants) -> Match | None:
     """ReduceMax over time of Where(the windows holding a word, x, −inf) → MaxPoolTime(x, ids)."""
-    axes = constants.get(top.input(1)) if top.input(1) else None
+    axes = _constant(constants, top.input(1))
     where = _only_use(top.inputs[0], "Where", producer, uses)
     if axes is None or list(np.reshape(axes, -1)) != [-2] or top.attrs.get("keepdims") != 0 or where is None:
         return None
@@ -167,7 +174,7 @@ def _masked_max_pool(top: OnnxNode, producer: dict, uses: Counter, constants: di
     return fused, [where, *competes, has_word, *empty, *found]
 
 
-def _binary_cross_entropy(neg: OnnxNode, producer: dict, uses: Counter, constants: dict) -> tuple | None:
+def _binary_cross_entropy(neg: OnnxNode, producer: Producers, uses: Counter, constants: Constants) -> Match | None:
     """−mean(w(y, Log p) + w(1 − y, Log(1 − p))), w(a, b) = Where(a = 0, 0, a·b) → BinaryCrossEntropy(p, y)."""
     terms = _chain(neg.inputs[0], ("ReduceMean", "Add"), producer, uses)
     if terms is None or len(terms[0].inputs) != 1 or terms[0].attrs.get("keepdims") != 0:
@@ -187,7 +194,8 @@ def _binary_cross_entropy(neg: OnnxNode, producer: dict, uses: Counter, constant
     return fused, [*terms, *hit_nodes, *miss_nodes, flip_y, flip_p]
 
 
-def _weighted_log(name: str, producer: dict, uses: Counter, constants: dict) -> tuple | None:
+def _weighted_log(name: str, producer: Producers, uses: Counter,
+                  constants: Constants) -> tuple[str, str, list[OnnxNode]] | None:
     """(weight, x, nodes) for name = Where(Equal(weight, 0), 0, Mul(weight, Log(x))), as exported."""
     where = _only_use(name, "Where", producer, uses)
     if where is None or _constant_value(constants, where.inputs[1]) != 0:
@@ -202,9 +210,9 @@ def _weighted_log(name: str, producer: dict, uses: Counter, constants: dict) -> 
     return product.inputs[0], log.inputs[0], [where, equal, product, log]
 
 
-def _chain(name: str, op_types: tuple[str, ...], producer: dict, uses: Counter) -> list[OnnxNode] | None:
+def _chain(name: str, op_types: tuple[str, ...], producer: Producers, uses: Counter) -> list[OnnxNode] | None:
     """The nodes computing `name` through single-use first inputs, of these types in order (None if not so)."""
-    found = []
+    found: list[OnnxNode] = []
     for op_type in op_types:
         node = _only_use(name, op_type, producer, uses)
         if node is None:
@@ -214,27 +222,39 @@ def _chain(name: str, op_types: tuple[str, ...], producer: dict, uses: Counter) 
     return found
 
 
-def _constant_value(constants: dict, name: str) -> float | None:
-    value = constants.get(name)
+def _constant(constants: Constants, name: str | None) -> np.ndarray | None:
+    """The fixed value of tensor `name`, or None when it is computed, fed or absent."""
+    return constants.get(name) if name else None
+
+
+def _constant_value(constants: Constants, name: str | None) -> float | None:
+    """The one number tensor `name` holds, or None when it is not a constant single number."""
+    value = _constant(constants, name)
     return float(value.reshape(-1)[0]) if value is not None and value.size == 1 else None
 
 
-def _words_per_window(count: str, producer: dict, uses: Counter, constants: dict) -> tuple | None:
+def _words_per_window(count: str, producer: Producers, uses: Counter,
+                      constants: Constants) -> tuple[str, list[OnnxNode]] | None:
     """(ids, nodes) for count = Σⱼ Slice(word, j, j + T) with word = Cast(Not(Equal(ids, 0))), as exported."""
-    node, adds, slices = producer.get(count), [], []
+    node = producer.get(count)
+    adds: list[OnnxNode] = []
+    later: list[OnnxNode | None] = []
     while node is not None and node.op_type == "Add":
         adds.append(node)
-        slices.append(_only_use(node.inputs[1], "Slice", producer, uses))
+        later.append(_only_use(node.inputs[1], "Slice", producer, uses))
         node = _only_use(node.inputs[0], "Add", producer, uses) or _only_use(node.inputs[0], "Slice", producer, uses)
-    slices = [node, *reversed(slices)]
-    if uses[count] != 2 or any(part is None or part.op_type != "Slice" for part in slices):
+    chained = [node, *reversed(later)]
+    slices = [part for part in chained if part is not None and part.op_type == "Slice"]
+    if uses[count] != 2 or len(slices) < len(chained):
         return None
     word = slices[0].inputs[0]
     for j, part in enumerate(slices):
         if part.inputs[0] != word or _constant_value(constants, part.input(1)) != j:
             return None
     cast = producer.get(word)
-    found = _chain(cast.inputs[0], ("Not", "Equal"), producer, uses) if cast and cast.op_type == "Cast" else None
+    if cast is None or cast.op_type != "Cast":
+        return None
+    found = _chain(cast.inputs[0], ("Not", "Equal"), producer, uses)
     if found is None or uses[word] != len(slices) or _constant_value(constants, found[-1].inputs[1]) != 0:
         return None
     return found[-1].inputs[0], adds + slices + [cast] + found

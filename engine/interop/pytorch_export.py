@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import pprint
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from ..fileformat.safe_io import write_atomic
 from ..graph import Graph, Node
 from ..names import printable
 from ..op_facts import Role
+from ..ops.sources import initial_value
 from ..shapes import infer_shapes
 from .errors import InteropError
 from .names import identifier
@@ -50,9 +52,7 @@ def export_pytorch(graph: Graph, path: str | Path) -> Path:
     source = pytorch_source(graph, weights.name)
     plan = _plan(graph)
     arrays = {plan.names[n.id]: np.asarray(_value(n), dtype=np.float64) for n in _stored(graph)}
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    write_atomic(weights, buffer.getvalue())
+    write_atomic(weights, _npz(arrays))
     write_atomic(path, source.encode("utf-8"))
     return weights
 
@@ -80,7 +80,7 @@ def _plan(graph: Graph) -> Plan:
     missing = sorted({n.op_name for n in graph.nodes.values() if not n.op.is_source and n.op_name not in EXPRESSIONS})
     if missing:
         raise InteropError(f"cannot export to PyTorch: no mapping for the op(s) {', '.join(missing)}")
-    plan = Plan(graph, shapes=report.shapes, dtypes=report.dtypes)
+    plan = Plan(graph, shapes=report.known(), dtypes=report.dtypes)
     taken = set(RESERVED)
     for node_id in graph.topo_order():
         node = graph.nodes[node_id]
@@ -115,7 +115,7 @@ def _stored(graph: Graph) -> list[Node]:
 
 
 def _value(node: Node) -> np.ndarray:
-    return node.value if node.value is not None else node.op.initial_value()
+    return node.value if node.value is not None else initial_value(node.op)
 
 
 def docstring_text(text: str) -> str:
@@ -168,11 +168,23 @@ def _signature(plan: Plan) -> str:
     return ", ".join(["self"] + required + optional)
 
 
+def _npz(arrays: dict[str, np.ndarray]) -> bytes:
+    """The bytes of an .npz file holding `arrays` by name, as np.savez writes them; unlike its keyword arguments,
+    any name works (a parameter may be called `file` or `allow_pickle`)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, array in arrays.items():
+            with archive.open(f"{name}.npy", "w") as entry:
+                np.lib.format.write_array(entry, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
 def _body(plan: Plan) -> list[str]:
     """forward() lines in topological order; nodes that need a label run only when it is given."""
     graph = plan.graph
     needs_label = _depends_on(graph, plan.optional)
-    main, guarded = [], []
+    main: list[str] = []
+    guarded: list[str] = []
     for node_id in graph.topo_order():
         node = graph.nodes[node_id]
         if node.op.is_source:

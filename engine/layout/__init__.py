@@ -25,6 +25,7 @@ from .sizes import Extent, Size, as_extents, estimate_sizes
 Position = tuple[float, float]
 DEFAULT_ASPECT = 16 / 9
 SLIDE = (1920.0, 1080.0)
+DEFAULT_GAPS = Gaps()
 
 __all__ = ["DEFAULT_ASPECT", "Extent", "Gaps", "Layout", "Position", "Size", "apply_layout", "estimate_sizes",
            "layered_layout", "lay_out_if_unplaced", "plan_layout", "unplaced"]
@@ -60,7 +61,7 @@ class Layout:
 
 
 def plan_layout(graph: Graph, sizes: Mapping[str, Size] | None = None, aspect: float | None = DEFAULT_ASPECT,
-                gaps: Gaps = Gaps(), labels: Mapping[str, tuple[float, float]] | None = None) -> Layout:
+                gaps: Gaps = DEFAULT_GAPS, labels: Mapping[str, tuple[float, float]] | None = None) -> Layout:
     """Lay the graph out left to right, wrapped into rows to fit `aspect` (None: one row).
 
     `sizes`: node id → Extent or (width, height); `labels`: edge id → (width, height) of the edge's

@@ -80,7 +80,8 @@ class Frames:
         if role == "value" and self.graph.nodes[node_id].op.output_kind is OutputKind.DISTRIBUTION:
             row = values.reshape(-1, values.shape[-1])[0]
             fit = names is not None and len(names) == row.size
-            return self.table.grid(row, caption, list(names) if fit else [str(i) for i in range(row.size)])
+            labels = list(names) if names is not None and fit else [str(i) for i in range(row.size)]
+            return self.table.grid(row, caption, labels)
         return self.table.grid(sampled_grid(values.reshape(display_shape(values.shape))), caption)
 
     def _edge(self, state: TraceState, edge_id: str) -> int:

@@ -9,9 +9,9 @@ from .. import op_facts
 from ..broadcast import fmt_shape
 from ..errors import ShapeError
 from ..registry import LocalRule, Op, Port, register
+from .linalg import log_softmax
 
 BATCH = "N is the number of examples: the loss is their mean"
-from .linalg import log_softmax
 
 FLOAT_MAX = float(np.finfo(np.float64).max)
 

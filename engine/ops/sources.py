@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import GraphError
 from ..op_facts import OutputKind, Role
 from ..registry import Attr, Op, register
 
@@ -18,6 +19,21 @@ class SourceOp(Op):
     def value_shape(self) -> tuple:
         """Shape of the value this source provides (None = batch axis)."""
         raise NotImplementedError
+
+
+class StoredOp(SourceOp):
+    """A source whose value the graph keeps (Parameter, Constant): a new node starts from `initial_value`."""
+
+    def initial_value(self, rng: np.random.Generator | None = None) -> np.ndarray:
+        """The value a new node of this op starts with."""
+        raise NotImplementedError
+
+
+def initial_value(op: Op) -> np.ndarray:
+    """The value a new node of `op` starts with; GraphError for an op whose value is fed or computed, not kept."""
+    if not isinstance(op, StoredOp):
+        raise GraphError(f"{op.name} keeps no value of its own to start from")
+    return op.initial_value()
 
 
 @register
@@ -66,7 +82,7 @@ class Label(SourceOp):
 
 
 @register
-class Constant(SourceOp):
+class Constant(StoredOp):
     """A fixed number or array that never changes and gets no update."""
 
     name = "Constant"
@@ -88,7 +104,7 @@ MAX_INIT_SCALE = 1e6  # far beyond any useful start, far below where drawing val
 
 
 @register
-class Parameter(SourceOp):
+class Parameter(StoredOp):
     """A learned array (θ, W, V, w, b) with a seeded initialiser; SGD updates it."""
 
     name = "Parameter"

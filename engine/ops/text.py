@@ -242,7 +242,7 @@ def competing_windows(ids: np.ndarray, steps: int) -> np.ndarray:
     if width < 1:
         raise ValueError(f"{ids.shape[-1]} token ids cannot cover {steps} positions")
     words = np.lib.stride_tricks.sliding_window_view(ids != PAD_ID, width, axis=-1).any(axis=-1)
-    return words | ~words.any(axis=-1, keepdims=True)
+    return np.asarray(words | ~words.any(axis=-1, keepdims=True))
 
 
 def masked_argmax(x: np.ndarray, keep: np.ndarray) -> np.ndarray:

@@ -96,7 +96,8 @@ class _Reader:
 
     def scalar(self) -> float:
         numerator = self.signed()
-        if self.peek() is not None and self.peek().kind == "slash":
+        after = self.peek()
+        if after is not None and after.kind == "slash":
             slash = self.take()
             denominator = self.signed()
             if denominator == 0:

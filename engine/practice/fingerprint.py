@@ -30,7 +30,7 @@ def graph_content(graph: Graph, spec: PracticeSpec) -> dict[str, Any]:
         "nodes": sorted(([n.id, n.op_name, n.name, clean_for_file(n.attrs)] for n in graph.nodes.values())),
         "edges": sorted([e.id, e.src, e.dst, e.port] for e in graph.edges.values()),
         "values": {n.id: _array_digest(n.value) for n in graph.nodes.values()
-                   if n.value is not None and n.op_name in ("Parameter", "Constant")},
+                   if n.value is not None and n.op.role.stored},
         "sample": {str(k): _array_digest(v) for k, v in sample.items()} if isinstance(sample, dict) else {},
         "lr": learning_rate(graph, spec),
         "practice": spec.to_dict(),

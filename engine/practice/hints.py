@@ -92,7 +92,7 @@ class Hints:
 
     # ----- one per kind
     def value(self, step: ForwardStep) -> str:
-        """How the node computes its value from its inputs, with their values (and what the op is, if not arithmetic)."""
+        """How the node computes its value from its inputs' values (and what its op is, unless arithmetic)."""
         node = self.graph.nodes[step.node]
         values = self._values(list(self._inputs(step.node).values()))
         about = f" {node.op.description()}" if node.op.category != "Arithmetic" else ""

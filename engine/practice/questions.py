@@ -180,7 +180,7 @@ class _Builder:
         if kind == "value" and node.op.is_source:
             return (f"{where}: {node.name} is {_article(node.op_name)} {node.op_name}: its value is given, "
                     "not computed")
-        if kind == "update" and node.op_name != "Parameter":
+        if kind == "update" and not node.op.trainable:
             return f"{where}: {node.name} is {_article(node.op_name)} {node.op_name}; only parameters are updated"
         done = "updated" if kind == "update" else "computed"
         return f"{where}: {node.name} is not on the way to the loss, so it is not {done}"

@@ -9,10 +9,9 @@ import numpy as np
 
 from ..data import PAD_ID, UNK_ID, bigram_bucket
 from ..graph import Graph
+from ..op_facts import OutputKind
 from ..trace import Trace
 from .words import TokenReader
-
-FEATURE_OPS = ("BagOfWords", "BagOfBigrams")
 
 
 def _ids_row(graph: Graph, trace: Trace, node_id: str) -> np.ndarray | None:
@@ -30,7 +29,7 @@ def active_features(graph: Graph, trace: Trace, node_id: str, reader: TokenReade
     None for nodes that are not bag-of-words or bag-of-bigrams features, or whose ids were not recorded.
     """
     node = graph.nodes.get(node_id)
-    if node is None or node.op_name not in FEATURE_OPS or not reader.known:
+    if node is None or node.op.output_kind is not OutputKind.COUNTS or not reader.known:
         return None
     row = _ids_row(graph, trace, node_id)
     if row is None:

@@ -183,7 +183,8 @@ class Labeller:
                     f"= {_scalar_text(step.before)} − {fmt_num(step.lr)} · {_scalar_text(step.grad)}"
                     f" = {_scalar_text(step.after)}")
         change = norm_text(np.asarray(step.after) - np.asarray(step.before))
-        return f"{name} ← {name} − α·{partial(self.loss, name)}\nα = {fmt_num(step.lr)}, ‖Δ{math_name(name)}‖ = {change}"
+        rule = f"{name} ← {name} − α·{partial(self.loss, name)}"
+        return f"{rule}\nα = {fmt_num(step.lr)}, ‖Δ{math_name(name)}‖ = {change}"
 
     def value_text(self, node_id: str, value: np.ndarray) -> str:
         """'a = 6' or 'a ∈ ℝ⁴ (‖·‖ = 0.31)'."""

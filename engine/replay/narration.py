@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..graph import Graph
-from ..trace import BackwardStep, ForwardStep, Trace, UpdateStep
+from ..op_facts import Role
+from ..trace import BackwardStep, ForwardStep, NoGradStep, Trace, UpdateStep
 
 from .labels import Labeller, forward_formula, value_part
 from .softmax import p_minus_y
@@ -29,9 +30,20 @@ class Narrator:
         self._edge_labels: dict[tuple[int, bool], str] = {}
         self._products: dict[int, str] = {}
         self.updates = {step.node: k for k, step in enumerate(trace.steps) if isinstance(step, UpdateStep)}
+        self._update_steps = {step.node: step for step in trace.update_steps()}
         self.last_update = max(self.updates.values()) if self.updates else None
         self.update_edges = self._edges_for_updates()
         self._loss_after: tuple[float | None] | None = None  # computed when first asked for
+
+    def update_step(self, param: str) -> UpdateStep:
+        """The SGD step of one parameter (by id); KeyError if the trace did not update it."""
+        return self._update_steps[param]
+
+    def updated_at(self, k: int) -> str:
+        """The id of the parameter that SGD step k updates."""
+        step = self.trace.steps[k]
+        assert isinstance(step, UpdateStep), f"step {k} is a {step.kind} step, not an update"
+        return step.node
 
     def _edges_for_updates(self) -> dict[str, str]:
         """Edge id → parameter id: the first edge leaving each updated parameter carries its SGD step."""
@@ -58,7 +70,7 @@ class Narrator:
             return f"= {words} ({size} token ids, 0 = padding{note})"
         node = self.graph.nodes.get(node_id)
         value = self.trace.values.get(node_id)
-        if node is not None and node.op_name == "Label" and self.class_names and value is not None \
+        if node is not None and node.op.role is Role.LABEL and self.class_names and value is not None \
                 and value.size == 1 and 0 <= int(value.reshape(-1)[0]) < len(self.class_names):
             klass = int(value.reshape(-1)[0])
             return f"= {klass} ({self.class_names[klass]})"
@@ -68,7 +80,7 @@ class Narrator:
         """Max-pool node id → a sentence naming the winning position (and its words)."""
         out = {}
         for node in self.graph.nodes.values():
-            if node.op_name == "MaxPoolTime" and node.id in self.trace.values:
+            if node.op.has_winners and node.id in self.trace.values:
                 winners = pool_winners(self.graph, self.trace, node.id)
                 if winners is not None:
                     out[node.id] = winners_text(winners, self.reader)
@@ -94,7 +106,7 @@ class Narrator:
         if isinstance(step, UpdateStep):
             return self.update_caption(k)
         named = p_minus_y(self.graph, self.trace, step) if isinstance(step, BackwardStep) else None
-        if named is not None:
+        if isinstance(step, BackwardStep) and named is not None:
             return (f"backward along {self.labeller.name(step.src)} → {self.labeller.name(step.dst)}: "
                     f"{self.labeller.chain_formula(step)} (local · upstream) = {named} {value_part(step.product)}")
         if not isinstance(step, ForwardStep):
@@ -124,8 +136,10 @@ class Narrator:
                 text = self._backward_label(step, full)
                 if step.dst in self.winners:
                     text += "\nonly the winners get gradient"
-            else:
+            elif isinstance(step, NoGradStep):
                 text = self.labeller.nograd_label(step)
+            else:
+                raise ValueError(f"step {k} is a {step.kind} step, not one along an edge")
             self._edge_labels[key] = text
         return self._edge_labels[key]
 

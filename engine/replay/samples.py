@@ -9,6 +9,7 @@ import numpy as np
 
 from ..data import PreparedData, prepare
 from ..graph import Graph, Node
+from ..op_facts import Role
 
 
 @dataclass
@@ -23,7 +24,7 @@ class Sample:
 
 def fed_nodes(graph: Graph) -> list[Node]:
     """Inputs and Labels in topological order: the nodes a sample must feed."""
-    return [graph.nodes[i] for i in graph.topo_order() if graph.nodes[i].op_name in ("Input", "Label")]
+    return [graph.nodes[i] for i in graph.topo_order() if graph.nodes[i].op.role.fed]
 
 
 def dataset_of(graph: Graph) -> PreparedData | None:
@@ -38,7 +39,7 @@ def _batched(node: Node) -> bool:
 
 def _example_rank(node: Node) -> int:
     """Number of axes of one example fed to this node (a Label's example is one class id)."""
-    return 0 if node.op_name == "Label" else len(node.attrs.get("shape", ()))
+    return 0 if node.op.role is Role.LABEL else len(node.attrs.get("shape", ()))
 
 
 def _shaped(node: Node, value: np.ndarray) -> np.ndarray:
@@ -80,7 +81,7 @@ def _bound_sample(graph: Graph, data: PreparedData, x: np.ndarray, label: int, t
         raise ValueError("the graph's meta has no bindings.inputs: which Input gets the data?")
     feeds: dict[str, Any] = {inputs.id: _shaped(inputs, x)}
     if labels is not None:
-        y = np.asarray(label, dtype=np.int64 if labels.op_name == "Label" else np.float64)
+        y = np.asarray(label, dtype=np.int64 if labels.op.role is Role.LABEL else np.float64)
         feeds[labels.id] = _shaped(labels, y)
     klass = data.class_names[label] if 0 <= label < len(data.class_names) else str(label)
     if data.kind != "text":
@@ -96,7 +97,7 @@ def parse_value(node: Node, text: str) -> np.ndarray:
         raise ValueError(f"'{node.name}': expected a number or a list like [1, 2], got {text!r:.40}") from None
     if not isinstance(value, (int, float, list)) or isinstance(value, bool):
         raise ValueError(f"'{node.name}': expected a number or a list like [1, 2], got {text!r:.40}")
-    integer = node.op_name == "Label" or node.attrs.get("dtype") == "int"
+    integer = node.op.output_kind.ids
     try:
         arr = np.asarray(value, dtype=np.int64 if integer else np.float64)
     except (TypeError, ValueError):
@@ -118,7 +119,7 @@ def default_texts(graph: Graph) -> dict[str, str]:
     for node in fed_nodes(graph):
         if node.name in sample:
             texts[node.id] = json.dumps(np.asarray(sample[node.name]).tolist())
-        elif node.op_name == "Label":
+        elif node.op.role is Role.LABEL:
             texts[node.id] = "0"
         else:
             shape = tuple(node.attrs.get("shape", ()))

@@ -70,7 +70,7 @@ def change_text(step: UpdateStep, name: str) -> str:
 def fed_values(graph: Graph, trace: Trace) -> dict[str, np.ndarray]:
     """What the trace's example fed to the graph's Inputs and Labels."""
     return {n: v for n, v in trace.values.items()
-            if n in graph.nodes and graph.nodes[n].op_name in ("Input", "Label")}
+            if n in graph.nodes and graph.nodes[n].op.role.fed}
 
 
 def loss_after_update(graph: Graph, trace: Trace) -> float | None:
@@ -78,7 +78,7 @@ def loss_after_update(graph: Graph, trace: Trace) -> float | None:
 
     None when the trace made no update, has no target, or the forward pass cannot be repeated on this graph.
     """
-    updates = trace.steps_of("update")
+    updates = trace.update_steps()
     if not updates or trace.target is None or trace.target not in graph.nodes:
         return None
     overrides = {step.node: np.asarray(step.after) for step in updates}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from .labels import display_shape
 
@@ -56,7 +57,7 @@ def range_texts(arr: np.ndarray) -> tuple[str, str]:
     return f"min {fmt_value(finite.min())}", f"max {fmt_value(finite.max())}"
 
 
-def percentages(probs: Sequence[float]) -> list[int]:
+def percentages(probs: npt.ArrayLike) -> list[int]:
     """Whole percentages that add to exactly 100 (largest remainder), for probabilities that sum to 1.
 
     Rounding each one alone can show 30 % + 32 % + 39 % = 101 %: the lecture says a softmax sums to one.

@@ -23,7 +23,7 @@ SHOWN_TOKEN_IDS = 4  # a node holding more token ids than this shows no number: 
 
 def gradient_strengths(trace: Trace) -> dict[str, float]:
     """Per edge, |∂L/∂in| (root mean square) mapped to 0..1 on a log scale over the trace."""
-    rms = {s.edge: float(np.sqrt(np.mean(np.square(s.product)))) for s in trace.steps_of("backward")}
+    rms = {s.edge: float(np.sqrt(np.mean(np.square(s.product)))) for s in trace.backward_steps()}
     positive = [v for v in rms.values() if v > 0]
     if not positive:
         return {e: 0.0 for e in rms}
@@ -74,11 +74,11 @@ def _update_labels(narrator: Narrator, state: TraceState, edge_id: str, past: st
     """The SGD step of the parameter this edge leaves, once it happened: in full on its step, else short."""
     param = narrator.update_edges.get(edge_id)
     k = None if param is None else narrator.updates[param]
-    if k is None or state.badges.get(param) != k:
+    if param is None or k is None or state.badges.get(param) != k:
         return None
     if k == state.focus_step or past == "full":
         return narrator.update_label(k), narrator.product_text(k)
-    short = change_text(narrator.trace.steps[k], narrator.labeller.name(param))
+    short = update_badge(narrator.labeller, narrator.update_step(param))
     return short, short
 
 
@@ -143,8 +143,7 @@ def update_badge(labeller: Labeller, step: UpdateStep) -> str:
 def loss_badge(narrator: Narrator, state: TraceState, node_id: str) -> tuple[str, str] | None:
     """('loss 0.953 → 0.871', 'ok') on the loss once the trace's last SGD update is shown, else None."""
     last = narrator.last_update
-    trace = narrator.trace
-    if node_id != trace.target or last is None or state.badges.get(trace.steps[last].node) != last:
+    if node_id != narrator.trace.target or last is None or state.badges.get(narrator.updated_at(last)) != last:
         return None
     change = narrator.loss_change()
     return None if change is None else (change, "ok")

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
 from ..graph import Graph
+from ..registry import Op
 from ..trace import Trace
 
 from .words import TokenReader
-
-WINDOW_OPS = ("SeqConv", "Window")
 
 
 @dataclass
@@ -34,8 +34,8 @@ class PoolWinners:
         return " ".join(reader.words(self.ids)[position: position + self.width])
 
 
-def _upstream_first(graph: Graph, start: str, op_names: tuple[str, ...]) -> str | None:
-    """The nearest node upstream of `start` (breadth first) running one of `op_names`."""
+def _upstream_first(graph: Graph, start: str, wanted: Callable[[Op], bool]) -> str | None:
+    """The nearest node upstream of `start` (breadth first) whose op is `wanted`."""
     seen, frontier = {start}, [start]
     while frontier:
         nxt = []
@@ -43,7 +43,7 @@ def _upstream_first(graph: Graph, start: str, op_names: tuple[str, ...]) -> str 
             for edge in graph.incoming(node_id).values():
                 if edge.src in seen:
                     continue
-                if graph.nodes[edge.src].op_name in op_names:
+                if wanted(graph.nodes[edge.src].op):
                     return edge.src
                 seen.add(edge.src)
                 nxt.append(edge.src)
@@ -52,22 +52,22 @@ def _upstream_first(graph: Graph, start: str, op_names: tuple[str, ...]) -> str 
 
 
 def pool_winners(graph: Graph, trace: Trace, node_id: str) -> PoolWinners | None:
-    """Winners of the MaxPoolTime node `node_id` in this trace, or None if it has not run."""
+    """Winners of the max-pool node `node_id` (MaxPoolTime) in this trace, or None if it has not run."""
     step = next((s for s in trace.forward_steps() if s.node == node_id), None)
     if step is None or "winner" not in step.info:
         return None
     winner = np.asarray(step.info["winner"])
     positions = winner[0] if winner.ndim > 1 else winner
-    window = _upstream_first(graph, node_id, WINDOW_OPS)
-    width = graph.nodes[window].attrs["width"] if window else 1
-    embed = _upstream_first(graph, node_id, ("Embedding",))
+    window = _upstream_first(graph, node_id, lambda op: op.window_width() is not None)
+    width = graph.nodes[window].op.window_width() if window else None
+    embed = _upstream_first(graph, node_id, lambda op: op.table_port is not None)
     ids = None
     if embed is not None:
         ids_edge = graph.incoming(embed).get("ids")
         if ids_edge is not None and ids_edge.src in trace.values:
             raw = np.asarray(trace.values[ids_edge.src])
             ids = raw[0] if raw.ndim > 1 else raw
-    return PoolWinners(node_id, np.reshape(positions, -1), int(width), ids)
+    return PoolWinners(node_id, np.reshape(positions, -1), int(width or 1), ids)
 
 
 def winners_text(winners: PoolWinners, reader: TokenReader, limit: int = 3) -> str:
@@ -91,7 +91,7 @@ def winner_cells(graph: Graph, trace: Trace) -> dict[str, tuple[str, list[tuple[
     """
     out = {}
     for node in graph.nodes.values():
-        if node.op_name != "MaxPoolTime":
+        if not node.op.has_winners:
             continue
         edge = graph.incoming(node.id).get("x")
         winners = pool_winners(graph, trace, node.id)

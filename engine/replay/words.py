@@ -28,7 +28,7 @@ class TokenReader:
     def words(self, row: np.ndarray) -> list[str]:
         """One word per position (padding included as <pad>)."""
         row = np.asarray(row).reshape(-1)
-        if self._matches(row):
+        if self.tokens is not None and self._matches(row):
             typed = [t + (UNKNOWN_MARK if int(i) == UNK_ID else "") for t, i in zip(self.tokens, row)]
             return typed + [self._vocab_word(int(i)) for i in row[len(typed):]]
         return [self._vocab_word(int(i)) for i in row]

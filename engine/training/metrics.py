@@ -11,7 +11,8 @@ from ..compiled import Plan
 from ..graph import Graph
 from ..ops.linalg import log_softmax
 from .errors import TrainingError
-from .settings import DISTRIBUTION_OPS, Bindings
+from ..op_facts import OutputKind
+from .settings import Bindings
 
 EVAL_CHUNK = 512  # examples per forward pass when evaluating a whole split
 STEP_KEYS = ("step", "loss", "acc", "lr")  # per-step lists of a History
@@ -86,7 +87,7 @@ class History:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly copy of every list."""
-        out = {k: list(getattr(self, k)) for k in STEP_KEYS + EPOCH_KEYS}
+        out: dict[str, Any] = {k: list(getattr(self, k)) for k in STEP_KEYS + EPOCH_KEYS}
         out["grad_norms"] = {k: list(v) for k, v in self.grad_norms.items()}
         return out
 
@@ -120,16 +121,16 @@ def _same_list(a: list, b: list) -> bool:
 
 def to_probs(graph: Graph, output_id: str, out: np.ndarray) -> np.ndarray:
     """Class probabilities (N, classes) from the output node's value (N, k) or (N,)."""
-    op_name = graph.nodes[output_id].op_name
+    kind = graph.nodes[output_id].op.output_kind
     out = np.asarray(out, dtype=np.float64)
     if out.ndim == 1 or out.shape[-1] == 1:  # one number per example: the probability (or score) of class 1
         p1 = out.reshape(-1)
-        if op_name not in DISTRIBUTION_OPS:
+        if not kind.probabilities:
             p1 = 1.0 / (1.0 + np.exp(-p1))
         return np.stack([1.0 - p1, p1], axis=-1)
-    if op_name == "Softmax":
+    if kind is OutputKind.DISTRIBUTION:
         return out
-    if op_name == "LogSoftmax":
+    if kind is OutputKind.LOG_DISTRIBUTION:
         return np.exp(out)
     return np.exp(log_softmax(out, -1))  # scores (logits): softmax them
 

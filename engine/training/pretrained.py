@@ -11,9 +11,10 @@ def use_glove(graph: Graph, vocab: Vocabulary) -> list[tuple[str, int]]:
     """Fill every Embedding's table (a vocab × 50 Parameter) with GloVe rows; returns (name, words found)."""
     tables = []
     for node in graph.nodes.values():
-        if node.op_name != "Embedding":
+        port = node.op.table_port
+        if port is None:
             continue
-        edge = graph.incoming(node.id).get("E")
+        edge = graph.incoming(node.id).get(port)
         table = graph.nodes[edge.src] if edge else None
         if table is not None and table.trainable and table.stored_value.shape == (len(vocab), GLOVE_DIM):
             tables.append(table)

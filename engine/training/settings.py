@@ -12,11 +12,10 @@ from ..data import PreparedData
 from ..executor import default_target
 from ..graph import Graph, Node
 from ..errors import EngineError
+from ..op_facts import Role
 from ..optim import EXTRA_SETTINGS, OPTIMIZERS, Optimizer, OptimizerError, make_optimizer
 from ..shapes import infer_shapes
 from .errors import TrainingError
-
-DISTRIBUTION_OPS = ("Softmax", "Sigmoid")
 
 
 # One range per setting, used by the file reader, the Trainer, the command line and the training dock alike.
@@ -161,7 +160,7 @@ def resolve_bindings(graph: Graph) -> Bindings:
         ids[key] = hits[0].id
     for key in ("inputs", "labels"):
         node = graph.nodes[ids[key]]
-        if node.op_name not in ("Input", "Label"):
+        if not node.op.role.fed:
             raise TrainingError(f"bindings.{key}: '{node.name}' is a {node.op_name}, not an Input or Label")
     return Bindings(ids["inputs"], ids["labels"], ids["output"], loss)
 
@@ -187,12 +186,12 @@ def _guess_output(graph: Graph, loss: str, found: dict[str, str]) -> str:
 
 def _guess_input(graph: Graph, loss: str, found: dict[str, str]) -> str:
     feeding = nx.ancestors(graph.nx, found["output"]) | {found["output"]}
-    return _only([graph.nodes[i] for i in feeding if graph.nodes[i].op_name == "Input"],
+    return _only([graph.nodes[i] for i in feeding if graph.nodes[i].op.role is Role.INPUT],
                  "inputs (the Input fed with examples)")
 
 
 def _guess_label(graph: Graph, loss: str, found: dict[str, str]) -> str:
-    labels = [n for n in graph.nodes.values() if n.op_name == "Label"]
+    labels = [n for n in graph.nodes.values() if n.op.role is Role.LABEL]
     feeding = nx.ancestors(graph.nx, loss)
     labels = [n for n in labels if n.id in feeding] or labels  # a Label lying unconnected does not count
     if not labels and len(graph.nodes[loss].op.port_names()) > 1:
@@ -220,17 +219,17 @@ def check_compatible(graph: Graph, bindings: Bindings, data: PreparedData) -> No
     if data.kind == "text" and x_node.attrs.get("dtype") != "int":
         raise TrainingError(f"Input '{x_node.name}' must have dtype int to take token ids")
     classes = len(data.class_names)
-    if y_node.op_name == "Label" and y_node.attrs["classes"] != classes:
+    if y_node.op.role is Role.LABEL and y_node.attrs["classes"] != classes:
         raise TrainingError(f"Label '{y_node.name}' has {y_node.attrs['classes']} classes, "
                             f"but {data.name} has {classes}")
-    out_shape = report.shapes[bindings.output]
+    out_shape = report.shape(bindings.output)
     width = out_shape[-1] if len(out_shape) > 1 else 1
     if width != classes and not (width == 1 and classes == 2):
         out = graph.nodes[bindings.output]
         raise TrainingError(f"output '{out.name}' gives {width} numbers per example, but {data.name} has "
                             f"{classes} classes")
     if data.kind == "text":
-        _check_vocabulary(graph, used, len(data.vocab))
+        _check_vocabulary(graph, used, x_node.id, report.known(), len(data.vocabulary))
 
 
 def _used_nodes(graph: Graph, bindings: Bindings) -> set[str]:
@@ -238,14 +237,15 @@ def _used_nodes(graph: Graph, bindings: Bindings) -> set[str]:
     return set(ends).union(*(nx.ancestors(graph.nx, n) for n in ends))
 
 
-def _check_vocabulary(graph: Graph, used: set[str], size: int) -> None:
+def _check_vocabulary(graph: Graph, used: set[str], tokens: str, shapes: dict[str, tuple], size: int) -> None:
+    """TrainingError when a node reading the token ids (from node `tokens`) accepts fewer ids than `size` words."""
     for node in (graph.nodes[n] for n in graph.topo_order() if n in used):
-        if node.op_name == "BagOfWords" and node.attrs["vocab_size"] < size:
-            raise TrainingError(f"BagOfWords '{node.name}' has vocab_size {node.attrs['vocab_size']}, "
-                                f"but the vocabulary has {size} words")
-        if node.op_name == "Embedding":
-            table = graph.incoming(node.id).get("E")
-            rows = None if table is None else graph.nodes[table.src].value
-            if rows is not None and rows.shape[0] < size:
-                raise TrainingError(f"Embedding '{node.name}' has a table of {rows.shape[0]} rows, "
-                                    f"but the vocabulary has {size} words")
+        incoming = graph.incoming(node.id)
+        in_shapes = {port: shapes[edge.src] for port, edge in incoming.items() if edge.src in shapes}
+        for port in node.op.connected_ports(incoming):
+            if not port.integer or incoming[port.name].src != tokens:
+                continue
+            limit = node.op.id_limit(port.name, in_shapes)
+            if limit is not None and limit < size:
+                raise TrainingError(f"{node.op_name} '{node.name}' has room for {limit} words at its input "
+                                    f"'{port.name}', but the vocabulary has {size} words")

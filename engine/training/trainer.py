@@ -10,6 +10,7 @@ import numpy as np
 from ..data import PreparedData
 from ..executor import explain
 from ..graph import Graph
+from ..ops.sources import initial_value
 from ..optim import OptimizerError, check_positive, grad_is_finite, grad_norm
 from ..trace import Trace
 from .errors import TrainingDiverged, TrainingError
@@ -86,7 +87,7 @@ class Trainer(GraphClassifier):
         """Re-initialise every parameter from its seed, forget optimizer state, history and shuffling."""
         with self._lock:
             for node in self.graph.parameters():
-                node.value[...] = node.op.initial_value()
+                node.stored_value[...] = initial_value(node.op)
             self.optimizer.reset()
             self._restart()
         self.notify_values()
@@ -190,7 +191,7 @@ class Trainer(GraphClassifier):
         return result
 
     def _update(self, number: int, grads: dict, lr: float) -> None:
-        params = {node_id: self.graph.nodes[node_id].value for node_id in grads}
+        params = {node_id: self.graph.nodes[node_id].stored_value for node_id in grads}
         backup = ParamBackup.take(params, {i: self.optimizer.touched_rows(g) for i, g in grads.items()})
         with np.errstate(all="ignore"):
             self.optimizer.step(params, grads)
@@ -228,15 +229,15 @@ class Trainer(GraphClassifier):
             if self._epoch_end is None:
                 return None
             self._epoch_end.advance(examples)
-            return self._complete_epoch() if self._epoch_end.done else None
+            return self._complete_epoch(self._epoch_end) if self._epoch_end.done else None
 
     def _finish_epoch_end(self) -> None:
         if self._epoch_end is not None:
             self._epoch_end.finish()
-            self._complete_epoch()
+            self._complete_epoch(self._epoch_end)
 
-    def _complete_epoch(self) -> EpochResult:
-        end, self._epoch_end = self._epoch_end, None
+    def _complete_epoch(self, end: EpochEnd) -> EpochResult:
+        self._epoch_end = None
         train, test = end.results()
         self.epoch += 1
         self.last_epoch = EpochResult(self.epoch, train, test, self._epoch_seconds + end.seconds)
@@ -263,7 +264,7 @@ class Trainer(GraphClassifier):
             result = self.step()
             if on_step:
                 on_step(result)
-            if result.epoch_end and on_epoch:
+            if result.epoch_end and on_epoch and self.last_epoch is not None:
                 on_epoch(self.last_epoch)
         return self.history
 

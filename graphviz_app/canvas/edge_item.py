@@ -340,7 +340,9 @@ class EdgeItem(QGraphicsItem):
         self._arrow = QPolygonF([tip, back + normal, back - normal])
         self._chunks = _chunks(self._path, self._pen_width() + 2.0)
         self._shape = None  # made on the first hit test: a drag reroutes many edges that nobody clicks
-        self._bounds = self._path.boundingRect().united(self._arrow.boundingRect()).adjusted(-12 * s, -12 * s, 12 * s, 12 * s)
+        margin = 12 * s
+        outline = self._path.boundingRect().united(self._arrow.boundingRect())
+        self._bounds = outline.adjusted(-margin, -margin, margin, margin)
         if self.label_item is not None and self.label_item.isVisible():
             self._place_label()
         if self.in_backdrop() and self.isVisible():

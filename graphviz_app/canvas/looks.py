@@ -4,17 +4,17 @@ from __future__ import annotations
 from engine import Graph
 from engine import blocks as block_model
 from engine.graph import Node
+from engine.op_facts import Role
 
 from .node_item import NodeLook
-
-SOURCE_OPS = ("Input", "Label", "Constant")
 
 
 def node_look(node: Node) -> NodeLook:
     """Name, op label, ports and style of a model node."""
-    if node.op_name == "Parameter":
+    role = node.op.role
+    if role is Role.PARAMETER:
         style, label = "param", "parameter"
-    elif node.op_name in SOURCE_OPS:
+    elif role.fed or role is Role.CONSTANT:
         style, label = "source", node.op_name.lower()
     else:
         style, label = "op", node.op_name

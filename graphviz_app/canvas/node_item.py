@@ -317,7 +317,8 @@ class NodeItem(NodeDisplay, QGraphicsItem):
         self._paint_texts(painter)
         if self._separator_y is not None:
             painter.setPen(QPen(QColor(self.theme.grid_major), 1.0))
-            painter.drawLine(QPointF(self.box.left() + 6, self._separator_y), QPointF(self.box.right() - 6, self._separator_y))
+            painter.drawLine(QPointF(self.box.left() + 6, self._separator_y),
+                             QPointF(self.box.right() - 6, self._separator_y))
         # a picture replays with the painter's pen and brush where it set the defaults (a recorded setPen of
         # black is dropped, and drawImage is filled with the brush): start from the node's text colour, no brush
         painter.setBrush(Qt.NoBrush)

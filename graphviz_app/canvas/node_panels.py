@@ -104,7 +104,8 @@ def compact_face(display: Display, name: str, op_label: str, body: QRectF, theme
     y, out = inner.top(), []
     for (text, font, role), weight in zip(lines, weights):
         h = inner.height() * weight / sum(weights)
-        out.append((QRectF(inner.left(), y, inner.width(), h), _fitted(font, text, inner.width(), h * 0.92), text, role))
+        box = QRectF(inner.left(), y, inner.width(), h)
+        out.append((box, _fitted(font, text, inner.width(), h * 0.92), text, role))
         y += h
     return CompactFace(out)
 

@@ -129,8 +129,8 @@ class RegionItem(QGraphicsItem):
         painter.setPen(title)
         painter.setFont(self.fonts.title)
         text_h = self._title_text.size().height()
-        painter.drawStaticText(QPointF(self._tab.left() + 13 * s, self._tab.top() + (self._tab.height() - text_h) / 2 + 2 * s),
-                               self._title_text)
+        top = self._tab.top() + (self._tab.height() - text_h) / 2 + 2 * s
+        painter.drawStaticText(QPointF(self._tab.left() + 13 * s, top), self._title_text)
 
     def mousePressEvent(self, event) -> None:
         scene = self.scene()

@@ -8,11 +8,11 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QLabel, QToolBar, QWidget
 
-QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's largest widget size
-
 from ..window.contract import Workbench
 from .camera import Camera
 from .controller import ExplainController
+
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's largest widget size
 
 CAPTION_STYLE = ("QLabel { background: rgba(255, 255, 255, 235); color: #000000; border: 2px solid #303030;"
                  " border-radius: 8px; padding: 10px 16px; }")

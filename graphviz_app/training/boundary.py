@@ -3,6 +3,7 @@ and the response of each hidden unit over the same plane."""
 from __future__ import annotations
 
 import html
+import math
 
 import networkx as nx
 import numpy as np
@@ -27,7 +28,6 @@ MAX_ASPECT = 2.5
 AXES_WIDTH, AXES_HEIGHT = 60, 62
 MIN_PLANE_WIDTH = 260  # room for the legend in the title
 UNIT_LABEL_HEIGHT, UNIT_TITLE_HEIGHT = 24, 20  # of the hidden-unit panel's heading and of each map's title
-ACTIVATIONS = {"Sigmoid": (0.0, 1.0), "Tanh": (-1.0, 1.0), "ReLU": None}
 MAX_UNITS = 16
 UNITS_PER_ROW = 8
 MAX_LAYERS = 2
@@ -67,7 +67,7 @@ def hidden_layers(graph: Graph, output_id: str) -> list[str]:
     """Activation nodes (σ, tanh, ReLU) that the output is computed from, in topological order: the hidden layers."""
     feeding = nx.ancestors(graph.nx, output_id)
     return [n for n in graph.topo_order()
-            if graph.nodes[n].op_name in ACTIVATIONS and n in feeding][:MAX_LAYERS]
+            if graph.nodes[n].op.activation_range is not None and n in feeding][:MAX_LAYERS]
 
 
 class BoundaryView(QWidget):
@@ -170,7 +170,8 @@ class BoundaryView(QWidget):
             self._build_unit_plots(model.graph, layers, values)
         for node_id, images in self.unit_images.items():
             act = np.asarray(values[node_id]).reshape(GRID * GRID, -1)
-            levels = ACTIVATIONS[model.graph.nodes[node_id].op_name] or (0.0, max(1e-9, float(act.max())))
+            low, high = model.graph.nodes[node_id].op.activation_range or (0.0, math.inf)
+            levels = (low, high) if math.isfinite(high) else (low, max(1e-9, float(act.max())))
             for j, image in enumerate(images):
                 image.setImage(act[:, j].reshape(GRID, GRID), levels=levels)
                 image.setRect(self.rect)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtGui import QColor
 
+from engine.op_facts import Role
+
 from .model import ModelView
 
 if TYPE_CHECKING:  # the scene's module imports nothing of training
@@ -64,7 +66,7 @@ class CanvasTint:
         for node_id, value in values.items():
             node = model.graph.nodes[node_id]
             item = self.scene.node_items.get(node_id)
-            if item is None or node.op_name in ("Parameter", "Constant", "Label"):
+            if item is None or node.op.role.stored or node.op.role is Role.LABEL:
                 continue
             one = np.asarray(value)[0] if np.ndim(value) > 0 and np.shape(value)[0] == 1 else np.asarray(value)
             if node_id == output and one.ndim == 1:

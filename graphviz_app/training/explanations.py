@@ -8,6 +8,7 @@ import numpy as np
 from engine.data import UNK_ID, bigram_bucket, tokenize
 from engine.executor import explain
 from engine.graph import Graph
+from engine.op_facts import OutputKind, Role
 from engine.trace import ForwardStep, Trace
 
 from .model import ModelView
@@ -41,7 +42,7 @@ def make_trace(model: ModelView, ids: np.ndarray, label: int) -> Trace:
 
 def _param_input(graph: Graph, node_id: str, port: str) -> str | None:
     edge = graph.incoming(node_id).get(port)
-    return edge.src if edge is not None and graph.nodes[edge.src].op_name == "Parameter" else None
+    return edge.src if edge is not None and graph.nodes[edge.src].op.role is Role.PARAMETER else None
 
 
 def _linear_readout(graph: Graph, source_id: str, classes: int) -> np.ndarray | None:
@@ -58,7 +59,7 @@ def explain_bag_of_words(model: ModelView, text: str, predicted: int) -> Explana
     """For f(x) @ θ: each word adds θ[word, class] to the class score (bigrams: θ[bucket, class])."""
     graph, classes = model.graph, len(model.data.class_names)
     for node in graph.nodes.values():
-        if node.op_name not in ("BagOfWords", "BagOfBigrams"):
+        if node.op.output_kind is not OutputKind.COUNTS:
             continue
         theta = _linear_readout(graph, node.id, classes)
         if theta is None:
@@ -93,15 +94,15 @@ def _merged(tokens: list[Contribution]) -> list[Contribution]:
 def explain_text_cnn(model: ModelView, trace: Trace, text: str, predicted: int) -> Explanation | None:
     """For max over time: each filter's winning window, and what the filter adds to the class score (aⱼ·Uⱼ,class)."""
     graph, classes = model.graph, len(model.data.class_names)
-    pool = next((n for n in graph.nodes.values() if n.op_name == "MaxPoolTime"), None)
-    conv = next((n for n in graph.nodes.values() if n.op_name in ("SeqConv", "Window")), None)
+    pool = next((n for n in graph.nodes.values() if n.op.has_winners), None)
+    conv = next((n for n in graph.nodes.values() if n.op.window_width() is not None), None)
     readout = _linear_readout(graph, pool.id, classes) if pool is not None else None
     if pool is None or conv is None or readout is None:
         return None
     step = next(s for s in trace.steps if isinstance(s, ForwardStep) and s.node == pool.id)
     winners = np.asarray(step.info["winner"]).reshape(-1)
     pooled = np.asarray(step.value).reshape(-1)
-    width = conv.attrs["width"]
+    width = conv.op.window_width() or 1
     words = tokenize(text)[: model.data.max_len]
     words += ["⟨pad⟩"] * (model.data.max_len - len(words))
     by_position: dict[int, list[float]] = {}

@@ -110,7 +110,7 @@ class WeightsView(pg.GraphicsLayoutWidget):
             return
         self.clear()
         self.images, self.plots, self.names, self._shapes = {}, {}, dict(names), {}
-        for k, (node_id, name) in enumerate(names.items()):
+        for k, node_id in enumerate(names):
             plot = self.addPlot(row=k // self.COLUMNS, col=k % self.COLUMNS)
             plot.setMenuEnabled(False)
             plot.hideButtons()

@@ -173,7 +173,7 @@ class PredictBox(QWidget):
         explanation = None
         if model.data.kind == "text":
             explanation = explain_bag_of_words(model, text, predicted)
-            if explanation is None and any(n.op_name == "MaxPoolTime" for n in model.graph.nodes.values()):
+            if explanation is None and any(n.op.has_winners for n in model.graph.nodes.values()):
                 trace = make_trace(model, model.encode(text), predicted)
                 explanation = explain_text_cnn(model, trace, text, predicted)
         self.last_explanation = explanation

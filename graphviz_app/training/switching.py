@@ -14,7 +14,8 @@ from PySide6.QtGui import QUndoStack
 from engine.data import DEFAULT_SPECS, PreparedData, prepare
 from engine.data.prepare import TEXT_SETS
 from engine.errors import EngineError
-from engine.graph import Graph
+from engine.graph import Graph, Node
+from engine.op_facts import Role
 from engine.shapes import infer_shapes
 from engine.train import resolve_bindings
 from engine.training.settings import check_compatible
@@ -103,7 +104,7 @@ def adaptations(graph: Graph, data: PreparedData) -> list[tuple[str, str, object
     edits: list[tuple[str, str, object]] = []
     classes = len(data.class_names)
     for node in graph.nodes.values():
-        if node.op_name == "Label" and node.attrs["classes"] != classes:
+        if node.op.role is Role.LABEL and node.attrs["classes"] != classes:
             edits.append((node.id, "classes", classes))
     shapes: dict[str, list[int]] = {}  # new shapes of parameters; one weight may change on both axes
     for node_id in _class_params(graph, classes):
@@ -143,11 +144,11 @@ def _class_params(graph: Graph, classes: int) -> list[str]:
     return found
 
 
-def _embedding_table(graph: Graph, node) -> str | None:
-    if node.op_name != "Embedding":
-        return None
-    table = graph.incoming(node.id).get("E")
-    return table.src if table is not None and graph.nodes[table.src].op_name == "Parameter" else None
+def _embedding_table(graph: Graph, node: Node) -> str | None:
+    """The Parameter holding the table whose rows the node's token ids pick (Embedding's E), or None."""
+    port = node.op.table_port
+    table = graph.incoming(node.id).get(port) if port is not None else None
+    return table.src if table is not None and graph.nodes[table.src].op.role is Role.PARAMETER else None
 
 
 def _feature_weights(graph: Graph, feature_id: str, rows: int) -> list[str]:
@@ -156,7 +157,7 @@ def _feature_weights(graph: Graph, feature_id: str, rows: int) -> list[str]:
     for edge in graph.outgoing(feature_id):
         consumer = graph.nodes[edge.dst]
         weight = graph.incoming(consumer.id).get("W") if consumer.op_name == "MatMul" else None
-        if weight is None or graph.nodes[weight.src].op_name != "Parameter":
+        if weight is None or graph.nodes[weight.src].op.role is not Role.PARAMETER:
             continue
         shape = list(graph.nodes[weight.src].attrs["shape"])
         if shape and shape[0] == rows:

@@ -65,7 +65,8 @@ def set_editor_value(editor: QWidget, attr: Attr, value: Any) -> None:
 
 def _make_int(attr: Attr, commit: Commit) -> QSpinBox:
     box = QSpinBox()
-    box.setRange(int(attr.minimum) if attr.minimum is not None else -BIG, BIG)
+    box.setRange(int(attr.minimum) if attr.minimum is not None else -BIG,
+                 int(attr.maximum) if attr.maximum is not None else BIG)
     box.setKeyboardTracking(False)  # commit on Enter, focus loss or the arrows, not every keystroke
     box.valueChanged.connect(commit)
     return box
@@ -74,7 +75,8 @@ def _make_int(attr: Attr, commit: Commit) -> QSpinBox:
 def _make_float(attr: Attr, commit: Commit) -> QDoubleSpinBox:
     box = QDoubleSpinBox()
     box.setDecimals(4)
-    box.setRange(float(attr.minimum) if attr.minimum is not None else -BIG, BIG)
+    box.setRange(float(attr.minimum) if attr.minimum is not None else -BIG,
+                 float(attr.maximum) if attr.maximum is not None else BIG)
     box.setSingleStep(0.1)
     box.setKeyboardTracking(False)
     box.valueChanged.connect(commit)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from engine.errors import EngineError, ExecutionError
 from engine.executor import forward
 from engine.graph import Graph
+from engine.op_facts import Role
 
 from .contract import Workbench
 
@@ -77,7 +78,7 @@ def _fill_unfed_inputs(graph: Graph, out: SampleFeeds) -> None:
     fed = {graph.find(k).id for k in out.feeds}
     rng = np.random.default_rng(SAMPLE_SEED)
     for node in graph.nodes.values():
-        if node.op_name != "Input" or node.id in fed:
+        if node.op.role is not Role.INPUT or node.id in fed:
             continue
         if node.attrs["dtype"] == "int":
             raise ExecutionError(f"Input '{node.name}' takes token ids: put a sample into the graph's "
@@ -118,7 +119,7 @@ def summary(graph: Graph, result: ForwardResult) -> str:
         if probs.size == len(result.class_names):
             k = int(np.argmax(probs))
             parts.append(f"prediction {result.class_names[k]} ({probs[k]:.2f})")
-    losses = [n for n in graph.nodes.values() if n.op.category == "Losses" and n.id in result.values]
+    losses = [n for n in graph.nodes.values() if n.op.role is Role.LOSS and n.id in result.values]
     for node in losses:
         parts.append(f"{node.name} = {float(np.mean(result.values[node.id])):.4g}")
     parts.append(f"{len(result.values)} of {len(graph.nodes)} nodes computed")

@@ -17,7 +17,7 @@ from engine import Graph  # noqa: E402
 
 
 def canonical(graph: Graph) -> dict:
-    """The graph as plain data with nodes and edges sorted by id (ids, names, attrs, positions, values, regions, meta)."""
+    """The graph as plain data, nodes and edges sorted by id (ids, names, attrs, positions, values, regions, meta)."""
     try:
         from engine.serialization import graph_to_dict
     except ImportError:

@@ -105,7 +105,7 @@ def test_write_svg_writes_a_crop_of_a_scene(qapp, tmp_path):
     path = tmp_path / "part.svg"
     write_svg(scene, path, nodes_rect(scene, ["a"]))
     root = ET.parse(path).getroot()
-    width = float(root.get("width").rstrip("mmpx"))
+    width = float(root.get("width").removesuffix("mm").removesuffix("px"))
     assert 0 < width < scene_rect(scene).width() / 2
 
 

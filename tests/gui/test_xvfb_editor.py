@@ -64,7 +64,7 @@ class App:
                                  and d["active_modal"] in (None, "Extension failed"), 40, "the default example")
             if data["active_modal"] is None:
                 return self.settled()
-            warnings.warn("an extension failed to start; its warning was dismissed")
+            warnings.warn("an extension failed to start; its warning was dismissed", stacklevel=2)
             self.xdo("key", "Return")
             time.sleep(0.5)
         raise AssertionError("the window kept showing dialogs at start")
