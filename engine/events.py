@@ -42,7 +42,7 @@ class GraphEvents:
         self.node_moved = Event("node_moved")  # (node id)
         self.node_renamed = Event("node_renamed")  # (node id)
         self.value_changed = Event("value_changed")  # (node id)
-        self.region_changed = Event("region_changed")  # (region id)
+        self.region_changed = Event("region_changed")  # (region id): added, removed, members, title or block
         self.meta_changed = Event("meta_changed")  # (meta key)
 
     def all(self) -> list[Event]:

@@ -197,7 +197,7 @@ def test_new_layers_get_a_seed_no_other_node_uses():
 
 
 def test_regions_follow_one_title_rule():
-    from engine.graph import MAX_TITLE_CHARS
+    from engine.names import MAX_TITLE_CHARS
 
     g, x, *_ = chain()
     g.add_region("t" * MAX_TITLE_CHARS, [x.id])

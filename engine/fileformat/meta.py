@@ -6,7 +6,7 @@ from typing import Any
 
 from ..errors import EngineError
 from .checks import (
-    check_plain, expect_dict, expect_int, expect_list, expect_name, expect_number, expect_str, fail, kind_of,
+    check_plain, expect_dict, expect_list, expect_name, expect_number, expect_str, fail, kind_of,
 )
 from .errors import FileFormatError
 
@@ -96,6 +96,11 @@ def _view(v: Any, where: str) -> None:
             expect_number(c, f"{where}.center[{k}]", -1e9, 1e9)
 
 
+def _blocks(_: Any, where: str) -> None:
+    raise fail(where, "a version-2 file keeps each block on its region (regions[k].block), not in meta.blocks "
+                      "as version 1 did")
+
+
 def _practice(v: Any, where: str) -> None:
     from ..practice.section import check_section  # practice mode owns its section and its checks
 
@@ -104,7 +109,7 @@ def _practice(v: Any, where: str) -> None:
 
 _KNOWN = {"title": _title, "description": _description, "dataset": _dataset, "bindings": _bindings,
           "sample": _sample, "sample_text": _sample_text, "training": _training, "view": _view,
-          "practice": _practice}
+          "practice": _practice, "blocks": _blocks}
 
 
 def check_meta(meta: Any, where: str = "meta") -> dict:

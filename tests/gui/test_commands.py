@@ -88,9 +88,7 @@ def _collapsed(g):
 
 
 def _unblocked(g):
-    region_id = _block_region(g)
-    block_model.set_block_info(g, region_id, None)
-    g.remove_region(region_id)
+    g.remove_region(_block_region(g))
     return g
 
 
