@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from ..errors import EngineError
 from .checks import (
     check_plain, expect_dict, expect_list, expect_name, expect_number, expect_str, fail, kind_of,
@@ -129,7 +131,7 @@ def clean_for_file(value: Any) -> Any:
         return {str(k): clean_for_file(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [clean_for_file(v) for v in value]
-    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+    if isinstance(value, (np.ndarray, np.generic)):
         return clean_for_file(value.tolist())  # numpy arrays and scalars
     if isinstance(value, float) and not math.isfinite(value):
         return None

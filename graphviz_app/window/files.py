@@ -69,7 +69,7 @@ class FileController:
         laid_out = lay_out_if_unplaced(graph)
         self.w.set_graph(graph, path)
         prefs.add_recent_file(self.w.settings, path)
-        self.w.show_status(_opened_status(path, laid_out, notes))
+        self.w.show_status(_opened_status(path, laid_out, notes), 15_000 if laid_out or notes else 4000)
         if notes:  # after start-up has finished, so the box is on top and the window is complete behind it
             text = (f"{Path(path).name} opened with these changes:\n\n" + "\n".join(notes)
                     + "\n\nSave the file to keep it this way.")
