@@ -12,7 +12,7 @@ from . import ops as _ops  # noqa: F401  (registers every op)
 from .block_chain import match_parts
 from .errors import AttrError, GraphError
 from .events import GraphEvents
-from .graph_parts import BlockInfo, Edge, FileDtype, Node, Region, block_info_problem, region_problem
+from .graph_parts import BlockInfo, Edge, FileDtype, Node, Region, block_info_problem, initial_value, region_problem
 from .names import MAX_NAME_CHARS, name_problem
 from .registry import Op, get_op
 
@@ -67,7 +67,7 @@ class Graph:
         if node.id in self.nodes:
             raise GraphError(f"node id '{node.id}' is already used")
         node.pos = (float(node.pos[0]), float(node.pos[1]))
-        node.value = self._checked_value(node, node.value) if node.value is not None else _initial_value(node.op)
+        node.value = self._checked_value(node, node.value) if node.value is not None else initial_value(node.op)
         self.nodes[node.id] = node
         self.nx.add_node(node.id)
 
@@ -178,7 +178,7 @@ class Graph:
         instance = get_op(op)(attrs)
         node = Node(node_id, instance, name or self.unique_name(_default_name(instance)),
                     (float(pos[0]), float(pos[1])), file_dtype=file_dtype)
-        node.value = self._checked_value(node, value) if value is not None else _initial_value(instance)
+        node.value = self._checked_value(node, value) if value is not None else initial_value(instance)
         _put(self.nodes, node_id, node, index)
         self.nx.add_node(node_id)
         self.events.node_added.emit(node_id)
@@ -204,7 +204,7 @@ class Graph:
         trial = type(node.op)(dict(node.attrs))
         try:
             trial.set_attr(key, value)
-            fresh = _initial_value(trial)
+            fresh = initial_value(trial)
         except AttrError as exc:
             raise AttrError(f"{node.op_name} '{node.name}'.{key}: {exc}") from None
         except (OverflowError, ValueError, MemoryError):  # e.g. a uniform init over ±1e308
@@ -374,10 +374,6 @@ def _put(table: dict[str, _Item], key: str, item: _Item, index: int | None) -> N
     items.insert(max(index, 0), (key, item))
     table.clear()
     table.update(items)
-
-
-def _initial_value(op: Op) -> np.ndarray | None:
-    return op.initial_value() if hasattr(op, "initial_value") else None
 
 
 def _default_name(op: Op) -> str:

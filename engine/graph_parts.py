@@ -9,6 +9,7 @@ import numpy as np
 
 from .errors import GraphError
 from .names import title_problem
+from .ops.sources import Constant, Parameter
 from .registry import Op
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -82,6 +83,12 @@ class Region:
     node_ids: list[str] = field(default_factory=list)
     color: str = "#4c78a8"
     block: BlockInfo | None = None
+
+
+def initial_value(op: Op) -> np.ndarray | None:
+    """The value a new node of `op` starts with: a Parameter or Constant draws its own (seeded, so the same
+    every time); any other node holds none (an input is fed, an op computes)."""
+    return op.initial_value() if isinstance(op, (Parameter, Constant)) else None
 
 
 def region_problem(title: object, color: object) -> str | None:

@@ -12,7 +12,7 @@ import numpy as np
 from ..broadcast import fmt_shape
 from ..errors import AttrError
 from ..graph import Edge, Graph, Node, Region
-from ..graph_parts import BlockInfo, FileDtype
+from ..graph_parts import BlockInfo, FileDtype, initial_value
 from ..names import MAX_TITLE_CHARS, title_problem
 from ..op_facts import Role
 from ..registry import OPS, Op
@@ -210,15 +210,13 @@ def _made_node(spec: NodeSpec, stored: Stored | None) -> Node:
     """One checked node; an initial value that cannot be drawn (scale 1e308) is refused, not a traceback."""
     if stored is not None:
         return Node(spec.id, spec.op, spec.name, spec.pos, stored[0], stored[1])
-    value = None
-    if spec.op.role.stored:
-        where = f"{spec.where}.attrs"
-        try:
-            value = spec.op.initial_value()
-        except OverflowError:
-            raise fail(where, "the scale is too large to draw initial values from") from None
-        if not np.all(np.isfinite(value)):
-            raise fail(where, "the initial values are not finite numbers (the scale is too large)")
+    where = f"{spec.where}.attrs"
+    try:
+        value = initial_value(spec.op)
+    except OverflowError:
+        raise fail(where, "the scale is too large to draw initial values from") from None
+    if value is not None and not np.all(np.isfinite(value)):
+        raise fail(where, "the initial values are not finite numbers (the scale is too large)")
     return Node(spec.id, spec.op, spec.name, spec.pos, value)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..graph import Graph, Node, Region
+from ..graph_parts import initial_value
 from ..op_facts import Role
 from .arrays import encode_array
 from .blocks import block_entry
@@ -20,7 +21,8 @@ def _stored_value(node: Node, weights: bool) -> bool:
         return False
     if weights and node.op.role is Role.PARAMETER:
         return True
-    return not np.array_equal(node.value, node.op.initial_value())
+    start = initial_value(node.op)
+    return start is None or not np.array_equal(node.value, start)
 
 
 def _region_entry(region: Region) -> dict[str, Any]:
