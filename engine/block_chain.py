@@ -48,7 +48,7 @@ def match_parts(graph: Wiring, node_ids: list[str]) -> BlockParts:
         by_op.setdefault(graph.node(nid).op_name, []).append(nid)
     for name in ("MatMul", "Add", "Sigmoid"):
         if len(by_op.get(name, [])) != 1:
-            raise GraphError(f"a Linear + σ block needs exactly one {name} node among the selected nodes")
+            raise GraphError(f"a Linear + σ block needs exactly one {name} node among its nodes")
     matmul, add, sigmoid = by_op["MatMul"][0], by_op["Add"][0], by_op["Sigmoid"][0]
     weight = _parameter_of(graph, matmul, "W", chosen)
     add_in = graph.incoming(add)
@@ -69,6 +69,6 @@ def match_parts(graph: Wiring, node_ids: list[str]) -> BlockParts:
 def _parameter_of(graph: Wiring, node_id: str, port: str, chosen: set[str]) -> str:
     edge = graph.incoming(node_id).get(port)
     if edge is None or graph.node(edge.src).op.role is not Role.PARAMETER or edge.src not in chosen:
-        raise GraphError(f"a Linear + σ block needs a selected Parameter feeding input '{port}' "
+        raise GraphError(f"a Linear + σ block needs a Parameter among its nodes feeding input '{port}' "
                          f"of '{graph.node(node_id).name}'")
     return edge.src

@@ -127,7 +127,7 @@ def _v2(change) -> dict:
 @pytest.mark.parametrize("change, expected", [
     (lambda d: d["regions"][0]["nodes"].remove("n6"),
      "regions[0].block: the nodes of region 'r11' ('Linear + σ') do not form a Linear + σ block: a Linear + σ "
-     "block needs exactly one Sigmoid node"),
+     "block needs exactly one Sigmoid node among its nodes"),
     (lambda d: d["regions"][1].update(block={"kind": "linear_sigmoid", "collapsed": False}),
      "regions[1].block: the nodes of region 'r23' ('encoder f(x)') do not form a Linear + σ block"),
     (lambda d: d["regions"].append({"id": "r30", "title": "again", "nodes": d["regions"][0]["nodes"],
