@@ -67,7 +67,7 @@ def _region_1_to_2(region: Any, where: str, notes: list[str]) -> Any:
     if not isinstance(region, dict):
         return region  # the version-2 checks report it
     if "block" in region:
-        raise fail(f"{where}", "unknown key 'block' (allowed: id, title, nodes, color); a version-1 file keeps "
+        raise fail(where, "unknown key 'block' (allowed: id, title, nodes, color); a version-1 file keeps "
                                "its blocks in meta.blocks")
     title = region.get("title")
     if not isinstance(title, str) or len(title) > VERSION_1_TITLE_CHARS or title_problem(title) is None:
@@ -89,18 +89,18 @@ def _blocks_onto_regions(table: Any, regions: Any) -> Any:
     """Each entry of a version-1 meta.blocks table put on its region, checked where it was written."""
     if table is None:
         return regions
-    table = expect_dict(table, "meta.blocks")
-    index = {r["id"]: k for k, r in enumerate(regions) if isinstance(r, dict) and isinstance(r.get("id"), str)} \
-        if isinstance(regions, list) else {}
-    regions = list(regions) if isinstance(regions, list) else regions
+    if not expect_dict(table, "meta.blocks"):
+        return regions
+    moved = list(regions) if isinstance(regions, list) else []  # not a list: every block names a missing region
+    index = {r["id"]: k for k, r in enumerate(moved) if isinstance(r, dict) and isinstance(r.get("id"), str)}
     for region_id, entry in table.items():
         where = f"meta.blocks.{shown(region_id)[1:-1]}"
         if region_id not in index:
             raise fail(where, f"there is no region {shown(region_id)} for this block (a block is a region of "
                               "the file)")
         k = index[region_id]
-        regions[k] = {**regions[k], "block": block_entry(read_block(entry, where))}
-    return regions
+        moved[k] = {**moved[k], "block": block_entry(read_block(entry, where))}
+    return moved
 
 
 MIGRATIONS: dict[int, Callable[[dict, list[str]], dict]] = {0: migrate_0_to_1, 1: migrate_1_to_2}
