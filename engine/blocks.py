@@ -1,125 +1,62 @@
-"""The "Linear + σ" block: MatMul W, Add b and Sigmoid grouped as a region of kind "block".
+"""The "Linear + σ" block: MatMul W, Add b and Sigmoid grouped as a region whose `block` field says so.
 
-The primitives always stay in the graph, so running, training and saving need nothing new; the
-block is a region plus an entry in graph.meta["blocks"] = {region_id: {"kind", "collapsed"}} that
-says the region is a block and whether the canvas shows it as one box (collapsed) or as its
-primitives (expanded).
+The primitives always stay in the graph, so running, training and saving need nothing new; the region's
+BlockInfo says whether the canvas shows the block as one box (collapsed) or as its primitives (expanded).
+The graph model keeps every block a whole chain (engine.block_chain): a block that loses a member or an inner
+edge becomes a plain group.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import replace
 
+from .block_chain import BlockParts, match_parts
 from .errors import GraphError
 from .graph import Graph
-from .op_facts import Role
+from .graph_parts import LINEAR_SIGMOID, BlockInfo
 
-BLOCK_KIND = "linear_sigmoid"
+__all__ = ["BLOCK_COLOR", "BLOCK_KIND", "BLOCK_TITLE", "LAYOUT", "BlockInfo", "BlockParts", "add_linear_sigmoid",
+           "block_info", "block_interface", "block_parts", "blocks", "check_new_block", "collapse_block",
+           "expand_block", "is_collapsed", "make_block", "match_parts"]
+
+BLOCK_KIND = LINEAR_SIGMOID
 BLOCK_TITLE = "Linear + σ"
 BLOCK_COLOR = "#72b7b2"
-META_KEY = "blocks"
 # where each member sits, from the block's centre (like engine.layout: parameters one row above)
 LAYOUT = {"weight": (-440.0, -120.0), "bias": (-220.0, -120.0), "matmul": (-220.0, 0.0), "add": (0.0, 0.0),
           "sigmoid": (220.0, 0.0)}
 
 
-@dataclass(frozen=True)
-class BlockParts:
-    """The node ids that make up one Linear + σ block."""
-
-    weight: str
-    bias: str
-    matmul: str
-    add: str
-    sigmoid: str
-
-    @property
-    def node_ids(self) -> list[str]:
-        """Every member, parameters first, in the order data flows."""
-        return [self.weight, self.bias, self.matmul, self.add, self.sigmoid]
+def blocks(graph: Graph) -> dict[str, BlockInfo]:
+    """Every block of the graph: {region id: its BlockInfo}, in region order."""
+    return {rid: region.block for rid, region in graph.regions.items() if region.block is not None}
 
 
-def blocks(graph: Graph) -> dict[str, dict[str, Any]]:
-    """Every block entry of the graph: {region_id: {"kind", "collapsed"}} (regions that still exist)."""
-    table = graph.meta.get(META_KEY) or {}
-    return {rid: info for rid, info in table.items() if rid in graph.regions}
-
-
-def block_info(graph: Graph, region_id: str) -> dict[str, Any] | None:
-    """The block entry of a region, or None if the region is not a block."""
-    return blocks(graph).get(region_id)
-
-
-def set_block_info(graph: Graph, region_id: str, info: dict[str, Any] | None) -> None:
-    """Write (or with None, delete) a region's block entry and emit meta_changed("blocks")."""
-    table = dict(graph.meta.get(META_KEY) or {})
-    if info is None:
-        table.pop(region_id, None)
-    else:
-        table[region_id] = {"kind": str(info.get("kind", BLOCK_KIND)), "collapsed": bool(info.get("collapsed"))}
-    graph.set_meta(META_KEY, table or None)
-
-
-def match_parts(graph: Graph, node_ids: list[str]) -> BlockParts:
-    """Find MatMul(x, W) → Add(·, b) → Sigmoid among `node_ids`, W and b being Parameters; GraphError says what
-    is missing."""
-    chosen = set(node_ids)
-    by_op: dict[str, list[str]] = {}
-    for nid in node_ids:
-        by_op.setdefault(graph.node(nid).op_name, []).append(nid)
-    for name in ("MatMul", "Add", "Sigmoid"):
-        if len(by_op.get(name, [])) != 1:
-            raise GraphError(f"a Linear + σ block needs exactly one {name} node among the selected nodes")
-    matmul, add, sigmoid = by_op["MatMul"][0], by_op["Add"][0], by_op["Sigmoid"][0]
-    weight = _parameter_of(graph, matmul, "W", chosen)
-    add_in = graph.incoming(add)
-    if "a" not in add_in or add_in["a"].src != matmul:
-        raise GraphError("in a Linear + σ block the MatMul must feed input 'a' of the Add")
-    bias = _parameter_of(graph, add, "b", chosen)
-    sig_in = graph.incoming(sigmoid).get("x")
-    if sig_in is None or sig_in.src != add:
-        raise GraphError("in a Linear + σ block the Add must feed the Sigmoid")
-    parts = BlockParts(weight, bias, matmul, add, sigmoid)
-    extra = chosen - set(parts.node_ids)
-    if extra:
-        names = ", ".join(sorted(graph.node(n).name for n in extra))
-        raise GraphError(f"a Linear + σ block holds only W, b, MatMul, Add and Sigmoid, not {names}")
-    return parts
-
-
-def _parameter_of(graph: Graph, node_id: str, port: str, chosen: set[str]) -> str:
-    edge = graph.incoming(node_id).get(port)
-    if edge is None or graph.node(edge.src).op.role is not Role.PARAMETER or edge.src not in chosen:
-        raise GraphError(f"a Linear + σ block needs a selected Parameter feeding input '{port}' "
-                         f"of '{graph.node(node_id).name}'")
-    return edge.src
+def block_info(graph: Graph, region_id: str) -> BlockInfo | None:
+    """The BlockInfo of a region, or None if the region is not a block (or does not exist)."""
+    region = graph.regions.get(region_id)
+    return region.block if region is not None else None
 
 
 def block_parts(graph: Graph, region_id: str) -> BlockParts | None:
-    """The parts of a block region, or None when it is not a block or its members no longer form one."""
+    """The parts of a block region, or None when it is not a block."""
     if block_info(graph, region_id) is None:
         return None
-    try:
-        return match_parts(graph, list(graph.regions[region_id].node_ids))
-    except GraphError:
-        return None
+    return match_parts(graph, list(graph.regions[region_id].node_ids))
 
 
 def check_new_block(graph: Graph, node_ids: list[str]) -> BlockParts:
     """The parts of a new block made of `node_ids`; GraphError if they do not form one or are in a block already."""
-    parts = match_parts(graph, node_ids)
-    for rid in blocks(graph):
-        if set(graph.regions[rid].node_ids) & set(parts.node_ids):
-            raise GraphError(f"'{graph.node(parts.sigmoid).name}' is already part of a block")
-    return parts
+    problem = graph.block_problem(node_ids, BlockInfo())
+    if problem:
+        raise GraphError(problem)
+    return match_parts(graph, node_ids)
 
 
 def make_block(graph: Graph, node_ids: list[str], collapsed: bool = True,
                region_id: str | None = None) -> str:
     """Group a MatMul W → Add b → Sigmoid chain into a Linear + σ block; returns its region id."""
     parts = check_new_block(graph, node_ids)
-    region = graph.add_region(BLOCK_TITLE, parts.node_ids, BLOCK_COLOR, region_id=region_id)
-    set_block_info(graph, region.id, {"kind": BLOCK_KIND, "collapsed": collapsed})
+    region = graph.add_region(BLOCK_TITLE, parts.node_ids, BLOCK_COLOR, region_id, BlockInfo(BLOCK_KIND, collapsed))
     return region.id
 
 
@@ -145,36 +82,32 @@ def add_linear_sigmoid(graph: Graph, in_features: int, out_features: int,
 
 
 def is_collapsed(graph: Graph, region_id: str) -> bool:
-    """True when the block is intact and shown as one box."""
+    """True when the region is a block shown as one box."""
     info = block_info(graph, region_id)
-    return bool(info and info["collapsed"]) and block_parts(graph, region_id) is not None
+    return info is not None and info.collapsed
 
 
 def collapse_block(graph: Graph, region_id: str) -> None:
-    """Show a block as one box; GraphError if the region is not an intact block."""
-    _require_block(graph, region_id)
-    set_block_info(graph, region_id, {"kind": BLOCK_KIND, "collapsed": True})
+    """Show a block as one box; GraphError if the region is not a block."""
+    graph.set_block(region_id, replace(_require_block(graph, region_id), collapsed=True))
 
 
 def expand_block(graph: Graph, region_id: str) -> None:
     """Show a block's primitives (MatMul W, Add b, Sigmoid) inside its region."""
-    _require_block(graph, region_id)
-    set_block_info(graph, region_id, {"kind": BLOCK_KIND, "collapsed": False})
+    graph.set_block(region_id, replace(_require_block(graph, region_id), collapsed=False))
 
 
 def block_interface(graph: Graph, region_id: str) -> tuple[tuple[str, str], str]:
     """The block's outside connections: ((node id, port) where x enters, node id whose output leaves)."""
-    parts = _require_block(graph, region_id)
+    _require_block(graph, region_id)
+    parts = match_parts(graph, graph.regions[region_id].node_ids)
     return (parts.matmul, "x"), parts.sigmoid
 
 
-def _require_block(graph: Graph, region_id: str) -> BlockParts:
+def _require_block(graph: Graph, region_id: str) -> BlockInfo:
     if region_id not in graph.regions:
         raise GraphError(f"there is no region '{region_id}'")
-    if block_info(graph, region_id) is None:
+    info = graph.regions[region_id].block
+    if info is None:
         raise GraphError(f"region '{graph.regions[region_id].title}' is not a Linear + σ block")
-    parts = block_parts(graph, region_id)
-    if parts is None:
-        raise GraphError(f"block '{graph.regions[region_id].title}' is no longer a complete "
-                         "MatMul W → Add b → Sigmoid chain")
-    return parts
+    return info

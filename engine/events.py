@@ -42,9 +42,10 @@ class GraphEvents:
         self.node_moved = Event("node_moved")  # (node id)
         self.node_renamed = Event("node_renamed")  # (node id)
         self.value_changed = Event("value_changed")  # (node id)
-        self.region_changed = Event("region_changed")  # (region id)
+        self.region_changed = Event("region_changed")  # (region id): added, removed, members, title or block
         self.meta_changed = Event("meta_changed")  # (meta key)
 
     def all(self) -> list[Event]:
-        """Every event, for subscribing a catch-all listener."""
-        return [getattr(self, n) for n in self.NAMES]
+        """Every event, for subscribing a catch-all listener (in the order of NAMES)."""
+        return [self.node_added, self.node_removed, self.edge_added, self.edge_removed, self.attr_changed,
+                self.node_moved, self.node_renamed, self.value_changed, self.region_changed, self.meta_changed]

@@ -3,76 +3,24 @@ from __future__ import annotations
 
 import copy as _copy
 import itertools
-import re
-from dataclasses import dataclass, field
 from typing import Any, Iterable, TypeVar
 
 import networkx as nx
 import numpy as np
 
 from . import ops as _ops  # noqa: F401  (registers every op)
+from .block_chain import match_parts
 from .errors import AttrError, GraphError
 from .events import GraphEvents
-from .names import MAX_NAME_CHARS, MAX_TITLE_CHARS, name_problem, title_problem
+from .graph_parts import BlockInfo, Edge, FileDtype, Node, Region, block_info_problem, initial_value, region_problem
+from .names import MAX_NAME_CHARS, name_problem
 from .registry import Op, get_op
 
+__all__ = ["MAX_NODES", "BlockInfo", "Edge", "Graph", "Node", "Region", "region_problem"]
+
 MAX_NODES = 5000
-_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 _Item = TypeVar("_Item")
-
-
-@dataclass
-class Node:
-    """One op instance with a stable id, a display name, a position and (for sources) a value."""
-
-    id: str
-    op: Op
-    name: str
-    pos: tuple[float, float] = (0.0, 0.0)
-    value: np.ndarray | None = None  # parameters and constants only
-
-    @property
-    def op_name(self) -> str:
-        """The registry name of this node's op."""
-        return self.op.name
-
-    @property
-    def attrs(self) -> dict[str, Any]:
-        """The op's validated attributes."""
-        return self.op.attrs
-
-    @property
-    def stored_value(self) -> np.ndarray:
-        """The array a parameter or constant holds; GraphError for a node that holds none (an input is fed)."""
-        if self.value is None:
-            raise GraphError(f"{self.op_name} '{self.name}' holds no value")
-        return self.value
-
-    @property
-    def trainable(self) -> bool:
-        """True for Parameter nodes."""
-        return bool(getattr(self.op, "trainable", False))
-
-
-@dataclass(frozen=True)
-class Edge:
-    """A connection from a node's output to a named input port of another node."""
-
-    id: str
-    src: str
-    dst: str
-    port: str
-
-
-@dataclass
-class Region:
-    """A named, coloured group of nodes (encoder f(x), decoder, loss)."""
-
-    id: str
-    title: str
-    node_ids: list[str] = field(default_factory=list)
-    color: str = "#4c78a8"
 
 
 class Graph:
@@ -108,9 +56,9 @@ class Graph:
 
     def copy(self) -> Graph:
         """An independent copy: the same ids, order, names, values (in new arrays), regions and meta."""
-        nodes = [Node(n.id, type(n.op)(dict(n.attrs)), n.name, n.pos, None if n.value is None else n.value.copy())
-                 for n in self.nodes.values()]
-        regions = [Region(r.id, r.title, list(r.node_ids), r.color) for r in self.regions.values()]
+        nodes = [Node(n.id, type(n.op)(dict(n.attrs)), n.name, n.pos, None if n.value is None else n.value.copy(),
+                      n.file_dtype) for n in self.nodes.values()]
+        regions = [Region(r.id, r.title, list(r.node_ids), r.color, r.block) for r in self.regions.values()]
         return Graph.from_parts(nodes, self.edges.values(), regions, _copy.deepcopy(self.meta))
 
     def _take_node(self, node: Node) -> None:
@@ -119,7 +67,7 @@ class Graph:
         if node.id in self.nodes:
             raise GraphError(f"node id '{node.id}' is already used")
         node.pos = (float(node.pos[0]), float(node.pos[1]))
-        node.value = self._checked_value(node, node.value) if node.value is not None else _initial_value(node.op)
+        node.value = self._checked_value(node, node.value) if node.value is not None else initial_value(node.op)
         self.nodes[node.id] = node
         self.nx.add_node(node.id)
 
@@ -147,15 +95,18 @@ class Graph:
         raise GraphError(f"the edges make a cycle ({names} → {self.nodes[cycle[0][0]].name})")
 
     def _take_region(self, region: Region) -> None:
+        if region.id in self.regions or region.id in self.nodes or region.id in self.edges:
+            raise GraphError(f"region id '{region.id}' is already used")
         problem = region_problem(region.title, region.color)
         if problem:
             raise GraphError(problem)
-        if region.id in self.regions or region.id in self.nodes or region.id in self.edges:
-            raise GraphError(f"region id '{region.id}' is already used")
         for nid in region.node_ids:
             self.node(nid)
         if len(set(region.node_ids)) != len(region.node_ids):
             raise GraphError(f"region '{region.title}' lists a node twice")
+        problem = self.block_problem(region.node_ids, region.block) if region.block is not None else None
+        if problem:
+            raise GraphError(f"region '{region.title}' is not a block: {problem}")
         self.regions[region.id] = region
 
     # ----- lookup
@@ -211,10 +162,11 @@ class Graph:
     # ----- nodes
     def add_node(self, op: str, name: str | None = None, attrs: dict[str, Any] | None = None,
                  pos: tuple[float, float] = (0.0, 0.0), node_id: str | None = None,
-                 value: np.ndarray | None = None, index: int | None = None) -> Node:
+                 value: np.ndarray | None = None, index: int | None = None, file_dtype: FileDtype = "float64") -> Node:
         """Add a node running `op`; parameters get their initial value unless `value` is given.
 
-        `index` puts the node at that place in the graph's order (undo puts a node back where it was).
+        `index` puts the node at that place in the graph's order (undo puts a node back where it was, with the
+        `file_dtype` it was read with).
         """
         if len(self.nodes) >= MAX_NODES:
             raise GraphError(f"a graph holds at most {MAX_NODES} nodes")
@@ -225,8 +177,8 @@ class Graph:
             _check_name(name)
         instance = get_op(op)(attrs)
         node = Node(node_id, instance, name or self.unique_name(_default_name(instance)),
-                    (float(pos[0]), float(pos[1])))
-        node.value = self._checked_value(node, value) if value is not None else _initial_value(instance)
+                    (float(pos[0]), float(pos[1])), file_dtype=file_dtype)
+        node.value = self._checked_value(node, value) if value is not None else initial_value(instance)
         _put(self.nodes, node_id, node, index)
         self.nx.add_node(node_id)
         self.events.node_added.emit(node_id)
@@ -240,6 +192,7 @@ class Graph:
         for region in self.regions.values():
             if node_id in region.node_ids:
                 region.node_ids.remove(node_id)
+                region.block = None  # a block missing a member is a plain group (its edges went first, too)
                 self.events.region_changed.emit(region.id)
         del self.nodes[node_id]
         self.nx.remove_node(node_id)
@@ -251,7 +204,7 @@ class Graph:
         trial = type(node.op)(dict(node.attrs))
         try:
             trial.set_attr(key, value)
-            fresh = _initial_value(trial)
+            fresh = initial_value(trial)
         except AttrError as exc:
             raise AttrError(f"{node.op_name} '{node.name}'.{key}: {exc}") from None
         except (OverflowError, ValueError, MemoryError):  # e.g. a uniform init over ±1e308
@@ -323,22 +276,29 @@ class Graph:
         if edge is None:
             raise GraphError(f"there is no edge '{edge_id}'")
         self.nx.remove_edge(edge.src, edge.dst, key=edge_id)
+        unblocked = self._drop_broken_blocks(edge)  # before any event: whoever listens sees whole blocks only
         self.events.edge_removed.emit(edge_id)
+        for region_id in unblocked:
+            self.events.region_changed.emit(region_id)
         return edge
+
+    def _drop_broken_blocks(self, edge: Edge) -> list[str]:
+        """Make each block whose chain this edge held a plain group (a block is always a whole chain); their ids."""
+        unblocked = []
+        for region in self.regions.values():
+            if region.block is not None and edge.src in region.node_ids and edge.dst in region.node_ids \
+                    and self.block_problem(region.node_ids, region.block, region.id) is not None:
+                region.block = None
+                unblocked.append(region.id)
+        return unblocked
 
     # ----- regions
     def add_region(self, title: str, node_ids: list[str], color: str = "#4c78a8",
-                   region_id: str | None = None) -> Region:
-        """Group nodes into a named region; GraphError if the title breaks the rule or a node is missing."""
-        problem = region_problem(title, color)
-        if problem:
-            raise GraphError(problem)
-        for nid in node_ids:
-            self.node(nid)
-        if len(set(node_ids)) != len(node_ids):
-            raise GraphError(f"region '{title}' lists a node twice")
-        region = Region(region_id or self.new_id("r"), title, list(node_ids), color)
-        self.regions[region.id] = region
+                   region_id: str | None = None, block: BlockInfo | None = None) -> Region:
+        """Group nodes into a named region (a block when `block` is given); GraphError if the title or colour
+        breaks the rule, a node is missing, or the nodes do not form the block."""
+        region = Region(region_id or self.new_id("r"), title, list(node_ids), color, block)
+        self._take_region(region)
         self.events.region_changed.emit(region.id)
         return region
 
@@ -347,6 +307,33 @@ class Graph:
         region = self.regions.pop(region_id)
         self.events.region_changed.emit(region_id)
         return region
+
+    def set_block(self, region_id: str, block: BlockInfo | None) -> None:
+        """Make a region a block (shown collapsed or expanded), or with None a plain group; emits region_changed."""
+        region = self.regions.get(region_id)
+        if region is None:
+            raise GraphError(f"there is no region '{region_id}'")
+        problem = self.block_problem(region.node_ids, block, region_id) if block is not None else None
+        if problem:
+            raise GraphError(f"region '{region.title}' is not a block: {problem}")
+        region.block = block
+        self.events.region_changed.emit(region_id)
+
+    def block_problem(self, node_ids: list[str], block: BlockInfo, region_id: str | None = None) -> str | None:
+        """Why these nodes cannot form this block, in words, or None when they can (engine.block_chain's rule).
+
+        A node belongs to one block at most; `region_id` names the region that holds the nodes already, if any."""
+        problem = block_info_problem(block)
+        if problem:
+            return problem
+        try:
+            parts = match_parts(self, node_ids)
+        except GraphError as exc:
+            return str(exc)
+        for other in self.regions.values():
+            if other.id != region_id and other.block is not None and set(other.node_ids) & set(parts.node_ids):
+                return f"'{self.nodes[parts.sigmoid].name}' is already part of a block"
+        return None
 
     # ----- meta
     def set_meta(self, key: str, value: Any) -> None:
@@ -378,13 +365,6 @@ def _check_name(name: str) -> str:
     return name
 
 
-def region_problem(title: object, color: object) -> str | None:
-    """Why a region cannot have this title or colour (a colour is written #rrggbb), or None when it can."""
-    if not isinstance(color, str) or not _COLOR.fullmatch(color):
-        return f"a region colour is written like #4c78a8, not {color!r:.20}"
-    return title_problem(title)
-
-
 def _put(table: dict[str, _Item], key: str, item: _Item, index: int | None) -> None:
     """table[key] = item, placed at `index` in the table's order (at the end when None)."""
     if index is None or index >= len(table):
@@ -396,12 +376,9 @@ def _put(table: dict[str, _Item], key: str, item: _Item, index: int | None) -> N
     table.update(items)
 
 
-def _initial_value(op: Op) -> np.ndarray | None:
-    return op.initial_value() if hasattr(op, "initial_value") else None
-
-
 def _default_name(op: Op) -> str:
-    return {"Input": "x", "Label": "y", "Parameter": "θ", "Constant": "c"}.get(op.name, op.name.lower())
+    """A source reads as on the slides (x, y, θ, c); any other node is named after its op."""
+    return op.leibniz if op.is_source else op.name.lower()
 
 
 def _id_key(item: Any) -> tuple:

@@ -1,4 +1,9 @@
-"""Crash recovery: autosave unsaved work to a recovery file, and find one left by a crashed session."""
+"""Crash recovery: autosave unsaved work to a recovery file, and find one left by a crashed session.
+
+A recovery file is written as graph files are (engine.fileformat.safe_io.write_atomic): to the hidden
+temporary `.recovery-….json.saving` beside it, synced, then renamed over it. A temporary file left by a
+session that crashed while writing is swept once it is a minute old, when the next session looks for work
+to recover."""
 from __future__ import annotations
 
 import json
@@ -11,9 +16,14 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 
+from engine.errors import EngineError
+from engine.fileformat.safe_io import is_stale, sweep_stale_in, write_atomic
+
 RECOVERY_ENV = "CGE_RECOVERY_DIR"
 FORMAT = "cge-recovery"
 AUTOSAVE_MS = 30_000
+NAMES = "recovery-*.json"  # this app's recovery files, one per window
+LEGACY_TEMPORARY = "recovery-*.tmp"  # what autosave wrote before it used the engine's safe writer
 
 
 def recovery_dir() -> Path:
@@ -68,25 +78,37 @@ class RecoveryStore:
         self.path = self.directory / f"recovery-{os.getpid()}-{uuid.uuid4().hex[:8]}.json"
 
     def write(self, graph_dict: dict, original_path: str | None, example: str | None = None) -> Path:
-        """Write the recovery file atomically (a crash mid-write leaves the previous one)."""
+        """Write the recovery file atomically (a crash mid-write leaves the previous one); OSError or the engine's
+        FileFormatError says why it could not."""
         self.directory.mkdir(parents=True, exist_ok=True)
         payload = {"format": FORMAT, "version": 1, "pid": os.getpid(), "saved_at": time.time(),
                    "original_path": original_path, "example": example, "graph": graph_dict}
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(payload), encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_atomic(self.path, json.dumps(payload).encode("utf-8"))
         return self.path
+
+    def sweep_leftovers(self) -> list[Path]:
+        """Remove temporary files that sessions left while writing a recovery file (a minute old or more)."""
+        if not self.directory.is_dir():
+            return []
+        removed = sweep_stale_in(self.directory, NAMES)
+        for legacy in self.directory.glob(LEGACY_TEMPORARY):
+            if is_stale(legacy):
+                legacy.unlink(missing_ok=True)
+                removed.append(legacy)
+        return removed
 
     def remove(self) -> None:
         """Delete this session's recovery file (clean exit, or the work was saved)."""
         self.path.unlink(missing_ok=True)
 
     def orphans(self) -> list[RecoveryFile]:
-        """Recovery files of sessions that are gone, newest first; unreadable files are skipped."""
+        """Recovery files of sessions that are gone, newest first; unreadable files are skipped (and the
+        temporary files of interrupted autosaves swept)."""
         if not self.directory.is_dir():
             return []
+        self.sweep_leftovers()
         found = []
-        for path in self.directory.glob("recovery-*.json"):
+        for path in self.directory.glob(NAMES):
             if path == self.path:
                 continue
             item = _read(path)
@@ -146,4 +168,7 @@ class Autosaver(QObject):
         except OSError as exc:  # a full disk or a read-only folder must not stop the editing
             self.failed.emit(f"Autosave failed: cannot write to {self.store.directory} "
                              f"({(exc.strerror or 'the system refused').lower()})")
+            return None
+        except EngineError as exc:  # the safe writer's refusal, already in words that name the file
+            self.failed.emit(f"Autosave failed: {exc}")
             return None

@@ -218,7 +218,7 @@ def test_new_layers_get_a_seed_no_other_node_uses():
 
 
 def test_regions_follow_one_title_rule():
-    from engine.graph import MAX_TITLE_CHARS
+    from engine.names import MAX_TITLE_CHARS
 
     g, x, *_ = chain()
     g.add_region("t" * MAX_TITLE_CHARS, [x.id])
@@ -227,3 +227,28 @@ def test_regions_follow_one_title_rule():
             g.add_region(title, [x.id])
     with pytest.raises(GraphError, match="twice"):
         g.add_region("loss", [x.id, x.id])
+
+
+def test_new_nodes_are_named_as_on_the_slides():
+    g = Graph()
+    names = [g.add_node(op, attrs={"shape": [2]} if op == "Parameter" else None).name
+             for op in ("Input", "Label", "Parameter", "Constant", "MatMul", "Softmax", "Input")]
+    assert names == ["x", "y", "θ", "c", "matmul", "softmax", "x2"]
+
+
+def test_only_parameters_are_trainable():
+    g, x, w, wx, a = chain()
+    assert [n.name for n in g.nodes.values() if n.trainable] == ["W"] and g.parameters() == [w]
+
+
+def test_every_event_is_listed_once_in_order():
+    g = Graph()
+    assert [event.name for event in g.events.all()] == list(g.events.NAMES)
+
+
+def test_a_region_id_is_not_given_twice():
+    g, x, *_ = chain()
+    region = g.add_region("encoder f(x)", [x.id])
+    with pytest.raises(GraphError, match="already used"):
+        g.add_region("decoder", [x.id], region_id=region.id)  # before: the first region was silently replaced
+    assert g.regions[region.id].title == "encoder f(x)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -12,16 +12,19 @@ from .checks import expect_dict, expect_int, expect_keys, expect_list, expect_st
 from .errors import MAX_ARRAY_ENTRIES
 
 INLINE_LIMIT = 256  # arrays with more entries are stored as base64 bytes
-DTYPES = {"float32": np.dtype("<f4"), "float64": np.dtype("<f8")}
+DtypeName = Literal["float32", "float64"]
+DTYPES: dict[str, np.dtype[np.floating[Any]]] = {"float32": np.dtype("<f4"), "float64": np.dtype("<f8")}
 
 
-def encode_array(value: np.ndarray, where: str) -> dict[str, Any]:
+def encode_array(value: np.ndarray, where: str, read_as: DtypeName = "float64") -> dict[str, Any]:
     """A JSON-ready dict for an array; refuses NaN and infinity (a file that could not be loaded back).
 
-    Large arrays that float32 holds exactly (read from a float32 file, or made of round numbers) are written
-    as float32 base64, so a file keeps its size across a load and a save; other values keep all 64 bits."""
+    An array read as float32 (`read_as`), and any large array, is written as float32 while float32 holds every
+    value exactly, so a file keeps its size and its dtypes across a load and a save; other values keep all 64
+    bits (a small array of round numbers made here stays float64)."""
     arr = np.asarray(value)
-    name = "float32" if arr.dtype == np.float32 or arr.size > INLINE_LIMIT and float32_exact(arr) else "float64"
+    wants_32 = arr.dtype == np.float32 or (read_as == "float32" or arr.size > INLINE_LIMIT) and float32_exact(arr)
+    name = "float32" if wants_32 else "float64"
     arr = arr.astype(DTYPES[name])
     if not np.all(np.isfinite(arr)):
         raise fail(where, "the array contains NaN or infinity and cannot be saved")
@@ -78,10 +81,15 @@ def _from_base64(data: Any, dtype: np.dtype, shape: tuple[int, ...], where: str)
 
 def decode_array(entry: Any, where: str) -> np.ndarray:
     """The float64 array stored in a params entry; every problem names its place."""
+    return decode_entry(entry, where)[0]
+
+
+def decode_entry(entry: Any, where: str) -> tuple[np.ndarray, DtypeName]:
+    """The float64 array stored in a params entry and the dtype it was stored as; every problem names its place."""
     entry = expect_dict(entry, where)
     expect_keys(entry, where, ("dtype", "shape", "data"), ("encoding",))
     dtype_name = entry["dtype"]
-    if not isinstance(dtype_name, str) or dtype_name not in DTYPES:
+    if dtype_name not in ("float32", "float64"):
         raise fail(f"{where}.dtype", f"expected float32 or float64, got {kind_of(dtype_name)}")
     shape = _shape(entry["shape"], f"{where}.shape")
     encoding = entry.get("encoding", "list")  # compared with ==, so any JSON value is safe here
@@ -98,4 +106,4 @@ def decode_array(entry: Any, where: str) -> np.ndarray:
         raise fail(f"{where}.encoding", f"expected base64 or list, got {kind_of(encoding)}")
     if not np.all(np.isfinite(arr)):
         raise fail(f"{where}.data", "contains NaN or infinity")
-    return arr.astype(np.float64)
+    return arr.astype(np.float64), dtype_name

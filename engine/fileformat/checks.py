@@ -21,7 +21,9 @@ def kind_of(value: Any) -> str:
         return f"the number {value!r:.40}"
     if isinstance(value, str):
         return f"the text {value[:40]!r}"
-    return {dict: "an object", list: "a list"}.get(type(value), type(value).__name__)
+    if isinstance(value, dict):
+        return "an object"
+    return "a list" if isinstance(value, list) else type(value).__name__
 
 
 def fail(where: str, message: str) -> FileFormatError:

@@ -5,7 +5,7 @@ from ..errors import EngineError
 from ..graph import MAX_NODES
 
 FORMAT_NAME = "computation-graph-explorer"
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_JSON_VALUES = 2_000_000  # numbers, texts, lists and objects in one file: bounds parse time and memory

@@ -4,9 +4,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from ..errors import EngineError
 from .checks import (
-    check_plain, expect_dict, expect_int, expect_list, expect_name, expect_number, expect_str, fail, kind_of,
+    check_plain, expect_dict, expect_list, expect_name, expect_number, expect_str, fail, kind_of,
 )
 from .errors import FileFormatError
 
@@ -96,6 +98,11 @@ def _view(v: Any, where: str) -> None:
             expect_number(c, f"{where}.center[{k}]", -1e9, 1e9)
 
 
+def _blocks(_: Any, where: str) -> None:
+    raise fail(where, "a version-2 file keeps each block on its region (regions[k].block), not in meta.blocks "
+                      "as version 1 did")
+
+
 def _practice(v: Any, where: str) -> None:
     from ..practice.section import check_section  # practice mode owns its section and its checks
 
@@ -104,7 +111,7 @@ def _practice(v: Any, where: str) -> None:
 
 _KNOWN = {"title": _title, "description": _description, "dataset": _dataset, "bindings": _bindings,
           "sample": _sample, "sample_text": _sample_text, "training": _training, "view": _view,
-          "practice": _practice}
+          "practice": _practice, "blocks": _blocks}
 
 
 def check_meta(meta: Any, where: str = "meta") -> dict:
@@ -124,7 +131,7 @@ def clean_for_file(value: Any) -> Any:
         return {str(k): clean_for_file(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [clean_for_file(v) for v in value]
-    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+    if isinstance(value, (np.ndarray, np.generic)):
         return clean_for_file(value.tolist())  # numpy arrays and scalars
     if isinstance(value, float) and not math.isfinite(value):
         return None

@@ -94,7 +94,7 @@ def sweep_stale(target: Path) -> list[Path]:
     for name in glob.glob(pattern):
         candidate = Path(name)
         ours = candidate in (temp_name(target), temp_name(target, "bak")) or candidate.name.endswith(legacy)
-        if ours and _is_stale(candidate):
+        if ours and is_stale(candidate):
             try:
                 candidate.unlink()
                 removed.append(candidate)
@@ -103,7 +103,18 @@ def sweep_stale(target: Path) -> list[Path]:
     return removed
 
 
-def _is_stale(candidate: Path) -> bool:
+def sweep_stale_in(folder: Path, names: str) -> list[Path]:
+    """Remove the temporary files of interrupted saves of any file in `folder` whose name matches the glob
+    `names` (files that may no longer exist, such as the recovery file of a session that crashed); returns them."""
+    removed = []
+    for temp in folder.glob(f".{names}.*"):
+        target = temp.with_name(temp.name[1:].rsplit(".", 1)[0])
+        removed += [path for path in sweep_stale(target) if path not in removed]
+    return removed
+
+
+def is_stale(candidate: Path) -> bool:
+    """True for a regular file untouched for STALE_SECONDS: a save that wrote it was interrupted."""
     try:
         info = candidate.lstat()
     except FileNotFoundError:
@@ -120,7 +131,7 @@ def _create(temp: Path, mode: int, shown: PathLike) -> int:
     try:
         return _open_new(temp, mode)
     except FileExistsError:
-        if not _is_stale(temp):
+        if not is_stale(temp):
             raise FileFormatError(f"cannot save {shown}: another save of this file is still under way; "
                                   "try again in a moment") from None
     temp.unlink(missing_ok=True)

@@ -10,12 +10,13 @@ from ..errors import EngineError
 from ..executor import resolve_feeds
 from ..graph import Graph, Node
 from ..names import shown
+from ..op_facts import Role
 
 
 def with_batch_axis(node: Node, value: Any) -> Any:
     """One example fed to a batched Input or Label gets a batch axis of one (as Explain feeds it)."""
     arr = np.asarray(value)
-    rank = 0 if node.op_name == "Label" else len(node.attrs.get("shape", ()))
+    rank = 0 if node.op.role is Role.LABEL else len(node.attrs.get("shape", ()))
     return arr[None, ...] if node.attrs.get("batched", False) and arr.ndim == rank else value
 
 
@@ -25,7 +26,7 @@ def sample_problem(graph: Graph, key: str, value: Any) -> str | None:
         node = graph.find(key)
     except EngineError as exc:
         return str(exc)
-    if node.op_name not in ("Input", "Label"):
+    if not node.op.role.fed:
         return f"'{node.name}' is a {node.op_name}; a sample feeds only Input and Label nodes"
     try:
         np.asarray(value, dtype=np.float64)

@@ -6,19 +6,32 @@ from typing import Any
 
 import numpy as np
 
-from ..graph import Graph, Node
+from ..graph import Graph, Node, Region
+from ..graph_parts import initial_value
+from ..op_facts import Role
 from .arrays import encode_array
+from .blocks import block_entry
 from .errors import CURRENT_VERSION, FORMAT_NAME, FileFormatError
 from .meta import clean_for_file
 
 
 def _stored_value(node: Node, weights: bool) -> bool:
     """Whether a node's array goes into `params`: trained weights, and anything its attributes cannot remake."""
-    if node.value is None or node.op_name not in ("Parameter", "Constant"):
+    if node.value is None or not node.op.role.stored:
         return False
-    if weights and node.op_name == "Parameter":
+    if weights and node.op.role is Role.PARAMETER:
         return True
-    return not np.array_equal(node.value, node.op.initial_value())
+    start = initial_value(node.op)
+    return start is None or not np.array_equal(node.value, start)
+
+
+def _region_entry(region: Region) -> dict[str, Any]:
+    """A region as written: a block keeps its kind and whether it is shown collapsed (version 2)."""
+    entry: dict[str, Any] = {"id": region.id, "title": region.title, "nodes": list(region.node_ids),
+                             "color": region.color}
+    if region.block is not None:
+        entry["block"] = block_entry(region.block)
+    return entry
 
 
 def graph_to_dict(graph: Graph, weights: bool = True) -> dict[str, Any]:
@@ -29,9 +42,8 @@ def graph_to_dict(graph: Graph, weights: bool = True) -> dict[str, Any]:
     params = {}
     for node in graph.nodes.values():
         if _stored_value(node, weights):
-            params[node.id] = encode_array(node.stored_value, f"params.{node.id}")
-    regions = [{"id": r.id, "title": r.title, "nodes": list(r.node_ids), "color": r.color}
-               for r in graph.regions.values()]
+            params[node.id] = encode_array(node.stored_value, f"params.{node.id}", node.file_dtype)
+    regions = [_region_entry(r) for r in graph.regions.values()]
     return {"format": FORMAT_NAME, "version": CURRENT_VERSION, "nodes": nodes, "edges": edges,
             "params": params, "regions": regions, "meta": clean_for_file(graph.meta)}
 

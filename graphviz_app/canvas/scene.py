@@ -198,14 +198,11 @@ class GraphScene(SceneInteraction, SceneLayers, QGraphicsScene):
         pass  # values are shown through the display API, not by the editor
 
     def _on_region_changed(self, region_id: str) -> None:
-        self._sync_region(region_id)
+        self._sync_region(region_id)  # its title, members, colour, or block (collapsed or expanded)
         self._refresh_blocks()
 
     def _on_meta_changed(self, key: str) -> None:
-        if key == block_model.META_KEY:
-            self._refresh_blocks()
-            for region_id in self.region_items:
-                self._sync_region(region_id)
+        pass  # meta holds nothing the canvas draws (blocks are a field of their region)
 
     # ----- edges and ports
     def _set_port_connected(self, src: str, dst: str, port: str) -> None:

@@ -8,8 +8,17 @@ import numpy as np
 from PySide6.QtGui import QUndoCommand
 
 from engine import Graph, GraphError
-from engine import blocks as block_model
-from engine.graph import MAX_NODES
+from engine.graph import MAX_NODES, BlockInfo
+
+
+class RegionRecord(NamedTuple):
+    """A region as it was: members, colour and block (frozen, so a record can be kept and compared)."""
+
+    id: str
+    title: str
+    node_ids: tuple[str, ...]
+    color: str
+    block: BlockInfo | None
 
 
 class EdgeRecord(NamedTuple):
@@ -33,14 +42,14 @@ def node_record(graph: Graph, node_id: str) -> dict[str, Any]:
     node = graph.node(node_id)
     return {"id": node.id, "op": node.op_name, "name": node.name, "attrs": copy.deepcopy(dict(node.attrs)),
             "pos": tuple(node.pos), "value": None if node.value is None else np.array(node.value, copy=True),
-            "index": list(graph.nodes).index(node_id)}
+            "index": list(graph.nodes).index(node_id), "file_dtype": node.file_dtype}
 
 
 def restore_node(graph: Graph, record: dict[str, Any]) -> None:
     """Re-create a node from its record, at its old place in the node order."""
     value = None if record["value"] is None else np.array(record["value"], copy=True)
     graph.add_node(record["op"], record["name"], copy.deepcopy(record["attrs"]), record["pos"],
-                   node_id=record["id"], value=value, index=record["index"])
+                   node_id=record["id"], value=value, index=record["index"], file_dtype=record["file_dtype"])
 
 
 def edge_record(graph: Graph, edge_id: str) -> EdgeRecord:
@@ -54,25 +63,24 @@ def restore_edge(graph: Graph, record: EdgeRecord) -> None:
     graph.connect(record.src, record.dst, record.port, edge_id=record.id, index=record.index)
 
 
-def regions_record(graph: Graph) -> dict[str, Any]:
-    """Every region (in order) and the block table, for putting groups back exactly."""
-    regions = [(r.id, r.title, list(r.node_ids), r.color) for r in graph.regions.values()]
-    return {"regions": regions, "blocks": copy.deepcopy(block_model.blocks(graph))}
+def regions_record(graph: Graph) -> list[RegionRecord]:
+    """Every region in order, blocks included, for putting groups back exactly."""
+    return [RegionRecord(r.id, r.title, tuple(r.node_ids), r.color, r.block) for r in graph.regions.values()]
 
 
-def restore_regions(graph: Graph, record: dict[str, Any]) -> None:
-    """Make regions and block entries equal to a record (re-adding all, so their order is kept too)."""
+def restore_regions(graph: Graph, record: list[RegionRecord]) -> None:
+    """Make the regions equal to a record (re-adding all, so their order is kept too).
+
+    The record was taken when the graph held these very nodes and edges, so each block is whole again; a member
+    that is missing all the same leaves a plain group, rather than an undo that raises."""
     if regions_record(graph) == record:
         return
     for region_id in list(graph.regions):
         graph.remove_region(region_id)
-    for region_id, title, node_ids, color in record["regions"]:
-        graph.add_region(title, [n for n in node_ids if n in graph.nodes], color, region_id=region_id)
-    stale = set(graph.meta.get(block_model.META_KEY) or {}) - set(record["blocks"])
-    for region_id in stale:
-        block_model.set_block_info(graph, region_id, None)
-    for region_id, info in record["blocks"].items():
-        block_model.set_block_info(graph, region_id, info)
+    for region in record:
+        members = [n for n in region.node_ids if n in graph.nodes]
+        whole = region.block is not None and graph.block_problem(members, region.block) is None
+        graph.add_region(region.title, members, region.color, region.id, region.block if whole else None)
 
 
 class InsertCommand(QUndoCommand):
@@ -85,7 +93,7 @@ class InsertCommand(QUndoCommand):
         super().__init__(text, parent)
         self.graph = graph
         self.before = regions_record(graph)
-        self.after: dict[str, Any] | None = None
+        self.after: list[RegionRecord] | None = None
         self.nodes: list[dict[str, Any]] = []
         self.edges: list[EdgeRecord] = []
 

@@ -7,7 +7,7 @@ import numpy as np
 from PySide6.QtGui import QUndoCommand
 
 from engine import EngineError, Graph
-from engine import blocks as block_model
+from engine.graph import BlockInfo
 from engine.names import name_problem
 from engine.registry import OPS
 
@@ -37,7 +37,7 @@ def copy_selection(graph: Graph, node_ids) -> dict[str, Any]:
     edges = [{"src": e.src, "dst": e.dst, "port": e.port} for e in graph.edges.values()
              if e.src in inside and e.dst in inside]
     regions = [{"title": r.title, "node_ids": list(r.node_ids), "color": r.color,
-                "block": block_model.block_info(graph, r.id)}
+                "block": None if r.block is None else {"kind": r.block.kind, "collapsed": r.block.collapsed}}
                for r in graph.regions.values() if r.node_ids and set(r.node_ids) <= inside]
     return {"format": CLIPBOARD_FORMAT, "version": 1, "nodes": nodes, "edges": edges, "regions": regions}
 
@@ -91,9 +91,9 @@ def _add_copies(graph: Graph, data: dict[str, Any], offset: tuple[float, float])
         members = [mapping[n] for n in region.get("node_ids", []) if n in mapping]
         if not members:
             continue
-        made = graph.add_region(str(region.get("title", "group")), members, str(region.get("color", "#4c78a8")))
-        if region.get("block"):
-            block_model.set_block_info(graph, made.id, region["block"])
+        block = region.get("block")
+        graph.add_region(str(region.get("title", "group")), members, str(region.get("color", "#4c78a8")),
+                         block=None if not block else BlockInfo(block.get("kind"), block.get("collapsed")))
     return list(mapping.values())
 
 

@@ -5,7 +5,7 @@ from PySide6.QtGui import QUndoCommand
 
 from engine import Graph, GraphError
 
-from ._records import edge_record, restore_edge
+from ._records import edge_record, regions_record, restore_edge, restore_regions
 
 
 class ConnectCommand(QUndoCommand):
@@ -28,7 +28,8 @@ class ConnectCommand(QUndoCommand):
 
 
 class DisconnectCommand(QUndoCommand):
-    """Remove one edge; undo puts it back with the same id, in the same place of the edge order."""
+    """Remove one edge; undo puts it back with the same id, in the same place of the edge order (and a block
+    that the edge held together is a block again)."""
 
     def __init__(self, graph: Graph, edge_id: str, parent: QUndoCommand | None = None):
         if edge_id not in graph.edges:
@@ -36,9 +37,11 @@ class DisconnectCommand(QUndoCommand):
         edge = graph.edges[edge_id]
         super().__init__(f"Disconnect {graph.node(edge.src).name} → {graph.node(edge.dst).name}.{edge.port}", parent)
         self.graph, self.edge = graph, edge_record(graph, edge_id)
+        self.regions = regions_record(graph)
 
     def redo(self) -> None:
         self.graph.disconnect(self.edge.id)
 
     def undo(self) -> None:
         restore_edge(self.graph, self.edge)
+        restore_regions(self.graph, self.regions)

@@ -7,7 +7,6 @@ import numpy as np
 from PySide6.QtGui import QUndoCommand
 
 from engine import Graph, GraphError, get_op
-from engine import blocks as block_model
 from engine.names import name_problem
 
 from ._records import (check_room, edge_record, node_record, regions_record, restore_edge, restore_node,
@@ -79,8 +78,6 @@ class RemoveItemsCommand(QUndoCommand):
             self.graph.remove_node(node_id)
         for region_id, region in list(self.graph.regions.items()):
             if not region.node_ids:  # a group whose nodes are all gone goes with them
-                if block_model.block_info(self.graph, region_id) is not None:
-                    block_model.set_block_info(self.graph, region_id, None)
                 self.graph.remove_region(region_id)
 
     def undo(self) -> None:

@@ -41,7 +41,7 @@ class GroupCommand(QUndoCommand):
 
 
 class UngroupCommand(QUndoCommand):
-    """Remove a region (and its block entry); its nodes stay."""
+    """Remove a region (a block goes with its region); its nodes stay."""
 
     def __init__(self, graph: Graph, region_id: str, parent: QUndoCommand | None = None):
         if region_id not in graph.regions:
@@ -51,8 +51,6 @@ class UngroupCommand(QUndoCommand):
         self.before = regions_record(graph)
 
     def redo(self) -> None:
-        if block_model.block_info(self.graph, self.region_id) is not None:
-            block_model.set_block_info(self.graph, self.region_id, None)
         self.graph.remove_region(self.region_id)
 
     def undo(self) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMenu
 
-from PySide6.QtCore import QTimer
-
 from engine.graph import Graph
+from engine.layout import lay_out_if_unplaced
 
 from .. import settings as prefs
 from ..document import error_words, load_errors, load_graph_file, save_graph_file
@@ -52,7 +52,10 @@ class FileController:
         return self.open_path(path, ask=False) if path else False
 
     def open_path(self, path: str, ask: bool = True) -> bool:
-        """Open `path`; a bad file shows the loader's message and the current graph stays."""
+        """Open `path`; a bad file shows the loader's message and the current graph stays.
+
+        A file whose nodes have no positions (all on one spot) is laid out first: thousands of nodes piled on
+        one point would take Qt minutes to draw, and nobody could read them."""
         if ask and not self.maybe_save():
             return False
         notes: list[str] = []
@@ -63,13 +66,14 @@ class FileController:
                                  f"Could not open {Path(path).name}:\n\n{error_words(exc, path)}")
             self.w.show_status(f"Could not open {Path(path).name}")
             return False
+        laid_out = lay_out_if_unplaced(graph)
         self.w.set_graph(graph, path)
         prefs.add_recent_file(self.w.settings, path)
-        self.w.show_status(f"Opened {path}" + (f" (without {len(notes)} bad sample value(s))" if notes else ""))
+        self.w.show_status(_opened_status(path, laid_out, notes), 15_000 if laid_out or notes else 4000)
         if notes:  # after start-up has finished, so the box is on top and the window is complete behind it
-            text = (f"{Path(path).name} opened, but not all of it could be used:\n\n" + "\n".join(notes)
+            text = (f"{Path(path).name} opened with these changes:\n\n" + "\n".join(notes)
                     + "\n\nSave the file to keep it this way.")
-            QTimer.singleShot(0, lambda: self.w.prompts.info("Opened with a change", text))
+            QTimer.singleShot(0, lambda: self.w.prompts.info("Opened with changes", text))
         return True
 
     def open_example(self) -> bool:
@@ -187,3 +191,13 @@ class FileController:
 
     def _export_name(self, suffix: str) -> str:
         return str(Path(self._suggested_path()).with_suffix(suffix))
+
+
+def _opened_status(path: str, laid_out: bool, notes: list[str]) -> str:
+    """The status line after opening: the file, and whether it was laid out or changed to open."""
+    said = []
+    if laid_out:
+        said.append("its nodes had no positions, so it was laid out automatically; save to keep the layout")
+    if notes:
+        said.append(f"{len(notes)} change{'s' * (len(notes) != 1)} to open it, listed in the message")
+    return f"Opened {path}" + (f" ({'; '.join(said)})" if said else "")

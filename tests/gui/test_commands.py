@@ -88,9 +88,7 @@ def _collapsed(g):
 
 
 def _unblocked(g):
-    region_id = _block_region(g)
-    block_model.set_block_info(g, region_id, None)
-    g.remove_region(region_id)
+    g.remove_region(_block_region(g))
     return g
 
 
@@ -287,3 +285,54 @@ def test_new_parameters_and_blocks_start_from_seeds_of_their_own():
     kept = cmd.AddNodeCommand(g, "Parameter", (0.0, 0.0), {"shape": [2], "seed": 7})
     stack.push(kept)
     assert g.nodes[kept.node_id].attrs["seed"] == 7  # a seed that was asked for is kept
+
+
+# ----- blocks are a field of their region: carried by copy and paste, by undo and by redo
+
+def test_copy_and_paste_of_a_whole_block_pastes_a_block_in_the_same_state():
+    g = _collapsed(with_block())
+    region_id = _block_region(g)
+    data = json.loads(json.dumps(cmd.copy_selection(g, g.regions[region_id].node_ids)))
+    assert data["regions"] == [{"title": "Linear + σ", "node_ids": g.regions[region_id].node_ids,
+                                "color": block_model.BLOCK_COLOR, "block": {"kind": "linear_sigmoid",
+                                                                            "collapsed": True}}]
+    stack = QUndoStack()
+    paste = cmd.PasteCommand(g, data)
+    stack.push(paste)
+    pasted = [r for r in g.regions.values() if set(r.node_ids) == set(paste.node_ids)]
+    assert len(pasted) == 1 and block_model.is_collapsed(g, pasted[0].id)  # before: a plain group
+    assert block_model.block_parts(g, pasted[0].id).node_ids == paste.node_ids
+    stack.undo()
+    assert set(block_model.blocks(g)) == {region_id}
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda r: r["block"].update(kind="conv_relu"), "unknown block kind"),
+    (lambda r: r["block"].update(collapsed="yes"), "collapsed"),
+    (lambda r: r["node_ids"].pop(), "exactly one Sigmoid"),
+])
+def test_paste_refuses_a_damaged_block_before_it_is_pushed(damage, message):
+    g = with_block()
+    data = json.loads(json.dumps(cmd.copy_selection(g, g.regions[_block_region(g)].node_ids)))
+    damage(data["regions"][0])
+    before = canonical(g)
+    with pytest.raises(ValueError, match=message):
+        cmd.PasteCommand(g, data)
+    assert canonical(g) == before
+
+
+@pytest.mark.parametrize("make", [
+    lambda g, parts: cmd.DisconnectCommand(g, g.incoming(parts.sigmoid)["x"].id),
+    lambda g, parts: cmd.RemoveItemsCommand(g, edge_ids=[g.incoming(parts.add)["b"].id]),
+    lambda g, parts: cmd.RemoveItemsCommand(g, [parts.sigmoid]),
+], ids=["disconnect Add → Sigmoid", "delete the edge from b", "delete the Sigmoid"])
+def test_breaking_a_block_makes_it_a_plain_group_and_undo_makes_it_a_block_again(make):
+    g = _collapsed(with_block())
+    region_id = _block_region(g)
+    parts = block_model.block_parts(g, region_id)
+    before = canonical(g)
+    stack = QUndoStack()
+    stack.push(make(g, parts))
+    assert region_id in g.regions and g.regions[region_id].block is None
+    stack.undo()
+    assert canonical(g) == before and block_model.is_collapsed(g, region_id)  # before: the block was lost

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,47 @@ def test_the_restore_question_names_the_example_that_was_changed(qtbot, tmp_path
     assert second.offer_recovery()
     assert second.document.example == DEFAULT_EXAMPLE and second.prompts.asked_restore == [words]
     first.recovery.path.unlink(missing_ok=True)
+
+
+# ----- autosave writes as graph files are written (engine.fileformat.safe_io)
+
+def test_autosave_writes_through_the_engines_safe_writer_with_a_predictable_temporary_name(tmp_path, monkeypatch):
+    store = RecoveryStore(tmp_path)
+    renamed = []
+    real_replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda src, dst: (renamed.append((Path(src), Path(dst))),
+                                                         real_replace(src, dst))[-1])
+    store.write({"nodes": []}, None)
+    assert renamed == [(tmp_path / f".{store.path.name}.saving", store.path)]  # before: recovery-….tmp
+    assert sorted(p.name for p in tmp_path.iterdir()) == [store.path.name]
+
+
+def test_an_autosave_that_fails_midway_keeps_the_last_one_leaves_no_temporary_file_and_says_why(tmp_path,
+                                                                                                monkeypatch):
+    store = RecoveryStore(tmp_path)
+    saver = Autosaver(store, lambda: ({"nodes": [], "meta": {"title": "second"}}, None))
+    store.write({"nodes": [], "meta": {"title": "first"}}, None)
+    said = []
+    saver.failed.connect(said.append)
+
+    def disk_full(src, dst):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(os, "replace", disk_full)
+    assert saver.save_now() is None
+    assert json.loads(store.path.read_text())["graph"]["meta"]["title"] == "first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [store.path.name]  # before: recovery-….tmp stayed
+    assert said == [f"Autosave failed: cannot save {store.path}: the disk is full"]
+
+
+def test_leftovers_of_interrupted_autosaves_are_swept_once_stale_when_the_next_session_looks(tmp_path):
+    old = time.time() - 3600
+    stale = [tmp_path / ".recovery-11-aaaa.json.saving", tmp_path / "recovery-12-bbbb.tmp"]
+    fresh = [tmp_path / ".recovery-13-cccc.json.saving", tmp_path / "recovery-14-dddd.tmp"]
+    other = tmp_path / ".notes.json.saving"  # not a recovery file's: left alone
+    for path in stale + fresh + [other]:
+        path.write_text("{ half a file")
+    for path in stale + [other]:
+        os.utime(path, (old, old))
+    assert RecoveryStore(tmp_path).orphans() == []
+    assert [p.exists() for p in stale] == [False, False]  # before: they stayed for ever
+    assert all(p.exists() for p in fresh + [other])  # a session may be writing them right now

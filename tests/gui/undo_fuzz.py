@@ -47,7 +47,8 @@ def snapshot(graph: Graph) -> str:
         "nodes": [[n.id, n.op_name, n.name, dict(n.attrs), list(n.pos)] for n in graph.nodes.values()],
         "values": values,
         "edges": [[e.id, e.src, e.dst, e.port] for e in graph.edges.values()],
-        "regions": [[r.id, r.title, list(r.node_ids), r.color] for r in graph.regions.values()],
+        "regions": [[r.id, r.title, list(r.node_ids), r.color, None if r.block is None else
+                     [r.block.kind, r.block.collapsed]] for r in graph.regions.values()],
         "meta": json.dumps(graph.meta, sort_keys=True, default=repr),  # key order of meta means nothing
     }, default=repr)
 
@@ -205,6 +206,12 @@ def difference(before: str, now: str) -> str:
     return f"{key}: was {a[key]!r:.400}, is {b[key]!r:.400}" if key else "nothing"
 
 
+def broken_blocks(graph: Graph) -> list[str]:
+    """Regions that say they are a block although their nodes do not form one (the model must never allow it)."""
+    return [f"region {r.id} {r.node_ids}: {graph.block_problem(r.node_ids, r.block, r.id)}"
+            for r in graph.regions.values() if r.block is not None and graph.block_problem(r.node_ids, r.block, r.id)]
+
+
 def scene_problems(scene, graph: Graph) -> list[str]:
     """Where the scene is out of step with the model."""
     collapsed = {r for r in block_model.blocks(graph) if block_model.is_collapsed(graph, r)}
@@ -351,6 +358,8 @@ def _check(bench, states: list[str], errors: list[str]) -> None:
                            f"before: {difference(before, now)}")
     problems = scene_problems(bench.scene, bench.graph)
     _expect(not problems, f"the scene is out of step with the model: {problems}")
+    broken = broken_blocks(bench.graph)
+    _expect(not broken, f"a block is not a whole chain: {broken}")
 
 
 def _expect(ok: bool, message: str) -> None:
