@@ -32,7 +32,8 @@ def check_animation_arguments(args: argparse.Namespace) -> None:
         moved = [name for name, given in (("--from", args.first != "0"), ("--to", args.last != "end"))
                  if given]
         if moved:
-            raise ValueError(f"{' and '.join(moved)} choose the steps of an animation: add --animate OUT.gif")
+            verb = "choose" if len(moved) > 1 else "chooses"
+            raise ValueError(f"{' and '.join(moved)} {verb} the steps of an animation: add --animate OUT.gif")
         return
     if Path(args.animate).suffix.lower() not in (".gif", ".mp4"):
         raise ValueError(f"--animate: use a .gif or .mp4 file name, not '{Path(args.animate).name}'")
