@@ -15,7 +15,9 @@ from engine.lesson.jacobians import MAX_SIDE
 from engine.lesson.page import TEMPLATE_FILES
 from engine.lesson.table import rounded
 from engine.replay import view
-from engine.replay.labels import fmt_num, value_part
+from engine.replay.labels import fmt_num, partial
+from engine.replay.panels import PanelContent, panel_lines
+from engine.replay.values import fmt_value
 from engine.replay.narration import Narrator
 from engine.replay.state import state_at
 from engine.serialization import load_graph
@@ -186,11 +188,34 @@ def test_node_values_and_focus_follow_the_trace():
             value = state.values.get(node_id)
             if value is None:
                 assert look[1] == -1
-            elif graph.nodes[node_id].op_name != "Label":
-                assert lesson["strings"][look[1]] == value_part(value)
+            else:  # the rows the canvas's value panel writes (engine.replay.panels, drawn by canvas/value_panel)
+                assert lesson["strings"][look[1]] == "\n".join(panel_lines(PanelContent(value, "")))
             assert (look[0] >= 0 and lesson["strings"][look[0]]) == (state.node_states.get(node_id) or False)
         pulses = [(lesson["edges"][i]["id"], bool(b)) for i, b in step["pulse"]]
         assert pulses == view.pulse_edges(graph, trace, k)
+
+
+def test_node_texts_are_the_canvas_panels_numbers_and_gradient_names():
+    """Every entry with 3 significant digits two spaces apart, a large array by its shape and range, and the
+    gradient named ∂L/∂ with the node's whole name (the canvas writes no ∂L/∂·)."""
+    graph, examples, lesson = lesson_of("mlp")
+    trace = explain(graph, examples.samples[0].feeds)
+    end = lesson["examples"][0]["steps"][-1]["done"]["n"]
+    node_ids = [n["id"] for n in lesson["nodes"]]
+
+    def texts(name):
+        look = lesson["nodeLooks"][end[node_ids.index(graph.find(name).id)]]
+        return lesson["strings"][look[1]], lesson["strings"][look[2]]
+
+    x = trace.values[graph.find("x").id].reshape(-1)
+    assert texts("x")[0] == "  ".join(fmt_value(v) for v in x)
+    v = trace.values[graph.find("V").id]
+    assert texts("V")[0] == f"4×4\nmin {fmt_value(v.min())}  max {fmt_value(v.max())}"
+    grad = trace.grads[graph.find("θᵀb").id].reshape(-1)[0]
+    assert texts("θᵀb")[1] == f"{partial('L', 'θᵀb')} {fmt_value(grad)}" == f"∂L/∂(θᵀb) {fmt_value(grad)}"
+    a = trace.grads[graph.find("a").id].reshape(-1)
+    assert texts("a")[1] == "∂L/∂a\n" + "  ".join(fmt_value(g) for g in a)
+    assert not any("∂L/∂·" in text for text in lesson["strings"])
 
 
 def test_prediction_hides_the_result_of_the_step():
