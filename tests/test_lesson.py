@@ -367,3 +367,53 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path):
     with pytest.raises(LessonError, match="cannot write the lesson"):
         write_lesson(graph, choose_examples(graph), out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lesson.html"]
+
+
+# ----- label places (engine.placement) in the lesson data
+def test_every_shown_label_has_a_place_and_those_with_room_lie_inside_the_page_covering_nothing():
+    """The engine's placer, at the label sizes the page uses when it shows the whole graph on a full-HD screen.
+    Where the saved layout leaves no free room at that size (the placer says so), a label goes where it covers
+    least: for the MLP that is the exception (at most one placement in five)."""
+    from engine.lesson.labels import label_size
+    graph, examples, lesson = lesson_of("mlp")
+    nodes = [(n["x"], n["y"], n["w"], n["h"]) for n in lesson["nodes"]]
+    page = lesson["bounds"]
+    scale = min(1920 / page[2], 558 / page[3])
+    crowded = placed = 0
+
+    def overlaps(a, b):
+        return min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]) > 0.5 and \
+            min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]) > 0.5
+
+    for step in lesson["examples"][0]["steps"]:
+        frame = step["done"]
+        boxes = []
+        for i, look in enumerate(frame["e"]):
+            text_index = lesson["edgeLooks"][look][0]
+            place = frame["at"][i]
+            assert (text_index >= 0) == (place is not None)
+            if place is None:
+                continue
+            focus = lesson["edges"][i]["id"] == step["edge"]
+            px = max(22, 26 / scale) if focus else max(14, 15 / scale)
+            w, h = label_size(lesson["strings"][text_index], px)
+            box = (place[0] - w / 2, place[1] - h / 2, w, h)
+            placed += 1
+            if not place[5]:
+                crowded += 1
+                continue
+            assert page[0] <= box[0] and box[0] + w <= page[0] + page[2] + 0.5, (step["caption"], i)
+            assert page[1] <= box[1] and box[1] + h <= page[1] + page[3] + 0.5, (step["caption"], i)
+            assert not any(overlaps(box, n) for n in nodes), (step["caption"], i)
+            assert not any(overlaps(box, other) for other in boxes), (step["caption"], i)
+            boxes.append(box)
+    assert crowded <= placed / 5, (crowded, placed)
+
+
+def test_the_pages_label_font_sizes_are_the_placers():
+    from engine.lesson import labels
+    from engine.lesson.page import _template
+    script = _template("player-labels.js")
+    (least, screen), (other_least, other_screen) = labels.FOCUS_FONT, labels.OTHER_FONT
+    assert (f"focus ? Math.max({least:g}, {screen:g} / state.scale) : Math.max({other_least:g}, "
+            f"{other_screen:g} / state.scale)") in script

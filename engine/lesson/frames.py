@@ -21,15 +21,17 @@ from ..replay.panels import PanelContent, heatmap_caption, is_scalar, node_conte
 from ..replay.state import TraceState, state_at
 from ..trace import Trace
 
+from .labels import LabelPlacer
 from .table import Table, sampled_grid
 
 class Frames:
     """Turns the states of one trace into rows of look indices, in the page's node and edge order."""
 
     def __init__(self, graph: Graph, trace: Trace, narrator: Narrator, table: Table,
-                 node_ids: list[str], edge_ids: list[str]):
+                 node_ids: list[str], edge_ids: list[str], placer: LabelPlacer):
         self.graph, self.trace, self.narrator, self.table = graph, trace, narrator, table
-        self.node_ids, self.edge_ids = node_ids, edge_ids
+        self.node_ids, self.edge_ids, self.placer = node_ids, edge_ids, placer
+        self.edge_index = {edge_id: i for i, edge_id in enumerate(edge_ids)}
         self.past = view.label_policy("auto", len(graph.edges))
         self.probs, self.scores = probability_nodes(graph), score_nodes(graph)
         self.class_names = tuple(narrator.class_names or ())
@@ -37,10 +39,14 @@ class Frames:
                       if (w := active_features(graph, trace, n, narrator.reader)) is not None}
         self._texts: dict[tuple[str, int, int], tuple[int, int, int, int]] = {}
 
-    def frame(self, state: TraceState) -> dict[str, list[int]]:
-        """What each node and edge shows in `state`, as indices into the table's looks."""
+    def frame(self, state: TraceState) -> dict[str, list]:
+        """What each node and edge shows in `state`, as indices into the table's looks, and where each edge's
+        label goes (engine.placement, as on the canvas)."""
+        labels = [view.edge_label(self.narrator, state, edge_id, self.past) for edge_id in self.edge_ids]
+        focus = self.edge_index.get(state.focus_edge) if state.focus_edge is not None else None
         return {"n": [self._node(state, node_id) for node_id in self.node_ids],
-                "e": [self._edge(state, edge_id) for edge_id in self.edge_ids]}
+                "e": [self._edge(state, edge_id, label) for edge_id, label in zip(self.edge_ids, labels)],
+                "at": self.placer.place(labels, focus)}
 
     def _node(self, state: TraceState, node_id: str) -> int:
         value = view.shown_value(state, node_id)
@@ -80,8 +86,7 @@ class Frames:
             return self.table.grid(row, caption, list(self.class_names) if fit else [str(i) for i in range(row.size)])
         return self.table.grid(sampled_grid(values.reshape(display_shape(values.shape))), caption)
 
-    def _edge(self, state: TraceState, edge_id: str) -> int:
-        label = view.edge_label(self.narrator, state, edge_id, self.past)
+    def _edge(self, state: TraceState, edge_id: str, label: str | None) -> int:
         styled = view.is_styled(self.trace, state, edge_id)
         return self.table.look("edge", (self.table.text(label), 1 if styled else 0))
 

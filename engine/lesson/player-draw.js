@@ -151,7 +151,7 @@ function render() {
   svg.setAttribute("class", "phase-" + root.dataset.phase);
   nodeViews.forEach(function (view, i) { showNode(view, lesson.nodeLooks[now.frame.n[i]], now); });
   edgeViews.forEach(function (view, i) { showEdge(view, lesson.edgeLooks[now.frame.e[i]], now, i); });
-  placeLabels();
+  placeLabels(now.frame);
   $("caption").textContent = now.caption;
   $("step-info").textContent = state.step < 0 ? "Before the first step · " + ex.steps.length + " steps" :
     "Step " + (state.step + 1) + " of " + ex.steps.length + " · " + now.step.phase +

@@ -54,14 +54,3 @@ def curve_controls(start: Point, end: Point) -> tuple[Point, Point]:
     dx = x2 - x1
     pull = max(40.0, abs(dx) * 0.5) if dx >= 0 else max(80.0, min(260.0, -dx * 0.6 + abs(y2 - y1) * 0.2))
     return (x1 + pull, y1), (x2 - pull, y2)
-
-
-def curve_points(start: Point, end: Point, count: int = 16) -> list[Point]:
-    """`count` + 1 points along the edge's curve, for placing its label."""
-    c1, c2 = curve_controls(start, end)
-    out = []
-    for i in range(count + 1):
-        t = i / count
-        a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t ** 2, t ** 3
-        out.append((a * start[0] + b * c1[0] + c * c2[0] + d * end[0], a * start[1] + b * c1[1] + c * c2[1] + d * end[1]))
-    return out
