@@ -1,7 +1,8 @@
 """Where the lesson page draws each node, port, edge and region (in page units; the player scales to fit).
 
-`node_centres` is the one place where the layout is chosen: today the positions saved in the file. A
-16:9 slide layout or a label placer can replace it there without touching the rest of the lesson.
+`node_centres` is the one place where the layout is chosen: today the positions saved in the file (a 16:9
+slide layout could replace it there). Node styles and edge curves follow the canvas's rules
+(engine.replay.looks); labels are placed per frame by engine/lesson/labels.py.
 """
 from __future__ import annotations
 
