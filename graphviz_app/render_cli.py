@@ -68,18 +68,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def sample_for(graph, args: argparse.Namespace):
-    """The example to explain: --example, --text, --row, or the file's sample (an engine.replay.samples.Sample).
+    """The example to explain: --example, --text, --row, or the file's sample as explain mode starts with it (the
+    lecture's headline on a text graph; --batch: the whole sample batch), as an engine.replay.samples.Sample.
 
     The forms and their errors are the lesson's (engine.lesson.examples), so render, the animation and the
     HTML lesson read an example the same way."""
-    from engine.lesson.examples import class_index, load_data, parse_example, sample_class
+    from engine.lesson.examples import class_index, default_example, load_data, parse_example, sample_class
     from engine.replay import samples
 
     if args.example is not None and (args.text is not None or args.row is not None):
         raise ValueError("--example: give it alone, without --text or --row (it takes their forms)")
-    if args.example is None and args.text is None and args.row is None:
-        return samples.Sample(samples.file_feeds(graph, whole_batch=args.batch), "the file's sample")
+    if args.batch and args.example is None and args.text is None and args.row is None:
+        return samples.Sample(samples.file_feeds(graph, whole_batch=True), "the file's sample batch")
     data, why_not = load_data(graph)
+    if args.example is None and args.text is None and args.row is None:
+        return default_example(graph, data)  # as explain mode and the lesson start: the lecture's headline
     if args.example is not None:
         return parse_example(graph, data, args.example, why_not)
     if data is None:

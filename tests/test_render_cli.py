@@ -190,3 +190,9 @@ def test_a_bad_example_or_label_is_the_lessons_clear_error():
     assert "'Weather' is not a class of this data set" in done.stderr
     done = render(str(CHAIN), "--list-steps", "--example", "x=5", "--text", "hello")
     assert done.returncode == 2 and "--example: give it alone" in done.stderr
+
+
+def test_a_text_graph_explains_its_headline_by_default_as_explain_mode_does():
+    done = render(str(ROOT / "assets" / "graphs" / "text_cnn.json"), "--list-steps")
+    assert done.returncode == 0, done.stderr
+    assert "stocks fall after morgan stanley earnings miss" in done.stdout.lower()
