@@ -10,7 +10,6 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QUndoStack
 
 from engine import Graph
-from engine.trace import BackwardStep, NoGradStep
 from engine.layout import unplaced
 from engine.names import printable
 
@@ -151,18 +150,22 @@ def render_to_file(graph: Graph, path, annotated: bool = False, trace=None, step
     # one layout for every step of a slide series; a crop's nodes stay side by side in one row
     saved = arrange(scene, frame, one_row=bool(crop)) if frame is not None else {}
     try:
-        if overlay is not None and step is not None:
-            overlay.show(min(int(step), len(trace) - 1))
-        _draw(scene, path, trace, step, scale, nodes_rect(scene, crop) if crop else source_rect, frame)
+        active = None
+        if overlay is not None:
+            shown = len(trace) - 1 if step is None else min(int(step), len(trace) - 1)
+            if step is not None:
+                overlay.show(shown)
+            active = overlay.label_edge(shown)  # its label is placed first, at the best spot
+        _draw(scene, path, active, scale, nodes_rect(scene, crop) if crop else source_rect, frame)
     finally:
         scene.set_graph(Graph())  # let go of the caller's graph: its later edits must not reach this scene
         for node_id, pos in saved.items():  # and it keeps its positions
             graph.move(node_id, pos)
 
 
-def _draw(scene, path: Path, trace, step, scale: float, source: QRectF | None, frame: Frame | None) -> None:
-    """Place the labels, frame the picture and write it."""
-    placed = place_scene_labels(scene, _active_edge(trace, step))
+def _draw(scene, path: Path, active: str | None, scale: float, source: QRectF | None, frame: Frame | None) -> None:
+    """Place the labels (the `active` edge's first), frame the picture and write it."""
+    placed = place_scene_labels(scene, active)
     source = source if source is not None else scene_rect(scene)
     if frame is not None:
         source = framed(source, frame.aspect)
@@ -172,15 +175,6 @@ def _draw(scene, path: Path, trace, step, scale: float, source: QRectF | None, f
     elif not render_scene_to_image(scene, scale, source).save(str(path), "PNG"):
         raise OSError(f"could not write '{path}'")
     del placed  # the leader lines live as long as this reference: until the picture is written
-
-
-def _active_edge(trace, step) -> str | None:
-    """The edge the step explains (its label is placed first, at the best spot), if it is an edge step."""
-    if trace is None or not len(trace):
-        return None
-    k = len(trace) - 1 if step is None else min(int(step), len(trace) - 1)
-    current = trace.steps[k]
-    return current.edge if isinstance(current, (BackwardStep, NoGradStep)) else None
 
 
 def _sample_trace(graph: Graph):

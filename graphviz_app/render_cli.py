@@ -12,13 +12,16 @@ Examples:
   python main.py render assets/graphs/mlp.json --list-steps
   python main.py render assets/graphs/text_cnn.json --out cnn.png --step 14 --svg cnn.svg
   python main.py render assets/graphs/chain_rule.json --out sgd.png --lr      (an SGD step at the file's α)
+  python main.py render assets/graphs/mlp.json --animate mlp.gif
+  python main.py render assets/graphs/mlp.json --animate backward.mp4 --from forward --to backward --fps 25
+  python main.py render assets/graphs/headline_classifier.json --animate h.gif --example "stocks fall=Business"
 """
 from __future__ import annotations
 
 import argparse
 import sys
 
-import numpy as np
+from .animation.cli import add_animation_arguments, animate, check_animation_arguments
 
 PHASES = ("forward", "backward", "end")
 FILE_LR = "file"  # --lr without a number: the graph's own α
@@ -55,21 +58,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = __doc__.split("\n\n")[0]
     parser.add_argument("file", help="graph file (.json or .onnx), e.g. assets/graphs/chain_rule.json")
     parser.add_argument("--out", help="picture to write (.png or .svg)")
+    parser.add_argument("--animate", metavar="OUT", help="write the explain trace as an animation (.gif or .mp4; "
+                                                         "MP4 needs pip install '.[video]'), the camera on each step")
     parser.add_argument("--step", help="show the explain trace after step K (0-based; negative counts from "
                                        "the end), or after a whole phase: forward, backward or end")
-    parser.add_argument("--theme", choices=("light", "dark", "projector"), default="light",
-                        help="colours and size (projector: large and high-contrast for a lecture hall)")
+    parser.add_argument("--theme", choices=("light", "dark", "projector"),
+                        help="colours and size (projector: large and high-contrast for a lecture hall); default "
+                             "light, projector for --animate")
     parser.add_argument("--svg", metavar="FILE", help="also write an annotated SVG (values and gradients)")
     parser.add_argument("--scale", type=float, default=2.0, help="PNG pixels per canvas unit (default 2)")
     parser.add_argument("--aspect", default="16:9",
                         help="shape of the picture, width:height or a number (default 16:9); 'none' for the "
                              "drawing's own shape with the saved positions")
-    parser.add_argument("--width", type=int, help="picture width in pixels (instead of --scale), e.g. 1920")
+    parser.add_argument("--width", type=int, help="picture width in pixels (instead of --scale), e.g. 1920; "
+                                                  "an animation's default is 1280")
     parser.add_argument("--keep-positions", action="store_true",
                         help="draw the nodes where the file puts them (the picture is still padded to --aspect)")
     parser.add_argument("--lr", nargs="?", const=FILE_LR, type=learning_rate, metavar="ALPHA",
                         help="add an SGD update to the trace, with learning rate α (default: the file's, "
                              "graph.meta['training']['lr'], as training and explain mode use it)")
+    parser.add_argument("--example", metavar="TEXT",
+                        help="the example to explain, as for export --to html: a headline ('text=Class' picks its "
+                             "class), test:K or train:K, or values such as 'x=[1, 2]; y=1'")
     parser.add_argument("--text", help="a headline to explain instead of the file's sample (text examples)")
     parser.add_argument("--label", help="its true class (name or number; default: the sample's)")
     parser.add_argument("--row", type=int, help="explain row K of the data set's test split instead")
@@ -84,33 +94,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="move the nodes this many times further apart (room for labels and values), "
                              "e.g. 1.5, or 1.6,1.8 for x and y")
     parser.add_argument("--list-steps", action="store_true", help="print every trace step with its number")
-
-
-def _class_index(data, label: str | None, default: int) -> int:
-    if label is None:
-        return default
-    if label.isdigit():
-        return int(label)
-    names = [c.lower() for c in data.class_names]
-    if label.lower() not in names:
-        raise ValueError(f"--label: expected one of {', '.join(data.class_names)} or a number, got {label!r}")
-    return names.index(label.lower())
+    add_animation_arguments(parser)
 
 
 def sample_for(graph, args: argparse.Namespace):
-    """The example to explain: --text, --row, or the file's sample (an engine.replay.samples.Sample)."""
+    """The example to explain: --example, --text, --row, or the file's sample as explain mode starts with it (the
+    lecture's headline on a text graph; --batch: the whole sample batch), as an engine.replay.samples.Sample.
+
+    The forms and their errors are the lesson's (engine.lesson.examples), so render, the animation and the
+    HTML lesson read an example the same way."""
+    from engine.lesson.examples import class_index, default_example, load_data, parse_example, sample_class
     from engine.replay import samples
 
-    if args.text is not None or args.row is not None:
-        data = samples.dataset_of(graph)
-        if data is None:
-            raise ValueError("--text and --row need a graph whose meta names a data set")
-        if args.row is not None:
-            return samples.row_sample(graph, data, "test", args.row)
-        labels = graph.meta.get("sample", {}).get(graph.meta.get("bindings", {}).get("labels", ""), [0])
-        first = int(np.asarray(labels).reshape(-1)[0]) if np.size(labels) else 0
-        return samples.text_sample(graph, data, args.text, _class_index(data, args.label, first))
-    return samples.Sample(samples.file_feeds(graph, whole_batch=args.batch), "the file's sample")
+    if args.example is not None and (args.text is not None or args.row is not None):
+        raise ValueError("--example: give it alone, without --text or --row (it takes their forms)")
+    if args.batch and args.example is None and args.text is None and args.row is None:
+        return samples.Sample(samples.file_feeds(graph, whole_batch=True), "the file's sample batch")
+    data, why_not = load_data(graph)
+    if args.example is None and args.text is None and args.row is None:
+        return default_example(graph, data)  # as explain mode and the lesson start: the lecture's headline
+    if args.example is not None:
+        return parse_example(graph, data, args.example, why_not)
+    if data is None:
+        raise ValueError("--text and --row need a graph whose meta names a data set that can be read"
+                         + (f" ({why_not})" if why_not else ""))
+    if args.row is not None:
+        return samples.row_sample(graph, data, "test", args.row)
+    klass = class_index(data, args.label) if args.label is not None else sample_class(graph, data)
+    return samples.text_sample(graph, data, args.text, klass)
 
 
 def spread_factors(text: str) -> tuple[float, float]:
@@ -181,7 +192,7 @@ def resolve_step(trace, step: str | None) -> int | None:
 
 def _narrated_trace(graph, args: argparse.Namespace):
     """(trace, narrator, tokens) for the chosen example, or (None, None, None) when no trace is needed."""
-    if args.step is None and not args.list_steps and not args.svg and args.lr is None:
+    if args.step is None and not args.list_steps and not args.svg and args.lr is None and not args.animate:
         return None, None, None
     from engine.data import tokenize
     from engine.executor import explain
@@ -213,23 +224,28 @@ def run(args: argparse.Namespace) -> int:
 
     from .render import ensure_app, render_to_file
 
-    if not args.out and not args.list_steps:
-        raise ValueError("--out: say where to write the picture, e.g. --out graph.png")
-    frame = frame_for(args)
+    if not args.out and not args.list_steps and not args.animate:
+        raise ValueError("--out: say where to write the picture, e.g. --out graph.png (or --animate film.gif)")
+    check_animation_arguments(args)
+    frame = frame_for(args) if args.out else None
     graph = load_graph(args.file)
     trace, narrator, tokens = _narrated_trace(graph, args)
     if args.list_steps:
         print("\n".join(f"{k:3d}  {narrator.caption(k)}" for k in range(len(trace))))
-        if not args.out:
+        if not args.out and not args.animate:
             return 0
     ensure_app()
+    if args.animate:
+        animate(graph, trace, _overlay_options(graph, args, tokens), args)
+        if not args.out:
+            return 0
     step = None if trace is None else resolve_step(trace, args.step if args.step is not None else "end")
     options = _overlay_options(graph, args, tokens) if trace is not None else None
     crop = [n.strip() for n in args.crop.split(",") if n.strip()] if args.crop else None
     for path, scale in ((args.out, args.scale), (args.svg, 1.0)):
         if not path:
             continue
-        render_to_file(graph, path, trace=trace, step=step, theme=args.theme, scale=scale, crop=crop,
+        render_to_file(graph, path, trace=trace, step=step, theme=args.theme or "light", scale=scale, crop=crop,
                        options=options, frame=frame)
         print(f"wrote {path}" + (f" at step {step}: {narrator.caption(step)}" if trace is not None else ""))
     sys.stdout.flush()

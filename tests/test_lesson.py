@@ -15,7 +15,9 @@ from engine.lesson.jacobians import MAX_SIDE
 from engine.lesson.page import TEMPLATE_FILES
 from engine.lesson.table import rounded
 from engine.replay import view
-from engine.replay.labels import fmt_num, value_part
+from engine.replay.labels import fmt_num, partial
+from engine.replay.panels import PanelContent, panel_lines
+from engine.replay.values import fmt_value
 from engine.replay.narration import Narrator
 from engine.replay.state import state_at
 from engine.serialization import load_graph
@@ -186,11 +188,34 @@ def test_node_values_and_focus_follow_the_trace():
             value = state.values.get(node_id)
             if value is None:
                 assert look[1] == -1
-            elif graph.nodes[node_id].op_name != "Label":
-                assert lesson["strings"][look[1]] == value_part(value)
+            else:  # the rows the canvas's value panel writes (engine.replay.panels, drawn by canvas/value_panel)
+                assert lesson["strings"][look[1]] == "\n".join(panel_lines(PanelContent(value, "")))
             assert (look[0] >= 0 and lesson["strings"][look[0]]) == (state.node_states.get(node_id) or False)
         pulses = [(lesson["edges"][i]["id"], bool(b)) for i, b in step["pulse"]]
         assert pulses == view.pulse_edges(graph, trace, k)
+
+
+def test_node_texts_are_the_canvas_panels_numbers_and_gradient_names():
+    """Every entry with 3 significant digits two spaces apart, a large array by its shape and range, and the
+    gradient named ∂L/∂ with the node's whole name (the canvas writes no ∂L/∂·)."""
+    graph, examples, lesson = lesson_of("mlp")
+    trace = explain(graph, examples.samples[0].feeds)
+    end = lesson["examples"][0]["steps"][-1]["done"]["n"]
+    node_ids = [n["id"] for n in lesson["nodes"]]
+
+    def texts(name):
+        look = lesson["nodeLooks"][end[node_ids.index(graph.find(name).id)]]
+        return lesson["strings"][look[1]], lesson["strings"][look[2]]
+
+    x = trace.values[graph.find("x").id].reshape(-1)
+    assert texts("x")[0] == "  ".join(fmt_value(v) for v in x)
+    v = trace.values[graph.find("V").id]
+    assert texts("V")[0] == f"4×4\nmin {fmt_value(v.min())}  max {fmt_value(v.max())}"
+    grad = trace.grads[graph.find("θᵀb").id].reshape(-1)[0]
+    assert texts("θᵀb")[1] == f"{partial('L', 'θᵀb')} {fmt_value(grad)}" == f"∂L/∂(θᵀb) {fmt_value(grad)}"
+    a = trace.grads[graph.find("a").id].reshape(-1)
+    assert texts("a")[1] == "∂L/∂a\n" + "  ".join(fmt_value(g) for g in a)
+    assert not any("∂L/∂·" in text for text in lesson["strings"])
 
 
 def test_prediction_hides_the_result_of_the_step():
@@ -342,3 +367,53 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path):
     with pytest.raises(LessonError, match="cannot write the lesson"):
         write_lesson(graph, choose_examples(graph), out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lesson.html"]
+
+
+# ----- label places (engine.placement) in the lesson data
+def test_every_shown_label_has_a_place_and_those_with_room_lie_inside_the_page_covering_nothing():
+    """The engine's placer, at the label sizes the page uses when it shows the whole graph on a full-HD screen.
+    Where the saved layout leaves no free room at that size (the placer says so), a label goes where it covers
+    least: for the MLP that is the exception (at most one placement in five)."""
+    from engine.lesson.labels import label_size
+    graph, examples, lesson = lesson_of("mlp")
+    nodes = [(n["x"], n["y"], n["w"], n["h"]) for n in lesson["nodes"]]
+    page = lesson["bounds"]
+    scale = min(1920 / page[2], 558 / page[3])
+    crowded = placed = 0
+
+    def overlaps(a, b):
+        return min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]) > 0.5 and \
+            min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]) > 0.5
+
+    for step in lesson["examples"][0]["steps"]:
+        frame = step["done"]
+        boxes = []
+        for i, look in enumerate(frame["e"]):
+            text_index = lesson["edgeLooks"][look][0]
+            place = frame["at"][i]
+            assert (text_index >= 0) == (place is not None)
+            if place is None:
+                continue
+            focus = lesson["edges"][i]["id"] == step["edge"]
+            px = max(22, 26 / scale) if focus else max(14, 15 / scale)
+            w, h = label_size(lesson["strings"][text_index], px)
+            box = (place[0] - w / 2, place[1] - h / 2, w, h)
+            placed += 1
+            if not place[5]:
+                crowded += 1
+                continue
+            assert page[0] <= box[0] and box[0] + w <= page[0] + page[2] + 0.5, (step["caption"], i)
+            assert page[1] <= box[1] and box[1] + h <= page[1] + page[3] + 0.5, (step["caption"], i)
+            assert not any(overlaps(box, n) for n in nodes), (step["caption"], i)
+            assert not any(overlaps(box, other) for other in boxes), (step["caption"], i)
+            boxes.append(box)
+    assert crowded <= placed / 5, (crowded, placed)
+
+
+def test_the_pages_label_font_sizes_are_the_placers():
+    from engine.lesson import labels
+    from engine.lesson.page import _template
+    script = _template("player-labels.js")
+    (least, screen), (other_least, other_screen) = labels.FOCUS_FONT, labels.OTHER_FONT
+    assert (f"focus ? Math.max({least:g}, {screen:g} / state.scale) : Math.max({other_least:g}, "
+            f"{other_screen:g} / state.scale)") in script

@@ -282,3 +282,32 @@ def test_screenshots_at_full_hd(browser, mlp, tmp_path):
         header = (keep / name).read_bytes()[:24]
         assert header[:8] == b"\x89PNG\r\n\x1a\n"
         assert (int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")) == (WIDTH, HEIGHT)
+
+
+LABEL_CENTRE = """
+var g = document.querySelector('#labels g.elabel[data-edge="' + arguments[0] + '"]');
+var box = g.querySelector('rect').getBBox(), m = g.transform.baseVal.consolidate();
+var dx = m ? m.matrix.e : 0, dy = m ? m.matrix.f : 0;
+return [box.x + box.width / 2 + dx, box.y + box.height / 2 + dy, g.getAttribute('visibility')];
+"""
+
+
+def test_each_label_is_drawn_where_the_engines_placer_put_it(browser, mlp):
+    """The page draws a label centred on the spot of the lesson data (engine.placement), not its own guess."""
+    path, trace, _narrator = mlp
+    from test_lesson import lesson_data
+    lesson = lesson_data(path.read_text(encoding="utf-8"))
+    k = trace.steps.index(trace.edge("V", "Va"))
+    open_page(browser, path)
+    press(browser, Keys.HOME, *[Keys.ARROW_RIGHT] * (k + 1))
+    frame = lesson["examples"][0]["steps"][k]["done"]
+    checked = 0
+    for i, edge in enumerate(lesson["edges"]):
+        place = frame["at"][i]
+        if place is None:
+            continue
+        x, y, visibility = browser.execute_script(LABEL_CENTRE, edge["id"])
+        assert visibility == "visible"
+        assert abs(x - place[0]) < 1 and abs(y - place[1]) < 1, edge["id"]
+        checked += 1
+    assert checked >= 5

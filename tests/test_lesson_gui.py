@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QProgressDialog  # noqa: E402
 from engine.serialization import load_graph  # noqa: E402
 from graphviz_app.window import export_lesson as export_module  # noqa: E402
 from gui.test_window import new_window  # noqa: E402
-from test_lesson import GRAPHS, lesson_data  # noqa: E402
+from test_lesson import GRAPHS, lesson_data, lesson_of as lesson_data_of  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -107,3 +107,27 @@ def test_cancelling_the_save_dialog_writes_nothing(qtbot, tmp_path):
     w.prompts.save_to = None
     assert not export_module.export_lesson(w)
     assert list(tmp_path.glob("*.html")) == [] and w.prompts.errors == []
+
+
+def test_the_page_draws_nodes_heatmaps_and_edges_by_the_canvas_rules(qtbot):
+    """Op labels and styles, heatmap cells and edge curves of the page are the canvas's own."""
+    import numpy as np
+    from PySide6.QtCore import QPointF
+
+    from engine.lesson.table import sampled_grid
+    from graphviz_app.canvas.edge_item import curve_path
+    from graphviz_app.canvas.heatmap import grid_index
+    from graphviz_app.canvas.looks import node_look
+
+    graph, _examples, lesson = lesson_data_of("mlp")
+    for node in lesson["nodes"]:
+        look = node_look(graph.nodes[node["id"]])
+        assert (node["style"], node["op"]) == (look.style, look.op_label)
+    for edge in lesson["edges"]:
+        x1, y1, c1x, c1y, c2x, c2y, x2, y2 = edge["curve"]
+        path = curve_path(QPointF(x1, y1), QPointF(x2, y2))
+        controls = [v for i in (1, 2, 3) for v in (path.elementAt(i).x, path.elementAt(i).y)]
+        assert controls == pytest.approx([c1x, c1y, c2x, c2y, x2, y2], abs=0.11)  # the page rounds to 0.1
+    values = np.arange(7 * 50, dtype=float).reshape(7, 50)
+    grid, rows, cols = grid_index(values, 4)
+    assert np.array_equal(sampled_grid(values), grid[np.ix_(rows, cols)])

@@ -189,3 +189,31 @@ def test_a_graph_without_positions_is_laid_out_before_it_is_drawn(tmp_path, comm
     (width, height), (w0, h0) = png_size(out), png_size(laid_out)
     assert width * height > 0.5 * w0 * h0  # spread out like the real layout, not one pile (a quarter of it)
     assert "pos" not in json.loads(unplaced.read_text(encoding="utf-8"))["nodes"][0]  # the file is not changed
+
+
+HEADLINES = ROOT / "assets" / "graphs" / "headline_classifier.json"
+
+
+def test_example_takes_the_forms_of_the_html_lesson():
+    done = render(str(CHAIN), "--list-steps", "--example", "x=5")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].split(None, 1) == ["0", "forward: x = 5"]
+    done = render(str(HEADLINES), "--list-steps", "--example", "stocks fall=Politics")
+    assert done.returncode == 0, done.stderr
+    assert "y = 1 (Politics)" in done.stdout
+
+
+def test_a_bad_example_or_label_is_the_lessons_clear_error():
+    done = render(str(HEADLINES), "--list-steps", "--example", "stocks fall=Weather")
+    assert done.returncode == 2
+    assert "'Weather' is not a class of this data set; choose one of Sports, Politics, Business" in done.stderr
+    done = render(str(HEADLINES), "--list-steps", "--text", "stocks fall", "--label", "Weather")
+    assert "'Weather' is not a class of this data set" in done.stderr
+    done = render(str(CHAIN), "--list-steps", "--example", "x=5", "--text", "hello")
+    assert done.returncode == 2 and "--example: give it alone" in done.stderr
+
+
+def test_a_text_graph_explains_its_headline_by_default_as_explain_mode_does():
+    done = render(str(ROOT / "assets" / "graphs" / "text_cnn.json"), "--list-steps")
+    assert done.returncode == 0, done.stderr
+    assert "stocks fall after morgan stanley earnings miss" in done.stdout.lower()

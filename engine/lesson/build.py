@@ -12,6 +12,7 @@ from ..trace import Trace
 from .examples import Examples, LessonError
 from .frames import Frames, narrator_for, steps_data
 from .jacobians import edge_details
+from .labels import LabelPlacer
 from .layout import page_layout
 from .table import Table
 
@@ -23,6 +24,7 @@ def build_lesson(graph: Graph, examples: Examples, fallback_title: str = "",
                  progress: Progress | None = None) -> dict[str, Any]:
     """Everything the player shows, as plain JSON-ready data: layout, tables and one entry per example."""
     layout = page_layout(graph)
+    placer = LabelPlacer(layout)
     table = Table()
     node_ids = [n["id"] for n in layout["nodes"]]
     edge_ids = [e["id"] for e in layout["edges"]]
@@ -31,10 +33,11 @@ def build_lesson(graph: Graph, examples: Examples, fallback_title: str = "",
     lesson: dict[str, Any] = {
         "format": FORMAT, "version": VERSION,
         "title": str(graph.meta.get("title") or fallback_title or "Computation graph"),
-        "description": str(graph.meta.get("description") or ""), **layout, "examples": []}
+        "description": str(graph.meta.get("description") or ""), **layout, "bounds": placer.bounds,
+        "examples": []}
     for number, (sample, trace) in enumerate(zip(examples.samples, traces), start=1):
         narrator = narrator_for(graph, trace, sample.text, examples.vocab_words, examples.class_names)
-        frames = Frames(graph, trace, narrator, table, node_ids, edge_ids)
+        frames = Frames(graph, trace, narrator, table, node_ids, edge_ids, placer)
         data = {"name": sample.description or f"example {number}", **steps_data(frames, tick)}
         data["details"] = edge_details(trace, narrator.labeller, table, tick)
         lesson["examples"].append(data)

@@ -1,7 +1,8 @@
 """One example's steps as the page replays them: caption, question, focus and pulses of each step, and what
 every node and edge shows after the step (done) and while it is under way or hidden (pending).
 
-Everything shown comes from engine.replay (state_at, Narrator, view); the page only looks the strings up.
+Everything shown comes from engine.replay (state_at, Narrator, view, and the canvas's panel texts in panels);
+the page only looks the strings up.
 """
 from __future__ import annotations
 
@@ -11,81 +12,81 @@ import numpy as np
 
 from ..data import tokenize
 from ..graph import Graph
-from ..op_facts import OutputKind
 from ..replay import view
-from ..replay.labels import display_shape, fmt_num, is_scalar, partial, space_of, value_part
+from ..replay.features import active_features
+from ..replay.labels import display_shape
+from ..replay.looks import probability_nodes, score_nodes
 from ..replay.narration import READY, Narrator
+from ..replay.panels import PanelContent, heatmap_caption, is_scalar, node_contents, panel_lines
 from ..replay.state import TraceState, state_at
 from ..trace import Trace
 
+from .labels import LabelPlacer
 from .table import Table, sampled_grid
-
-SHORT_NAME = 4  # longer node names are written ∂L/∂· in a node's gradient line
-
 
 class Frames:
     """Turns the states of one trace into rows of look indices, in the page's node and edge order."""
 
     def __init__(self, graph: Graph, trace: Trace, narrator: Narrator, table: Table,
-                 node_ids: list[str], edge_ids: list[str]):
+                 node_ids: list[str], edge_ids: list[str], placer: LabelPlacer):
         self.graph, self.trace, self.narrator, self.table = graph, trace, narrator, table
-        self.node_ids, self.edge_ids = node_ids, edge_ids
+        self.node_ids, self.edge_ids, self.placer = node_ids, edge_ids, placer
+        self.edge_index = {edge_id: i for i, edge_id in enumerate(edge_ids)}
         self.past = view.label_policy("auto", len(graph.edges))
-        self._texts: dict[tuple[str, str, int], tuple[int, int]] = {}
+        self.probs, self.scores = probability_nodes(graph), score_nodes(graph)
+        self.class_names = tuple(narrator.class_names or ())
+        self.words = {n: tuple(w) for n in graph.nodes
+                      if (w := active_features(graph, trace, n, narrator.reader)) is not None}
+        self._texts: dict[tuple[str, int, int], tuple[int, int, int, int]] = {}
 
-    def frame(self, state: TraceState) -> dict[str, list[int]]:
-        """What each node and edge shows in `state`, as indices into the table's looks."""
+    def frame(self, state: TraceState) -> dict[str, list]:
+        """What each node and edge shows in `state`, as indices into the table's looks, and where each edge's
+        label goes (engine.placement, as on the canvas)."""
+        labels = [view.edge_label(self.narrator, state, edge_id, self.past) for edge_id in self.edge_ids]
+        focus = self.edge_index.get(state.focus_edge) if state.focus_edge is not None else None
         return {"n": [self._node(state, node_id) for node_id in self.node_ids],
-                "e": [self._edge(state, edge_id) for edge_id in self.edge_ids]}
+                "e": [self._edge(state, edge_id, label) for edge_id, label in zip(self.edge_ids, labels)],
+                "at": self.placer.place(labels, focus)}
 
     def _node(self, state: TraceState, node_id: str) -> int:
         value = view.shown_value(state, node_id)
         grad = state.grads.get(node_id)
         badge = view.node_badge(self.narrator.labeller, state, node_id)
-        value_text, value_grid = self._array_text(node_id, "value", value)
-        grad_text, grad_grid = self._array_text(node_id, "grad", grad)
+        value_text, value_grid, grad_text, grad_grid = self._panels(node_id, value, grad)
         fields = (self.table.text(state.node_states.get(node_id)), value_text, grad_text,
                   self.table.text(badge[0] if badge else None), 1 if badge and badge[1] == "ok" else 0,
                   value_grid, grad_grid)
         return self.table.look("node", fields)
 
-    def _array_text(self, node_id: str, role: str, arr: np.ndarray | None) -> tuple[int, int]:
-        """(text index, grid index) of a node's value or gradient; an array object is described once."""
-        if arr is None:
-            return -1, -1
-        key = (node_id, role, id(arr))
+    def _panels(self, node_id: str, value: np.ndarray | None, grad: np.ndarray | None) -> tuple[int, int, int, int]:
+        """(text, grid) of the value and of the gradient, as the canvas's panels write them; each pair of arrays
+        is described once (a trace never changes its arrays)."""
+        key = (node_id, id(value), id(grad))
         if key not in self._texts:
-            self._texts[key] = (self.table.text(self._describe(node_id, role, arr)),
-                                self._grid(node_id, role, arr))
+            kind = "probs" if node_id in self.probs else (
+                "scores" if node_id in self.scores and self.class_names else "auto")
+            name = self.narrator.labeller.name(node_id)
+            contents = node_contents(value, grad, kind, name, self.class_names, self.words.get(node_id, ()))
+            texts = {"value": (-1, -1), "grad": (-1, -1)}
+            for content in contents:
+                role = "grad" if content.prefix else "value"
+                texts[role] = (self.table.text("\n".join(panel_lines(content))), self._grid(content))
+            self._texts[key] = (*texts["value"], *texts["grad"])
         return self._texts[key]
 
-    def _describe(self, node_id: str, role: str, arr: np.ndarray) -> str:
-        if role == "grad":
-            name = self.narrator.labeller.name(node_id)
-            loss = self.narrator.labeller.loss
-            head = partial(loss, name) if len(name) <= SHORT_NAME else f"∂{loss}/∂·"
-            return f"{head} {value_part(arr)}"
-        return self.narrator.value_words(node_id) or value_part(arr)
-
-    def _grid(self, node_id: str, role: str, arr: np.ndarray) -> int:
+    def _grid(self, content: PanelContent) -> int:
         """A heatmap of an array (probability bars for a distribution); -1 for a single number."""
-        if is_scalar(arr):
+        if is_scalar(content.value):
             return -1
-        values = np.asarray(arr, dtype=np.float64)
-        finite = values[np.isfinite(values)]
-        span = f"{fmt_num(finite.min(), 3)} … {fmt_num(finite.max(), 3)}" if finite.size else "nan"
-        caption = f"{space_of(np.shape(arr))}  {span}"
-        names = self.narrator.class_names
-        # a distribution (softmax) is drawn as probability bars, as on the canvas
-        if role == "value" and self.graph.nodes[node_id].op.output_kind is OutputKind.DISTRIBUTION:
+        values = np.asarray(content.value, dtype=np.float64)
+        caption = "   ".join(heatmap_caption(content))
+        if content.kind == "probs":  # a distribution (softmax) is drawn as probability bars, as on the canvas
             row = values.reshape(-1, values.shape[-1])[0]
-            fit = names is not None and len(names) == row.size
-            labels = list(names) if names is not None and fit else [str(i) for i in range(row.size)]
-            return self.table.grid(row, caption, labels)
+            fit = len(self.class_names) == row.size
+            return self.table.grid(row, caption, list(self.class_names) if fit else [str(i) for i in range(row.size)])
         return self.table.grid(sampled_grid(values.reshape(display_shape(values.shape))), caption)
 
-    def _edge(self, state: TraceState, edge_id: str) -> int:
-        label = view.edge_label(self.narrator, state, edge_id, self.past)
+    def _edge(self, state: TraceState, edge_id: str, label: str | None) -> int:
         styled = view.is_styled(self.trace, state, edge_id)
         return self.table.look("edge", (self.table.text(label), 1 if styled else 0))
 

@@ -1,14 +1,15 @@
 """Where the lesson page draws each node, port, edge and region (in page units; the player scales to fit).
 
-`node_centres` is the one place where the layout is chosen: today the positions saved in the file. A
-16:9 slide layout or a label placer can replace it there without touching the rest of the lesson.
+`node_centres` is the one place where the layout is chosen: today the positions saved in the file (a 16:9
+slide layout could replace it there). Node styles and edge curves follow the canvas's rules
+(engine.replay.looks); labels are placed per frame by engine/lesson/labels.py.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from ..graph import Edge, Graph, Node
-from ..op_facts import Role
+from ..replay.looks import curve_controls, node_style
 
 OP_WIDTH, SIDE_WIDTH, NODE_HEIGHT = 200.0, 176.0, 160.0
 REGION_PAD, MARGIN = 16.0, 70.0
@@ -32,40 +33,24 @@ def page_layout(graph: Graph) -> dict[str, Any]:
     return {"nodes": nodes, "edges": edges, "regions": regions, "bounds": _bounds(nodes, regions)}
 
 
-def _style(node: Node) -> str:
-    """How the page draws a node: a parameter, another source (x, y, a constant), or an op."""
-    role = node.op.role
-    return "param" if role is Role.PARAMETER else "source" if role.fed or role.stored else "op"
-
-
 def _node(graph: Graph, node: Node, centre: Point) -> dict[str, Any]:
-    style = _style(node)
+    style, op_label = node_style(node)  # as the canvas draws it
     width = OP_WIDTH if style == "op" else SIDE_WIDTH
     ports = node.op.port_names()
     top = centre[1] - NODE_HEIGHT / 2
     port_ys = {p: round(top + NODE_HEIGHT * (i + 1) / (len(ports) + 1), 1) for i, p in enumerate(ports)}
-    op_label = "parameter" if style == "param" else (node.op_name.lower() if style == "source" else node.op_name)
     return {"id": node.id, "name": node.name, "op": op_label, "style": style, "category": node.op.category,
             "x": round(centre[0] - width / 2, 1), "y": round(top, 1), "w": width, "h": NODE_HEIGHT,
             "ports": port_ys}
 
 
 def _edge(edge: Edge, nodes: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """A cubic curve from the source's output to the target's input port, and the spot for its label."""
+    """The canvas's cubic curve from the source's output to the target's input port, and a spot on it."""
     src, dst = nodes[edge.src], nodes[edge.dst]
-    x2, y2 = dst["x"], dst["ports"].get(edge.port, dst["y"] + dst["h"] / 2)
-    x1, y1 = src["x"] + src["w"], src["y"] + src["h"] / 2
-    dx = x2 - x1
-    if dx < 0 and abs(y2 - y1) > src["h"]:
-        # a weight above (or a label below) its op: leave from the box's near side, straight towards it
-        x1 = src["x"] + src["w"] / 2
-        y1 = src["y"] + (src["h"] if y2 > y1 else 0.0)
-        drop = max(40.0, abs(y2 - y1) * 0.5) * (1 if y2 > y1 else -1)
-        pull = max(40.0, abs(x2 - x1) * 0.5)
-        curve = [x1, y1, x1, y1 + drop, x2 - pull, y2, x2, y2]
-    else:
-        pull = max(40.0, abs(dx) * 0.5) if dx >= 0 else max(80.0, min(260.0, -dx * 0.6 + abs(y2 - y1) * 0.2))
-        curve = [x1, y1, x1 + pull, y1, x2 - pull, y2, x2, y2]
+    start = (src["x"] + src["w"], src["y"] + src["h"] / 2)
+    end = (dst["x"], dst["ports"].get(edge.port, dst["y"] + dst["h"] / 2))
+    c1, c2 = curve_controls(start, end)
+    curve = [*start, *c1, *c2, *end]
     mid = [(curve[i] + 3 * curve[i + 2] + 3 * curve[i + 4] + curve[i + 6]) / 8 for i in (0, 1)]
     return {"id": edge.id, "src": edge.src, "dst": edge.dst, "port": edge.port,
             "curve": [round(v, 1) for v in curve], "label": [round(v, 1) for v in mid]}

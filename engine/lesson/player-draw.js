@@ -16,10 +16,17 @@ function fitText(node, text, width) {
   node.textContent = text.slice(0, lo) + "…";
 }
 
-/* A value over two lines, broken after a comma when it is too long for one; the rest is elided. */
+/* A value over two lines: the panel's own lines (the canvas's rows, split at "\n"; the second line holds the
+   rest), or one long line broken after a comma; what does not fit is elided. */
 function fitLines(lines, text, width) {
   if (lines[0].__whole === text && lines[0].__width === width) { return; }
   lines[0].__whole = text;
+  var rows = text.split("\n");
+  if (rows.length > 1) {
+    fitText(lines[0], rows[0], width);
+    fitText(lines[1], rows.slice(1).join("   "), width);
+    return;
+  }
   fitText(lines[0], text, width);
   if (lines[0].textContent === text) { fitText(lines[1], "", width); return; }
   var cut = -1, breaks = /, | \(/g, found;
@@ -144,7 +151,7 @@ function render() {
   svg.setAttribute("class", "phase-" + root.dataset.phase);
   nodeViews.forEach(function (view, i) { showNode(view, lesson.nodeLooks[now.frame.n[i]], now); });
   edgeViews.forEach(function (view, i) { showEdge(view, lesson.edgeLooks[now.frame.e[i]], now, i); });
-  placeLabels();
+  placeLabels(now.frame);
   $("caption").textContent = now.caption;
   $("step-info").textContent = state.step < 0 ? "Before the first step · " + ex.steps.length + " steps" :
     "Step " + (state.step + 1) + " of " + ex.steps.length + " · " + now.step.phase +

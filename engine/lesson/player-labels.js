@@ -1,8 +1,4 @@
-/* Part 3: edge labels. Each is written once per text and size, then placed on its edge, or just above or
-   below it where it hides fewer nodes and other labels (the current step's label is placed first). */
-
-var LABEL_SHIFTS = [0, -1, 1, -2, 2, -3, 3]; // in label heights: on the edge first, then above and below
-var SHIFT_COST = 400; // an overlap smaller than this (page units²) is not worth moving a label away
+/* Part 3: edge labels. Each is written once per text and size, then moved where the lesson data places it. */
 
 function showLabel(view, text, focus, hidden) {
   var label = view.label;
@@ -42,37 +38,24 @@ function writeLabel(view, lines, size) {
   view.rect.setAttribute("height", view.box[3]);
 }
 
-function overlap(a, b) {
-  var w = Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]);
-  var h = Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]);
-  return w > 0 && h > 0 ? w * h : 0;
-}
-
-function labelCost(rect, taken, placed) {
-  var b = lesson.bounds, cost = 0;
-  taken.forEach(function (box) { cost += overlap(rect, box); });
-  placed.forEach(function (box) { cost += 2 * overlap(rect, box); });
-  return cost + 4 * (rect[2] * rect[3] - overlap(rect, b)); // outside the page: cut off
-}
-
-function placeLabels() {
-  var taken = lesson.nodes.map(function (n) { return [n.x, n.y, n.w, n.h]; }), placed = [];
-  var shown = edgeViews.filter(function (v) { return v.shown; });
-  shown.sort(function (a, b) { return (b.focus ? 1 : 0) - (a.focus ? 1 : 0); });
-  shown.forEach(function (view) {
-    var box = view.box, best = null;
-    LABEL_SHIFTS.forEach(function (k) {
-      var dy = k * (box[3] + 12), rect = [box[0], box[1] + dy, box[2], box[3]];
-      var cost = labelCost(rect, taken, placed) + Math.abs(k) * SHIFT_COST;
-      if (best === null || cost < best.cost) { best = { cost: cost, dy: dy, rect: rect }; }
-    });
-    view.label.setAttribute("transform", best.dy ? "translate(0," + best.dy + ")" : "");
-    var at = view.edge.label; // a thin line from the edge to a label that moved off it
-    view.leader.setAttribute("x1", at[0]);
-    view.leader.setAttribute("y1", at[1] - best.dy);
-    view.leader.setAttribute("x2", at[0]);
-    view.leader.setAttribute("y2", at[1]);
-    view.leader.setAttribute("visibility", best.dy ? "inherit" : "hidden");
-    placed.push(best.rect);
+/* Each shown label goes where the engine's label placer put it for this frame (lesson data "at": centre,
+   the point of its edge it stands for, and whether a leader line leads back there): the same placer as the
+   app's canvas, so labels cover no node, port or other label. A label the data does not place (the "?" of a
+   prediction) stays on its edge. */
+function placeLabels(frame) {
+  edgeViews.forEach(function (view, i) {
+    var place = frame.at ? frame.at[i] : null;
+    if (!view.shown || !place) {
+      view.label.setAttribute("transform", "");
+      view.leader.setAttribute("visibility", "hidden");
+      return;
+    }
+    var box = view.box, dx = place[0] - (box[0] + box[2] / 2), dy = place[1] - (box[1] + box[3] / 2);
+    view.label.setAttribute("transform", "translate(" + dx + "," + dy + ")");
+    view.leader.setAttribute("x1", place[2] - dx);
+    view.leader.setAttribute("y1", place[3] - dy);
+    view.leader.setAttribute("x2", box[0] + box[2] / 2);
+    view.leader.setAttribute("y2", box[1] + box[3] / 2);
+    view.leader.setAttribute("visibility", place[4] ? "inherit" : "hidden");
   });
 }

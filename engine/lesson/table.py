@@ -10,9 +10,9 @@ from typing import Any, Hashable
 import numpy as np
 
 from ..replay.labels import fmt_num
+from ..replay.looks import heatmap_cells
 
 DIGITS = 3  # significant digits of every number the page draws (colours and heatmaps)
-MAX_ROWS, MAX_COLS = 4, 24  # a node's heatmap: at most this many evenly spaced rows and columns
 
 
 def rounded(values: Any, digits: int = DIGITS) -> list[float | None]:
@@ -23,13 +23,11 @@ def rounded(values: Any, digits: int = DIGITS) -> list[float | None]:
     return out
 
 
-def sampled_grid(arr: np.ndarray, max_rows: int = MAX_ROWS, max_cols: int = MAX_COLS) -> np.ndarray:
-    """A 2-D view of the array (rows × last axis) with at most max_rows × max_cols evenly spaced cells."""
+def sampled_grid(arr: np.ndarray) -> np.ndarray:
+    """The cells of the array a heatmap shows: the canvas's sampling (engine.replay.looks.heatmap_cells)."""
     arr = np.asarray(arr, dtype=np.float64)
-    grid = arr.reshape(1, -1) if arr.ndim <= 1 else arr.reshape(-1, arr.shape[-1])
-    rows = np.linspace(0, grid.shape[0] - 1, min(grid.shape[0], max_rows)).round().astype(int)
-    cols = np.linspace(0, grid.shape[1] - 1, min(grid.shape[1], max_cols)).round().astype(int)
-    return grid[np.ix_(rows, cols)]
+    shape, rows, cols = heatmap_cells(arr.shape)
+    return arr.reshape(shape)[np.ix_(rows, cols)]
 
 
 class Table:

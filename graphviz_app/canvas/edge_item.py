@@ -8,6 +8,8 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPain
                            QPolygonF, QTransform)
 from PySide6.QtWidgets import QGraphicsItem
 
+from engine.replay.looks import curve_controls
+
 from ..theme import Theme
 from .port_item import PORT_RADIUS
 from .text import fonts_for
@@ -20,11 +22,11 @@ COMPACT_GROWTH = 2.4  # the compact text may be this much larger than the label 
 
 
 def curve_path(p1: QPointF, p2: QPointF) -> QPainterPath:
-    """A left-to-right S curve; it bends out further when the target lies behind the source."""
-    dx = p2.x() - p1.x()
-    pull = max(40.0, abs(dx) * 0.5) if dx >= 0 else max(80.0, min(260.0, -dx * 0.6 + abs(p2.y() - p1.y()) * 0.2))
+    """A left-to-right S curve; it bends out further when the target lies behind the source (the engine's
+    curve, which the lesson page draws too)."""
+    c1, c2 = curve_controls((p1.x(), p1.y()), (p2.x(), p2.y()))
     path = QPainterPath(p1)
-    path.cubicTo(QPointF(p1.x() + pull, p1.y()), QPointF(p2.x() - pull, p2.y()), p2)
+    path.cubicTo(QPointF(*c1), QPointF(*c2), p2)
     return path
 
 

@@ -5,10 +5,12 @@ import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
+from engine.replay.looks import HEATMAP_COLUMNS, HEATMAP_ROWS, heatmap_cells
+
 from ..theme import Theme
 
-MAX_CELLS_X = 24
-MAX_CELLS_Y = 4
+MAX_CELLS_X = HEATMAP_COLUMNS
+MAX_CELLS_Y = HEATMAP_ROWS
 MAX_MARKED_ROWS = 32  # a heatmap with marks shows every row (e.g. each time step of a max-pool's input)
 CELL_PIXELS = 4  # image pixels per cell side: the picture stays blocky even where a viewer smooths it
 NEGATIVE = "#8e6bbf"  # negative entries in heatmaps: apart from both the forward and backward colours
@@ -47,11 +49,10 @@ def color_range(grid: np.ndarray) -> tuple[float, float]:
 
 
 def grid_index(arr: np.ndarray, max_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(2-D view of arr, shown rows, shown columns): at most max_rows × MAX_CELLS_X evenly spaced cells."""
-    grid = arr.reshape(1, -1) if arr.ndim <= 1 else arr.reshape(-1, arr.shape[-1])
-    rows = np.linspace(0, grid.shape[0] - 1, min(grid.shape[0], max_rows)).round().astype(int)
-    cols = np.linspace(0, grid.shape[1] - 1, min(grid.shape[1], MAX_CELLS_X)).round().astype(int)
-    return grid, rows, cols
+    """(2-D view of arr, shown rows, shown columns): at most max_rows × MAX_CELLS_X evenly spaced cells (the
+    engine's sampling, as the lesson's heatmaps)."""
+    grid_shape, rows, cols = heatmap_cells(arr.shape, max_rows, MAX_CELLS_X)
+    return arr.reshape(grid_shape), rows, cols
 
 
 def heatmap_image(cells: np.ndarray) -> QImage:

@@ -4,20 +4,14 @@ from __future__ import annotations
 from engine import Graph
 from engine import blocks as block_model
 from engine.graph import Node
-from engine.op_facts import Role
+from engine.replay.looks import node_style
 
 from .node_item import NodeLook
 
 
 def node_look(node: Node) -> NodeLook:
-    """Name, op label, ports and style of a model node."""
-    role = node.op.role
-    if role is Role.PARAMETER:
-        style, label = "param", "parameter"
-    elif role.fed or role is Role.CONSTANT:
-        style, label = "source", node.op_name.lower()
-    else:
-        style, label = "op", node.op_name
+    """Name, op label, ports and style of a model node (style and label: the engine's rule, as the lesson's)."""
+    style, label = node_style(node)
     tooltip = f"{node.op_name}: {node.op.description()}"
     if node.op.leibniz:
         tooltip += f"\n{node.name} = {node.op.leibniz}"

@@ -11,32 +11,22 @@ from functools import lru_cache
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
-from engine.replay.labels import partial
+from engine.replay.panels import grad_prefix, is_scalar, node_contents
 from engine.replay.values import main_text
 
 from ..theme import Theme
 from .node_display import Display
 from .text import Fonts
-from .value_panel import PanelContent, is_scalar, natural_width, scalar_pair_width
+from .value_panel import PanelContent, natural_width, scalar_pair_width
 
 MAX_NODE_WIDTH = 300.0  # in theme units: wider content wraps (vectors) rather than crowding the next column
 COMPACT_TEXT_PX = 9.5  # below this on-screen size of the value font, a node shows its compact face
 
 
-def grad_prefix(name: str) -> str:
-    """'∂L/∂a ' with the node's whole name (in parentheses when it is an expression)."""
-    return partial("L", name) + " "
-
-
 def panel_contents(display: Display, name: str, theme: Theme) -> list[PanelContent]:
     """The value panel (forward colour) and the gradient panel (backward colour) of a node, if shown."""
-    names = tuple(display.class_names)
-    per_class = display.value_kind in ("probs", "scores")
-    contents = [PanelContent(display.value, theme.forward, display.value_kind, "", names, display.words,
-                             display.hidden_value, display.marks),
-                PanelContent(display.grad, theme.backward, "scores" if per_class else "auto", grad_prefix(name),
-                             names, (), False, display.marks)]
-    return [c for c in contents if c.value is not None or c.hidden]
+    return node_contents(display.value, display.grad, display.value_kind, name, tuple(display.class_names),
+                         display.words, display.hidden_value, display.marks, (theme.forward, theme.backward))
 
 
 def scalar_pair(display: Display) -> bool:

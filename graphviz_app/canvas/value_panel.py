@@ -1,65 +1,24 @@
 """Pictures of a node's value or gradient, written as numbers wherever numbers fit.
 
-A number; every entry of an array of up to 8; class names with probabilities in whole percent that add to
-100, or with scores; the active words of a bag of words with their counts; a heatmap with its shape, min
-and max for anything larger. Nothing is cut short: each panel says how wide it needs to be, and the node
-grows to that width (up to a limit, past which vectors wrap into more rows).
+What a panel says is the engine's (engine/replay/panels.py: the HTML lesson writes the same rows); this
+draws it. Nothing is cut short: each panel says how wide it needs to be, and the node grows to that width
+(up to a limit, past which vectors wrap into more rows).
 """
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPicture
 
-from engine.replay.values import (class_name, entry_rows, first_example, fmt_value, percentages, range_texts,
-                                  shape_text)
+from engine.replay.panels import (PanelContent, class_rows, grid_rows, heatmap_caption, panel_heading,
+                                  panel_layout, word_rows)
+from engine.replay.values import first_example, fmt_value
 
 from ..theme import Theme
 from .heatmap import draw_strip, strip_height
 from .text import Fonts
 
-MAX_PROB_ROWS = 6
-MAX_WORD_ROWS = 8
-VECTOR_COLUMNS = 4  # a vector of 5 to 8 entries is written in two rows of up to four
 fmt_number = fmt_value  # one formatting of numbers for the canvas and the captions
-
-
-@dataclass(frozen=True)
-class PanelContent:
-    """What one panel shows: a value (or gradient) with what is known about it."""
-
-    value: np.ndarray | None
-    color: str
-    kind: str = "auto"  # auto, probs (class probabilities) or scores (one number per class)
-    prefix: str = ""  # "∂L/∂a" on gradient panels
-    class_names: tuple[str, ...] = ()
-    words: tuple[tuple[str, int], ...] = ()  # active features of a bag of words: (word, count)
-    hidden: bool = False
-    marks: tuple[tuple[int, int], ...] = ()
-
-
-def is_scalar(value) -> bool:
-    """True for a single number (any number of length-1 axes)."""
-    return value is not None and np.size(value) == 1
-
-
-def _layout(content: PanelContent) -> str:
-    """Which picture a content gets: hidden, scalar, probs, classes, words, grid or heatmap."""
-    if content.hidden:
-        return "hidden"
-    arr = np.asarray(content.value, dtype=np.float64)
-    if arr.size == 1:
-        return "scalar"
-    if content.kind == "probs":
-        return "probs"
-    per_class = first_example(arr).size == len(content.class_names) and len(content.class_names) <= 8
-    if content.kind == "scores" and per_class:
-        return "classes"
-    if content.words:
-        return "words"
-    return "grid" if entry_rows(arr) is not None else "heatmap"
 
 
 class _Metrics:
@@ -76,64 +35,29 @@ class _Metrics:
         return self.metrics.horizontalAdvance(text)
 
 
-def _grid(content: PanelContent) -> list[list[str]]:
-    rows = entry_rows(np.asarray(content.value)) or []
-    if len(rows) == 1 and len(rows[0]) > VECTOR_COLUMNS:
-        row = rows[0]
-        half = (len(row) + 1) // 2
-        rows = [row[:half], row[half:]]
-    return rows
-
-
-def _class_rows(content: PanelContent) -> list[tuple[int, str, str]]:
-    """(class index, name, number) per shown class: percentages that add to 100, or the scores."""
-    values = first_example(np.asarray(content.value, dtype=np.float64))
-    if content.kind == "probs":
-        pct = percentages(values)
-        order = np.argsort(-values, kind="stable")[:MAX_PROB_ROWS] if values.size > MAX_PROB_ROWS else \
-            range(values.size)
-        return [(int(i), class_name(content.class_names, int(i)), f"{pct[int(i)]} %") for i in order]
-    return [(i, class_name(content.class_names, i), fmt_value(v)) for i, v in enumerate(values)]
-
-
-def _word_rows(content: PanelContent) -> list[tuple[int, str, str]]:
-    rows = [(-1, word, f"×{count}") for word, count in content.words[:MAX_WORD_ROWS]]
-    if len(content.words) > MAX_WORD_ROWS:
-        rows.append((-1, f"… {len(content.words) - MAX_WORD_ROWS} more", ""))
-    return rows
-
-
-def _heading(content: PanelContent) -> str:
-    """The line above a grid, a list of classes or words: the gradient's name, a bag of words' size."""
-    if content.words:
-        size = np.asarray(content.value).shape[-1]
-        return f"{content.prefix}{len(content.words)} of {size} words on".strip()
-    return content.prefix.strip()
-
-
 def natural_width(content: PanelContent, theme: Theme, fonts: Fonts) -> float:
     """How wide the panel must be to show everything without cutting a word or a number."""
     if content.value is None and not content.hidden:
         return 0.0
-    m, layout = _Metrics(theme, fonts), _layout(content)
+    m, layout = _Metrics(theme, fonts), panel_layout(content)
     if layout == "hidden":
         return 20 * m.s
     if layout == "scalar":
         return m.width(content.prefix + fmt_value(np.reshape(content.value, -1)[0]))
-    head = m.width(_heading(content))
+    head = m.width(panel_heading(content))
     if layout in ("probs", "classes", "words"):
-        rows = _class_rows(content) if layout != "words" else _word_rows(content)
+        rows = class_rows(content) if layout != "words" else word_rows(content)
         names = max(m.width(a) for _, a, _ in rows)
         numbers = max(m.width(b) for _, _, b in rows)
         bar = 40 * m.s if layout == "probs" else 0.0
         return max(head, names + m.gap + bar + (m.gap if bar else 0.0) + numbers)
     if layout == "grid":
-        rows = _grid(content)
+        rows = grid_rows(content)
         cell = max(m.width(t) for row in rows for t in row)
         columns = max(len(row) for row in rows)
         return max(head, columns * cell + (columns - 1) * m.gap)
-    lo, hi = range_texts(np.asarray(content.value))
-    return max(90 * m.s, m.width(f"{content.prefix}{shape_text(np.shape(content.value))}"), m.width(f"{lo}  {hi}"))
+    shape, span = heatmap_caption(content)
+    return max(90 * m.s, m.width(shape), m.width(span))
 
 
 def build_panel(content: PanelContent, theme: Theme, fonts: Fonts, width: float) -> tuple[QPicture | None, float]:
@@ -145,7 +69,7 @@ def build_panel(content: PanelContent, theme: Theme, fonts: Fonts, width: float)
     painter.setRenderHint(QPainter.Antialiasing)
     painter.setRenderHint(QPainter.TextAntialiasing)
     painter.setFont(fonts.mono)
-    m, layout = _Metrics(theme, fonts), _layout(content)
+    m, layout = _Metrics(theme, fonts), panel_layout(content)
     if layout == "hidden":
         height = _draw_hidden(painter, fonts, content.color, width, theme)
     elif layout == "scalar":
@@ -169,12 +93,12 @@ def _line(painter: QPainter, m: _Metrics, text: str, color: str, y: float, width
 def _draw_rows(painter: QPainter, m: _Metrics, content: PanelContent, layout: str, theme: Theme,
                width: float) -> float:
     y = 0.0
-    heading = _heading(content)
+    heading = panel_heading(content)
     if heading:
         y += _line(painter, m, heading, content.color, y, width)
     if layout == "grid":
-        return y + _draw_grid(painter, m, _grid(content), content.color, y, width)
-    rows = _class_rows(content) if layout != "words" else _word_rows(content)
+        return y + _draw_grid(painter, m, grid_rows(content), content.color, y, width)
+    rows = class_rows(content) if layout != "words" else word_rows(content)
     best = int(np.argmax(first_example(np.asarray(content.value)))) if layout == "probs" else -1
     values = first_example(np.asarray(content.value, dtype=np.float64))
     names_w = max(m.width(a) for _, a, _ in rows)
@@ -216,14 +140,13 @@ def _draw_bar(painter: QPainter, m: _Metrics, p: float, color: str, theme: Theme
 def _draw_heatmap(painter: QPainter, m: _Metrics, content: PanelContent, theme: Theme, width: float) -> float:
     arr = np.asarray(content.value, dtype=np.float64)
     top = draw_strip(painter, arr, theme, width, content.color, content.marks)
-    shape = f"{content.prefix}{shape_text(arr.shape)}"
-    lo, hi = range_texts(arr)
-    one_line = f"{shape}   {lo}  {hi}"
+    shape, span = heatmap_caption(content)
+    one_line = f"{shape}   {span}"
     y = top + 1 * m.s
     if m.width(one_line) <= width:
         return y + _line(painter, m, one_line, content.color, y, width)
     y += _line(painter, m, shape, content.color, y, width)
-    return y + _line(painter, m, f"{lo}  {hi}", content.color, y, width)
+    return y + _line(painter, m, span, content.color, y, width)
 
 
 def heatmap_height(content: PanelContent, theme: Theme) -> float:

@@ -6,50 +6,59 @@ screen. O shows the whole graph and, pressed again, returns to the step.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEasingCurve, QObject, QPointF, QRectF, QVariantAnimation
+from typing import Callable, Protocol
 
-from engine.trace import BackwardStep, ForwardStep, NoGradStep, SeedStep, SumStep, UpdateStep
+from PySide6.QtCore import QEasingCurve, QObject, QPointF, QRect, QRectF, QVariantAnimation
 
+from engine.graph import Graph
+from engine.trace import BackwardStep, ForwardStep, NoGradStep, SeedStep, SumStep, Trace, UpdateStep
+
+from ..canvas.scene import GraphScene
 from ..canvas.text import fonts_for
 from ..canvas.view import GraphView
 from .controller import ExplainController
+from .overlay import Overlay
 
 READ_PX = 25.0  # on-screen height (font pixel size) of the active label and its nodes' values, when it fits
 MIN_READ_PX = 24.0  # the least the camera settles for to keep a step's edge and both its nodes in view
 ZOOM_ROOM = 1.4  # a small step may be shown up to this much larger than just readable
 MARGIN = 0.04  # of the viewport, kept free around what the camera frames
 DURATION_MS = 380
+EASING = QEasingCurve.Type.InOutCubic  # of a camera move between two steps
+
+View = tuple[QPointF, float]  # (scene point in the middle, zoom)
 
 
 def _mix(a: float, b: float, t: float) -> float:
     return a + (b - a) * t
 
 
-class Camera(QObject):
-    """Moves one view so that the step being explained fills it at a readable size."""
+def between(start: View, end: View, t: float) -> View:
+    """The camera at fraction t of a move: the centre slides, the zoom changes by a constant factor per frame."""
+    (c0, z0), (c1, z1) = start, end
+    t = float(t)
+    zoom = z0 * (z1 / z0) ** t if z0 > 0 and z1 > 0 else z1
+    return QPointF(_mix(c0.x(), c1.x(), t), _mix(c0.y(), c1.y(), t)), zoom
 
-    def __init__(self, view: GraphView, controller: ExplainController, parent: QObject | None = None):
-        super().__init__(parent)
-        self.view = view
-        self.scene = view.graph_scene()
-        self.controller = controller
-        self.enabled = False
-        self.duration_ms = DURATION_MS
-        self.in_overview = False
-        self._from = (QPointF(), 1.0)
-        self._to = (QPointF(), 1.0)
-        self._animation = QVariantAnimation(self)
-        self._animation.setStartValue(0.0)
-        self._animation.setEndValue(1.0)
-        self._animation.setEasingCurve(QEasingCurve.Type.InOutCubic)
-        self._animation.valueChanged.connect(self._frame)
-        self._animation.finished.connect(self._arrived)
-        self._check_after: int | None = None  # a step whose result appeared while the camera was moving
-        player = controller.player
-        player.step_changed.connect(self._step_changed)
-        player.shown.connect(self._step_shown)
 
-    # ----- what to frame
+class Explained(Protocol):
+    """What the camera frames: a graph and its trace as an overlay shows it (the ExplainController, or an
+    export's own offscreen scene)."""
+
+    graph: Graph | None
+    trace: Trace | None
+    overlay: Overlay | None
+
+
+class Framing:
+    """The camera's rule: what step k must show, and the centre and zoom that show it readably on a viewport
+    of a given size (the window's canvas, or an offscreen frame of a video)."""
+
+    def __init__(self, scene: GraphScene, explained: Explained, viewport: Callable[[], QRect]):
+        self.scene = scene
+        self.explained = explained
+        self.viewport = viewport  # its rectangle in pixels, asked anew each time (a window resizes)
+
     def readable_zoom(self, px: float = READ_PX) -> float:
         """The zoom at which the label font and the value font are `px` tall."""
         fonts = fonts_for(self.scene.theme)
@@ -75,11 +84,11 @@ class Camera(QObject):
 
     def frames(self, k: int) -> tuple[QRectF, QRectF]:
         """(what must be seen, what is good to see as well) for step k, in scene coordinates."""
-        trace, overlay = self.controller.trace, self.controller.overlay
+        trace, overlay = self.explained.trace, self.explained.overlay
         if trace is None or overlay is None or not 0 <= k < len(trace):
             return QRectF(), QRectF()
         step = trace.steps[k]
-        graph = self.controller.graph
+        graph = self.explained.graph
         edge_id = overlay.label_edge(k)
         core = self._edge_rect(edge_id).united(self._label_rect(edge_id))
         context = QRectF()
@@ -87,7 +96,7 @@ class Camera(QObject):
             core = core.united(self._node_rect(step.src)).united(self._node_rect(step.dst))
         elif isinstance(step, UpdateStep):
             core = core.united(self._node_rect(step.node))
-            last = self.controller.overlay.narrator.last_update if self.controller.overlay else None
+            last = overlay.narrator.last_update
             if k == last and trace.target is not None:
                 context = self._node_rect(trace.target)
         elif isinstance(step, (ForwardStep, SeedStep, SumStep)):
@@ -102,7 +111,7 @@ class Camera(QObject):
 
     def receiving(self, k: int) -> QRectF:
         """The label of step k and the node whose number it explains (the one receiving the gradient)."""
-        trace, overlay = self.controller.trace, self.controller.overlay
+        trace, overlay = self.explained.trace, self.explained.overlay
         if trace is None or overlay is None or not 0 <= k < len(trace):
             return QRectF()
         step = trace.steps[k]
@@ -117,9 +126,9 @@ class Camera(QObject):
         if core.isEmpty():
             return core
         wanted = core.united(context) if not context.isEmpty() else core
-        if self._fit_zoom(wanted) >= self.readable_zoom():
+        if self.fit_zoom(wanted) >= self.readable_zoom():
             return wanted
-        if self._fit_zoom(core) >= self.readable_zoom(MIN_READ_PX):
+        if self.fit_zoom(core) >= self.readable_zoom(MIN_READ_PX):
             return core
         return self.receiving(k)
 
@@ -129,21 +138,56 @@ class Camera(QObject):
         if wanted.isEmpty():
             return None
         readable = self.readable_zoom()
-        zoom = min(max(self._fit_zoom(wanted), self.readable_zoom(MIN_READ_PX)), readable * ZOOM_ROOM)
+        zoom = min(max(self.fit_zoom(wanted), self.readable_zoom(MIN_READ_PX)), readable * ZOOM_ROOM)
         return wanted.center(), zoom
 
-    def _fit_zoom(self, rect: QRectF) -> float:
-        area = self.view.viewport().rect()
+    def fit_zoom(self, rect: QRectF) -> float:
+        """The largest zoom at which `rect` fits the viewport, less its margin."""
+        area = self.viewport()
         room_w, room_h = area.width() * (1 - 2 * MARGIN), area.height() * (1 - 2 * MARGIN)
         return min(room_w / max(1.0, rect.width()), room_h / max(1.0, rect.height()))
 
+
+class Camera(QObject):
+    """Moves one view so that the step being explained fills it at a readable size."""
+
+    def __init__(self, view: GraphView, controller: ExplainController, parent: QObject | None = None):
+        super().__init__(parent)
+        self.view = view
+        self.scene = view.graph_scene()
+        self.controller = controller
+        self.framing = Framing(self.scene, controller, lambda: view.viewport().rect())
+        self.enabled = False
+        self.duration_ms = DURATION_MS
+        self.in_overview = False
+        self._from = (QPointF(), 1.0)
+        self._to = (QPointF(), 1.0)
+        self._animation = QVariantAnimation(self)
+        self._animation.setStartValue(0.0)
+        self._animation.setEndValue(1.0)
+        self._animation.setEasingCurve(EASING)
+        self._animation.valueChanged.connect(self._frame)
+        self._animation.finished.connect(self._arrived)
+        self._check_after: int | None = None  # a step whose result appeared while the camera was moving
+        player = controller.player
+        player.step_changed.connect(self._step_changed)
+        player.shown.connect(self._step_shown)
+
+    def frames(self, k: int) -> tuple[QRectF, QRectF]:
+        """(what must be seen, what is good to see as well) for step k (Framing.frames)."""
+        return self.framing.frames(k)
+
+    def target(self, k: int) -> tuple[QPointF, float] | None:
+        """(centre, zoom) that frames step k readably on this view (Framing.target)."""
+        return self.framing.target(k)
+
     def fits(self, k: int) -> bool:
         """True when what step k must show is inside the view and readable at the current zoom."""
-        wanted = self.framed(k)
+        wanted = self.framing.framed(k)
         if wanted.isEmpty():
             return True
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
-        return visible.contains(wanted) and self.view.zoom() >= self.readable_zoom(MIN_READ_PX) * 0.999
+        return visible.contains(wanted) and self.view.zoom() >= self.framing.readable_zoom(MIN_READ_PX) * 0.999
 
     # ----- moving
     @property
@@ -173,11 +217,7 @@ class Camera(QObject):
         self._animation.start()
 
     def _frame(self, t: float) -> None:
-        (c0, z0), (c1, z1) = self._from, self._to
-        t = float(t)
-        zoom = z0 * (z1 / z0) ** t if z0 > 0 and z1 > 0 else z1
-        center = QPointF(_mix(c0.x(), c1.x(), t), _mix(c0.y(), c1.y(), t))
-        self.view.look_at(center, zoom)
+        self.view.look_at(*between(self._from, self._to, t))
 
     def overview(self) -> None:
         """Show the whole graph (O); pressed again, back to the step."""
@@ -189,7 +229,7 @@ class Camera(QObject):
         if rect.isEmpty():
             return
         self.in_overview = True
-        self.move_to(rect.center(), self._fit_zoom(rect))
+        self.move_to(rect.center(), self.framing.fit_zoom(rect))
 
     def _step_changed(self, k: int) -> None:
         self.follow(k)

@@ -8,6 +8,7 @@ from engine.data import tokenize
 from engine.graph import Graph
 from engine.replay import view
 from engine.replay.features import active_features
+from engine.replay.looks import probability_nodes, score_nodes
 from engine.replay.narration import Narrator
 from engine.replay.state import TraceState, state_at
 from engine.replay.winners import winner_cells
@@ -36,10 +37,7 @@ def options_for(graph: Graph) -> OverlayOptions:
     """Options from the graph's meta: the data set's vocabulary and classes, Softmax outputs as bars."""
     from engine.replay.samples import dataset_of  # reads the data set only when the overlay is made
 
-    probs = {n.id for n in graph.nodes.values() if n.op_name == "Softmax"}
-    scores = {e.src for e in graph.edges.values()
-              if graph.nodes[e.dst].op_name == "Softmax" or (graph.nodes[e.dst].op_name == "SoftmaxCrossEntropy"
-                                                             and e.port == "z")}
+    probs, scores = probability_nodes(graph), score_nodes(graph)  # the lesson draws the same nodes as bars
     try:
         data = dataset_of(graph)
     except Exception:  # noqa: BLE001 - a missing data set only costs the words of the winner

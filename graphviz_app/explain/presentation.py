@@ -16,6 +16,7 @@ QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's largest widget size
 
 CAPTION_STYLE = ("QLabel { background: rgba(255, 255, 255, 235); color: #000000; border: 2px solid #303030;"
                  " border-radius: 8px; padding: 10px 16px; }")
+CAPTION_PX = 30
 KEYS = {"next": Qt.Key.Key_Right, "back": Qt.Key.Key_Left, "leave": Qt.Key.Key_Escape, "predict": Qt.Key.Key_P,
         "overview": Qt.Key.Key_O, "zoom_in": Qt.Key.Key_Plus, "zoom_in_too": Qt.Key.Key_Equal,
         "zoom_out": Qt.Key.Key_Minus}
@@ -39,13 +40,7 @@ class Presentation(QObject):
         self.active = False
         self._saved: dict[str, Any] = {}
         self.top_band = 0  # pixels kept free at the top of the canvas (reserve_top), besides the caption's below
-        self.caption = QLabel(window.view)  # under the canvas, not on it: the graph stays uncovered
-        self.caption.setWordWrap(True)
-        self.caption.setTextFormat(Qt.TextFormat.RichText)
-        self.caption.setStyleSheet(CAPTION_STYLE)
-        font = QFont("DejaVu Sans")
-        font.setPixelSize(30)
-        self.caption.setFont(font)
+        self.caption = caption_label(window.view)  # under the canvas, not on it: the graph stays uncovered
         self.caption.hide()
         window.view.installEventFilter(self)
         window.view.viewport().installEventFilter(self)
@@ -178,7 +173,7 @@ class Presentation(QObject):
         mode = "predict, then reveal · " if player.predict else ""
         hint = (f"{mode}Space: next &nbsp; ←/→: scrub &nbsp; O: overview &nbsp; +/−: zoom &nbsp; P: predict mode"
                 " &nbsp; Esc: leave")
-        self.caption.setText(f"{html.escape(text)}<br><span style='font-size:16px; color:#555555'>{hint}</span>")
+        self.caption.setText(caption_html(text, hint))
         self._place_caption()
 
     def _place_caption(self) -> None:
@@ -204,6 +199,23 @@ class Presentation(QObject):
             # for it once the view has finished its own resizing, which scrolls
             self._reframe.start()
         return False
+
+
+def caption_label(parent: QWidget | None = None) -> QLabel:
+    """The big caption box of presentation mode (the animation export draws the same one under its frames)."""
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setStyleSheet(CAPTION_STYLE)
+    font = QFont("DejaVu Sans")
+    font.setPixelSize(CAPTION_PX)
+    label.setFont(font)
+    return label
+
+
+def caption_html(text: str, note_html: str) -> str:
+    """The caption's rich text: the step in words, and a small grey line under it (keys, or where it stands)."""
+    return f"{html.escape(text)}<br><span style='font-size:16px; color:#555555'>{note_html}</span>"
 
 
 def space_shortcut(view: QWidget, slot: Callable[[], None]) -> QShortcut:

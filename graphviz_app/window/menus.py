@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QToolButton
 
 from engine.interop import export_onnx, export_pytorch, write_dot, write_tikz
 
+from .export_animation import add_animation_export
 from .export_lesson import add_lesson_export
 
 if TYPE_CHECKING:
@@ -89,6 +90,7 @@ def _fill_export_menu(menu: QMenu, files: "FileController") -> None:
                                  files.export_interop(f, ff, t))
     menu.addSeparator()
     add_lesson_export(menu, files.w)
+    add_animation_export(menu, files.w)
     menu.setToolTipsVisible(True)
 
 
