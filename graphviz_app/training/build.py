@@ -3,19 +3,60 @@
 The helper thread touches no Qt object: the GUI thread looks for finished builds on a timer. A signal emitted
 from the helper thread took a Qt lock and then waited for Python's GIL while the GUI thread, holding the GIL,
 waited for that lock to delete a widget: the app froze (found by the monkey test).
+
+Python's cyclic garbage collector is off while a helper thread runs, for the same reason: a collection started
+by the helper's allocations destroyed Qt objects dropped by the GUI thread on the helper thread, whose ~QObject
+took a Qt lock and waited for the GIL while the GUI thread, holding the GIL, waited for that lock (the test
+suite froze). The GUI thread turns collection back on once no helper is left.
 """
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from engine.errors import EngineError
 from engine.graph import Graph
 from engine.train import Metrics, Trainer
 
 POLL_MS = 25  # how often the GUI thread looks for a finished build
+
+
+class _CollectorHold:
+    """Keeps Python's cyclic garbage collector off while helper threads run (see the module's note)."""
+
+    def __init__(self) -> None:
+        self.threads: list[threading.Thread] = []
+        self.turned_off = False  # by us: a collector someone else turned off stays off
+        self.timer: QTimer | None = None
+
+    def hold(self, thread: threading.Thread) -> None:
+        """Turn collection off before `thread` starts (call on the GUI thread)."""
+        if not self.threads and gc.isenabled():
+            gc.disable()
+            self.turned_off = True
+        self.threads.append(thread)
+        if self.timer is None:  # owned by the application, so it outlives any window that started a build
+            self.timer = QTimer(QCoreApplication.instance())
+            self.timer.setInterval(POLL_MS)
+            self.timer.timeout.connect(self.release)
+        self.timer.start()
+
+    def release(self) -> None:
+        """Turn collection back on once every held thread has ended."""
+        self.threads = [t for t in self.threads if t.is_alive()]
+        if self.threads:
+            return
+        if self.timer is not None:
+            self.timer.stop()
+        if self.turned_off:
+            self.turned_off = False
+            gc.enable()
+
+
+COLLECTOR = _CollectorHold()
 
 
 @dataclass(eq=False)
@@ -30,6 +71,7 @@ class TrainerBuild:
 
     def __post_init__(self) -> None:
         self.thread = threading.Thread(target=self._run, name="training-setup", daemon=True)
+        COLLECTOR.hold(self.thread)
         self.thread.start()
 
     def _run(self) -> None:

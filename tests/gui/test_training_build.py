@@ -36,3 +36,31 @@ def test_a_build_made_moot_closes_its_trainer_when_it_ends(qtbot):
     qtbot.waitUntil(lambda: not builder._moot, timeout=5000)
     assert first.trainer is None  # closed and dropped, never handed over
     builder.close()
+
+
+def test_no_garbage_collection_runs_on_the_helper_thread(qtbot):
+    """A collection there destroyed Qt objects off the GUI thread and froze the test suite (a lock-order
+    deadlock between ~QObject and the GIL); collection is back on once the build has ended."""
+    import gc
+
+    threads = []
+
+    def note(phase, info):
+        if phase == "start":
+            threads.append(threading.current_thread().name)
+
+    gc.callbacks.append(note)
+    threshold = gc.get_threshold()
+    gc.set_threshold(1)  # any allocation may collect, as a long build's would
+    try:
+        builder = build.TrainerBuilder()
+        builder.start(build_example("headline_classifier"))  # encodes a data set: many allocations
+        made = builder.current
+        made.thread.join(timeout=120)
+        assert made.trainer is not None, made.error
+    finally:
+        gc.set_threshold(*threshold)
+        gc.callbacks.remove(note)
+    assert "training-setup" not in threads
+    qtbot.waitUntil(gc.isenabled, timeout=5000)
+    builder.close()
