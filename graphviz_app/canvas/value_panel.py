@@ -116,6 +116,7 @@ def _draw_rows(painter: QPainter, m: _Metrics, content: PanelContent, layout: st
 
 def _draw_grid(painter: QPainter, m: _Metrics, rows: list[list[str]], color: str, y: float, width: float) -> float:
     cell = max(m.width(t) for row in rows for t in row)
+    rows = _wrapped(rows, max(1, int((width + m.gap) // (cell + m.gap))))
     columns = max(len(row) for row in rows)
     gap = m.gap if columns < 2 else max(m.gap, min(2 * m.gap, (width - columns * cell) / (columns - 1)))
     painter.setPen(QColor(color))
@@ -124,6 +125,11 @@ def _draw_grid(painter: QPainter, m: _Metrics, rows: list[list[str]], color: str
             rect = QRectF(j * (cell + gap), y + i * m.line, cell, m.line)
             painter.drawText(rect, Qt.AlignRight | Qt.AlignVCenter, text)
     return len(rows) * m.line
+
+
+def _wrapped(rows: list[list[str]], columns: int) -> list[list[str]]:
+    """Each row cut into rows of at most `columns` entries: a node at its widest wraps numbers, never cuts them."""
+    return [row[i:i + columns] for row in rows for i in range(0, len(row), columns)]
 
 
 def _draw_bar(painter: QPainter, m: _Metrics, p: float, color: str, theme: Theme, cell: QRectF) -> None:
