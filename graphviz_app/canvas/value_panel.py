@@ -129,7 +129,11 @@ def _draw_grid(painter: QPainter, m: _Metrics, rows: list[list[str]], color: str
 
 def _wrapped(rows: list[list[str]], columns: int) -> list[list[str]]:
     """Each row cut into rows of at most `columns` entries: a node at its widest wraps numbers, never cuts them."""
-    return [row[i:i + columns] for row in rows for i in range(0, len(row), columns)]
+    out = []
+    for row in filter(None, rows):
+        even = -(-len(row) // -(-len(row) // columns))  # the fewest rows, filled evenly: 2 + 2 rather than 3 + 1
+        out += [row[i:i + even] for i in range(0, len(row), even)]
+    return out
 
 
 def _draw_bar(painter: QPainter, m: _Metrics, p: float, color: str, theme: Theme, cell: QRectF) -> None:
