@@ -22,8 +22,8 @@ import argparse
 import sys
 
 from .animation.cli import add_animation_arguments, animate, check_animation_arguments
+from .render_args import parse_aspect, resolve_step
 
-PHASES = ("forward", "backward", "end")
 FILE_LR = "file"  # --lr without a number: the graph's own α
 
 
@@ -144,23 +144,6 @@ def spread(graph, text: str) -> None:
         graph.move(node.id, (node.pos[0] * fx, node.pos[1] * fy))
 
 
-def parse_aspect(text: str) -> float | None:
-    """--aspect as width / height: '16:9', '4:3', '1.6', or None for 'none'."""
-    if str(text).strip().lower() == "none":
-        return None
-    parts = str(text).replace("/", ":").split(":")
-    try:
-        numbers = [float(p) for p in parts]
-    except ValueError:
-        numbers = []
-    if len(numbers) not in (1, 2) or not all(n > 0 for n in numbers):
-        raise ValueError(f"--aspect: expected width:height such as 16:9, a number such as 1.6, or none; got {text!r}")
-    aspect = numbers[0] / numbers[-1] if len(numbers) == 2 else numbers[0]
-    if not 0.2 <= aspect <= 5.0:
-        raise ValueError(f"--aspect: expected a shape between 1:5 and 5:1, got {text!r}")
-    return aspect
-
-
 def frame_for(args: argparse.Namespace):
     """The picture's shape from --aspect, --width, --keep-positions and --spread."""
     from .render_layout import Frame
@@ -170,24 +153,6 @@ def frame_for(args: argparse.Namespace):
         raise ValueError(f"--width: expected between 100 and 16000 pixels, got {args.width}")
     relayout = aspect is not None and not args.keep_positions
     return Frame(aspect, args.width, relayout, spread_factors(args.spread))
-
-
-def resolve_step(trace, step: str | None) -> int | None:
-    """Step index from --step: a number (negative from the end) or a phase name."""
-    if step is None:
-        return None
-    kinds = [s.kind for s in trace.steps]
-    if step in PHASES:
-        wanted = {"forward": ("forward",), "backward": ("forward", "seed", "backward", "sum", "nograd")}
-        allowed = wanted.get(step)
-        return max(i for i, k in enumerate(kinds) if allowed is None or k in allowed)
-    try:
-        k = int(step)
-    except ValueError:
-        raise ValueError(f"--step: expected a number or one of {', '.join(PHASES)}, got {step!r}") from None
-    if not -len(kinds) <= k < len(kinds):
-        raise ValueError(f"--step {k}: the trace has steps 0 to {len(kinds) - 1}")
-    return k % len(kinds)
 
 
 def _narrated_trace(graph, args: argparse.Namespace):

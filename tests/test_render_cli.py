@@ -216,4 +216,5 @@ def test_a_bad_example_or_label_is_the_lessons_clear_error():
 def test_a_text_graph_explains_its_headline_by_default_as_explain_mode_does():
     done = render(str(ROOT / "assets" / "graphs" / "text_cnn.json"), "--list-steps")
     assert done.returncode == 0, done.stderr
-    assert "stocks fall after morgan stanley earnings miss" in done.stdout.lower()
+    # the star marks a word the vocabulary does not know
+    assert "stocks fall after morgan stanley* earnings miss" in done.stdout.lower()

@@ -35,6 +35,12 @@ def label_size(text: str, px: float) -> tuple[float, float]:
     return width, height
 
 
+def _curve_points(curve: list[float]) -> tuple[Point, Point, Point, Point]:
+    """The four points of a Bézier curve written flat as x0, y0, x1, y1, x2, y2, x3, y3."""
+    p0, c1, c2, p3 = (Point(curve[i], curve[i + 1]) for i in (0, 2, 4, 6))
+    return p0, c1, c2, p3
+
+
 class LabelPlacer:
     """The page's obstacles (nodes, ports, region titles) and edge curves, ready to place any frame's labels."""
 
@@ -45,8 +51,7 @@ class LabelPlacer:
         bounds = self.bounds
         scale = min(OVERVIEW[0] / bounds[2], OVERVIEW[1] / bounds[3])
         self.focus_px, self.other_px = (max(least, screen / scale) for least, screen in (FOCUS_FONT, OTHER_FONT))
-        self.paths = [tuple(cubic_points(*(Point(e["curve"][i], e["curve"][i + 1]) for i in (0, 2, 4, 6))))
-                      for e in layout["edges"]]
+        self.paths = [cubic_points(*_curve_points(e["curve"])) for e in layout["edges"]]
         self.nodes = {n["id"]: Rect(n["x"], n["y"], n["w"], n["h"]) for n in layout["nodes"]}
         self.ports = {f"{n['id']}.{port}": Point(n["x"], y) for n in layout["nodes"] for port, y in n["ports"].items()}
         self.ports.update({f"{n['id']}.out": Point(n["x"] + n["w"], n["y"] + n["h"] / 2) for n in layout["nodes"]})

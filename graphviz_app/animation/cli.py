@@ -61,7 +61,7 @@ class ProgressLine:
 
 def animate(graph: Any, trace: Any, overlay: Any, args: argparse.Namespace) -> None:
     """Film the trace into args.animate as the options say; prints what was written."""
-    from ..render_cli import parse_aspect, resolve_step
+    from ..render_args import parse_aspect, resolve_step
     from .export import AnimationOptions, frame_size, write_animation
 
     aspect = parse_aspect(args.aspect)

@@ -280,16 +280,16 @@ def test_the_presentation_strip_keeps_a_band_of_its_own_and_the_camera_frames_be
     strip, view, camera = w.practice.strip, w.view, w.explain.camera
     camera.duration_ms = 0  # no animation: the camera is where it goes
     qtbot.waitUntil(lambda: strip.isVisible() and strip.answer.hasFocus())
-    for question in range(2):
+    def framed_in_view(k: int) -> bool:
+        framed = view.mapFromScene(camera.framing.framed(k)).boundingRect()
+        return view.viewport().rect().contains(framed) and camera.fits(k)
+
+    for _ in range(2):
         canvas = view.viewport().geometry()  # in the view's coordinates, as the strip's
         assert canvas.top() > strip.geometry().bottom() and not canvas.intersects(strip.geometry())
         assert canvas.bottom() < w.explain.presentation.caption.geometry().top()
         k = w.explain.controller.player.step
-
-        def framed_in_view():
-            framed = view.mapFromScene(camera.framed(k)).boundingRect()
-            return view.viewport().rect().contains(framed) and camera.fits(k)
-        qtbot.waitUntil(framed_in_view, timeout=2000)  # once the window has settled at its size
+        qtbot.waitUntil(lambda k=k: framed_in_view(k), timeout=2000)  # once the window has settled at its size
         type_answer(qtbot, strip.answer, "1/6")
         qtbot.keyClick(strip.answer, Qt.Key.Key_Return)  # the next question, framed below the strip again
     qtbot.keyClick(strip.answer, Qt.Key.Key_Escape)
