@@ -70,6 +70,9 @@ class FormulaBox(QFrame):
         self.status.setObjectName("formula_box_status")
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.RichText)
+        font = self.status.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.status.setFont(font)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         for widget in (self.hint, self.editor, self.status):
@@ -86,21 +89,34 @@ class FormulaBox(QFrame):
     # ----- showing
     def open_at(self, where: QPoint | None = None) -> None:
         """Show the box with its top-left at `where` (view coordinates), or the mouse, or the canvas's centre."""
-        viewport = self.bench.view.viewport()
-        area = QRect(viewport.mapTo(self.bench.view, QPoint(0, 0)), viewport.size())
+        area = self._canvas_area()
         if where is None:
             mouse = self.bench.view.mapFromGlobal(QCursor.pos())
             where = mouse if area.contains(mouse) else area.center() - QPoint(BOX_WIDTH // 2, 60)
-        self.setFixedWidth(max(200, min(BOX_WIDTH, area.width() - 2 * MARGIN)))
-        self._fit_height()
-        x = min(max(where.x(), area.left() + MARGIN), area.right() - self.width() - MARGIN)
-        y = min(max(where.y(), area.top() + MARGIN), area.bottom() - self.height() - MARGIN)
-        self.move(x, y)
+        self.setFixedWidth(min(BOX_WIDTH, max(120, area.width() - 2 * MARGIN)))
+        self.move(where)
         self.show()
         self.raise_()
         self.editor.setFocus()
         self.editor.selectAll()
         self.check()
+        self._fit()
+
+    def _canvas_area(self) -> QRect:
+        """The canvas (the view's viewport) in the view's coordinates."""
+        viewport = self.bench.view.viewport()
+        return QRect(viewport.mapTo(self.bench.view, QPoint(0, 0)), viewport.size())
+
+    def _fit(self) -> None:
+        """Take the height the text and the message need, and stay wholly on the canvas."""
+        lines = max(1, min(MAX_EDITOR_LINES, self.editor.document().blockCount()))
+        frame = 2 * (self.editor.frameWidth() + int(self.editor.document().documentMargin()))
+        self.editor.setFixedHeight(self.editor.fontMetrics().lineSpacing() * lines + frame + 2)
+        self.adjustSize()
+        area = self._canvas_area()
+        x = max(area.left() + MARGIN, min(self.x(), area.right() - self.width() - MARGIN))
+        y = max(area.top() + MARGIN, min(self.y(), area.bottom() - self.height() - MARGIN))
+        self.move(x, y)
 
     def close_box(self) -> None:
         """Hide the box (its text stays for next time); the graph is as it was."""
@@ -109,14 +125,8 @@ class FormulaBox(QFrame):
         self.bench.view.setFocus()
 
     def _text_changed(self) -> None:
-        self._fit_height()
+        self._fit()
         self.timer.start()
-
-    def _fit_height(self) -> None:
-        lines = max(1, min(MAX_EDITOR_LINES, self.editor.document().blockCount()))
-        frame = 2 * (self.editor.frameWidth() + int(self.editor.document().documentMargin()))
-        self.editor.setFixedHeight(self.editor.fontMetrics().lineSpacing() * lines + frame + 2)
-        self.adjustSize()
 
     # ----- checking and inserting
     def text(self) -> str:
@@ -176,7 +186,8 @@ class FormulaBox(QFrame):
 
     def _say(self, message: str, colour: str) -> None:
         self.status.setText(f"<span style='color:{colour}'>{message}</span>")
-        self.adjustSize()
+        if self.isVisible():
+            self._fit()
 
 
 def _editor() -> FormulaEditor:

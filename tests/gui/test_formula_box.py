@@ -31,6 +31,7 @@ def no_uncaught_exceptions(monkeypatch):
 @pytest.fixture
 def window(qtbot, tmp_path):
     w = new_window(qtbot, tmp_path)
+    w.resize(1600, 1000)  # a lecture screen's canvas, not the offscreen default
     assert w.files.open_path(str(MLP), ask=False)
     w.view.setFocus()
     return w
@@ -154,6 +155,18 @@ def test_the_new_nodes_go_near_where_the_box_was_opened(window, qtbot):
     k = window.graph.find("k")
     asked = scene.to_model(view.mapToScene(view.viewport().mapFrom(view, corner)))
     assert abs(k.pos[0] - asked[0]) < 1200 and abs(k.pos[1] - asked[1]) < 1200
+
+
+def test_the_box_stays_wholly_on_the_canvas_when_opened_at_its_corner_and_an_error_makes_it_taller(window, qtbot):
+    view = window.view
+    viewport = view.viewport()
+    box = open_box(window, qtbot)
+    box.open_at(viewport.mapTo(view, QPoint(viewport.width() - 5, viewport.height() - 5)))
+    type_text(box, qtbot, "h = relu(W x)\nk = tanh(h)")
+    press_enter(box, qtbot)
+    assert "line 1, col 12" in box.status.text()
+    canvas = viewport.geometry()  # in the view's coordinates, as the box's
+    assert canvas.contains(box.geometry()), (canvas, box.geometry())
 
 
 def test_the_menu_item_opens_the_box(window, qtbot):
