@@ -126,10 +126,10 @@ def test_declarations_alone_are_refused_because_they_add_nothing_wired(mlp):
     assert "at least one line" in str(exc)
 
 
-def test_the_new_nodes_are_placed_where_they_cover_no_node_of_the_graph(mlp):
-    a = mlp.find("a")
+def test_the_new_nodes_are_placed_where_they_cover_no_node_and_no_region_of_the_graph(mlp):
+    a, c = mlp.find("a"), mlp.find("c")
     fragment = plan_fragment("h = relu(Vᵀ a)\nk = tanh(h)", mlp)
-    positions = place_fragment(mlp, fragment, a.pos)  # asked for right on top of a
+    positions = place_fragment(mlp, fragment, (a.pos[0], (a.pos[1] + c.pos[1]) / 2))  # between two regions' rows
     sizes = estimate_sizes(mlp)
 
     def box(pos, ext):
@@ -137,6 +137,10 @@ def test_the_new_nodes_are_placed_where_they_cover_no_node_of_the_graph(mlp):
 
     new_boxes = [box(positions[i], fragment.extents[i]) for i in positions]
     old_boxes = [box(n.pos, sizes[n.id]) for n in mlp.nodes.values()]
+    for region in mlp.regions.values():  # a region's frame holds at least its members' boxes
+        members = [box(mlp.nodes[n].pos, sizes[n]) for n in region.node_ids]
+        old_boxes.append((min(b[0] for b in members), min(b[1] for b in members),
+                          max(b[2] for b in members), max(b[3] for b in members)))
     for l1, t1, r1, b1 in new_boxes:
         for l2, t2, r2, b2 in old_boxes:
             assert r1 <= l2 or r2 <= l1 or b1 <= t2 or b2 <= t1

@@ -24,6 +24,7 @@ from .syntax import VOCAB_ATTR
 from .tree import Assign, Decl, Formula, Loc, Name
 
 SAMPLE_META = "sample"
+REGION_ROOM = 40.0  # model units a region's frame and title take around its nodes (the canvas pads about 20)
 
 
 @dataclass
@@ -160,13 +161,24 @@ def _add_nodes(graph: Graph, fragment: Fragment, positions: dict[int, Position],
 
 
 def place_fragment(graph: Graph, fragment: Fragment, at: Position) -> dict[int, Position]:
-    """Where each new node goes: the layout with its top-left at `at`, moved on until it covers no node of `graph`."""
+    """Where each new node goes: the layout with its top-left at `at`, moved on until its regions cover no node and
+    no region of `graph`."""
     placed = {i: (x + at[0], y + at[1]) for i, (x, y) in fragment.layout.items()}
-    footprint = [_box(placed[i], fragment.extents[i]) for i in placed]
+    footprint = [_grown(_box(placed[i], fragment.extents[i]), REGION_ROOM / 2) for i in placed]
     sizes = estimate_sizes(graph, explain=True)
-    occupied = [_box(node.pos, sizes[node_id]) for node_id, node in graph.nodes.items()]
+    boxes = {node_id: _box(node.pos, sizes[node_id]) for node_id, node in graph.nodes.items()}
+    occupied = list(boxes.values())
+    for region in graph.regions.values():
+        members = [boxes[n] for n in region.node_ids if n in boxes]
+        if members:
+            occupied.append(_grown((min(b[0] for b in members), min(b[1] for b in members),
+                                    max(b[2] for b in members), max(b[3] for b in members)), REGION_ROOM))
     dx, dy = free_offset(occupied, footprint)
     return {i: (round(x + dx, 1), round(y + dy, 1)) for i, (x, y) in placed.items()}
+
+
+def _grown(box: Box, by: float) -> Box:
+    return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
 
 
 def _box(pos: Position, extent: Extent) -> Box:
