@@ -109,10 +109,14 @@ class FormulaBox(QFrame):
 
     def _fit(self) -> None:
         """Take the height the text and the message need, and stay wholly on the canvas."""
-        lines = max(1, min(MAX_EDITOR_LINES, self.editor.document().blockCount()))
-        frame = 2 * (self.editor.frameWidth() + int(self.editor.document().documentMargin()))
-        self.editor.setFixedHeight(self.editor.fontMetrics().lineSpacing() * lines + frame + 2)
-        self.adjustSize()
+        count = self.editor.document().blockCount()
+        lines = max(1, min(MAX_EDITOR_LINES, count))
+        frame = 2 * (self.editor.frameWidth() + int(self.editor.document().documentMargin())) + 6
+        self.editor.setFixedHeight(self.editor.fontMetrics().lineSpacing() * lines + frame)
+        self.editor.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded if count > MAX_EDITOR_LINES
+                                               else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        wrapped = self.layout().totalHeightForWidth(self.width())  # adjustSize alone leaves a gap over wrapped text
+        self.resize(self.width(), wrapped if wrapped > 0 else self.sizeHint().height())
         area = self._canvas_area()
         x = max(area.left() + MARGIN, min(self.x(), area.right() - self.width() - MARGIN))
         y = max(area.top() + MARGIN, min(self.y(), area.bottom() - self.height() - MARGIN))
