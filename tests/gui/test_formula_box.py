@@ -103,6 +103,28 @@ def test_several_lines_with_a_declared_parameter_are_one_undo_step(window, qtbot
     assert scene_problems(window.scene, window.graph) == []
 
 
+def test_a_new_inputs_value_joins_the_sample_and_undo_takes_it_out_again(window, qtbot):
+    before = canonical(window.graph)
+    box = open_box(window, qtbot)
+    type_text(box, qtbot, "x2: R^{B×2} = [[1, 2]]\nh = tanh(x2)")
+    press_enter(box, qtbot)
+    assert window.graph.meta["sample"]["x2"] == [[1.0, 2.0]]
+    assert window.graph.meta["sample"]["x"] == before["meta"]["sample"]["x"]
+    window.undo_stack.undo()
+    assert canonical(window.graph) == before
+
+
+def test_inserting_while_explain_mode_shows_a_trace_raises_nothing(window, qtbot):
+    qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.shown_trace()[0] is not None)
+    box = open_box(window, qtbot)
+    type_text(box, qtbot, "h = relu(Vᵀ a)")
+    press_enter(box, qtbot)
+    assert "h" in names(window.graph) and scene_problems(window.scene, window.graph) == []
+    window.undo_stack.undo()
+    assert "h" not in names(window.graph) and scene_problems(window.scene, window.graph) == []
+
+
 def test_an_error_is_shown_in_words_under_the_box_which_stays_open_and_the_graph_is_unchanged(window, qtbot):
     before = canonical(window.graph)
     box = open_box(window, qtbot)
