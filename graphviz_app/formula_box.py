@@ -151,6 +151,10 @@ class FormulaBox(QFrame):
             self._say("⚠ " + html.escape(str(exc)) + caret_html(text, exc), ERROR_COLOUR)
             self.editor.setExtraSelections([error_mark(self.editor, exc.line, exc.col)])
             return None
+        except EngineError as exc:  # the graph refused a planned node: said in words, with no place to mark
+            self._say("⚠ " + html.escape(str(exc)), ERROR_COLOUR)
+            self.editor.setExtraSelections([])
+            return None
         self._say(f"✓ {html.escape(fragment_summary(fragment))}: Enter inserts", OK_COLOUR)
         self.editor.setExtraSelections([])
         return fragment

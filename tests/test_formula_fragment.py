@@ -2,6 +2,8 @@
 their inferred shapes, the new nodes compute what hand-built ones do, and every mistake is located."""
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engine.executor import explain, forward
 from engine.formula import FormulaError
@@ -153,3 +155,27 @@ def test_a_new_inputs_sample_value_joins_the_graphs_sample(mlp):
     meta = fragment_meta(mlp, fragment)
     assert meta["sample"]["x2"] == [[1.0, 2.0]]
     assert meta["sample"]["x"] == mlp.meta["sample"]["x"]
+
+
+FRAGMENT_LEAVES = ["x", "W", "Wx", "a", "V", "Va", "b", "θ", "c", "y", "L", "U", "q", "2", "0.5"]
+FRAGMENT_SHAPES = ["{}", "σ({})", "relu({})", "{}ᵀ {}", "{} {}", "{} + {}", "{} × {}", "bce({}, {})", "Σ {}",
+                   "softmax({})", "dot({}, {})"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["h", "k", "a", "z", "W"]), st.sampled_from(FRAGMENT_SHAPES),
+                          st.lists(st.sampled_from(FRAGMENT_LEAVES), min_size=2, max_size=2)),
+                min_size=1, max_size=3),
+       st.booleans())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_random_lines_over_the_mlp_insert_or_give_a_located_error_and_never_touch_the_graph_on_an_error(lines, declare):
+    graph = load_graph(MLP)
+    text = ("U: R^{4×4}\n" if declare else "") + "\n".join(f"{t} = {shape.format(*args)}" for t, shape, args in lines)
+    before = graph_to_dict(graph)
+    try:
+        fragment = plan_fragment(text, graph)
+    except FormulaError as exc:
+        assert 1 <= exc.line <= text.count("\n") + 1 and exc.col >= 1
+        assert graph_to_dict(graph) == before
+        return
+    new = add_fragment(graph, fragment, place_fragment(graph, fragment, (0.0, 0.0)))
+    assert len(new) == len(fragment.new_indices) and len(graph.nodes) == len(before["nodes"]) + len(new)
