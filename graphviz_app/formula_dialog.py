@@ -95,7 +95,7 @@ class FormulaDialog(QDialog):
         try:
             plan = plan_formula(text)
         except FormulaError as exc:
-            self._problem(html.escape(str(exc)) + _caret(text, exc), exc)
+            self._problem(html.escape(str(exc)) + caret_html(text, exc), exc)
             self._show_declarations(text)
             return None
         self._show(plan)
@@ -124,21 +124,7 @@ class FormulaDialog(QDialog):
         self.error_line.setText(f"<span style='color:{ERROR_COLOUR}'>⚠ {message}</span>")
         self.ok_button.setEnabled(False)
         self.preview.setRowCount(0)
-        self.editor.setExtraSelections([] if where is None else [self._mark(where.line, where.col)])
-
-    def _mark(self, line: int, col: int) -> QTextEdit.ExtraSelection:
-        """A red wavy underline under the character the error points at."""
-        block = self.editor.document().findBlockByNumber(max(0, line - 1))
-        cursor = QTextCursor(block)
-        cursor.movePosition(QTextCursor.MoveOperation.Right, n=min(col - 1, max(0, block.length() - 2)))
-        cursor.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor)
-        mark = QTextEdit.ExtraSelection()
-        fmt = QTextCharFormat()
-        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        fmt.setUnderlineColor(QColor(ERROR_COLOUR))
-        fmt.setBackground(QColor(ERROR_COLOUR).lighter(190))
-        mark.format, mark.cursor = fmt, cursor
-        return mark
+        self.editor.setExtraSelections([] if where is None else [error_mark(self.editor, where.line, where.col)])
 
     def _show(self, plan: Plan) -> None:
         lines = len(plan.lines)
@@ -182,7 +168,22 @@ def _preview_table() -> QTableWidget:
     return table
 
 
-def _caret(text: str, exc: FormulaError) -> str:
+def error_mark(editor: QPlainTextEdit, line: int, col: int) -> QTextEdit.ExtraSelection:
+    """A red wavy underline under the character the error points at."""
+    block = editor.document().findBlockByNumber(max(0, line - 1))
+    cursor = QTextCursor(block)
+    cursor.movePosition(QTextCursor.MoveOperation.Right, n=min(col - 1, max(0, block.length() - 2)))
+    cursor.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor)
+    mark = QTextEdit.ExtraSelection()
+    fmt = QTextCharFormat()
+    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+    fmt.setUnderlineColor(QColor(ERROR_COLOUR))
+    fmt.setBackground(QColor(ERROR_COLOUR).lighter(190))
+    mark.format, mark.cursor = fmt, cursor
+    return mark
+
+
+def caret_html(text: str, exc: FormulaError) -> str:
     """The line the error is on, and a caret under its column, in a fixed-width font."""
     lines = text.splitlines()
     if not 1 <= exc.line <= len(lines):

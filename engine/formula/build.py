@@ -23,7 +23,7 @@ def build_graph(plan: Plan) -> Graph:
         ids.append(node.id)
         for port, source in planned.inputs.items():
             graph.connect(ids[source], node.id, port)
-    for (title, members), colour in zip(plan.lines, _line_colours(plan)):
+    for (title, members), colour in zip(plan.lines, line_colours(plan)):
         graph.add_region(region_title(title), [ids[i] for i in members], colour)
     graph.meta = _meta(plan)
     apply_layout(graph)  # after the regions: rows of a wrapped layout end between them
@@ -35,7 +35,7 @@ def region_title(line: str) -> str:
     return line if len(line) <= MAX_TITLE_CHARS else line[:MAX_TITLE_CHARS - 1] + CUT
 
 
-def _line_colours(plan: Plan) -> list[str]:
+def line_colours(plan: Plan) -> list[str]:
     """Losses red; of the other lines the last is the decoder (orange), the first the encoder (blue)."""
     is_loss = [OPS[plan.nodes[members[-1]].op].role is Role.LOSS for _, members in plan.lines]
     others = [k for k, loss in enumerate(is_loss) if not loss]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from .. import formula_dialog
+from .. import formula_box, formula_dialog
 
 if TYPE_CHECKING:
     from .edit_ops import EditController
@@ -79,6 +79,8 @@ def edit_actions(w: QWidget, undo_stack: QUndoStack, e: "EditController",
         "select_all": make_action(w, "Select &All", e.select_all, ["Ctrl+A"], "Select every node"),
         "find_op": make_action(w, "&Find Op…", find_op, ["Ctrl+F"],
                                "Search the palette; Enter adds the first match"),
+        "insert_formula": make_action(w, "&Insert Formula…", lambda: formula_box.open_formula_box(e.w), ["Ctrl+I"],
+                                      "Type a line such as h = relu(Vᵀa) on the canvas, using the graph's names"),
         "delete": make_action(w, "&Delete", e.delete, ["Del", "Backspace"],
                               "Delete the selection (edges of deleted nodes go too)"),
         "group": make_action(w, "&Group into Region…", e.group, ["Ctrl+G"],

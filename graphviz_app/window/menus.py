@@ -47,7 +47,7 @@ def build_menus(w: QMainWindow, a: dict[str, QAction], files: "FileController",
     recent, export = _file_menu(menus["file"], a, files)
     edit = menus["edit"]
     _add(edit, a, "undo", "redo", None, "cut", "copy", "copy_formula", "paste", "duplicate", "delete", None,
-         "select_all", "find_op", None, "group", "ungroup", "expand", "collapse", None, "layout")
+         "select_all", "find_op", "insert_formula", None, "group", "ungroup", "expand", "collapse", None, "layout")
     view = menus["view"]
     _add(view, a, "fit", "zoom_in", "zoom_out", None, "snap", "dark", None)
     panels = view.addMenu("&Panels")
