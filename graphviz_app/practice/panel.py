@@ -107,12 +107,8 @@ class PracticePanel(QWidget):
         QWidget.setTabOrder(self.student, b["save"])
 
     def _connect(self) -> None:
-        c, a = self.controller, self.answer
-        a.returnPressed.connect(lambda: c.submit(a.text()))
-        a.hint_requested.connect(c.hint)
-        a.skip_requested.connect(c.skip)
-        a.previous_requested.connect(c.previous)
-        a.next_requested.connect(c.next)
+        c = self.controller
+        self.answer.answer_to(c)
         c.changed.connect(self.refresh)
         c.feedback.connect(self._show_feedback)
         c.hint_shown.connect(lambda text: self.hint.setText(f"Hint: {text}" if text else ""))

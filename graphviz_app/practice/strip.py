@@ -66,12 +66,8 @@ class PracticeStrip(QFrame):
         self.hide()
 
     def _connect(self) -> None:
-        c, a = self.controller, self.answer
-        a.returnPressed.connect(lambda: c.submit(a.text()))
-        a.hint_requested.connect(c.hint)
-        a.skip_requested.connect(c.skip)
-        a.previous_requested.connect(c.previous)
-        a.next_requested.connect(c.next)
+        c = self.controller
+        self.answer.answer_to(c)
         c.changed.connect(self.refresh)
         c.feedback.connect(self._feedback)
         c.hint_shown.connect(lambda text: self._set_hint(text))

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
+
+if TYPE_CHECKING:
+    from .controller import PracticeController
 
 MARKS = {"right": ("✓", "#1b873f"), "wrong": ("✗", "#d32f2f"), "shown": ("✗", "#d32f2f"),
          "unreadable": ("?", "#b26a00"), "done": ("→", "#1565c0")}
@@ -25,6 +29,14 @@ class AnswerEdit(QLineEdit):
         super().__init__(parent)
         self.setPlaceholderText("type the answer: 0.1667, 1/6, −3e-2, [1, 2]")
         self.setClearButtonEnabled(True)
+
+    def answer_to(self, controller: PracticeController) -> None:
+        """Send what is typed and the command keys to the practice controller (the dock's and the strip's box)."""
+        self.returnPressed.connect(lambda: controller.submit(self.text()))
+        self.hint_requested.connect(controller.hint)
+        self.skip_requested.connect(controller.skip)
+        self.previous_requested.connect(controller.previous)
+        self.next_requested.connect(controller.next)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
         plain = not event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QProgressDialog
 
@@ -19,10 +18,9 @@ from engine.executor import explain
 from ..animation.export import AnimationCancelled, AnimationOptions, write_animation
 from ..explain.overlay import options_for
 from .contract import Workbench
-from .export_lesson import lesson_examples
+from .export_lesson import lesson_examples, progress_dialog, suggested_path
 
 ANIMATION_FILTER = "GIF animation (*.gif);;MP4 video (*.mp4)"
-SHOW_AFTER_MS = 400  # the progress dialog appears only when the export takes longer than this
 
 
 def add_animation_export(menu: QMenu, window: Workbench) -> QAction:
@@ -35,23 +33,14 @@ def add_animation_export(menu: QMenu, window: Workbench) -> QAction:
     return action
 
 
-def _suggested(window: Workbench) -> str:
-    doc = window.document
-    base = Path(doc.path) if doc.path else Path.home() / f"{doc.example or 'graph'}.json"
-    return str(base.with_name(base.stem + "-explained.gif"))
-
-
 def export_animation(window: Workbench) -> bool:
     """Ask where, film the trace (with a progress dialog that can cancel) and say what was written."""
-    path = window.prompts.export_path("Export animation", _suggested(window), ANIMATION_FILTER)
+    path = window.prompts.export_path("Export animation", suggested_path(window, "-explained.gif"), ANIMATION_FILTER)
     if not path:
         return False
     if not Path(path).suffix:
         path += ".gif"
-    progress = QProgressDialog("Filming the explain trace…", "Cancel", 0, 100, window.host)
-    progress.setWindowTitle("Export animation")
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(SHOW_AFTER_MS)
+    progress = progress_dialog(window, "Filming the explain trace…", "Export animation", can_cancel=True)
     try:
         size, note = _write(window, Path(path), progress)
     except AnimationCancelled:

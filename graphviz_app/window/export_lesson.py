@@ -43,24 +43,32 @@ def lesson_examples(window: Workbench) -> tuple[Examples, str]:
         return choose_examples(window.graph), note
 
 
-def _suggested(window: Workbench) -> str:
+def suggested_path(window: Workbench, ending: str) -> str:
+    """Where an export goes unless the user says otherwise: beside the graph's file, named after it."""
     doc = window.document
     base = Path(doc.path) if doc.path else Path.home() / f"{doc.example or 'graph'}.json"
-    return str(base.with_name(base.stem + "-lesson.html"))
+    return str(base.with_name(base.stem + ending))
+
+
+def progress_dialog(window: Workbench, text: str, title: str, can_cancel: bool) -> QProgressDialog:
+    """A window-modal progress dialog that shows itself only when the work takes longer than SHOW_AFTER_MS."""
+    progress = QProgressDialog(text, "Cancel" if can_cancel else "", 0, 100, window.host)
+    progress.setWindowTitle(title)
+    if not can_cancel:
+        progress.setCancelButton(None)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(SHOW_AFTER_MS)
+    return progress
 
 
 def export_lesson(window: Workbench) -> bool:
     """Ask where, build the page (with a progress dialog on long work) and say what was written."""
-    path = window.prompts.export_path("Export interactive page", _suggested(window), PAGE_FILTER)
+    path = window.prompts.export_path("Export interactive page", suggested_path(window, "-lesson.html"), PAGE_FILTER)
     if not path:
         return False
     if not Path(path).suffix:
         path += ".html"
-    progress = QProgressDialog("Writing the interactive page…", "", 0, 100, window.host)
-    progress.setWindowTitle("Export interactive page")
-    progress.setCancelButton(None)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(SHOW_AFTER_MS)
+    progress = progress_dialog(window, "Writing the interactive page…", "Export interactive page", can_cancel=False)
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         examples, note = lesson_examples(window)
