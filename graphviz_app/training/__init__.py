@@ -150,7 +150,7 @@ class TrainingExtension(QObject):
 
     def _state_changed(self, state: State) -> None:
         running = state is State.RUNNING
-        names = {State.RUNNING: "&Pause", State.PAUSED: "&Resume Training"}
+        names = {State.RUNNING: "&Pause", State.PAUSED: "Resume &Training"}
         self.actions["train"].setText(names.get(state, "&Train"))
         if running:
             self.dashboard_dock.raise_()
