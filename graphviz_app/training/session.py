@@ -211,7 +211,10 @@ class TrainingSession(QObject):
             self._untrainable(str(exc))
             return
         if structure_differs(trainer.graph, graph) or not trainer.take_settings(wanted):
-            self.pause()
+            if self.state is State.RUNNING:
+                self.pause()
+                self.status.emit("Training paused: the model changed, so it is prepared again; Train goes on "
+                                 "from the weights reached")
             self._start_build()
         elif self.state is State.RUNNING:
             self.runner.target = self.run_target

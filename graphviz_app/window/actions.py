@@ -63,9 +63,13 @@ def edit_actions(w: QWidget, undo_stack: QUndoStack, e: "EditController",
                  find_op: Callable[[], None]) -> dict[str, QAction]:
     """Undo, Redo, clipboard, selection, regions, blocks, layout."""
     undo = undo_stack.createUndoAction(w, "&Undo")
+    undo.triggered.disconnect()  # through the controller: a training run going on pauses first
+    undo.triggered.connect(e.undo)
     undo.setShortcuts(_sequences(["Ctrl+Z"]))
     undo.setToolTip(with_shortcut("Undo the last edit", undo))
     redo = undo_stack.createRedoAction(w, "&Redo")
+    redo.triggered.disconnect()
+    redo.triggered.connect(e.redo)
     redo.setShortcuts(_sequences(["Ctrl+Shift+Z", "Ctrl+Y"]))
     redo.setToolTip(with_shortcut("Redo the edit just undone", redo))
     return {
