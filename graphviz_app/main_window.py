@@ -35,6 +35,7 @@ from .window.menus import build_menus, build_toolbar
 from .window.prompts import Prompts
 from .window.run import ForwardController
 from .window.shortcuts_dialog import shortcut_groups
+from .window.tab_bars import TabBarSweeper
 from .window.view_controls import ViewControls, apply_widget_palette
 
 APP_NAME = prefs.APPLICATION
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.menus, self.panels_menu = menus.by_key, menus.panels
         self.recent_menu, self.export_menu = menus.recent, menus.export
         self.toolbar = build_toolbar(self, self.actions)
+        self.tab_bars = TabBarSweeper(self)  # hides the tab bars Qt leaves behind when dock groups change
         self._build_docks()
         self.explain = ExplainMode(self)
         self.training = TrainingExtension(self)
@@ -176,6 +178,7 @@ class MainWindow(QMainWindow):
             widget = holder
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        self.tab_bars.watch(dock)
         self.panels_menu.addAction(dock.toggleViewAction())
         return dock
 
@@ -221,6 +224,7 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if state is None or not self.restoreState(state):
             QTimer.singleShot(0, self._balance_docks)  # once the new docks are laid out
+        self.tab_bars.schedule()
 
     def _docks_in(self, area: Qt.DockWidgetArea) -> list[QDockWidget]:
         """Visible docks of an area, one per tab group."""
