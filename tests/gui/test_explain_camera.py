@@ -143,8 +143,9 @@ def test_an_edge_wrapping_to_the_next_row_is_followed_from_its_sending_node_to_i
     controller, framing, scene = w.explain.controller, w.explain.camera.framing, w.scene
     controller.ensure_trace()
     steps = controller.trace.steps
+    box = scene.visible_item
     k = next(i for i, s in enumerate(steps) if isinstance(s, BackwardStep)  # b (end of a row) → θᵀb (next row)
-             and scene.visible_item(s.src).sceneBoundingRect().left() > scene.visible_item(s.dst).sceneBoundingRect().right())
+             and box(s.src).sceneBoundingRect().left() > box(s.dst).sceneBoundingRect().right())
     sender = scene.visible_item(steps[k].dst).sceneBoundingRect()
     receiver = scene.visible_item(steps[k].src).sceneBoundingRect()
     controller.player.seek(k - 1)
