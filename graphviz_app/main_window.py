@@ -9,7 +9,7 @@ import re
 import traceback
 
 import shiboken6
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QMessageBox, QScrollArea, QUndoView, QWidget
 
@@ -35,6 +35,7 @@ from .window.menus import build_menus, build_toolbar
 from .window.prompts import Prompts
 from .window.run import ForwardController
 from .window.shortcuts_dialog import shortcut_groups
+from .window.tab_bars import TabBarSweeper
 from .window.view_controls import ViewControls, apply_widget_palette
 
 APP_NAME = prefs.APPLICATION
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.menus, self.panels_menu = menus.by_key, menus.panels
         self.recent_menu, self.export_menu = menus.recent, menus.export
         self.toolbar = build_toolbar(self, self.actions)
+        self.tab_bars = TabBarSweeper(self)  # hides the tab bars Qt leaves behind when dock groups change
         self._build_docks()
         self.explain = ExplainMode(self)
         self.training = TrainingExtension(self)
@@ -111,6 +113,8 @@ class MainWindow(QMainWindow):
         self.inspector_dock = self.add_dock("Inspector", self.inspector, scroll=False)
         self.undo_view = QUndoView(self.undo_stack)
         self.undo_view.setEmptyLabel("(opened)")
+        self.undo_view.viewport().installEventFilter(self)  # a click in the history pauses training first
+        self.undo_view.installEventFilter(self)
         self.history_dock = self.add_dock("Undo History", self.undo_view, scroll=False)
         self.tabifyDockWidget(self.inspector_dock, self.history_dock)
         self.inspector_dock.raise_()
@@ -144,9 +148,9 @@ class MainWindow(QMainWindow):
         """True when the current graph may be replaced (asks about unsaved changes)."""
         return self.files.maybe_save()
 
-    def settle(self) -> None:
-        """A running training run pauses, so its weights and history are in the graph."""
-        self.training.settle()
+    def settle(self) -> bool:
+        """A running training run pauses, so its weights and history are in the graph; True if one was running."""
+        return self.training.settle()
 
     def show_trace(self, trace: Trace) -> None:
         """Replay a trace in explain mode, at its last step."""
@@ -174,6 +178,7 @@ class MainWindow(QMainWindow):
             widget = holder
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        self.tab_bars.watch(dock)
         self.panels_menu.addAction(dock.toggleViewAction())
         return dock
 
@@ -219,6 +224,7 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if state is None or not self.restoreState(state):
             QTimer.singleShot(0, self._balance_docks)  # once the new docks are laid out
+        self.tab_bars.schedule()
 
     def _docks_in(self, area: Qt.DockWidgetArea) -> list[QDockWidget]:
         """Visible docks of an area, one per tab group."""
@@ -335,6 +341,13 @@ class MainWindow(QMainWindow):
                           f"{message}\n\nYour work was autosaved; the app keeps running.", parent=self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Before a click or a key moves the undo history, a training run pauses: its run joins the history."""
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress) \
+                and watched in (self.undo_view, self.undo_view.viewport()):
+            self.settle()
+        return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         if not self.maybe_save():

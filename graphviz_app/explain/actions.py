@@ -11,16 +11,16 @@ if TYPE_CHECKING:
 
 # key: (menu text, shortcut, tooltip)
 ACTIONS: dict[str, tuple[str, str, str]] = {
-    "forward": ("Explain &Forward", "Ctrl+Shift+F", "Animate the forward pass: each node computes its value"),
+    "forward": ("&Explain Forward", "Ctrl+Shift+F", "Animate the forward pass: each node computes its value"),
     "backward": ("Explain &Backward", "Ctrl+B",
                  "Animate the backward pass: upstream × local = ∂L/∂(input) on every edge"),
-    "step_back": ("Step B&ack", "Ctrl+Shift+Left", "Go back one event of the trace"),
+    "step_back": ("Step Bac&k", "Ctrl+Shift+Left", "Go back one event of the trace"),
     "step": ("&Step", "Ctrl+Shift+Right", "One event of the trace (Space on the canvas)"),
     "play": ("&Play / Pause", "Ctrl+Shift+P", "Play the whole trace, or pause it"),
     "sgd": ("S&GD Step", "Ctrl+Return", "Forward → loss → backward → update Θ ← Θ − α∇Θ L (undoable)"),
     "predict": ("Predict, then &Reveal", "Ctrl+Shift+R",
                 "Each new value or gradient shows “?” until you reveal it (Space)"),
-    "grad_width": ("Edges Follow |&Gradient|", "", "Edge thickness and colour follow the gradient's size "
+    "grad_width": ("E&dges Follow |Gradient|", "", "Edge thickness and colour follow the gradient's size "
                    "(log scale: vanishing gradients become thin)"),
     "camera": ("&Camera Follows the Trace", "", "Each step pans and zooms to its edge, nodes and label at a "
                "readable size (always on in presentation mode; O there shows the whole graph)"),

@@ -111,17 +111,29 @@ class Framing:
 
     def receiving(self, k: int) -> QRectF:
         """The label of step k and the node whose number it explains (the one receiving the gradient)."""
+        return self._label_and_node(k, sending=False)
+
+    def sending(self, k: int) -> QRectF:
+        """The label of step k and the node its upstream gradient comes from (a backward step's target end);
+        for other steps, the same as `receiving`."""
+        return self._label_and_node(k, sending=True)
+
+    def _label_and_node(self, k: int, sending: bool) -> QRectF:
         trace, overlay = self.explained.trace, self.explained.overlay
         if trace is None or overlay is None or not 0 <= k < len(trace):
             return QRectF()
         step = trace.steps[k]
-        node = step.src if isinstance(step, (BackwardStep, NoGradStep)) else step.node
+        if isinstance(step, (BackwardStep, NoGradStep)):
+            node = step.dst if sending else step.src
+        else:
+            node = step.node
         return self._label_rect(overlay.label_edge(k)).united(self._node_rect(node))
 
-    def framed(self, k: int) -> QRectF:
+    def framed(self, k: int, arrived: bool = True) -> QRectF:
         """What the camera shows of step k: its edge, nodes and label, with their neighbours when they fit at a
-        readable size; an edge longer than the screen at that size (a row-wrapping one) shows its label
-        and the node receiving the result, so that those stay readable."""
+        readable size. An edge longer than the screen at that size (one wrapping from the end of a row to the
+        start of the next) is shown in two parts, as its pulse runs: the label with the node the gradient comes
+        from, then (`arrived`) the label with the node receiving the result, each readable."""
         core, context = self.frames(k)
         if core.isEmpty():
             return core
@@ -130,11 +142,11 @@ class Framing:
             return wanted
         if self.fit_zoom(core) >= self.readable_zoom(MIN_READ_PX):
             return core
-        return self.receiving(k)
+        return self.receiving(k) if arrived else self.sending(k)
 
-    def target(self, k: int) -> tuple[QPointF, float] | None:
+    def target(self, k: int, arrived: bool = True) -> tuple[QPointF, float] | None:
         """(centre, zoom) that frames step k readably, or None when there is nothing to frame."""
-        wanted = self.framed(k)
+        wanted = self.framed(k, arrived)
         if wanted.isEmpty():
             return None
         readable = self.readable_zoom()
@@ -169,6 +181,7 @@ class Camera(QObject):
         self._animation.valueChanged.connect(self._frame)
         self._animation.finished.connect(self._arrived)
         self._check_after: int | None = None  # a step whose result appeared while the camera was moving
+        self._arrived_step: int | None = None  # the step whose result is on the canvas (its pulse has arrived)
         player = controller.player
         player.step_changed.connect(self._step_changed)
         player.shown.connect(self._step_shown)
@@ -178,12 +191,16 @@ class Camera(QObject):
         return self.framing.frames(k)
 
     def target(self, k: int) -> tuple[QPointF, float] | None:
-        """(centre, zoom) that frames step k readably on this view (Framing.target)."""
-        return self.framing.target(k)
+        """(centre, zoom) that frames step k readably on this view, as far as its pulse has come (Framing.target)."""
+        return self.framing.target(k, self._arrived_step == k)
+
+    def framed(self, k: int) -> QRectF:
+        """What the camera shows of step k now, in scene coordinates (Framing.framed)."""
+        return self.framing.framed(k, self._arrived_step == k)
 
     def fits(self, k: int) -> bool:
         """True when what step k must show is inside the view and readable at the current zoom."""
-        wanted = self.framing.framed(k)
+        wanted = self.framed(k)
         if wanted.isEmpty():
             return True
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
@@ -232,10 +249,11 @@ class Camera(QObject):
         self.move_to(rect.center(), self.framing.fit_zoom(rect))
 
     def _step_changed(self, k: int) -> None:
-        self.follow(k)
+        self.follow(k)  # a step beginning frames where its pulse starts; a seek has shown its result already
 
     def _step_shown(self, k: int) -> None:
         """The step's result is on the canvas (its label, the node's value): reframe only if it does not fit."""
+        self._arrived_step = k
         if not self.enabled or self.in_overview:
             return
         if self._animation.state() == QVariantAnimation.State.Running:

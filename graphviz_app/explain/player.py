@@ -21,6 +21,14 @@ class Display(Protocol):
     def __len__(self) -> int: ...
 
 
+class Clock(Protocol):
+    """Milliseconds since start() (QElapsedTimer; a test passes a clock it moves by hand)."""
+
+    def start(self) -> None: ...
+
+    def elapsed(self) -> int: ...
+
+
 class TracePlayer(QObject):
     """Replays a trace on a display: one step at a time, playing at a speed, or jumping anywhere."""
 
@@ -31,7 +39,7 @@ class TracePlayer(QObject):
     predict_changed = Signal(bool)  # predict-then-reveal switched on or off (the player owns this setting)
     shown = Signal(int)  # step k is on the display with its result (after a pulse arrived, a seek, a refresh)
 
-    def __init__(self, parent: QObject | None = None, instant: bool = False):
+    def __init__(self, parent: QObject | None = None, instant: bool = False, clock: Clock | None = None):
         super().__init__(parent)
         self.display: Display | None = None
         self.instant = instant
@@ -42,10 +50,10 @@ class TracePlayer(QObject):
         self.revealed = True
         self._animating: int | None = None
         self._arrived: int | None = None
-        self._clock = QElapsedTimer()
+        self._clock: Clock = clock if clock is not None else QElapsedTimer()
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
-        self._timer.timeout.connect(self._frame)
+        self._timer.timeout.connect(self.frame)
         self._playing = False
 
     # ----- loading
@@ -180,9 +188,10 @@ class TracePlayer(QObject):
         self.display.show(self.step, arriving=True, hidden=not self.revealed)
         self._clock.start()
         self._timer.start()
-        self._frame()
+        self.frame()
 
-    def _frame(self) -> None:
+    def frame(self) -> None:
+        """Draw the animation as it stands on the clock (the frame timer calls this ~60 times a second)."""
         if self.display is None or self._animating is None:
             self._timer.stop()
             return

@@ -60,7 +60,7 @@ class PracticeMode:
         self.explain.controller.lock_steps(STEP_LOCK if self.controller.question_open else None)
 
     def _action(self) -> QAction:
-        action = QAction("&Practice: Type the Answers", self.window.host)
+        action = QAction("Practice: &Type the Answers", self.window.host)
         action.setObjectName("practice_start")
         action.setShortcut(QKeySequence(SHORTCUT))
         tip = "Hide chosen numbers as “?” and type each one, with hints and a score"

@@ -144,13 +144,16 @@ class TrainingExtension(QObject):
             self.dashboard_dock.raise_()
         self.session.toggle()
 
-    def settle(self) -> None:
-        """A running run pauses, so that its weights and history are in the graph (before a save or New)."""
+    def settle(self) -> bool:
+        """A running run pauses, so that its weights and history are in the graph (before a save, New, Undo);
+        True if it was running."""
+        running = self.session.state is State.RUNNING
         self.session.pause()
+        return running
 
     def _state_changed(self, state: State) -> None:
         running = state is State.RUNNING
-        names = {State.RUNNING: "&Pause", State.PAUSED: "&Resume Training"}
+        names = {State.RUNNING: "&Pause", State.PAUSED: "Resume &Training"}
         self.actions["train"].setText(names.get(state, "&Train"))
         if running:
             self.dashboard_dock.raise_()

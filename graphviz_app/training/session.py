@@ -72,6 +72,7 @@ class TrainingSession(QObject):
         self.last_snapshot: Snapshot | None = None
         self.error_node: str | None = None
         self._pending: Callable[[], None] | None = None  # Train, Step or Reset pressed while preparing
+        self._announce = True  # the trainer being built follows an edit (not a graph just opened)
         self._run_from: int | None = None  # the epoch the run under way (or paused) started at
         self._run_start: tuple[dict[str, np.ndarray], Any, int] | None = None  # graph weights, metrics, steps
         self._restored_from: Any = None  # the graph's metrics the trainer's history is known to equal
@@ -105,7 +106,7 @@ class TrainingSession(QObject):
             self._set_state(State.NO_GRAPH)
             return
         self._subscribe(graph, True)
-        self._start_build()
+        self._start_build(announce=False)  # the window is saying what it opened: the reason waits in the docks
 
     def settings_dict(self) -> dict[str, Any]:
         """The graph's training settings as it holds them, with defaults for those it has not."""
@@ -146,7 +147,9 @@ class TrainingSession(QObject):
         if self.trainer.take_settings(wanted) and self.state is State.RUNNING:
             self.runner.target = self.run_target
 
-    def _start_build(self) -> None:
+    def _start_build(self, announce: bool = True) -> None:
+        """Build a trainer in the background; `announce`: a graph it cannot train is said in the status bar."""
+        self._announce = announce
         self._drop_trainer()
         self.builder.start(self.graph.copy())
         self._set_state(State.PREPARING)
@@ -184,10 +187,12 @@ class TrainingSession(QObject):
 
     def _untrainable(self, reason: str) -> None:
         self._drop_trainer()
+        asked = self._pending is not None
         self._pending = None  # a Train pressed while preparing does not wait for the graph to be fixed
         self.reason = reason
         self._set_state(State.UNTRAINABLE)
-        self.status.emit(f"This graph cannot be trained: {reason}")
+        if self._announce or asked:  # on opening, unasked, the Training dock and the dashboard say why
+            self.status.emit(f"This graph cannot be trained: {reason}")
 
     # ----- following the graph
     def _sync(self) -> None:
@@ -206,7 +211,10 @@ class TrainingSession(QObject):
             self._untrainable(str(exc))
             return
         if structure_differs(trainer.graph, graph) or not trainer.take_settings(wanted):
-            self.pause()
+            if self.state is State.RUNNING:
+                self.pause()
+                self.status.emit("Training paused: the model changed, so it is prepared again; Train goes on "
+                                 "from the weights reached")
             self._start_build()
         elif self.state is State.RUNNING:
             self.runner.target = self.run_target

@@ -63,9 +63,13 @@ def edit_actions(w: QWidget, undo_stack: QUndoStack, e: "EditController",
                  find_op: Callable[[], None]) -> dict[str, QAction]:
     """Undo, Redo, clipboard, selection, regions, blocks, layout."""
     undo = undo_stack.createUndoAction(w, "&Undo")
+    undo.triggered.disconnect()  # through the controller: a training run going on pauses first
+    undo.triggered.connect(e.undo)
     undo.setShortcuts(_sequences(["Ctrl+Z"]))
     undo.setToolTip(with_shortcut("Undo the last edit", undo))
     redo = undo_stack.createRedoAction(w, "&Redo")
+    redo.triggered.disconnect()
+    redo.triggered.connect(e.redo)
     redo.setShortcuts(_sequences(["Ctrl+Shift+Z", "Ctrl+Y"]))
     redo.setToolTip(with_shortcut("Redo the edit just undone", redo))
     return {
@@ -75,7 +79,7 @@ def edit_actions(w: QWidget, undo_stack: QUndoStack, e: "EditController",
         "paste": make_action(w, "&Paste", e.paste, ["Ctrl+V", "Shift+Ins"], "Paste nodes from the clipboard"),
         "copy_formula": make_action(w, "Copy as F&ormula", lambda: formula_dialog.copy_as_formula(e.w),
                                     ["Ctrl+Shift+C"], "Copy the graph as a formula (x: R^3 … a = σ(W x))"),
-        "duplicate": make_action(w, "D&uplicate", e.duplicate, ["Ctrl+D"], "Duplicate the selected nodes"),
+        "duplicate": make_action(w, "Dupl&icate", e.duplicate, ["Ctrl+D"], "Duplicate the selected nodes"),
         "select_all": make_action(w, "Select &All", e.select_all, ["Ctrl+A"], "Select every node"),
         "find_op": make_action(w, "&Find Op…", find_op, ["Ctrl+F"],
                                "Search the palette; Enter adds the first match"),
@@ -88,7 +92,7 @@ def edit_actions(w: QWidget, undo_stack: QUndoStack, e: "EditController",
         "ungroup": make_action(w, "U&ngroup", e.ungroup, ["Ctrl+Shift+G"], "Remove the selected nodes' region"),
         "expand": make_action(w, "&Expand Block", e.expand_block, ["Ctrl+E"],
                               "Show a “Linear + σ” block as its primitive nodes"),
-        "collapse": make_action(w, "C&ollapse Block", e.collapse_block, ["Ctrl+Shift+E"],
+        "collapse": make_action(w, "Collapse &Block", e.collapse_block, ["Ctrl+Shift+E"],
                                 "Fold a “Linear + σ” block back into one box"),
         "layout": make_action(w, "Auto &Layout", e.auto_layout, ["Ctrl+L"],
                               "Arrange the graph left to right by layers"),

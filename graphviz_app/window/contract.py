@@ -65,8 +65,9 @@ class Workbench(Protocol):
     def maybe_save(self) -> bool:
         """True when the current graph may be replaced (saved, discarded, or nothing unsaved)."""
 
-    def settle(self) -> None:
-        """Bring work running in the background into the graph (a training run pauses) before it is saved."""
+    def settle(self) -> bool:
+        """Bring work running in the background into the graph (a training run pauses) before it is saved;
+        True if a run was going on."""
 
     def show_trace(self, trace: Trace) -> None:
         """Replay a trace in explain mode, at its last step."""

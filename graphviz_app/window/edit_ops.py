@@ -24,6 +24,28 @@ class EditController:
     def __init__(self, window: Workbench):
         self.w = window
 
+    # ----- history
+    def undo(self) -> None:
+        """Undo; a training run going on pauses first, so its run so far is what Undo takes back."""
+        stack = self.w.undo_stack
+        if not self.w.settle():
+            stack.undo()
+            return
+        text = stack.undoText()
+        stack.undo()
+        self.w.show_status(f"Training paused, and Undo took back “{text}”: Redo brings it back", 10000)
+
+    def redo(self) -> None:
+        """Redo; a training run going on pauses first (its run so far becomes the newest step)."""
+        stack = self.w.undo_stack
+        if not self.w.settle():
+            stack.redo()
+        elif stack.canRedo():  # the run had not changed anything yet
+            stack.redo()
+        else:
+            self.w.show_status("Training paused: its run so far is now the newest step, so nothing is left to "
+                               "redo", 10000)
+
     def _nodes(self) -> list[str]:
         return self.w.scene.selected_node_ids()
 

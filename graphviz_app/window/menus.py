@@ -71,7 +71,7 @@ def _file_menu(menu: QMenu, a: dict[str, QAction], files: "FileController") -> t
     recent.aboutToShow.connect(lambda: files.fill_recent_menu(recent))
     menu.addSeparator()
     _add(menu, a, "save", "save_as")
-    export = menu.addMenu("&Export")
+    export = menu.addMenu("E&xport")
     _fill_export_menu(export, files)
     menu.addSeparator()
     _add(menu, a, "quit")

@@ -114,3 +114,46 @@ def test_zoomed_out_a_node_writes_its_name_and_value_large(window, qtbot):
              if w.view.mapFromScene(item.mapRectToScene(item.body)).boundingRect().contains(t.rect.center().toPoint())]
     assert [t.text for t in texts][:2] == ["c", f"{c:.3g}"]
     assert min(t.px for t in texts[:2]) > 0.3 * w.scene.theme.title_px  # larger than the full face's name
+
+
+def _inside_and_readable(w, rects, k):
+    shown = w.view.mapToScene(w.view.viewport().rect()).boundingRect()
+    readable = w.explain.camera.framing.readable_zoom(24)
+    return all(shown.contains(r) for r in rects) and w.view.zoom() >= readable * 0.999
+
+
+def test_an_edge_wrapping_to_the_next_row_is_followed_from_its_sending_node_to_its_receiving_node(qtbot, tmp_path):
+    from pathlib import Path
+
+    from engine.trace import BackwardStep
+
+    from graphviz_app.document import load_graph_file
+
+    graph = load_graph_file(str(Path(__file__).resolve().parents[2] / "assets" / "graphs" / "mlp.json"))
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(graph, settings=settings, recovery=RecoveryStore(tmp_path / "recovery"), prompts=QuietPrompts())
+    qtbot.addWidget(w)
+    w.explain.camera.duration_ms = 0
+    w.setGeometry(0, 0, *SIZE)
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    w.view.setFocus()
+    present(qtbot, w)
+    controller, framing, scene = w.explain.controller, w.explain.camera.framing, w.scene
+    controller.ensure_trace()
+    steps = controller.trace.steps
+    box = scene.visible_item
+    k = next(i for i, s in enumerate(steps) if isinstance(s, BackwardStep)  # b (end of a row) → θᵀb (next row)
+             and box(s.src).sceneBoundingRect().left() > box(s.dst).sceneBoundingRect().right())
+    sender = scene.visible_item(steps[k].dst).sceneBoundingRect()
+    receiver = scene.visible_item(steps[k].src).sceneBoundingRect()
+    controller.player.seek(k - 1)
+    controller.player.set_speed(0.2)  # the pulse takes 5 s; it arrives below when the test pauses it
+    qtbot.keyClick(w.view, Qt.Key.Key_Space)  # the step, animated: its pulse runs from θᵀb back to b
+    assert controller.player.step == k
+    assert _inside_and_readable(w, [sender], k)  # where the gradient comes from, while the pulse leaves it
+    controller.player.pause()  # the pulse arrives: the label appears and b shows ∂L/∂b
+    label = framing._label_rect(controller.overlay.label_edge(k))
+    assert not label.isEmpty()
+    assert _inside_and_readable(w, [label, receiver], k)

@@ -170,3 +170,24 @@ def test_with_an_error_in_a_line_the_declarations_are_still_listed(window, qtbot
     qtbot.waitUntil(lambda: dialog.preview.rowCount() == 3)
     rows = [[dialog.preview.item(r, c).text() for c in range(3)] for r in range(3)]
     assert rows == [["x", "input", "R^3"], ["W", "parameter", "R^{3×3}"], ["V", "parameter", "R^{4×4}"]]
+
+
+def test_the_formulas_status_message_stays_when_training_finds_it_cannot_train_the_graph(window, qtbot):
+    from graphviz_app.training.session import State
+
+    dialog = open_dialog(window, qtbot)
+    type_lines(dialog, qtbot, GOOD)
+    qtbot.waitUntil(lambda: dialog.ok_button.isEnabled())
+    shown = []
+    window.statusBar().messageChanged.connect(shown.append)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    session = window.training.session
+    qtbot.waitUntil(lambda: session.state is State.UNTRAINABLE, timeout=10_000)  # built in the background
+    qtbot.wait(50)  # the session's signals have been delivered
+    said = [text for text in shown if text]  # (a toolbar button's tip under the pointer may come and go)
+    assert any("New graph from a formula: 14 nodes, 4 lines" in text for text in said)
+    assert not any("cannot be trained" in text for text in said)
+    assert "cannot be trained" in window.training.controls.message.text()  # the reason, in its own dock
+    window.training.actions["train"].trigger()  # asked, training says why in the status bar too
+    assert "cannot be trained" in window.statusBar().currentMessage()
+    window.training.session.close()
