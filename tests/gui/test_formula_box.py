@@ -194,6 +194,6 @@ def test_the_box_stays_wholly_on_the_canvas_when_opened_at_its_corner_and_an_err
 def test_the_menu_item_opens_the_box(window, qtbot):
     action = window.actions["insert_formula"]
     assert action in window.menus["edit"].actions()
-    assert action.text() == "&Insert Formula…" and action.shortcut().toString() == "Ctrl+I"
+    assert action.text() == "In&sert Formula…" and action.shortcut().toString() == "Ctrl+I"
     action.trigger()
     assert window.view.findChild(FormulaBox).isVisible()
