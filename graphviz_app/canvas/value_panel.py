@@ -116,9 +116,10 @@ def _draw_rows(painter: QPainter, m: _Metrics, content: PanelContent, layout: st
 
 def _draw_grid(painter: QPainter, m: _Metrics, rows: list[list[str]], color: str, y: float, width: float) -> float:
     cell = max(m.width(t) for row in rows for t in row)
-    rows = _wrapped(rows, max(1, int((width + m.gap) // (cell + m.gap))))
+    least = m.gap / 2  # one space: numbers closer than their natural two spaces still fit before a row wraps
+    rows = _wrapped(rows, max(1, int((width + least) // (cell + least))))
     columns = max(len(row) for row in rows)
-    gap = m.gap if columns < 2 else max(m.gap, min(2 * m.gap, (width - columns * cell) / (columns - 1)))
+    gap = m.gap if columns < 2 else max(least, min(2 * m.gap, (width - columns * cell) / (columns - 1)))
     painter.setPen(QColor(color))
     for i, row in enumerate(rows):
         for j, text in enumerate(row):
