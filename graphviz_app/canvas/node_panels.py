@@ -26,7 +26,8 @@ COMPACT_TEXT_PX = 9.5  # below this on-screen size of the value font, a node sho
 def panel_contents(display: Display, name: str, theme: Theme) -> list[PanelContent]:
     """The value panel (forward colour) and the gradient panel (backward colour) of a node, if shown."""
     return node_contents(display.value, display.grad, display.value_kind, name, tuple(display.class_names),
-                         display.words, display.hidden_value, display.marks, (theme.forward, theme.backward))
+                         display.words, display.hidden_value, display.marks, (theme.forward, theme.backward),
+                         display.rows)
 
 
 def scalar_pair(display: Display) -> bool:
