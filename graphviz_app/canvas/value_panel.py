@@ -58,7 +58,7 @@ def natural_width(content: PanelContent, theme: Theme, fonts: Fonts) -> float:
         columns = max(len(row) for row in rows)
         return max(head, columns * cell + (columns - 1) * m.gap)
     if layout == "sequence":
-        return sequence_width(content, m.width, m.gap, 90 * m.s)
+        return sequence_width([content], m.width, m.gap, 90 * m.s)
     shape, span = heatmap_caption(content)
     return max(90 * m.s, m.width(shape), m.width(span))
 
@@ -81,7 +81,7 @@ def build_panel(content: PanelContent, theme: Theme, fonts: Fonts, width: float)
     elif layout == "heatmap":
         height = _draw_heatmap(painter, m, content, theme, width)
     elif layout == "sequence":
-        height = draw_sequence(painter, content, theme, width, m.line, m.width)
+        height = draw_sequence(painter, [content], theme, width, m.line, m.metrics.height(), m.width)
     else:
         height = _draw_rows(painter, m, content, layout, theme, width)
     painter.end()
@@ -175,6 +175,25 @@ def _draw_hidden(painter: QPainter, fonts: Fonts, color: str, width: float, them
     painter.setPen(QColor(color))
     painter.drawText(QRectF(0, 0, width, height), Qt.AlignCenter, "?")
     return height
+
+
+def build_sequence_pair(contents: list[PanelContent], theme: Theme, fonts: Fonts,
+                        width: float) -> tuple[QPicture, float]:
+    """A sequence's value and gradient as one picture: the words once, the two heatmaps side by side."""
+    picture = QPicture()
+    painter = QPainter(picture)
+    painter.setRenderHint(QPainter.TextAntialiasing)
+    painter.setFont(fonts.mono)
+    m = _Metrics(theme, fonts)
+    height = draw_sequence(painter, contents, theme, width, m.line, m.metrics.height(), m.width)
+    painter.end()
+    return picture, height
+
+
+def sequence_pair_width(contents: list[PanelContent], theme: Theme, fonts: Fonts) -> float:
+    """Width the words and both heatmaps of a sequence pair need."""
+    m = _Metrics(theme, fonts)
+    return sequence_width(contents, m.width, m.gap, 70 * m.s)
 
 
 def build_scalar_pair(value, grad, grad_prefix: str, theme: Theme, fonts: Fonts,
