@@ -88,7 +88,7 @@ class Frames:
             if not rows:
                 return -1  # only padding: the text says so, and there is no row to draw
             return self.table.grid(sampled_grid(sequence_cells(content), len(rows)),
-                                   "  ·  ".join(sequence_caption(content)), row_names=list(rows))
+                                   "  ·  ".join(sequence_caption(content)).replace("  ·  (", " ("), row_names=list(rows))
         caption = "   ".join(heatmap_caption(content))
         if content.kind == "probs":  # a distribution (softmax) is drawn as probability bars, as on the canvas
             row = values.reshape(-1, values.shape[-1])[0]

@@ -159,11 +159,11 @@ def sequence_caption(content: PanelContent) -> list[str]:
     kept, total = len(word_rows.rows), word_rows.total
     if kept == 0:
         return head + [f"all {total} {word_rows.noun} are padding"]
-    padding = f"({total - kept} padding)" if kept < total else "(no padding)"
+    padding = f"({total - kept} padding)" if kept < total else "(no padding)"  # a part of its own: see caption_lines
     size = np.asarray(content.value).shape[-1]
     per = "word" if word_rows.width == 1 else "window"
     lo, hi = range_texts(sequence_cells(content))
-    return head + [f"{kept} of {total} {word_rows.noun} {padding}", f"{size} per {per}", f"{lo}  {hi}"]
+    return head + [f"{kept} of {total} {word_rows.noun}", padding, f"{size} per {per}", f"{lo}  {hi}"]
 
 
 def sequence_marks(content: PanelContent) -> list[tuple[int, int]]:

@@ -34,7 +34,7 @@ class WordRows:
 
     total: int  # positions in all (the padded length, or the number of windows)
     rows: tuple[int, ...]  # positions that read at least one word, in order
-    labels: tuple[str, ...]  # the word (or the words of a window) each of those positions reads
+    labels: tuple[str, ...]  # the word at each of those positions; for a window its last word, the slides' wᵢ
     width: int = 1  # words per position: 1 for a word, 2 for a window of two words
 
     @property
@@ -89,14 +89,16 @@ def first_ids(trace: Trace, node_id: str) -> np.ndarray | None:
 
 
 def word_rows(ids: np.ndarray, span_width: int, total: int, reader: TokenReader) -> WordRows:
-    """The positions of `total` (each reading `span_width` ids) that read at least one word, with their words."""
+    """The positions of `total` (each reading `span_width` ids) that read at least one word, each labelled by the
+    last word it reads: short enough to sit beside a heatmap on a projector, and the slides' name of window i
+    (wᵢ in aᵢ = σ(w·[f(wᵢ₋₁); f(wᵢ)])); the window after the last word is labelled <pad>."""
     words = reader.words(ids)
     rows, labels = [], []
     for i in range(total):
         window = ids[i:i + span_width]
         if np.any(window != PAD_ID):
             rows.append(i)
-            labels.append(" ".join(words[i:i + span_width]))
+            labels.append(words[i + span_width - 1])  # the slides' wᵢ: window i is [f(wᵢ₋₁); f(wᵢ)]
     return WordRows(total, tuple(rows), tuple(labels), span_width)
 
 

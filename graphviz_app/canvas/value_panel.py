@@ -193,7 +193,7 @@ def build_sequence_pair(contents: list[PanelContent], theme: Theme, fonts: Fonts
 def sequence_pair_width(contents: list[PanelContent], theme: Theme, fonts: Fonts) -> float:
     """Width the words and both heatmaps of a sequence pair need."""
     m = _Metrics(theme, fonts)
-    return sequence_width(contents, m.width, m.gap, 70 * m.s)
+    return sequence_width(contents, m.width, m.gap, 40 * m.s)
 
 
 def build_scalar_pair(value, grad, grad_prefix: str, theme: Theme, fonts: Fonts,

@@ -24,10 +24,11 @@ Measure = Callable[[str], float]
 
 
 def caption_lines(parts: list[str], width: float, measure: Measure) -> list[str]:
-    """The caption's parts joined by ' · ' into as few lines as fit `width` (a part never split)."""
+    """The caption's parts joined by ' · ' (a part in parentheses by a space) into as few lines as fit `width`
+    (a part never split)."""
     lines: list[str] = []
     for part in parts:
-        joined = lines[-1] + SEPARATOR + part if lines else part
+        joined = lines[-1] + (" " if part.startswith("(") else SEPARATOR) + part if lines else part
         if lines and measure(joined) <= width:
             lines[-1] = joined
         else:
