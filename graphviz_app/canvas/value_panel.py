@@ -81,7 +81,7 @@ def build_panel(content: PanelContent, theme: Theme, fonts: Fonts, width: float)
     elif layout == "heatmap":
         height = _draw_heatmap(painter, m, content, theme, width)
     elif layout == "sequence":
-        height = draw_sequence(painter, [content], theme, width, m.line, m.metrics.height(), m.width)
+        height = draw_sequence(painter, [content], theme, width, m.metrics.height() + m.s, m.metrics.height(), m.width)
     else:
         height = _draw_rows(painter, m, content, layout, theme, width)
     painter.end()
@@ -185,7 +185,7 @@ def build_sequence_pair(contents: list[PanelContent], theme: Theme, fonts: Fonts
     painter.setRenderHint(QPainter.TextAntialiasing)
     painter.setFont(fonts.mono)
     m = _Metrics(theme, fonts)
-    height = draw_sequence(painter, contents, theme, width, m.line, m.metrics.height(), m.width)
+    height = draw_sequence(painter, contents, theme, width, m.metrics.height() + m.s, m.metrics.height(), m.width)
     painter.end()
     return picture, height
 

@@ -56,12 +56,11 @@ def _captions(contents: Sequence[PanelContent]) -> list[tuple[PanelContent, list
 
 def sequence_width(contents: Sequence[PanelContent], measure: Measure, gap: float, strip: float) -> float:
     """Width that shows every label beside one heatmap per content at least `strip` wide, and each caption
-    part whole (the size per word and the range on one line: a sequence's node is tall already)."""
+    part whole."""
     labels = max((measure(label) for label in _labels(contents[0])), default=0.0)
     need = labels + len(contents) * (gap + strip) if labels else 0.0
     for _, parts in _captions(contents):
-        tail = [parts[-2] + SEPARATOR + parts[-1]] if len(parts) > 2 else []
-        need = max(need, *(measure(part) for part in parts + tail))
+        need = max(need, *(measure(part) for part in parts))
     return need
 
 
