@@ -17,8 +17,8 @@ from ..replay.features import active_features
 from ..replay.labels import display_shape
 from ..replay.looks import probability_nodes, score_nodes
 from ..replay.narration import READY, Narrator
-from ..replay.panels import (PanelContent, heatmap_caption, is_scalar, node_contents, panel_layout, panel_lines,
-                             sequence_caption, sequence_cells)
+from ..replay.panels import (PanelContent, heatmap_caption, is_scalar, joined_caption, node_contents, panel_layout,
+                             panel_lines, sequence_caption, sequence_cells)
 from ..replay.sequences import sequence_rows
 from ..replay.state import TraceState, state_at
 from ..trace import Trace
@@ -88,7 +88,7 @@ class Frames:
             if not rows:
                 return -1  # only padding: the text says so, and there is no row to draw
             return self.table.grid(sampled_grid(sequence_cells(content), len(rows)),
-                                   "  ·  ".join(sequence_caption(content)).replace("  ·  (", " ("), row_names=list(rows))
+                                   joined_caption(sequence_caption(content)), row_names=list(rows))
         caption = "   ".join(heatmap_caption(content))
         if content.kind == "probs":  # a distribution (softmax) is drawn as probability bars, as on the canvas
             row = values.reshape(-1, values.shape[-1])[0]

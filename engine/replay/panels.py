@@ -21,6 +21,7 @@ MAX_PROB_ROWS = 6
 MAX_WORD_ROWS = 8
 VECTOR_COLUMNS = 4  # a vector of 5 to 8 entries is written in two rows of up to four
 MAX_CLASS_ROWS = 8  # scores of at most this many classes are written one per class
+CAPTION_SEPARATOR = "  ·  "
 
 
 @dataclass(frozen=True)
@@ -133,8 +134,11 @@ def panel_lines(content: PanelContent) -> list[str]:
         return [content.prefix + fmt_value(np.asarray(content.value).reshape(-1)[0])]
     if layout == "heatmap":
         return list(heatmap_caption(content))
-    if layout == "sequence":
-        return sequence_caption(content)
+    if layout == "sequence":  # a part in parentheses stays on the line it explains
+        lines: list[str] = []
+        for part in sequence_caption(content):
+            lines += [joined_caption([lines.pop(), part])] if lines and part.startswith("(") else [part]
+        return lines
     heading = [panel_heading(content)] if panel_heading(content) else []
     if layout == "grid":
         return heading + ["  ".join(row) for row in grid_rows(content)]
@@ -164,6 +168,15 @@ def sequence_caption(content: PanelContent) -> list[str]:
     per = "word" if word_rows.width == 1 else "window"
     lo, hi = range_texts(sequence_cells(content))
     return head + [f"{kept} of {total} {word_rows.noun}", padding, f"{size} per {per}", f"{lo}  {hi}"]
+
+
+def joined_caption(parts: list[str], separator: str = CAPTION_SEPARATOR) -> str:
+    """Caption parts on one line: ' · ' between them, a part in parentheses after a space ('7 of 24 positions
+    (17 padding)  ·  50 per word')."""
+    text = ""
+    for part in parts:
+        text += ("" if not text else " " if part.startswith("(") else separator) + part
+    return text
 
 
 def sequence_marks(content: PanelContent) -> list[tuple[int, int]]:

@@ -14,21 +14,21 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 
 from engine.replay.looks import heatmap_cells
-from engine.replay.panels import PanelContent, panel_layout, sequence_caption, sequence_cells, sequence_marks
+from engine.replay.panels import (PanelContent, joined_caption, panel_layout, sequence_caption, sequence_cells,
+                                  sequence_marks)
 
 from ..theme import Theme
 from .heatmap import MAX_CELLS_X, draw_cells
 
-SEPARATOR = "  ·  "
 Measure = Callable[[str], float]
 
 
 def caption_lines(parts: list[str], width: float, measure: Measure) -> list[str]:
-    """The caption's parts joined by ' · ' (a part in parentheses by a space) into as few lines as fit `width`
-    (a part never split)."""
+    """The caption's parts joined as engine.replay.panels.joined_caption joins them, into as few lines as fit
+    `width` (a part never split)."""
     lines: list[str] = []
     for part in parts:
-        joined = lines[-1] + (" " if part.startswith("(") else SEPARATOR) + part if lines else part
+        joined = joined_caption([lines[-1], part]) if lines else part
         if lines and measure(joined) <= width:
             lines[-1] = joined
         else:
