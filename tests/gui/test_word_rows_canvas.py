@@ -43,4 +43,5 @@ def test_embedding_panel_shows_seven_labelled_rows_for_the_lecture_headline(qtbo
     tops = [t.rect.center().y() for t in rows]
     assert tops == sorted(tops) and len(set(round(y) for y in tops)) == 7  # one row per word, in order
     assert "<pad>" not in [t.text for t in texts]
-    assert any(t.text.startswith("7 of 24 positions (17 padding)") for t in texts)
+    caption = " ".join(t.text for t in sorted(texts, key=lambda t: t.rect.top()) if t.rect.top() > tops[-1])
+    assert "7 of 24 positions (17 padding)" in caption and "50 per word" in caption
