@@ -57,6 +57,15 @@ class OutputKind(Enum):
         return self in (OutputKind.CLASS_IDS, OutputKind.TOKEN_IDS)
 
 
+class Positions(Enum):
+    """How an op's output relates to the word positions of a text (the axis −2 of a sequence of vectors)."""
+
+    NONE = "none"  # no positions axis in the output (a max over time, a sum, a bag of words)
+    TOKENS = "tokens"  # output position i is token i of the integer ids input (an Embedding)
+    WINDOWS = "windows"  # output position i reads input positions i … i + window_width() − 1 (Window, SeqConv)
+    KEEP = "keep"  # output position i comes from position i of an input shaped like it (elementwise, x·W)
+
+
 class ScalarRule(NamedTuple):
     """An op on single Python floats, for the compiled scalar path (engine/compiled/scalar.py).
 

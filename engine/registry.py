@@ -7,7 +7,7 @@ from typing import Any, Callable, ClassVar, Collection, Mapping
 import numpy as np
 
 from .errors import AttrError
-from .op_facts import OutputKind, Role, ScalarRule
+from .op_facts import OutputKind, Positions, Role, ScalarRule
 
 Shape = tuple  # ints, with None for the batch axis
 
@@ -175,6 +175,7 @@ class Op:
     activation_range: ClassVar[tuple[float, float] | None] = None
     has_winners: ClassVar[bool] = False  # forward picks one winning position per feature (explain() names it)
     table_port: ClassVar[str | None] = None  # the input holding a table whose rows token ids pick (Embedding's E)
+    positions: ClassVar[Positions] = Positions.NONE  # where the output's word positions come from, if it has any
     rearranges: ClassVar[bool] = False  # the output holds the input's own numbers, moved (Transpose, Reshape)
     scalar: ClassVar[ScalarRule | None] = None  # its formula on single floats (see scalar_rule)
     is_source: ClassVar[bool] = False

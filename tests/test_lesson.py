@@ -417,3 +417,18 @@ def test_the_pages_label_font_sizes_are_the_placers():
     (least, screen), (other_least, other_screen) = labels.FOCUS_FONT, labels.OTHER_FONT
     assert (f"focus ? Math.max({least:g}, {screen:g} / state.scale) : Math.max({other_least:g}, "
             f"{other_screen:g} / state.scale)") in script
+
+
+def test_sequence_grids_show_the_word_rows_with_their_words():
+    """The page's f(w) and window heatmaps hold the headline's rows only, labelled as on the canvas."""
+    graph, examples, lesson = lesson_of("text_cnn", ["Stocks fall after Morgan Stanley earnings miss"])
+    known = set(examples.vocab_words)
+    words = [w if w in known else w + "*" for w in tokenize("Stocks fall after Morgan Stanley earnings miss")]
+    end = lesson["examples"][0]["steps"][-1]["done"]["n"]
+    node_ids = [n["id"] for n in lesson["nodes"]]
+    for name, labels in (("f(w)", words), ("w·[f(wᵢ₋₁); f(wᵢ)]", words[1:] + ["<pad>"])):
+        look = lesson["nodeLooks"][end[node_ids.index(graph.find(name).id)]]
+        for grid_at in (look[5], look[6]):  # value and gradient
+            grid = lesson["grids"][grid_at]
+            assert grid["rows"] == labels and grid["shape"][0] == 7
+        assert "of 24 positions (17 padding)" in lesson["grids"][look[5]]["caption"] or name != "f(w)"

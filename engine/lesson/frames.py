@@ -17,7 +17,9 @@ from ..replay.features import active_features
 from ..replay.labels import display_shape
 from ..replay.looks import probability_nodes, score_nodes
 from ..replay.narration import READY, Narrator
-from ..replay.panels import PanelContent, heatmap_caption, is_scalar, node_contents, panel_lines
+from ..replay.panels import (PanelContent, heatmap_caption, is_scalar, joined_caption, node_contents, panel_layout,
+                             panel_lines, sequence_caption, sequence_cells)
+from ..replay.sequences import sequence_rows
 from ..replay.state import TraceState, state_at
 from ..trace import Trace
 
@@ -37,6 +39,7 @@ class Frames:
         self.class_names = tuple(narrator.class_names or ())
         self.words = {n: tuple(w) for n in graph.nodes
                       if (w := active_features(graph, trace, n, narrator.reader)) is not None}
+        self.rows = sequence_rows(graph, trace, narrator.reader)  # the word rows of sequence values, as the canvas
         self._texts: dict[tuple[str, int, int], tuple[int, int, int, int]] = {}
 
     def frame(self, state: TraceState) -> dict[str, list]:
@@ -66,7 +69,8 @@ class Frames:
             kind = "probs" if node_id in self.probs else (
                 "scores" if node_id in self.scores and self.class_names else "auto")
             name = self.narrator.labeller.name(node_id)
-            contents = node_contents(value, grad, kind, name, self.class_names, self.words.get(node_id, ()))
+            contents = node_contents(value, grad, kind, name, self.class_names, self.words.get(node_id, ()),
+                                     rows=self.rows.get(node_id))
             texts = {"value": (-1, -1), "grad": (-1, -1)}
             for content in contents:
                 role = "grad" if content.prefix else "value"
@@ -79,6 +83,12 @@ class Frames:
         if is_scalar(content.value):
             return -1
         values = np.asarray(content.value, dtype=np.float64)
+        if panel_layout(content) == "sequence":  # the rows that hold words, labelled by them (as on the canvas)
+            rows = content.rows.labels if content.rows is not None else ()
+            if not rows:
+                return -1  # only padding: the text says so, and there is no row to draw
+            return self.table.grid(sampled_grid(sequence_cells(content), len(rows)),
+                                   joined_caption(sequence_caption(content)), row_names=list(rows))
         caption = "   ".join(heatmap_caption(content))
         if content.kind == "probs":  # a distribution (softmax) is drawn as probability bars, as on the canvas
             row = values.reshape(-1, values.shape[-1])[0]

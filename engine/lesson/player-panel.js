@@ -153,11 +153,19 @@ function gridPicture(grid, color) {
         .textContent = str(grid.t[r]);
     });
   } else {
-    var size = Math.max(8, Math.min(72, Math.floor(700 / cols))), high = Math.min(size, 40);
+    /* a sequence's rows carry their words on the left (grid.rows), each row one line of text tall */
+    var names = grid.rows || [], left = 0;
+    names.forEach(function (name) { left = Math.max(left, 11 * name.length + 16); });
+    var size = Math.max(8, Math.min(72, Math.floor((700 - left) / cols)));
+    var high = names.length ? 30 : Math.min(size, 40);
     var top = Math.max.apply(null, grid.v.map(function (v) { return Math.abs(v || 0); }));
-    pic.setAttribute("width", cols * size + 2);
+    pic.setAttribute("width", left + cols * size + 2);
     pic.setAttribute("height", rows * high + 2);
-    drawCells(pic, 1, 1, rows, cols, size, high, grid.v, grid.t, function (v) {
+    names.forEach(function (name, r) {
+      make("text", { x: 0, y: r * high + high / 2 + 7, "font-size": 19, "class": "row-name",
+                     fill: cssColor("node-text") }, pic).textContent = name;
+    });
+    drawCells(pic, left + 1, 1, rows, cols, size, high, grid.v, grid.t, function (v) {
       return cellColor(v, top, color, cssColor("negative"));
     });
   }

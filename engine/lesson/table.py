@@ -10,7 +10,7 @@ from typing import Any, Hashable
 import numpy as np
 
 from ..replay.labels import fmt_num
-from ..replay.looks import heatmap_cells
+from ..replay.looks import HEATMAP_ROWS, heatmap_cells
 
 DIGITS = 3  # significant digits of every number the page draws (colours and heatmaps)
 
@@ -23,10 +23,10 @@ def rounded(values: Any, digits: int = DIGITS) -> list[float | None]:
     return out
 
 
-def sampled_grid(arr: np.ndarray) -> np.ndarray:
+def sampled_grid(arr: np.ndarray, max_rows: int = HEATMAP_ROWS) -> np.ndarray:
     """The cells of the array a heatmap shows: the canvas's sampling (engine.replay.looks.heatmap_cells)."""
     arr = np.asarray(arr, dtype=np.float64)
-    shape, rows, cols = heatmap_cells(arr.shape)
+    shape, rows, cols = heatmap_cells(arr.shape, max(1, max_rows))
     return arr.reshape(shape)[np.ix_(rows, cols)]
 
 
@@ -50,15 +50,19 @@ class Table:
         """Index of a string in the table; -1 for None (nothing shown)."""
         return -1 if text is None else self._intern(("s", text), self.strings, text)
 
-    def grid(self, cells: np.ndarray, caption: str, names: list[str] | None = None) -> int:
-        """Index of a heatmap with its caption; with `names`, probability bars (one name per bar)."""
+    def grid(self, cells: np.ndarray, caption: str, names: list[str] | None = None,
+             row_names: list[str] | None = None) -> int:
+        """Index of a heatmap with its caption; with `names`, probability bars (one name per bar); with
+        `row_names`, a label left of each row (the words of a sequence)."""
         values = rounded(cells)
         shape = [int(cells.shape[0]), int(cells.shape[1])] if cells.ndim == 2 else [1, len(values)]
-        key = ("g", tuple(shape), tuple(values), caption, tuple(names or ()))
+        key = ("g", tuple(shape), tuple(values), caption, tuple(names or ()), tuple(row_names or ()))
         texts = [self.text(fmt_num(v, DIGITS)) for v in np.reshape(cells, -1)]
         item: dict[str, Any] = {"shape": shape, "v": values, "t": texts, "caption": caption}
         if names:
             item["names"] = list(names)
+        if row_names:
+            item["rows"] = list(row_names)
         return self._intern(key, self.grids, item)
 
     def look(self, kind: str, fields: tuple[int, ...]) -> int:

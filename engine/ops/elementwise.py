@@ -18,6 +18,7 @@ class Binary(Op):
     """Two inputs a and b, broadcast against each other."""
 
     category = "Arithmetic"
+    positions = op_facts.Positions.KEEP
     inputs = (Port("a"), Port("b"))
     grad_shapes = (((3,), (3,)), ((2, 3), (3,)), ((), (2, 2)), ((2, 1), (1, 3)))
 
@@ -110,6 +111,7 @@ class Unary(Op):
     """One input x, same shape out."""
 
     category = "Arithmetic"
+    positions = op_facts.Positions.KEEP
     inputs = (Port("x"),)
     grad_shapes = (((),), ((4,),), ((2, 3),))
 

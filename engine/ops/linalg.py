@@ -80,6 +80,7 @@ class MatMul(Op):
 
     name = "MatMul"
     category = "Arithmetic"
+    positions = op_facts.Positions.KEEP  # x (… × T × n) · W keeps the T positions
     leibniz = "x W"
     local_rules = {
         "x": LocalRule("∂out_j/∂x_i = W_ij, so the Jacobian is W itself", ("W",)),

@@ -95,6 +95,7 @@ class Embedding(Op):
 
     name = "Embedding"
     table_port = "E"
+    positions = op_facts.Positions.TOKENS
     category = "Text"
     leibniz = "f(w)"
     local_rules = {"E": LocalRule("∂out_t/∂E_w = 1 where position t holds word w: row w of ∂L/∂E sums the "
@@ -173,6 +174,7 @@ class Window(Op):
     """Window [f(w_{i−1}); f(w_i)]: concatenates each run of `width` neighbouring vectors."""
 
     name = "Window"
+    positions = op_facts.Positions.WINDOWS
     category = "Text"
     leibniz = "[f(w_{i−1}); f(w_i)]"
     local_rules = {"x": LocalRule("∂out/∂x = 1 where a window copies a position, 0 elsewhere: each position "
@@ -199,6 +201,7 @@ class SeqConv(Op):
     """Convolution over a sequence: one shared filter bank W applied to every window."""
 
     name = "SeqConv"
+    positions = op_facts.Positions.WINDOWS
     category = "Text"
     leibniz = "w·[f(w_{i−1}); f(w_i)]"
     local_rules = {

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import numpy as np
+from typing import Sequence
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
@@ -82,31 +84,41 @@ def draw_strip(painter: QPainter, arr: np.ndarray, theme: Theme, width: float, c
                marks: tuple[tuple[int, int], ...] = ()) -> float:
     """Draw the heatmap strip at the painter's origin, `width` wide; returns its height."""
     full, rows, cols = grid_index(arr, MAX_MARKED_ROWS if marks else MAX_CELLS_Y)
-    grid = full[np.ix_(rows, cols)]
+    cell_h = _cell_height(rows.size, theme)
+    row_at = {int(r): i for i, r in enumerate(rows)}
+    shown = [(row_at[r], c) for r, c in marks if r in row_at]
+    draw_cells(painter, full[np.ix_(rows, cols)], QRectF(0, 0, width, rows.size * cell_h), theme, color,
+               shown, cols)
+    return rows.size * cell_h
+
+
+def draw_cells(painter: QPainter, grid: np.ndarray, rect: QRectF, theme: Theme, color: str,
+               marks: Sequence[tuple[int, int]] = (), cols: np.ndarray | None = None) -> None:
+    """Draw the cells of `grid` filling `rect`; `marks` are (grid row, array column), `cols` the array columns
+    the grid's columns show (all of them when None)."""
     vmin, vmax = color_range(grid)
-    cell_h = _cell_height(grid.shape[0], theme)
-    cell_w = width / grid.shape[1]
-    top = grid.shape[0] * cell_h
     # one image for all cells: drawing them one by one cost a Python call per cell
     painter.setRenderHint(QPainter.SmoothPixmapTransform, False)
-    painter.drawImage(QRectF(0, 0, width, top), heatmap_image(cell_colors(grid, vmax, color, theme.node_fill, vmin)))
-    _draw_marks(painter, marks, rows, cols, cell_w, cell_h, theme)
+    painter.drawImage(rect, heatmap_image(cell_colors(grid, vmax, color, theme.node_fill, vmin)))
+    cols = np.arange(grid.shape[1]) if cols is None else cols
+    col_at = {int(c): j for j, c in enumerate(cols)}
+    cells = [(i, col_at[c]) for i, c in marks if c in col_at]
+    painter.save()
+    painter.translate(rect.topLeft())
+    _draw_marks(painter, cells, rect.width() / grid.shape[1], rect.height() / grid.shape[0], theme)
+    painter.restore()
     painter.setBrush(Qt.NoBrush)
     painter.setPen(QPen(QColor(theme.node_border), 1.0))
-    painter.drawRect(QRectF(0, 0, width, top))
-    return top
+    painter.drawRect(rect)
 
 
-def _draw_marks(painter: QPainter, marks, rows: np.ndarray, cols: np.ndarray, cell_w: float, cell_h: float,
+def _draw_marks(painter: QPainter, cells: list[tuple[int, int]], cell_w: float, cell_h: float,
                 theme: Theme) -> None:
-    """Outline the marked cells that are shown (a column left out of a wide heatmap shows no mark)."""
-    row_at = {int(r): i for i, r in enumerate(rows)}
-    col_at = {int(c): j for j, c in enumerate(cols)}
-    shown = [(row_at[r], col_at[c]) for r, c in marks if r in row_at and c in col_at]
-    if not shown:
+    """Outline the marked cells (grid row, grid column): a column left out of a wide heatmap shows no mark."""
+    if not cells:
         return
     painter.setBrush(Qt.NoBrush)
     painter.setPen(QPen(QColor(theme.winner), max(1.0, 1.4 * theme.scale)))
     inset = 0.5 * theme.scale
-    for i, j in shown:
+    for i, j in cells:
         painter.drawRect(QRectF(j * cell_w + inset, i * cell_h + inset, cell_w - 2 * inset, cell_h - 2 * inset))

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine.replay.sequences import WordRows
+
 STATES = (None, "active", "done", "error", "winner", "dim")
 KINDS = ("auto", "probs", "scores")  # scores: one number per class, written with the class names
 
@@ -23,6 +25,7 @@ class Display:
     class_names: list[str] = field(default_factory=list)
     marks: tuple[tuple[int, int], ...] = ()
     words: tuple[tuple[str, int], ...] = ()  # active features of a bag of words: (word or bigram, count)
+    rows: WordRows | None = None  # the positions of a sequence that hold words (value and gradient)
 
 
 KEEP = object()  # set_display: leave this overlay as it is
@@ -32,10 +35,11 @@ class NodeDisplay:
     """Mixed into NodeItem: keeps `self.display` and re-lays the item out (`_relayout`) when it changes."""
 
     def set_display(self, *, value=KEEP, kind=KEEP, grad=KEEP, state=KEEP, badge=KEEP, hidden=KEEP,
-                    marks=KEEP, words=KEEP) -> None:
+                    marks=KEEP, words=KEEP, rows=KEEP) -> None:
         """Change several overlays with one re-layout; left-out arguments keep what is shown.
 
-        badge is text, None, or (text, tone); the others take what their single setters take.
+        badge is text, None, or (text, tone); rows a WordRows or None; the others take what their single
+        setters take.
         """
         d, relayout = self.display, False
         if kind is not KEEP and kind not in KINDS:
@@ -66,6 +70,9 @@ class NodeDisplay:
             new_words = tuple((str(w), int(c)) for w, c in (words or ()))
             relayout |= new_words != d.words
             d.words = new_words
+        if rows is not KEEP:
+            relayout |= rows != d.rows
+            d.rows = rows
         if state is not KEEP:
             d.state = state
             self.setOpacity(0.32 if state == "dim" else 1.0)

@@ -14,7 +14,8 @@ from .node_panels import (MAX_NODE_WIDTH, compact_below, compact_face, content_w
                           panel_contents, scalar_pair)
 from .port_item import PortItem, draw_port
 from .text import elide, fonts_for, static_text
-from .value_panel import build_panel, build_scalar_pair
+from .value_panel import build_panel, build_scalar_pair, build_sequence_pair
+from .word_rows import is_sequence_pair
 
 OP_WIDTH, SOURCE_WIDTH = 156.0, 132.0
 # resolutions of the picture drawn while zooming: the largest not far above the zoom (a 150 ms gesture)
@@ -184,6 +185,9 @@ class NodeItem(NodeDisplay, QGraphicsItem):
         if scalar_pair(d) and content_width(d, self.look.name, t, self.fonts) <= inner:
             pictures = [self._cached_panel("pair", (d.value, d.grad), common, lambda: build_scalar_pair(
                 d.value, d.grad, prefix, t, self.fonts, inner))]
+        elif is_sequence_pair(contents := panel_contents(d, self.look.name, t)):
+            pictures = [self._cached_panel("words", (d.value, d.grad), common + (replace(contents[0], value=None),),
+                                           lambda: build_sequence_pair(contents, t, self.fonts, inner))]
         else:
             pictures = [self._cached_panel(f"panel{i}", (c.value,), common + (replace(c, value=None),),
                                            lambda c=c: build_panel(c, t, self.fonts, inner))

@@ -17,7 +17,8 @@ from engine.replay.values import main_text
 from ..theme import Theme
 from .node_display import Display
 from .text import Fonts
-from .value_panel import PanelContent, natural_width, scalar_pair_width
+from .value_panel import PanelContent, natural_width, scalar_pair_width, sequence_pair_width
+from .word_rows import is_sequence_pair
 
 MAX_NODE_WIDTH = 300.0  # in theme units: wider content wraps (vectors) rather than crowding the next column
 COMPACT_TEXT_PX = 9.5  # below this on-screen size of the value font, a node shows its compact face
@@ -26,7 +27,8 @@ COMPACT_TEXT_PX = 9.5  # below this on-screen size of the value font, a node sho
 def panel_contents(display: Display, name: str, theme: Theme) -> list[PanelContent]:
     """The value panel (forward colour) and the gradient panel (backward colour) of a node, if shown."""
     return node_contents(display.value, display.grad, display.value_kind, name, tuple(display.class_names),
-                         display.words, display.hidden_value, display.marks, (theme.forward, theme.backward))
+                         display.words, display.hidden_value, display.marks, (theme.forward, theme.backward),
+                         display.rows)
 
 
 def scalar_pair(display: Display) -> bool:
@@ -38,6 +40,9 @@ def content_width(display: Display, name: str, theme: Theme, fonts: Fonts) -> fl
     """Inner width the panels need so that nothing is cut."""
     if scalar_pair(display):
         return scalar_pair_width(display.value, display.grad, grad_prefix(name), theme, fonts)
+    contents = panel_contents(display, name, theme)
+    if is_sequence_pair(contents):
+        return sequence_pair_width(contents, theme, fonts)
     return max((natural_width(c, theme, fonts) for c in panel_contents(display, name, theme)), default=0.0)
 
 

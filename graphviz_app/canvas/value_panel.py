@@ -16,6 +16,7 @@ from engine.replay.values import first_example, fmt_value
 
 from ..theme import Theme
 from .heatmap import draw_strip, strip_height
+from .word_rows import draw_sequence, sequence_width
 from .text import Fonts
 
 fmt_number = fmt_value  # one formatting of numbers for the canvas and the captions
@@ -56,6 +57,8 @@ def natural_width(content: PanelContent, theme: Theme, fonts: Fonts) -> float:
         cell = max(m.width(t) for row in rows for t in row)
         columns = max(len(row) for row in rows)
         return max(head, columns * cell + (columns - 1) * m.gap)
+    if layout == "sequence":
+        return sequence_width([content], m.width, m.gap, 90 * m.s)
     shape, span = heatmap_caption(content)
     return max(90 * m.s, m.width(shape), m.width(span))
 
@@ -77,6 +80,8 @@ def build_panel(content: PanelContent, theme: Theme, fonts: Fonts, width: float)
         height = _line(painter, m, text, content.color, 0.0, width)
     elif layout == "heatmap":
         height = _draw_heatmap(painter, m, content, theme, width)
+    elif layout == "sequence":
+        height = draw_sequence(painter, [content], theme, width, m.metrics.height() + m.s, m.metrics.height(), m.width)
     else:
         height = _draw_rows(painter, m, content, layout, theme, width)
     painter.end()
@@ -171,6 +176,25 @@ def _draw_hidden(painter: QPainter, fonts: Fonts, color: str, width: float, them
     painter.setPen(QColor(color))
     painter.drawText(QRectF(0, 0, width, height), Qt.AlignCenter, "?")
     return height
+
+
+def build_sequence_pair(contents: list[PanelContent], theme: Theme, fonts: Fonts,
+                        width: float) -> tuple[QPicture, float]:
+    """A sequence's value and gradient as one picture: the words once, the two heatmaps side by side."""
+    picture = QPicture()
+    painter = QPainter(picture)
+    painter.setRenderHint(QPainter.TextAntialiasing)
+    painter.setFont(fonts.mono)
+    m = _Metrics(theme, fonts)
+    height = draw_sequence(painter, contents, theme, width, m.metrics.height() + m.s, m.metrics.height(), m.width)
+    painter.end()
+    return picture, height
+
+
+def sequence_pair_width(contents: list[PanelContent], theme: Theme, fonts: Fonts) -> float:
+    """Width the words and both heatmaps of a sequence pair need."""
+    m = _Metrics(theme, fonts)
+    return sequence_width(contents, m.width, m.gap, 40 * m.s)
 
 
 def build_scalar_pair(value, grad, grad_prefix: str, theme: Theme, fonts: Fonts,

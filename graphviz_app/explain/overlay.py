@@ -10,6 +10,7 @@ from engine.replay import view
 from engine.replay.features import active_features
 from engine.replay.looks import probability_nodes, score_nodes
 from engine.replay.narration import Narrator
+from engine.replay.sequences import sequence_rows
 from engine.replay.state import TraceState, state_at
 from engine.replay.winners import winner_cells
 from engine.trace import Trace
@@ -53,7 +54,7 @@ def options_for(graph: Graph) -> OverlayOptions:
 class _Shown:
     """What one node item shows now; arrays compare by identity (a trace never changes them)."""
 
-    __slots__ = ("value", "kind", "grad", "state", "badge", "hidden", "marks", "words", "on_item")
+    __slots__ = ("value", "kind", "grad", "state", "badge", "hidden", "marks", "words", "rows", "on_item")
 
     def __init__(self) -> None:
         self.value, self.kind, self.grad, self.state = None, "auto", None, None
@@ -62,6 +63,7 @@ class _Shown:
         self.hidden = False
         self.marks: list | None = None
         self.words: list | None = None
+        self.rows: Any = None
 
 
 _UNSET = object()  # a _Shown field not yet sent to the item
@@ -97,6 +99,7 @@ class Overlay:
         self._past_labels = view.label_policy(self.options.labels, len(self.graph.edges))
         self._words = {n: w for n in self.graph.nodes
                        if (w := active_features(self.graph, trace, n, self.narrator.reader)) is not None}
+        self._rows = sequence_rows(self.graph, trace, self.narrator.reader)  # word rows of sequence values
         classy = (self.options.probs_nodes | self.options.score_nodes) & set(scene.node_items)
         for node_id in classy:
             scene.node_items[node_id].set_class_names(self.options.class_names)
@@ -132,6 +135,7 @@ class Overlay:
         kind = "probs" if node_id in self.options.probs_nodes else (
             "scores" if node_id in self.options.score_nodes and self.options.class_names else "auto")
         words = self._words.get(node_id) if value is not None else None
+        rows = self._rows.get(node_id)
         badge = self._badge(node_id, state)
         grad = state.grads.get(node_id)
         node_state = state.node_states.get(node_id)
@@ -143,7 +147,7 @@ class Overlay:
         if shown is None:  # first paint of this node: set every overlay, in the one re-layout below
             shown = self._node_shown[node_id] = _Shown()
             shown.value = shown.kind = shown.grad = shown.state = shown.badge = shown.hidden = shown.marks = _UNSET
-            shown.words = _UNSET
+            shown.words = shown.rows = _UNSET
         pool = self._winner_cells.get(node_id)
         marks = pool[1] if pool is not None and pool[0] in state.values else None
         # one batched call with only what changed: a re-layout rebuilds the node's pictures
@@ -163,6 +167,8 @@ class Overlay:
             shown.marks = changes["marks"] = marks
         if shown.words is not words:
             shown.words = changes["words"] = words
+        if shown.rows is not rows:
+            shown.rows = changes["rows"] = rows
         if changes:
             item.set_display(**changes)
         shown.on_item = (item.display.value, item.display.grad)

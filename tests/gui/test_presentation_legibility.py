@@ -23,7 +23,9 @@ SIZE = (1920, 1080)
 # screen with 24 px text: an edge that wraps from the end of one row to the start of the next, or a label
 # the placer had to put away from a dense row. There the camera shows the label and the node whose number
 # it explains, both readable. Counted per example, so that a change making more of them fails this test.
-TIGHT_STEPS = {"mlp": 2, "text_cnn": 5, "toy_2d": 2, "bigrams_hidden_layer": 1, "bigrams_bigram_features": 1,
+# text_cnn: 6 since zᵢ shows the headline's 7 words as rows beside its value and gradient (word-rows): b₁ → zᵢ
+# then shows the label and b₁ (the node its number explains) rather than b₁ above the whole of zᵢ.
+TIGHT_STEPS = {"mlp": 2, "text_cnn": 6, "toy_2d": 2, "bigrams_hidden_layer": 1, "bigrams_bigram_features": 1,
                "bigrams_unigram_fails": 1, "headline_classifier": 1}
 
 
