@@ -53,6 +53,14 @@ def test_the_issue_example_becomes_the_slides_mlp_with_one_region_per_line():
     assert graph.find("W").attrs["shape"] == (4, 3) and graph.find("Wx").op.infer([(3,), (3, 4)], ["", ""]) == (4,)
 
 
+def test_a_semicolon_outside_brackets_ends_a_line_so_a_formula_fits_one_command_line_argument():
+    one_line = "; ".join(line for line in ISSUE.splitlines() if line)
+    assert structure(formula_to_graph(one_line)) == structure(formula_to_graph(ISSUE))
+    with pytest.raises(FormulaError) as caught:
+        formula_to_graph("x: R^3; a = σ(W x)")
+    assert (caught.value.line, caught.value.col) == (1, 15) and "W" in caught.value.reason
+
+
 def test_the_graph_is_laid_out_left_to_right_by_the_engines_layout():
     graph = formula_to_graph(ISSUE)
     layout = plan_layout(graph)

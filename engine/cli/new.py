@@ -1,4 +1,4 @@
-"""Make a graph file from a formula, e.g. `main.py new "x: R^3  W: R^{4×3}  a = σ(W x)" --out a.json`.
+"""Make a graph file from a formula, e.g. `main.py new "x: R^3; W: R^{4×3}; a = σ(W x)" --out a.json` (; ends a line).
 
 The formula comes from the argument, from `--file F`, or from standard input (`-` or `--file -`).
 Each line is `name: type` declarations or one `name = expression`; see docs/formulas.md.

@@ -136,6 +136,10 @@ def _caret(s: _Scanner) -> None:
 def _symbol(s: _Scanner, sym: str) -> None:
     if sym not in _SYMBOLS:
         raise s.fail(f"unexpected character {s.peek()!r}")
+    if sym == ";" and s.depth == 0:  # outside brackets ; ends a line, so a formula fits one command-line argument
+        s.emit("newline", ";", s.line, s.col)
+        s.advance()
+        return
     if sym in _OPEN:
         s.depth += 1
     elif sym in _CLOSE:

@@ -28,7 +28,7 @@ class DeclParser(TokenCursor):
     def decl_line(self) -> list[Decl]:
         decls = [self.decl()]
         while True:
-            if self.at(",") or self.at(";"):
+            if self.at(","):
                 if not (self.peek(1).kind == "name" and self.at(":", 2)):
                     raise self.unexpected(self.peek(1), "expected another declaration (name: type)")
                 self.take()

@@ -48,7 +48,7 @@ class _Parser(DeclParser):
         tok = self.peek()
         if tok.kind not in ("newline", "eof"):
             if tok.kind == "sym" and tok.value == "=":
-                raise tok.fail("one line holds one assignment; start a new line for the next")
+                raise tok.fail("one line holds one assignment; start a new line (or write ;) for the next")
             raise self.unexpected(tok)
 
     def assignment(self) -> Assign:
