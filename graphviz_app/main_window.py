@@ -39,7 +39,7 @@ from .window.tab_bars import TabBarSweeper
 from .window.view_controls import ViewControls, apply_widget_palette
 
 APP_NAME = prefs.APPLICATION
-BOTTOM_SHARE = 0.33  # the training plots need room to be read
+BOTTOM_SHARE = 0.25  # Explain's controls fit; the dashboard asks for more when training starts
 DOCK_TITLE_HEIGHT = 30
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QCheckBox, QFrame, QGroupBox, QScrollArea, QSplitter, QVBoxLayout, QWidget,
+    QApplication, QCheckBox, QFrame, QGroupBox, QScrollArea, QSplitter, QTabBar, QVBoxLayout, QWidget,
 )
 
 from engine.examples import build_example
@@ -28,6 +28,7 @@ from .session import State, TrainingSession
 from .switching import Outcome, feature_kind, switch_dataset, switch_features
 
 TINT_INTERVAL_MS = 400  # the canvas follows the weights a few times per second
+DASHBOARD_SHARE = 0.33  # of the window's height: the curves, matrix and heatmaps readable side by side
 
 
 class TrainingExtension(QObject):
@@ -140,9 +141,21 @@ class TrainingExtension(QObject):
     def toggle(self) -> None:
         """Train or pause (F9); for a graph that cannot train, the dashboard comes forward to say why."""
         if self.session.state is State.UNTRAINABLE:
-            self.dashboard_dock.show()
-            self.dashboard_dock.raise_()
+            self.bring_dashboard_forward()
         self.session.toggle()
+
+    def bring_dashboard_forward(self) -> None:
+        """Show the dashboard in front, with room for its plots: a docked dashboard grows to DASHBOARD_SHARE of
+        the window's height (never shrinks) when the bottom area is lower, as at first start with Explain."""
+        dock, host = self.dashboard_dock, self.window.host
+        dock.show()
+        dock.raise_()
+        wanted = int(host.height() * DASHBOARD_SHARE)
+        if not dock.isFloating() and host.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea \
+                and dock.height() < wanted:
+            # the tab bar below a tabbed group takes its height out of the request
+            bars = [bar.sizeHint().height() for bar in host.findChildren(QTabBar) if bar.isVisible()]
+            host.resizeDocks([dock], [wanted + max(bars, default=0)], Qt.Orientation.Vertical)
 
     def settle(self) -> bool:
         """A running run pauses, so that its weights and history are in the graph (before a save, New, Undo);
@@ -156,7 +169,7 @@ class TrainingExtension(QObject):
         names = {State.RUNNING: "&Pause", State.PAUSED: "Resume &Training"}
         self.actions["train"].setText(names.get(state, "&Train"))
         if running:
-            self.dashboard_dock.raise_()
+            self.bring_dashboard_forward()
             self.window.document.mark_dirty()  # the run's weights reach the graph when it pauses: unsaved work
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
