@@ -363,12 +363,14 @@ class TrainingSession(QObject):
         """The trainer's weights and history into the graph as one command (none if nothing was trained)."""
         trainer = self.trainer
         before, _, steps_before = self._run_start
+        test = self.runner.take_test_metrics(trainer)  # the run's last epoch end measured these weights already
         for node_id, value in before.items():  # a weight edited in the graph during the run keeps the edit
             node = self.graph.nodes.get(node_id)
             if node is not None and not np.array_equal(node.value, value):
                 copy_parameters(self.graph, trainer.graph, [node_id])
                 trainer.optimizer.reset(node_id)
-        test = trainer.evaluate("test")
+                test = None
+        test = test or trainer.evaluate("test")
         if trainer.step_count == steps_before:
             self._run_start = None
             self._publish(final=True, test=test)
