@@ -132,6 +132,7 @@ class CurvesPanel(QtWidgets.QWidget):
         layout.addLayout(self.plots, 1)
         self._dirty: set[str] = set()
         self._ranges: dict[str, tuple[float, float, float]] = {}  # by plot: x end, y start, y end
+        self._symbols: dict[str, str | None] = {}  # the epoch curves' markers as last set
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         """Side by side when the panel is wide (a bottom dock), stacked when it is tall (a side dock)."""
@@ -180,8 +181,10 @@ class CurvesPanel(QtWidgets.QWidget):
             return
         many = self.series["test_loss"].count > MAX_MARKED_EPOCHS  # markers would merge into a thick line
         for key in keys:
-            if key.startswith(("train_", "test_")):
-                self.curves[key].setSymbol(None if many else ("o" if key.startswith("train") else "s"))
+            symbol = None if many else ("o" if key.startswith("train") else "s")
+            if key.startswith(("train_", "test_")) and self._symbols.get(key, "") != symbol:
+                self.curves[key].setSymbol(symbol)  # this re-sets the curve's data too: only when it changes
+                self._symbols[key] = symbol
             self.curves[key].setData(*self.series[key].thinned())
         self._dirty -= keys
         for plot_kind in kinds:

@@ -128,3 +128,26 @@ def test_train_raises_the_dashboard_only_when_it_is_behind_another_tab(qtbot, wi
     click(qtbot, training.controls.train_button)  # it is in front now: raising it would only repaint it all
     wait_idle(qtbot, window, (State.READY,))
     assert raised == [1]
+
+
+def test_epoch_markers_are_set_only_when_they_change_and_go_when_epochs_are_many(qtbot, monkeypatch):
+    from graphviz_app.training.plots import MAX_MARKED_EPOCHS, CurvesPanel
+
+    panel = CurvesPanel()
+    qtbot.addWidget(panel)
+    calls = []
+    curve = panel.curves["test_loss"]
+    original = curve.setSymbol
+    monkeypatch.setattr(curve, "setSymbol", lambda symbol: calls.append(symbol) or original(symbol))
+    for epoch in range(1, 4):
+        panel.add_epochs([epoch], [1.0], [1.0], [0.5], [0.5])
+        panel.refresh()
+    assert calls == ["s"]  # set once; setting it again re-sets the whole curve for nothing
+    assert curve.opts["symbol"] == "s"
+    epochs = list(range(4, MAX_MARKED_EPOCHS + 2))
+    ones = [1.0] * len(epochs)
+    panel.add_epochs(epochs, ones, ones, ones, ones)
+    panel.refresh()
+    assert calls == ["s", None] and curve.opts["symbol"] is None  # so many markers would merge into a line
+    xs, _ = curve.getData()
+    assert len(xs) == MAX_MARKED_EPOCHS + 1
