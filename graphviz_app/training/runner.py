@@ -25,9 +25,9 @@ MIN_EVAL_EXAMPLES, MAX_EVAL_EXAMPLES = 16, 512
 # a run; during a run only the young generations are collected, between slices, every this many slices.
 YOUNG_GC_EVERY = 25
 # A snapshot (new history for the plots, a copy of the weights) after every PUBLISH_INTERVAL of training time on
-# this thread: 10 per second on an idle machine still looks live; on a busy one they come less often, so that
-# they keep costing the same share of the time training gets.
-PUBLISH_INTERVAL = 0.1
+# this thread: about 7 per second on an idle machine, and the views redraw at every second one (snapshot.py); on a
+# busy one they come less often, so that they keep costing the same share of the time training gets.
+PUBLISH_INTERVAL = 0.15
 
 
 class Runner(QObject):

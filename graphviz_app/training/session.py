@@ -54,8 +54,8 @@ class TrainingSession(QObject):
     state_changed = Signal(object)  # State
     status = Signal(str)
     data_ready = Signal(object)  # PreparedData of a newly built trainer
-    snapshot = Signal(object)  # Snapshot, after the model view took its weights (≤ 10 per second)
-    redraw_due = Signal(object)  # the latest Snapshot, at most 5 times per second: views repaint now
+    snapshot = Signal(object)  # Snapshot, after the model view took its weights (≤ 7 per second)
+    redraw_due = Signal(object)  # the latest Snapshot, about 3 times per second: views repaint now
     diverged_at = Signal(object)  # node id (or None) where NaN/inf first appeared
     cleared = Signal()  # another graph is shown: views forget everything about the previous one
     settings_changed = Signal()  # graph.meta["training"] changed (an edit, an undo, another graph)
