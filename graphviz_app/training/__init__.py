@@ -12,7 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QCheckBox, QFrame, QGroupBox, QScrollArea, QSplitter, QTabBar, QVBoxLayout, QWidget,
+    QApplication, QCheckBox, QDockWidget, QFrame, QGroupBox, QMainWindow, QScrollArea, QSplitter, QTabBar,
+    QVBoxLayout, QWidget,
 )
 
 from engine.examples import build_example
@@ -50,6 +51,10 @@ class TrainingExtension(QObject):
         self._tint_timer.setSingleShot(True)
         self._tint_timer.setInterval(TINT_INTERVAL_MS)
         self._tint_timer.timeout.connect(self.paint_canvas)
+        self._values_timer = QTimer(self)  # the example's node values, a few nodes per turn of the event loop
+        self._values_timer.setSingleShot(True)
+        self._values_timer.setInterval(0)
+        self._values_timer.timeout.connect(self._paint_values)
         self._error_node: str | None = None
         self._canvas_taken = False  # explain mode shows a trace: the canvas is its own until the trace is cleared
         self._build_docks()
@@ -149,7 +154,8 @@ class TrainingExtension(QObject):
         the window's height (never shrinks) when the bottom area is lower, as at first start with Explain."""
         dock, host = self.dashboard_dock, self.window.host
         dock.show()
-        dock.raise_()
+        if behind_a_tab(host, dock):  # raising a dock already in front repaints it all (15–25 ms)
+            dock.raise_()
         wanted = int(host.height() * DASHBOARD_SHARE)
         if not dock.isFloating() and host.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea \
                 and dock.height() < wanted:
@@ -231,8 +237,16 @@ class TrainingExtension(QObject):
         except ValueError:
             x = None
         if x is not None:
-            self.tint.show_example(model, x)
+            self.tint.queue_example(model, x)
+            self._values_timer.start()
         self.session.runner.make_room()
+
+    def _paint_values(self) -> None:
+        if self._canvas_taken or not self.show_on_canvas.isChecked():
+            return
+        if not self.tint.paint_some():
+            self._values_timer.start()
+        self.session.runner.make_room()  # what was painted reaches the screen before the next slice trains
 
     # ----- explain, data set, features
     def explain(self, trace: Trace) -> None:
@@ -273,3 +287,13 @@ class TrainingExtension(QObject):
             if not result.done:
                 self.window.show_status(result.message, 8000)
 
+
+def behind_a_tab(host: QMainWindow, dock: QDockWidget) -> bool:
+    """True if `dock` is tabbed with other docks and another one's tab is the current one."""
+    for bar in host.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        if not bar.isVisible():
+            continue
+        for index in range(bar.count()):
+            if bar.tabText(index) == dock.windowTitle() and bar.currentIndex() != index:
+                return True
+    return False

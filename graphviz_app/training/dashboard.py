@@ -3,9 +3,10 @@ that cannot be trained, a page that says why."""
 from __future__ import annotations
 
 import html
+from typing import Callable
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QTabWidget, QWidget
 
 from engine.data import PreparedData
@@ -17,6 +18,9 @@ from .plots import CurvesPanel, GradNormPlot
 from .session import State, TrainingSession
 from .snapshot import Snapshot
 
+# Between two parts of a redraw: long enough for the part before to be painted first (a plot is painted a turn or
+# two of the event loop after its data changed), short enough that the parts still look like one redraw.
+PART_GAP_MS = 15
 NEEDS = ("Training needs a data set (Training panel ▸ Data), one loss node, and a Label node that feeds the loss "
          "the true classes.")
 
@@ -51,6 +55,14 @@ class TrainingDashboard(QStackedWidget):
         self.addWidget(self.tabs)
         self.addWidget(self.why)
         self._stale: set[str] = set()
+        # A redraw is done in parts, one per turn of the event loop, each painted before the next: the loss plot,
+        # the accuracy plot, the confusion matrix, one weight matrix (painted together they held the window 20 ms)
+        self._parts: list[Callable[[], None]] = []
+        self._part_timer = QTimer(self)
+        self._part_timer.setSingleShot(True)
+        self._part_timer.setInterval(PART_GAP_MS)
+        self._part_timer.timeout.connect(self._next_part)
+        self._confusion: np.ndarray | None = None  # the latest snapshot's, shown at the next redraw
         self.tabs.currentChanged.connect(lambda _i: self.refresh_visible())
         session.data_ready.connect(self.on_data)
         session.snapshot.connect(self.on_snapshot)
@@ -77,6 +89,8 @@ class TrainingDashboard(QStackedWidget):
         self.light = light
 
     def _on_state(self, state: State) -> None:
+        if state is not State.RUNNING:
+            self.finish_redraw()
         if state is State.UNTRAINABLE:
             self.why.setText(f"<p style='font-size:13pt'><b>This graph cannot be trained</b></p>"
                              f"<p style='font-size:12pt'>{html.escape(_sentence(self.session.reason))}</p>"
@@ -98,6 +112,8 @@ class TrainingDashboard(QStackedWidget):
         self.tabs.setTabEnabled(self.boundary_index, False)
         self.tabs.setCurrentIndex(0)
         self._stale = set()
+        self._parts, self._confusion = [], None
+        self._part_timer.stop()
 
     def on_data(self, data: PreparedData) -> None:
         """A trainer exists for a (new) graph: lay out the parameter plots and the plane."""
@@ -124,25 +140,50 @@ class TrainingDashboard(QStackedWidget):
         self.curves.add_epochs(epochs["epoch"], epochs["train_loss"], epochs["test_loss"],
                                epochs["train_acc"], epochs["test_acc"])
         self.grads.add_steps(steps["step"], steps["grad_norms"])
-        changed = shot.confusion is not None and not np.array_equal(shot.confusion, self.confusion.counts)
-        if changed and self.session.data is not None:
-            self.confusion.set_matrix(shot.confusion, self.session.data.class_names)
+        if shot.confusion is not None:
+            self._confusion = shot.confusion
         self._stale.update(("weights", "boundary"))
 
     def refresh_visible(self) -> None:
-        """Redraw only the current tab (hidden tabs catch up when shown)."""
+        """Redraw the current tab (hidden tabs catch up when shown) and the confusion matrix: the first part now,
+        the others in the next turns of the event loop."""
         current = self.tabs.currentWidget()
         shot = self.session.last_snapshot
+        parts: list[Callable[[], None]] = []
         if current is self.weights and "weights" in self._stale and shot is not None:
-            self.weights.update_values(shot.values)
+            parts = [lambda node_id=node_id, value=value: self.weights.update_values({node_id: value})
+                     for node_id, value in shot.values.items()]
             self._stale.discard("weights")
         elif current is self.grads:
-            self.grads.refresh()
+            parts = [self.grads.refresh]
         elif current is self.boundary and self.session.model is not None and "boundary" in self._stale:
-            self.boundary.refresh(self.session.model)
+            parts = [lambda model=self.session.model: self.boundary.refresh(model)]
             self._stale.discard("boundary")
-        else:
-            self.curves.refresh()
+        elif current is not self.weights and current is not self.boundary:
+            parts = [lambda: self.curves.refresh("loss"), lambda: self.curves.refresh("acc")]
+        self._parts = parts + [self._show_confusion]
+        self._next_part()
+        if self.session.state is not State.RUNNING:  # no training to make room for
+            self.finish_redraw()
+
+    def finish_redraw(self) -> None:
+        """Do the parts of a redraw still waiting, now (a run ended: the dashboard shows where it stopped)."""
+        self._part_timer.stop()
+        while self._parts:
+            self._parts.pop(0)()
+
+    def _next_part(self) -> None:
+        if self._parts:
+            self._parts.pop(0)()
+        if self._parts:
+            self._part_timer.start()
+            self.session.runner.make_room()  # this part is painted before training goes on
+
+    def _show_confusion(self) -> None:
+        counts, self._confusion = self._confusion, None
+        data = self.session.data
+        if counts is not None and data is not None and not np.array_equal(counts, self.confusion.counts):
+            self.confusion.set_matrix(counts, data.class_names)
 
     def shown_counts(self) -> dict[str, int]:
         """How many points the curves hold (for tests and the status line)."""

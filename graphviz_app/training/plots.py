@@ -131,7 +131,8 @@ class CurvesPanel(QtWidgets.QWidget):
         layout.addWidget(self.legend)
         layout.addLayout(self.plots, 1)
         self._dirty: set[str] = set()
-        self._ranges: tuple[float, float, float] | None = None
+        self._ranges: dict[str, tuple[float, float, float]] = {}  # by plot: x end, y start, y end
+        self._symbols: dict[str, str | None] = {}  # the epoch curves' markers as last set
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         """Side by side when the panel is wide (a bottom dock), stacked when it is tall (a side dock)."""
@@ -172,33 +173,41 @@ class CurvesPanel(QtWidgets.QWidget):
         """How many points the series `key` holds (e.g. "step_loss", "test_acc")."""
         return self.series[key].count
 
-    def refresh(self) -> None:
-        """Redraw the curves that changed since the last refresh."""
-        if not self._dirty:
+    def refresh(self, kind: str | None = None) -> None:
+        """Redraw the curves that changed since the last refresh: of one plot ("loss" or "acc") or of both."""
+        kinds = ("loss", "acc") if kind is None else (kind,)
+        keys = {key for key in self._dirty if key.endswith(kinds)}
+        if not keys:
             return
         many = self.series["test_loss"].count > MAX_MARKED_EPOCHS  # markers would merge into a thick line
-        for key in self._dirty:
-            if key.startswith(("train_", "test_")):
-                self.curves[key].setSymbol(None if many else ("o" if key.startswith("train") else "s"))
+        for key in keys:
+            symbol = None if many else ("o" if key.startswith("train") else "s")
+            if key.startswith(("train_", "test_")) and self._symbols.get(key, "") != symbol:
+                self.curves[key].setSymbol(symbol)  # this re-sets the curve's data too: only when it changes
+                self._symbols[key] = symbol
             self.curves[key].setData(*self.series[key].thinned())
-        self._dirty = set()
-        self._set_ranges()
+        self._dirty -= keys
+        for plot_kind in kinds:
+            self._set_range(plot_kind)
 
-    def _set_ranges(self) -> None:
+    def _set_range(self, kind: str) -> None:
         """Ranges set here, not by pyqtgraph's auto-range (which would repaint every plot a second time), rounded
         up to round numbers and set only when they change: a new range repaints the axes, the costliest part."""
-        right = max([self.series[k].x[-1] for k in self.series if self.series[k].count] + [1.0])
-        losses = [self.series[k].y for k in ("step_loss", "train_loss", "test_loss") if self.series[k].count]
-        finite = np.concatenate(losses) if losses else np.zeros(0)
-        finite = finite[np.isfinite(finite)]
-        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        ranges = (nice_ceiling(right), min(0.0, -nice_ceiling(-low) if low < 0 else 0.0),
-                  nice_ceiling(high) if high > low else low + 1.0)
-        if ranges == self._ranges:
+        right = nice_ceiling(max([self.series[k].x[-1] for k in self.series if self.series[k].count] + [1.0]))
+        if kind == "acc":
+            ranges = (right, 0.0, 1.0)
+        else:
+            losses = [self.series[k].y for k in ("step_loss", "train_loss", "test_loss") if self.series[k].count]
+            finite = np.concatenate(losses) if losses else np.zeros(0)
+            finite = finite[np.isfinite(finite)]
+            low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+            ranges = (right, min(0.0, -nice_ceiling(-low) if low < 0 else 0.0),
+                      nice_ceiling(high) if high > low else low + 1.0)
+        if ranges == self._ranges.get(kind):
             return
-        self._ranges = ranges
-        self.loss_plot.setRange(xRange=(0.0, ranges[0]), yRange=ranges[1:], padding=0.03)
-        self.acc_plot.setRange(xRange=(0.0, ranges[0]), yRange=(0.0, 1.0), padding=0.03)
+        self._ranges[kind] = ranges
+        plot = self.loss_plot if kind == "loss" else self.acc_plot
+        plot.setRange(xRange=(0.0, ranges[0]), yRange=ranges[1:], padding=0.03)
 
 
 def nice_ceiling(value: float) -> float:

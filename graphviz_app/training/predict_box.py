@@ -16,6 +16,7 @@ from .plots import SERIES_COLORS
 from .session import TrainingSession
 
 PREDICT_INTERVAL = 0.4  # while training, the prediction follows the weights a few times per second
+FOLLOW_MS = 50  # after a redraw, once the dashboard's plots are painted (each in a turn of its own)
 POSITIVE, NEGATIVE = "#2f855a", "#c53030"
 
 
@@ -88,6 +89,10 @@ class PredictBox(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(120)
+        self._follow_timer = QTimer(self)  # the weights changed: predict again in a turn of its own
+        self._follow_timer.setSingleShot(True)
+        self._follow_timer.setInterval(FOLLOW_MS)
+        self._follow_timer.timeout.connect(self._follow)
         self._timer.timeout.connect(self.predict)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -107,6 +112,7 @@ class PredictBox(QWidget):
     def clear(self) -> None:
         """Another graph: its own sample will be typed in once its data is ready."""
         self._timer.stop()
+        self._follow_timer.stop()
         self.entry.blockSignals(True)  # no prediction with the previous graph's text
         self.entry.clear()
         self.entry.blockSignals(False)
@@ -125,7 +131,11 @@ class PredictBox(QWidget):
     def _on_snapshot(self, shot) -> None:
         now = time.perf_counter()
         if self.entry.text().strip() and (shot.final or now - self._last_run >= PREDICT_INTERVAL):
-            self.predict()
+            self._follow_timer.start()  # after the plots' first part is painted, not on top of it
+
+    def _follow(self) -> None:
+        self.predict()
+        self.session.runner.make_room()
 
     def current_input(self) -> np.ndarray | None:
         """The typed example as model input (token ids or one point), None if empty; ValueError if unreadable."""

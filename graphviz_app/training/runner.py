@@ -16,7 +16,7 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from engine.errors import EngineError
-from engine.train import Trainer, TrainingDiverged
+from engine.train import Metrics, Trainer, TrainingDiverged
 
 SLICE_SECONDS = 0.006  # work per event-loop turn, on the wall clock (a busy machine shows its delays here too)
 EVAL_SECONDS = 0.004  # the part of an epoch-end evaluation done at once
@@ -25,9 +25,9 @@ MIN_EVAL_EXAMPLES, MAX_EVAL_EXAMPLES = 16, 512
 # a run; during a run only the young generations are collected, between slices, every this many slices.
 YOUNG_GC_EVERY = 25
 # A snapshot (new history for the plots, a copy of the weights) after every PUBLISH_INTERVAL of training time on
-# this thread: 10 per second on an idle machine still looks live; on a busy one they come less often, so that
-# they keep costing the same share of the time training gets.
-PUBLISH_INTERVAL = 0.1
+# this thread: about 7 per second on an idle machine, and the views redraw at every second one (snapshot.py); on a
+# busy one they come less often, so that they keep costing the same share of the time training gets.
+PUBLISH_INTERVAL = 0.15
 
 
 class Runner(QObject):
@@ -51,6 +51,7 @@ class Runner(QObject):
         self._gc_was_enabled, self._slices = True, 0
         self._room_wanted = False
         self._publish_due = False
+        self._evaluated: tuple[int, Metrics] | None = None  # (step count, test metrics) of the last epoch end
 
     @property
     def running(self) -> bool:
@@ -62,7 +63,9 @@ class Runner(QObject):
         self.trainer, self.target = trainer, target
         self._last_publish = time.thread_time()
         self._gc_was_enabled, self._slices = gc.isenabled(), 0
-        self._room_wanted = self._publish_due = False
+        self._publish_due = False
+        self._room_wanted = True  # the window shows that a run started (buttons, the dashboard): painted first
+        self._evaluated = None
         gc.disable()
         self._timer.start()
 
@@ -119,7 +122,9 @@ class Runner(QObject):
             if evaluating:
                 examples = self._eval_examples()
                 started = time.perf_counter()
-                trainer.continue_epoch_end(examples)
+                ended = trainer.continue_epoch_end(examples)
+                if ended is not None:
+                    self._evaluated = (trainer.step_count, ended.test)
                 self._seconds_per_example = (time.perf_counter() - started) / examples
             else:
                 trainer.step(defer_evaluation=True)
@@ -132,6 +137,14 @@ class Runner(QObject):
             self.failed.emit(str(exc))
             return False
         return True
+
+    def take_test_metrics(self, trainer: Trainer) -> Metrics | None:
+        """The test metrics of `trainer`'s current weights if the last run's last epoch end measured them (no step
+        since), else None; asked once when the run ends, so that it need not evaluate the test set again."""
+        evaluated, self._evaluated = self._evaluated, None
+        if evaluated is None or trainer is not self.trainer or evaluated[0] != trainer.step_count:
+            return None
+        return evaluated[1]
 
     def _eval_examples(self) -> int:
         if self._seconds_per_example <= 0:

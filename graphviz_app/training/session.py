@@ -54,8 +54,8 @@ class TrainingSession(QObject):
     state_changed = Signal(object)  # State
     status = Signal(str)
     data_ready = Signal(object)  # PreparedData of a newly built trainer
-    snapshot = Signal(object)  # Snapshot, after the model view took its weights (≤ 10 per second)
-    redraw_due = Signal(object)  # the latest Snapshot, at most 5 times per second: views repaint now
+    snapshot = Signal(object)  # Snapshot, after the model view took its weights (≤ 7 per second)
+    redraw_due = Signal(object)  # the latest Snapshot, about 3 times per second: views repaint now
     diverged_at = Signal(object)  # node id (or None) where NaN/inf first appeared
     cleared = Signal()  # another graph is shown: views forget everything about the previous one
     settings_changed = Signal()  # graph.meta["training"] changed (an edit, an undo, another graph)
@@ -363,12 +363,14 @@ class TrainingSession(QObject):
         """The trainer's weights and history into the graph as one command (none if nothing was trained)."""
         trainer = self.trainer
         before, _, steps_before = self._run_start
+        test = self.runner.take_test_metrics(trainer)  # the run's last epoch end measured these weights already
         for node_id, value in before.items():  # a weight edited in the graph during the run keeps the edit
             node = self.graph.nodes.get(node_id)
             if node is not None and not np.array_equal(node.value, value):
                 copy_parameters(self.graph, trainer.graph, [node_id])
                 trainer.optimizer.reset(node_id)
-        test = trainer.evaluate("test")
+                test = None
+        test = test or trainer.evaluate("test")
         if trainer.step_count == steps_before:
             self._run_start = None
             self._publish(final=True, test=test)

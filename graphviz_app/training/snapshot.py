@@ -86,7 +86,7 @@ class ViewClock:
     same share when other programs take most of the machine: the views then refresh less often, not the training
     slows down more."""
 
-    REDRAW_CPU_SECONDS = 0.2
+    REDRAW_CPU_SECONDS = 0.3
     REDRAW_WALL_SECONDS = 1.0
 
     def __init__(self, redraw: Callable[[Snapshot], None]):
