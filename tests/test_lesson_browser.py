@@ -311,3 +311,15 @@ def test_each_label_is_drawn_where_the_engines_placer_put_it(browser, mlp):
         assert abs(x - place[0]) < 1 and abs(y - place[1]) < 1, edge["id"]
         checked += 1
     assert checked >= 5
+
+
+def test_a_link_opens_the_page_at_its_step(browser, mlp):
+    path, trace, narrator = mlp
+    k = next(i for i, s in enumerate(trace.steps) if s.kind == "backward") + 2  # as the page counts, from 1
+    browser.get(path.as_uri() + f"#step={k}")
+    WebDriverWait(browser, 10).until(
+        lambda d: d.find_element(By.ID, "player").get_attribute("data-step") == str(k - 1))
+    assert caption(browser) == narrator.caption(k - 1)
+    assert browser.find_element(By.ID, "step-info").text.startswith(f"Step {k} of {len(trace)}")
+    browser.get(path.as_uri() + "#step=2")  # a new address on the same page moves it too
+    WebDriverWait(browser, 10).until(lambda d: d.find_element(By.ID, "player").get_attribute("data-step") == "1")

@@ -99,3 +99,16 @@ dragToPan();
 window.addEventListener("resize", function () { applyCamera(); render(); });
 applyCamera();
 render();
+openAt(location.hash);
+window.addEventListener("hashchange", function () { openAt(location.hash); });
+
+/* A link may open the page at a step: lesson.html#step=12 (as the page counts, from 1), #example=2&step=5. */
+function openAt(hash) {
+  var asked = {};
+  hash.replace(/^#/, "").split("&").forEach(function (part) {
+    var pair = part.split("=");
+    if (pair.length === 2 && /^[0-9]+$/.test(pair[1])) { asked[pair[0]] = Number(pair[1]); }
+  });
+  if (asked.example !== undefined) { setExample(asked.example - 1); }
+  if (asked.step !== undefined) { seek(asked.step - 1); }
+}
