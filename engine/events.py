@@ -1,7 +1,7 @@
 """A small observer so that views can follow a model without the model knowing them."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 
 class Event:
@@ -44,6 +44,17 @@ class GraphEvents:
         self.value_changed = Event("value_changed")  # (node id)
         self.region_changed = Event("region_changed")  # (region id): added, removed, members, title or block
         self.meta_changed = Event("meta_changed")  # (meta key)
+        self._by_name = {event.name: event for event in self.all()}
+
+    def named(self, name: str) -> Event:
+        """The event called `name` (one of NAMES); KeyError for another name."""
+        return self._by_name[name]
+
+    def follow(self, names: Iterable[str], callback: Callable[..., Any], on: bool = True) -> None:
+        """Subscribe `callback` to each named event, or unsubscribe it when `on` is False."""
+        for name in names:
+            event = self.named(name)
+            event.subscribe(callback) if on else event.unsubscribe(callback)
 
     def all(self) -> list[Event]:
         """Every event, for subscribing a catch-all listener (in the order of NAMES)."""

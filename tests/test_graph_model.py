@@ -252,3 +252,18 @@ def test_a_region_id_is_not_given_twice():
     with pytest.raises(GraphError, match="already used"):
         g.add_region("decoder", [x.id], region_id=region.id)  # before: the first region was silently replaced
     assert g.regions[region.id].title == "encoder f(x)"
+
+
+def test_follow_subscribes_one_callback_to_named_events_and_takes_it_back():
+    g = Graph()
+    seen, other = [], []
+    g.events.follow(["node_added", "node_renamed"], seen.append)
+    g.events.follow(["node_added"], other.append)
+    node = g.add_node("Input", "x")
+    g.rename(node.id, "x2")
+    assert seen == [node.id, node.id] and other == [node.id]
+    g.events.follow(["node_added"], other.append, on=False)
+    g.add_node("Input", "y")
+    assert len(seen) == 3 and other == [node.id]
+    with pytest.raises(KeyError):
+        g.events.named("no_such_event")

@@ -23,8 +23,7 @@ class CompiledPrograms:
     def __init__(self, graph: Graph):
         self.gradients: dict[str, Program | ScalarProgram] = {}  # ∂target/∂θ, by target (scalar where it can)
         self.programs: dict[tuple[str, ...], Program] = {}  # the others, by what they compute
-        for name in STRUCTURE_EVENTS:
-            getattr(graph.events, name).subscribe(self.forget)
+        graph.events.follow(STRUCTURE_EVENTS, self.forget)
 
     def forget(self, *args: object) -> None:
         """Drop every program (called by the graph's events)."""

@@ -77,7 +77,7 @@ class GraphScene(SceneInteraction, SceneLayers, QGraphicsScene):
         """Show another graph (unsubscribing from the old one)."""
         if self.graph is not None:
             for name, handler in self._handlers.items():
-                getattr(self.graph.events, name).unsubscribe(handler)
+                self.graph.events.follow([name], handler, on=False)
         self.clear()
         self.drop_backdrop()  # the old graph's wires and regions are painted in each view's cached backdrop
         self.node_items, self.edge_items, self.region_items, self.block_items = {}, {}, {}, {}
@@ -85,7 +85,7 @@ class GraphScene(SceneInteraction, SceneLayers, QGraphicsScene):
         self.graph = graph
         self._handlers = {name: getattr(self, f"_on_{name}") for name in graph.events.NAMES}
         for name, handler in self._handlers.items():
-            getattr(graph.events, name).subscribe(handler)
+            graph.events.follow([name], handler)
         self.shape_report = infer_shapes(graph)  # first, so each node is laid out once, with its shape
         for node_id in graph.nodes:
             self._on_node_added(node_id, schedule=False)

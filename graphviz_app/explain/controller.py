@@ -66,13 +66,9 @@ class ExplainController(QObject):
         self.settings_changed.emit()
 
     def _subscribe(self, graph: Graph, on: bool) -> None:
-        for name in STRUCTURE_EVENTS:
-            event = getattr(graph.events, name)
-            event.subscribe(self._structure_edited) if on else event.unsubscribe(self._structure_edited)
-        event = graph.events.value_changed
-        event.subscribe(self._values_edited) if on else event.unsubscribe(self._values_edited)
-        event = graph.events.meta_changed
-        event.subscribe(self._meta_changed) if on else event.unsubscribe(self._meta_changed)
+        graph.events.follow(STRUCTURE_EVENTS, self._structure_edited, on)
+        graph.events.follow(["value_changed"], self._values_edited, on)
+        graph.events.follow(["meta_changed"], self._meta_changed, on)
 
     def _meta_changed(self, key: str) -> None:
         if key == "training":

@@ -63,11 +63,8 @@ class PracticeController(QObject):
         self._subscribe(graph, True)
 
     def _subscribe(self, graph: Graph, on: bool) -> None:
-        for name in WATCHED:
-            event = getattr(graph.events, name)
-            event.subscribe(self._graph_edited) if on else event.unsubscribe(self._graph_edited)
-        meta = graph.events.meta_changed
-        meta.subscribe(self._meta_changed) if on else meta.unsubscribe(self._meta_changed)
+        graph.events.follow(WATCHED, self._graph_edited, on)
+        graph.events.follow(["meta_changed"], self._meta_changed, on)
 
     def _graph_edited(self, *_args: Any) -> None:
         if self.session is not None:

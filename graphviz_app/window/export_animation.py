@@ -18,7 +18,7 @@ from engine.executor import explain
 from ..animation.export import AnimationCancelled, AnimationOptions, write_animation
 from ..explain.overlay import options_for
 from .contract import Workbench
-from .export_lesson import lesson_examples, progress_dialog, suggested_path
+from .export_lesson import ask_export_path, lesson_examples, progress_dialog
 
 ANIMATION_FILTER = "GIF animation (*.gif);;MP4 video (*.mp4)"
 
@@ -35,11 +35,9 @@ def add_animation_export(menu: QMenu, window: Workbench) -> QAction:
 
 def export_animation(window: Workbench) -> bool:
     """Ask where, film the trace (with a progress dialog that can cancel) and say what was written."""
-    path = window.prompts.export_path("Export animation", suggested_path(window, "-explained.gif"), ANIMATION_FILTER)
-    if not path:
+    path = ask_export_path(window, "Export animation", "-explained.gif", ANIMATION_FILTER)
+    if path is None:
         return False
-    if not Path(path).suffix:
-        path += ".gif"
     progress = progress_dialog(window, "Filming the explain trace…", "Export animation", can_cancel=True)
     try:
         size, note = _write(window, Path(path), progress)

@@ -50,6 +50,14 @@ def suggested_path(window: Workbench, ending: str) -> str:
     return str(base.with_name(base.stem + ending))
 
 
+def ask_export_path(window: Workbench, title: str, ending: str, file_filter: str) -> str | None:
+    """Where to write an export, asked beside the graph's file; the ending's suffix is added when none is typed."""
+    path = window.prompts.export_path(title, suggested_path(window, ending), file_filter)
+    if not path:
+        return None
+    return path if Path(path).suffix else path + Path(ending).suffix
+
+
 def progress_dialog(window: Workbench, text: str, title: str, can_cancel: bool) -> QProgressDialog:
     """A window-modal progress dialog that shows itself only when the work takes longer than SHOW_AFTER_MS."""
     progress = QProgressDialog(text, "Cancel" if can_cancel else "", 0, 100, window.host)
@@ -63,11 +71,9 @@ def progress_dialog(window: Workbench, text: str, title: str, can_cancel: bool) 
 
 def export_lesson(window: Workbench) -> bool:
     """Ask where, build the page (with a progress dialog on long work) and say what was written."""
-    path = window.prompts.export_path("Export interactive page", suggested_path(window, "-lesson.html"), PAGE_FILTER)
-    if not path:
+    path = ask_export_path(window, "Export interactive page", "-lesson.html", PAGE_FILTER)
+    if path is None:
         return False
-    if not Path(path).suffix:
-        path += ".html"
     progress = progress_dialog(window, "Writing the interactive page…", "Export interactive page", can_cancel=False)
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
