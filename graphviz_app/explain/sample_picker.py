@@ -82,6 +82,7 @@ class SamplePicker(QWidget):
     def set_graph(self, graph: Graph) -> None:
         """Offer the modes that fit this graph (dataset rows only when it names a data set)."""
         self.graph = graph
+        self.preview.clear()  # the previous graph's example description goes with it
         try:
             self.data = samples.dataset_of(graph) if graph.meta.get("bindings") else None
         except DataError as exc:

@@ -143,6 +143,15 @@ def test_new_graph_forgets_predict_mode_example_and_wiggle_results(make_window, 
     assert all(i.display.badge is None for i in w.scene.node_items.values())
 
 
+def test_new_graph_forgets_the_previous_examples_description(make_window, qtbot):
+    w = make_window(chain_rule())
+    picker = w.explain.controller.picker
+    picker.sample()
+    assert "x" in picker.preview.text()  # the chain rule's example, described beside the picker
+    w.files.new_graph()
+    assert picker.preview.text() == ""
+
+
 def test_wiggle_badges_go_when_the_weights_change(make_window, qtbot):
     w = make_window(chain_rule())
     mode = w.explain
